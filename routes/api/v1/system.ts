@@ -1,0 +1,41 @@
+/** Read-only facts about this installation's schema. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { listMigrations } from "../../../services/system/status.ts";
+import type { AppEnv } from "../../deps.ts";
+import { errorResponses } from "../schemas.ts";
+
+const MigrationSchema = z.object({
+  version: z.number().int().openapi({ example: 1 }),
+  name: z.string().openapi({ example: "00001_tenants_and_identity.sql" }),
+  checksum: z.string().openapi({ description: "SHA-256 of the file as applied" }),
+  applied_at: z.string().openapi({ format: "date-time" }),
+}).openapi("Migration");
+
+const listMigrationsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/system/migrations",
+  tags: ["System"],
+  summary: "List applied schema migrations, oldest first",
+  request: { query: PageQuerySchema },
+  responses: {
+    200: {
+      description: "A page of migrations",
+      content: { "application/json": { schema: pageSchema(MigrationSchema, "MigrationPage") } },
+    },
+    ...errorResponses,
+  },
+});
+
+export function systemApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(listMigrationsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const page = await listMigrations(c.get("deps").sql, limit, cursor);
+    return c.json({
+      data: page.data.map((m) => ({ ...m, applied_at: m.applied_at.toISOString() })),
+      next_cursor: page.next_cursor,
+    }, 200);
+  });
+  return app;
+}

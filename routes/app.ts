@@ -1,0 +1,47 @@
+/**
+ * The whole HTTP surface: middleware in order, then the API, the pages, the
+ * operations endpoints and static files. `createApp` has no side effects, so
+ * tests build as many apps as they like.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { PayloadTooLargeError } from "../services/errors.ts";
+import { systemApi } from "./api/v1/system.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { mountDocs } from "./docs.ts";
+import { healthRoutes } from "./health.ts";
+import { observe } from "./middleware/observe.ts";
+import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
+import { staticRoutes } from "./static.ts";
+import { homeRoutes } from "./ui/home.tsx";
+import { preferenceRoutes } from "./ui/preferences.ts";
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", observe(deps.logger, deps.metrics));
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
+    }),
+  );
+
+  app.route("/", healthRoutes());
+  app.route("/", systemApi());
+  app.route("/", homeRoutes());
+  app.route("/", preferenceRoutes());
+  app.route("/", staticRoutes());
+  mountDocs(app);
+
+  app.notFound(notFound);
+  app.onError(onError(deps.logger));
+  return app;
+}

@@ -1,0 +1,28 @@
+/** What the HTTP layer is built from; tests pass their own clock and database. */
+import type { Sql } from "../db/client.ts";
+import type { Migration } from "../db/migrate.ts";
+import type { Config } from "../services/config.ts";
+import type { Logger } from "../services/logger.ts";
+import type { HttpMetrics } from "../services/prometheus.ts";
+import type { DatabaseInfo } from "../services/system/status.ts";
+
+export interface AppDeps {
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+  migrations: Migration[];
+  metrics: HttpMetrics;
+  database: DatabaseInfo;
+  /** The pool's application_name, so /metrics can count its connections. */
+  applicationName: string;
+  poolMax: number;
+  startedAt: number;
+  now: () => Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Request ids, one JSON access-log line per request, and the HTTP metrics.
+ * Labels use the matched route pattern (`/api/v1/projects/:id`), never the
+ * raw path, so the metric's cardinality stays bounded.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import type { Logger } from "../../services/logger.ts";
+import type { HttpMetrics } from "../../services/prometheus.ts";
+
+export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const route = matchedRoute(c);
+      const status = c.res.status;
+      metrics.requests.inc({ method: c.req.method, route, status: String(status) });
+      metrics.duration.observe({ route }, seconds);
+      logger.info("request", {
+        request_id: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status,
+        duration_ms: Math.round(seconds * 100000) / 100,
+        ip: clientIp(c),
+        user_agent: c.req.header("User-Agent"),
+      });
+    }
+  };
+}
+
+function matchedRoute(c: Context): string {
+  const path = routePath(c);
+  return !path || path === "*" || path === "/*" ? "unmatched" : path;
+}
+
+/** The peer address; X-Forwarded-For is trusted only when the Identity layer says so. */
+export function clientIp(c: Context): string | undefined {
+  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+  return info?.hostname;
+}

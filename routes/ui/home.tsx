@@ -1,0 +1,18 @@
+/** The overview page and its live status fragment. */
+import { type Context, Hono } from "hono";
+import { getSystemStatus } from "../../services/system/status.ts";
+import { HomePage } from "../../views/home/home_page.tsx";
+import { StatusPanel } from "../../views/home/_status_panel.tsx";
+import type { AppEnv } from "../deps.ts";
+import { html } from "../render.ts";
+
+export function homeRoutes() {
+  const app = new Hono<AppEnv>();
+  const status = (c: Context<AppEnv>) => {
+    const { sql, migrations, database, startedAt, now } = c.get("deps");
+    return getSystemStatus(sql, migrations, database, startedAt, now());
+  };
+  app.get("/", async (c) => html(c, <HomePage status={await status(c)} />));
+  app.get("/ui/status", async (c) => html(c, <StatusPanel status={await status(c)} />, 200, { fragment: true }));
+  return app;
+}

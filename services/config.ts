@@ -1,0 +1,194 @@
+/**
+ * Every environment variable Opsdeck reads, parsed once at start-up.
+ * Secrets also accept a `<NAME>_FILE` variant (Docker secrets); a bad value
+ * becomes a ConfigError naming the variable, printed as one line by main.ts.
+ */
+import { z } from "zod";
+
+const cidrList = z.string().transform((value, ctx) => {
+  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!isCidr(item)) {
+      ctx.addIssue({ code: "custom", message: `"${item}" is not a CIDR range such as 10.0.0.0/8 or fd00::/8` });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}`);
+
+/** The declarative table: name → schema (with default) → where it lands. */
+const schema = z.object({
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  OPSDECK_BASE_URL: url(["http:", "https:"]).optional(),
+  OPSDECK_DATA_DIR: z.string().min(1).default("./data"),
+  OPSDECK_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+  OPSDECK_ADMIN_EMAIL: z.email("must be an e-mail address").optional(),
+  OPSDECK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).optional(),
+  SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  SMTP_FROM: z.string().min(3).default("Opsdeck <opsdeck@localhost>"),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_API_URL: url(["http:", "https:"]).default("https://slack.com/api/"),
+  OIDC_ISSUER: url(["http:", "https:"]).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OPSDECK_PROBE_DENY: cidrList.default([]),
+  OPSDECK_PROBE_ALLOW: cidrList.default([]),
+  OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  OPSDECK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  OPSDECK_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+}).check((ctx) => {
+  const v = ctx.value;
+  if (Boolean(v.OPSDECK_ADMIN_EMAIL) !== Boolean(v.OPSDECK_ADMIN_PASSWORD)) {
+    ctx.issues.push({
+      code: "custom",
+      input: v,
+      path: [v.OPSDECK_ADMIN_EMAIL ? "OPSDECK_ADMIN_PASSWORD" : "OPSDECK_ADMIN_EMAIL"],
+      message: "OPSDECK_ADMIN_EMAIL and OPSDECK_ADMIN_PASSWORD must be set together",
+    });
+  }
+  const oidc = [v.OIDC_ISSUER, v.OIDC_CLIENT_ID, v.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    ctx.issues.push({
+      code: "custom",
+      input: v,
+      path: [!v.OIDC_ISSUER ? "OIDC_ISSUER" : !v.OIDC_CLIENT_ID ? "OIDC_CLIENT_ID" : "OIDC_CLIENT_SECRET"],
+      message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+    });
+  }
+});
+
+export type ConfigInput = z.input<typeof schema>;
+
+export interface Config {
+  databaseUrl?: string;
+  port: number;
+  host: string;
+  baseUrl?: string;
+  dataDir: string;
+  secret?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  smtpUrl?: string;
+  smtpFrom: string;
+  slackSigningSecret?: string;
+  slackApiUrl: string;
+  oidc?: { issuer: string; clientId: string; clientSecret: string };
+  probeDeny: string[];
+  probeAllow: string[];
+  webhookAllow: string[];
+  logLevel: "debug" | "info" | "warn" | "error";
+  shutdownTimeoutMs: number;
+  dbWaitSeconds: number;
+}
+
+const SECRET_NAMES = [
+  "DATABASE_URL",
+  "OPSDECK_SECRET",
+  "OPSDECK_ADMIN_PASSWORD",
+  "SMTP_URL",
+  "SLACK_SIGNING_SECRET",
+  "OIDC_CLIENT_SECRET",
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, readonly problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment map; throws ConfigError for the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    raw[key] = value === "" ? undefined : value;
+  }
+  for (const name of SECRET_NAMES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (raw[name]) throw new ConfigError(`${name}_FILE`, `cannot be used together with ${name}`);
+    try {
+      raw[name] = Deno.readTextFileSync(file).trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? "environment");
+    const shown = SECRET_NAMES.includes(variable as typeof SECRET_NAMES[number]) || raw[variable] === undefined
+      ? ""
+      : ` (got ${JSON.stringify(raw[variable])})`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const v = parsed.data;
+  return {
+    databaseUrl: v.DATABASE_URL,
+    port: v.PORT,
+    host: v.HOST,
+    baseUrl: v.OPSDECK_BASE_URL?.replace(/\/+$/, ""),
+    dataDir: v.OPSDECK_DATA_DIR,
+    secret: v.OPSDECK_SECRET,
+    adminEmail: v.OPSDECK_ADMIN_EMAIL,
+    adminPassword: v.OPSDECK_ADMIN_PASSWORD,
+    smtpUrl: v.SMTP_URL,
+    smtpFrom: v.SMTP_FROM,
+    slackSigningSecret: v.SLACK_SIGNING_SECRET,
+    slackApiUrl: v.SLACK_API_URL,
+    oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET
+      ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET }
+      : undefined,
+    probeDeny: v.OPSDECK_PROBE_DENY,
+    probeAllow: v.OPSDECK_PROBE_ALLOW,
+    webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,
+    logLevel: v.LOG_LEVEL,
+    shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
+    dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,
+  };
+}
+
+/** The configuration as the README's table shows it, secrets redacted. */
+export function describeConfig(config: Config): Record<string, string> {
+  return {
+    database: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded under ${config.dataDir}`,
+    listen: `${config.host}:${config.port}`,
+    base_url: config.baseUrl ?? "(derived from each request)",
+    smtp: config.smtpUrl ? redactUrl(config.smtpUrl) : "(off)",
+    oidc: config.oidc?.issuer ?? "(off)",
+    log_level: config.logLevel,
+  };
+}
+
+export function redactUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "***";
+  }
+}
+
+function isCidr(value: string): boolean {
+  const [address, bits, extra] = value.split("/");
+  if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const prefix = Number(bits);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    return prefix <= 32 && address.split(".").every((o) => Number(o) <= 255);
+  }
+  return address.includes(":") && prefix <= 128 && /^[0-9a-f:.]+$/i.test(address);
+}

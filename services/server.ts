@@ -1,0 +1,124 @@
+/**
+ * The `serve` command: database, migrations, HTTP server, and an orderly stop
+ * on SIGTERM/SIGINT (stop accepting, let in-flight requests finish within
+ * OPSDECK_SHUTDOWN_TIMEOUT_MS, stop background work, close the pool, stop the
+ * embedded PostgreSQL).
+ */
+import { loadMigrations, migrate } from "../db/migrate.ts";
+import { createApp } from "../routes/app.ts";
+import { type Config, describeConfig } from "./config.ts";
+import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
+import { createLogger } from "./logger.ts";
+import { createHttpMetrics } from "./prometheus.ts";
+
+export type Say = (line: string) => void;
+
+/** Opens the database and applies pending migrations, reporting each file. */
+export async function openMigratedDatabase(config: Config, say: Say): Promise<OpenDatabase> {
+  const db = await openDatabase(config, say);
+  try {
+    const migrations = await loadMigrations();
+    const result = await migrate(db.sql, migrations, (name) => say(`applying migration ${name}`));
+    say(`${db.summary}; schema at ${result.total} migrations (${result.applied.length} applied now)`);
+    return db;
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  /** Resolves when the server has stopped and everything is closed. */
+  finished: Promise<void>;
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function serve(config: Config, say: Say): Promise<RunningServer> {
+  const startedAt = Date.now();
+  const secret = await resolveSecret(config);
+  if (secret.generated) say(`generated OPSDECK_SECRET into ${secret.path} (keep it with the data)`);
+  const db = await openMigratedDatabase(config, say);
+  const logger = createLogger(config.logLevel);
+  const app = createApp({
+    sql: db.sql,
+    config,
+    logger,
+    migrations: await loadMigrations(),
+    metrics: createHttpMetrics(),
+    database: db.info,
+    applicationName: db.applicationName,
+    poolMax: db.poolMax,
+    startedAt,
+    now: () => new Date(),
+  });
+
+  const abort = new AbortController();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      signal: abort.signal,
+      onListen: () => {},
+    }, (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }));
+  } catch (error) {
+    await db.close().catch(() => {});
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `cannot listen on ${config.host}:${config.port}: the address is already in use (set PORT to a free port)`,
+      );
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new StartupError(
+        `cannot listen on ${config.host}:${config.port}: permission denied (use a port above 1023)`,
+      );
+    }
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  let resolveFinished: () => void;
+  const finished = new Promise<void>((r) => resolveFinished = r);
+
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      say(`${reason}: shutting down (waiting up to ${config.shutdownTimeoutMs} ms for requests in flight)`);
+      const timer = setTimeout(() => abort.abort(), config.shutdownTimeoutMs);
+      await server.shutdown();
+      clearTimeout(timer);
+      await db.close();
+      say("stopped");
+      resolveFinished();
+    })();
+    return stopping;
+  };
+  listenForSignals(shutdown, say);
+
+  const shown = config.host === "0.0.0.0" ? "localhost" : config.host;
+  const url = `http://${shown}:${server.addr.port}`;
+  say(
+    `listening on ${url} (${Object.entries(describeConfig(config)).map(([k, v]) => `${k}: ${v}`).join(", ")}) ` +
+      `— started in ${Date.now() - startedAt} ms`,
+  );
+  return { url, finished, shutdown };
+}
+
+/**
+ * SIGTERM/SIGINT start the orderly stop. `deno task` forwards the terminal's
+ * Ctrl-C to us as well, so one keypress can arrive twice; only a signal that
+ * comes a second after the first forces the exit.
+ */
+function listenForSignals(shutdown: (reason: string) => Promise<void>, say: Say) {
+  let firstAt = 0;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => {
+      if (firstAt && Date.now() - firstAt > 1000) {
+        say(`${signal} again: exiting without waiting`);
+        Deno.exit(1);
+      }
+      firstAt ||= Date.now();
+      shutdown(signal);
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/** The health of this process and its database, for /readyz and the overview. */
+import type { Sql } from "../../db/client.ts";
+import { type Migration, schemaStatus } from "../../db/migrate.ts";
+import {
+  type AppliedMigration,
+  countConnectionsByState,
+  countDomainRows,
+  getServerVersion,
+  listAppliedMigrations,
+} from "../../db/queries/system.ts";
+import { decodeCursor, type Page, toPage } from "../pagination.ts";
+import type { HttpMetrics } from "../prometheus.ts";
+
+export interface SystemStatus {
+  database: { kind: "embedded" | "external"; version: string; dataDir?: string };
+  migrations: { ok: boolean; detail: string };
+  counts: { label: string; value: number }[];
+  uptimeSeconds: number;
+  checkedAt: string;
+}
+
+export interface DatabaseInfo {
+  kind: "embedded" | "external";
+  dataDir?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  database: "up" | "down";
+  migrations: string;
+}
+
+export async function checkReadiness(sql: Sql, migrations: Migration[], timeoutMs = 2000): Promise<Readiness> {
+  try {
+    const status = await withTimeout(schemaStatus(sql, migrations), timeoutMs);
+    return { ready: status.ok, database: "up", migrations: status.detail };
+  } catch (error) {
+    return { ready: false, database: "down", migrations: `unknown: ${(error as Error).message}` };
+  }
+}
+
+const COUNT_LABELS: Record<string, string> = {
+  clients: "Clients",
+  projects: "Projects",
+  deployments: "Deployments",
+  health_checks: "Health checks",
+  open_alerts: "Open alerts",
+};
+
+export async function getSystemStatus(
+  sql: Sql,
+  migrations: Migration[],
+  database: DatabaseInfo,
+  startedAt: number,
+  now: Date,
+): Promise<SystemStatus> {
+  const [version, schema, counts] = await Promise.all([
+    getServerVersion(sql),
+    schemaStatus(sql, migrations),
+    countDomainRows(sql),
+  ]);
+  return {
+    database: { kind: database.kind, version, dataDir: database.dataDir },
+    migrations: { ok: schema.ok, detail: schema.detail },
+    counts: Object.entries(counts).map(([k, v]) => ({ label: COUNT_LABELS[k] ?? k, value: v })),
+    uptimeSeconds: (now.getTime() - startedAt) / 1000,
+    checkedAt: now.toISOString(),
+  };
+}
+
+/** Refreshes the pool gauges just before `/metrics` renders them. */
+export async function samplePoolMetrics(sql: Sql, metrics: HttpMetrics, applicationName: string, max: number) {
+  metrics.poolMax.set({}, max);
+  const rows = await countConnectionsByState(sql, applicationName);
+  for (const state of ["active", "idle", "idle in transaction"]) {
+    metrics.poolConnections.set({ state }, rows.find((r) => r.state === state)?.count ?? 0);
+  }
+}
+
+export async function listMigrations(sql: Sql, limit: number, cursor?: string): Promise<Page<AppliedMigration>> {
+  const [after] = cursor ? decodeCursor(cursor, ["number"]) as [number] : [0];
+  const rows = await listAppliedMigrations(sql, after, limit + 1);
+  return toPage(rows, limit, (row) => [row.version]);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,16 @@
+import type { Theme } from "../page_context.ts";
+
+const NEXT: Record<Theme, Theme> = { auto: "dark", dark: "light", light: "auto" };
+const LABEL: Record<Theme, string> = { auto: "Theme: system", dark: "Theme: dark", light: "Theme: light" };
+
+/** A plain form, so the switch works without JavaScript; htmx does not touch it. */
+export function ThemeSwitch({ theme }: { theme: Theme }) {
+  return (
+    <form method="post" action="/preferences/theme" class="theme-switch">
+      <input type="hidden" name="theme" value={NEXT[theme]} />
+      <button type="submit" class="outline secondary" title="Switch between system, dark and light">
+        {LABEL[theme]}
+      </button>
+    </form>
+  );
+}
