@@ -8,13 +8,18 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { PayloadTooLargeError } from "../services/errors.ts";
 import { systemApi } from "./api/v1/system.ts";
+import { sessionsApi } from "./api/v1/sessions.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { healthRoutes } from "./health.ts";
 import { observe } from "./middleware/observe.ts";
+import { authenticate } from "./middleware/auth.ts";
+import { csrfProtection } from "./middleware/csrf.ts";
+import { securityHeaders } from "./middleware/security_headers.ts";
 import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
+import { authRoutes } from "./ui/auth.tsx";
 import { preferenceRoutes } from "./ui/preferences.ts";
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -26,6 +31,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set("deps", deps);
     await next();
   });
+  app.use("*", securityHeaders());
   app.use(
     "*",
     bodyLimit({
@@ -34,8 +40,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
+  app.use("*", authenticate());
+  app.use("*", csrfProtection());
+
   app.route("/", healthRoutes());
   app.route("/", systemApi());
+  app.route("/", sessionsApi());
+  app.route("/", authRoutes());
   app.route("/", homeRoutes());
   app.route("/", preferenceRoutes());
   app.route("/", staticRoutes());

@@ -5,6 +5,8 @@ import type { Config } from "../services/config.ts";
 import type { Logger } from "../services/logger.ts";
 import type { HttpMetrics } from "../services/prometheus.ts";
 import type { DatabaseInfo } from "../services/system/status.ts";
+import type { Principal } from "../services/auth/permissions.ts";
+import type { LoginThrottles } from "../services/auth/throttle.ts";
 
 export interface AppDeps {
   sql: Sql;
@@ -18,11 +20,17 @@ export interface AppDeps {
   poolMax: number;
   startedAt: number;
   now: () => Date;
+  /** OPSDECK_SECRET as resolved at start-up (generated into the data dir when unset). */
+  secret: string;
+  throttles: LoginThrottles;
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string;
     deps: AppDeps;
+    principal: Principal | null;
+    /** How the principal proved itself; CSRF checks apply to "cookie" only. */
+    authVia: "bearer" | "cookie" | null;
   };
 }

@@ -88,8 +88,19 @@ function wantsHtml(c: Context): boolean {
   return (c.req.header("Accept") ?? "").includes("text/html");
 }
 
+/** Thrown by page handlers to send the browser elsewhere (303, or HX-Redirect for htmx). */
+export class RedirectError extends Error {
+  constructor(readonly location: string) {
+    super(`redirect to ${location}`);
+  }
+}
+
 export function onError(logger: Logger) {
   return (error: Error, c: Context) => {
+    if (error instanceof RedirectError) {
+      if (c.req.header("HX-Request") === "true") return c.body(null, 200, { "HX-Redirect": error.location });
+      return c.redirect(error.location, 303);
+    }
     const appError = toAppError(error);
     if (appError.status >= 500) {
       logger.error("unhandled error", {

@@ -2,8 +2,12 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { h, type VNode } from "preact";
-import { PageContext, type Theme } from "../views/page_context.ts";
+import { PageContext, type PageContextValue, type Theme } from "../views/page_context.ts";
 import { renderPage } from "../views/render.tsx";
+import type { Principal } from "../services/auth/permissions.ts";
+import type { AppEnv } from "./deps.ts";
+import { csrfTokenFor } from "./middleware/csrf.ts";
+import { RedirectError } from "./problem.ts";
 
 export const THEME_COOKIE = "opsdeck_theme";
 const THEMES: Theme[] = ["light", "dark", "auto"];
@@ -18,10 +22,32 @@ export function isPartial(c: Context): boolean {
   return c.req.header("HX-Request") === "true" && c.req.header("HX-History-Restore-Request") !== "true";
 }
 
-export function html(c: Context, node: VNode, status = 200, options: { fragment?: boolean } = {}): Response {
-  const tree = h(PageContext.Provider, {
-    value: { theme: themeOf(c), path: c.req.path, requestId: c.get("requestId") },
-  }, node);
+export async function pageContext(c: Context<AppEnv>): Promise<PageContextValue> {
+  const principal = c.get("principal");
+  return {
+    theme: themeOf(c),
+    path: c.req.path,
+    requestId: c.get("requestId"),
+    principal,
+    csrfToken: principal?.sessionId ? await csrfTokenFor(c.get("deps").secret, principal.sessionId) : undefined,
+  };
+}
+
+export async function html(
+  c: Context<AppEnv>,
+  node: VNode,
+  status = 200,
+  options: { fragment?: boolean } = {},
+): Promise<Response> {
+  const tree = h(PageContext.Provider, { value: await pageContext(c) }, node);
   c.header("Vary", "HX-Request");
   return c.html(renderPage(tree, options), status as 200);
+}
+
+/** Pages need a signed-in user: others go to the login page and come back after. */
+export function requireUserPage(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (principal) return principal;
+  const next = c.req.path + (new URL(c.req.url).search || "");
+  throw new RedirectError(`/login?next=${encodeURIComponent(next)}`);
 }

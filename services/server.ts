@@ -10,6 +10,7 @@ import { type Config, describeConfig } from "./config.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
 import { createLogger } from "./logger.ts";
 import { createHttpMetrics } from "./prometheus.ts";
+import { createLoginThrottles } from "./auth/throttle.ts";
 
 export type Say = (line: string) => void;
 
@@ -51,6 +52,8 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     poolMax: db.poolMax,
     startedAt,
     now: () => new Date(),
+    secret: secret.secret,
+    throttles: createLoginThrottles(),
   });
 
   const abort = new AbortController();

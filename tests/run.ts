@@ -64,7 +64,7 @@ async function prepareAndRun(adminUrl: string): Promise<number> {
   );
 
   await Deno.mkdir("tmp", { recursive: true });
-  const junit = "tmp/junit.xml";
+  const junit = `tmp/junit-${Deno.pid}.xml`;
   await Deno.remove(junit).catch(() => {});
   const args = Deno.args.length ? Deno.args : ["tests/"];
   const child = new Deno.Command(Deno.execPath(), {
@@ -75,6 +75,7 @@ async function prepareAndRun(adminUrl: string): Promise<number> {
   const status = await child.status;
 
   const counts = await readJunit(junit);
+  await Deno.remove(junit).catch(() => {});
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`\n${counts.passed} passed, ${counts.failed} failed`);
   console.log(`(whole run ${seconds} s)`);

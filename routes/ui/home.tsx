@@ -4,7 +4,8 @@ import { getSystemStatus } from "../../services/system/status.ts";
 import { HomePage } from "../../views/home/home_page.tsx";
 import { StatusPanel } from "../../views/home/_status_panel.tsx";
 import type { AppEnv } from "../deps.ts";
-import { html } from "../render.ts";
+import { html, requireUserPage } from "../render.ts";
+import { needsSetup } from "../../services/auth/setup.ts";
 
 export function homeRoutes() {
   const app = new Hono<AppEnv>();
@@ -12,7 +13,14 @@ export function homeRoutes() {
     const { sql, migrations, database, startedAt, now } = c.get("deps");
     return getSystemStatus(sql, migrations, database, startedAt, now());
   };
-  app.get("/", async (c) => html(c, <HomePage status={await status(c)} />));
-  app.get("/ui/status", async (c) => html(c, <StatusPanel status={await status(c)} />, 200, { fragment: true }));
+  app.get("/", async (c) => {
+    if (await needsSetup(c.get("deps").sql)) return c.redirect("/setup", 303);
+    requireUserPage(c);
+    return html(c, <HomePage status={await status(c)} />);
+  });
+  app.get("/ui/status", async (c) => {
+    requireUserPage(c);
+    return html(c, <StatusPanel status={await status(c)} />, 200, { fragment: true });
+  });
   return app;
 }

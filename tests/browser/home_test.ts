@@ -1,8 +1,9 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
 import { serveTestApp } from "../helpers/app.ts";
+import { GOOD_PASSWORD } from "../helpers/fixtures.ts";
 
-Deno.test("the home page renders in Chromium, goes live with htmx, and switches theme", async () => {
+Deno.test("first run in Chromium: set-up, then the overview goes live with htmx and switches theme", async () => {
   const served = await serveTestApp();
   const browser = await launchBrowser();
   try {
@@ -11,9 +12,17 @@ Deno.test("the home page renders in Chromium, goes live with htmx, and switches 
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
 
-    const response = await page.goto(served.url + "/");
-    assertEquals(response?.status(), 200);
+    await page.goto(served.url + "/");
+    assertEquals(new URL(page.url()).pathname, "/setup");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/setup.png`, fullPage: true });
+    await page.getByLabel("Organisation").fill("Acme Agency");
+    await page.getByLabel("Your name").fill("Ada Admin");
+    await page.getByLabel("E-mail").fill("ada@example.com");
+    await page.getByLabel("Password").fill(GOOD_PASSWORD);
+    await page.getByRole("button", { name: "Create organisation" }).click();
+    await page.waitForURL(served.url + "/");
     assertEquals(await page.title(), "Overview · Opsdeck");
+    assertStringIncludes(await page.locator("header").innerText(), "Ada Admin");
     assertStringIncludes(await page.locator("h1").innerText(), "Overview");
     assertStringIncludes(await page.locator("#status-panel").innerText(), "PostgreSQL");
     assertEquals(await page.locator(".stat").count(), 5);

@@ -5,6 +5,7 @@ import type { AppDeps } from "../../routes/deps.ts";
 import { loadConfig } from "../../services/config.ts";
 import { createLogger, type Logger, silentLogger } from "../../services/logger.ts";
 import { createHttpMetrics } from "../../services/prometheus.ts";
+import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export interface TestApp {
@@ -30,6 +31,8 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     poolMax: 5,
     startedAt: Date.now(),
     now: () => new Date(),
+    secret: "test-secret-test-secret-test-secret-0000",
+    throttles: createLoginThrottles(),
     ...overrides,
   };
   return { db, deps, app: createApp(deps), logs };

@@ -1,10 +1,22 @@
 import type { ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
+import { can, type Principal, type Resource } from "../../services/auth/permissions.ts";
 import { PageContext } from "../page_context.ts";
 import { ThemeSwitch } from "../components/theme_switch.tsx";
 
-const NAV = [
+interface NavItem {
+  href: string;
+  label: string;
+  /** Shown only to principals who may read this resource. */
+  resource?: Resource;
+}
+
+const NAV: NavItem[] = [
   { href: "/", label: "Overview" },
+  { href: "/users", label: "Users", resource: "users" },
+  { href: "/roles", label: "Roles", resource: "roles" },
+  { href: "/api-keys", label: "API keys" },
+  { href: "/audits", label: "Audit", resource: "audits" },
   { href: "/docs", label: "API docs" },
 ];
 
@@ -16,9 +28,14 @@ const HTMX_CONFIG = JSON.stringify({
   historyCacheSize: 0,
 });
 
+function visible(item: NavItem, principal: Principal | null | undefined): boolean {
+  if (!principal) return item.href === "/docs";
+  return !item.resource || can(principal, item.resource, "read");
+}
+
 /** The base layout: every full page is rendered inside it. */
 export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
-  const { theme, path } = useContext(PageContext);
+  const { theme, path, principal, csrfToken } = useContext(PageContext);
   return (
     <html lang="en" data-theme={theme === "auto" ? undefined : theme}>
       <head>
@@ -32,7 +49,7 @@ export function Layout({ title, children }: { title: string; children: Component
         <link rel="stylesheet" href="/static/css/app.css" />
         <script src="/static/vendor/htmx.min.js" defer></script>
       </head>
-      <body>
+      <body hx-headers={csrfToken ? JSON.stringify({ "X-CSRF-Token": csrfToken }) : undefined}>
         <header class="topbar">
           <nav class="container-fluid">
             <ul>
@@ -43,13 +60,28 @@ export function Layout({ title, children }: { title: string; children: Component
               </li>
             </ul>
             <ul>
-              {NAV.map((item) => (
+              {NAV.filter((item) => visible(item, principal)).map((item) => (
                 <li key={item.href}>
                   <a href={item.href} aria-current={item.href === path ? "page" : undefined}>{item.label}</a>
                 </li>
               ))}
+              {principal && (
+                <li>
+                  <a href="/profile" aria-current={path === "/profile" ? "page" : undefined} class="user-link">
+                    {principal.name ?? principal.email}
+                  </a>
+                </li>
+              )}
+              {principal && (
+                <li>
+                  <form method="post" action="/logout" class="inline-form">
+                    <input type="hidden" name="_csrf" value={csrfToken} />
+                    <button type="submit" class="outline secondary small">Sign out</button>
+                  </form>
+                </li>
+              )}
               <li>
-                <ThemeSwitch theme={theme} />
+                <ThemeSwitch theme={theme} csrfToken={csrfToken} />
               </li>
             </ul>
           </nav>

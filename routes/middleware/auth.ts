@@ -1,0 +1,86 @@
+/**
+ * Who is calling: `Authorization: Bearer <odk_ API key | session token>` for
+ * scripts, the session cookie for browsers. Sets `principal` (or null) and
+ * how it was proven; routes then ask `requirePrincipal(c)`.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { API_KEY_PREFIX, principalFromApiKey, principalFromSession } from "../../services/auth/sessions.ts";
+import type { Principal } from "../../services/auth/permissions.ts";
+import { UnauthorizedError } from "../../services/errors.ts";
+import type { AuditContext } from "../../services/audits/record.ts";
+import type { AppEnv } from "../deps.ts";
+import { clientIp } from "./observe.ts";
+
+export function sessionCookieName(c: Context<AppEnv>): string {
+  return isSecure(c) ? "__Host-opsdeck_session" : "opsdeck_session";
+}
+
+/** Cookies are Secure (and `__Host-` prefixed) when Opsdeck is served over https. */
+export function isSecure(c: Context<AppEnv>): boolean {
+  const base = c.get("deps").config.baseUrl;
+  return base ? base.startsWith("https:") : new URL(c.req.url).protocol === "https:";
+}
+
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { sql, now } = c.get("deps");
+    c.set("principal", null);
+    c.set("authVia", null);
+    const header = c.req.header("Authorization");
+    if (header !== undefined) {
+      const match = header.match(/^Bearer ([A-Za-z0-9_\-]{20,200})$/);
+      if (!match) throw new UnauthorizedError("Authorization header must be `Bearer <API key or session token>`");
+      const token = match[1];
+      const principal = token.startsWith(API_KEY_PREFIX)
+        ? await principalFromApiKey(sql, token, now())
+        : await principalFromSession(sql, token, now());
+      if (!principal) throw new UnauthorizedError("The API key or session token is invalid, expired or revoked");
+      c.set("principal", principal);
+      c.set("authVia", "bearer");
+      return next();
+    }
+    const cookie = getCookie(c, sessionCookieName(c));
+    if (cookie) {
+      const principal = await principalFromSession(sql, cookie, now());
+      if (principal) {
+        c.set("principal", principal);
+        c.set("authVia", "cookie");
+      } else {
+        deleteCookie(c, sessionCookieName(c), { path: "/", secure: isSecure(c) });
+      }
+    }
+    await next();
+  };
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date) {
+  setCookie(c, sessionCookieName(c), token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: isSecure(c),
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>) {
+  deleteCookie(c, sessionCookieName(c), { path: "/", secure: isSecure(c) });
+}
+
+/** The signed-in principal, or a 401. */
+export function requirePrincipal(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new UnauthorizedError();
+  return principal;
+}
+
+/** Actor, address and time for the audit row of this request's mutation. */
+export function auditContext(c: Context<AppEnv>): AuditContext {
+  return {
+    actor: c.get("principal"),
+    ip: clientIp(c) ?? null,
+    userAgent: c.req.header("User-Agent") ?? null,
+    now: c.get("deps").now(),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Signing in and out, and turning a session token or API key into a Principal.
+ * Sessions are server-side rows keyed by the SHA-256 of a random token; they
+ * end after IDLE_MS without use or ABSOLUTE_MS after login, whichever is first.
+ */
+import type { Sql } from "../../db/client.ts";
+import {
+  findActiveApiKey,
+  findActiveSession,
+  findUserForLogin,
+  insertSession,
+  type PrincipalRow,
+  recordLogin,
+  revokeSession,
+  touchApiKey,
+  touchSession,
+} from "../../db/queries/auth.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { type AuditContext, recordAudit } from "../audits/record.ts";
+import { RateLimitedError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { dummyPasswordHash, PASSWORD_INPUT_MAX, verifyPassword } from "./passwords.ts";
+import { narrowToScopes, type Principal } from "./permissions.ts";
+import { randomToken, sha256 } from "./tokens.ts";
+import type { LoginThrottles } from "./throttle.ts";
+
+export const SESSION_IDLE_MS = 12 * 60 * 60_000;
+export const SESSION_ABSOLUTE_MS = 14 * 24 * 60 * 60_000;
+/** last_seen_at is written at most this often, so reads do not all become writes. */
+const TOUCH_EVERY_MS = 60_000;
+export const API_KEY_PREFIX = "odk_";
+
+export interface NewSession {
+  token: string;
+  sessionId: string;
+  expiresAt: Date;
+  userId: string;
+  tenantId: string;
+}
+
+const INVALID = "Email or password is incorrect";
+
+/**
+ * Checks a password and opens a session. Unknown users, wrong passwords and
+ * inactive accounts get the same message after the same amount of hashing.
+ */
+export async function login(
+  sql: Sql,
+  throttles: LoginThrottles,
+  input: { email: string; password: string },
+  ctx: AuditContext,
+): Promise<NewSession> {
+  const email = input.email.trim().toLowerCase();
+  if (input.password.length > PASSWORD_INPUT_MAX) {
+    throw new ValidationError([{ path: "password", message: `must be at most ${PASSWORD_INPUT_MAX} characters` }]);
+  }
+  const now = ctx.now.getTime();
+  const wait = Math.max(throttles.account.retryAfterMs(email, now), throttles.ip.retryAfterMs(ctx.ip ?? "-", now));
+  if (wait > 0) throw new RateLimitedError(wait / 1000, "Too many failed sign-ins; try again later");
+
+  const user = await findUserForLogin(sql, email);
+  const ok = await verifyPassword(input.password, user?.password_hash ?? await dummyPasswordHash());
+  if (!user || !ok || !user.password_hash || user.status !== "active") {
+    throttles.account.fail(email, now);
+    throttles.ip.fail(ctx.ip ?? "-", now);
+    if (user) {
+      await withTenant(sql, user.tenant_id, (tx) =>
+        recordAudit(tx, { ...ctx, actorLabel: user.email }, {
+          tenantId: user.tenant_id,
+          action: "session.login_failed",
+          resourceType: "user",
+          resourceId: user.id,
+          details: { reason: !ok ? "wrong_password" : `status_${user.status}` },
+        }));
+    }
+    throw new UnauthorizedError(INVALID);
+  }
+  throttles.account.clear(email);
+  return await openSession(sql, user.tenant_id, user.id, ctx, "session.login");
+}
+
+/** A fresh session (a new token every time: session rotation on login). */
+export async function openSession(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+  ctx: AuditContext,
+  action: string,
+): Promise<NewSession> {
+  const token = randomToken();
+  const expiresAt = new Date(ctx.now.getTime() + SESSION_ABSOLUTE_MS);
+  const session = await withTenant(sql, tenantId, async (tx) => {
+    const row = await insertSession(tx, {
+      tenantId,
+      userId,
+      tokenHash: await sha256(token),
+      ip: ctx.ip ?? undefined,
+      userAgent: ctx.userAgent ?? undefined,
+      expiresAt,
+      now: ctx.now,
+    });
+    await recordLogin(tx, userId, ctx.now);
+    await recordAudit(tx, ctx, { tenantId, action, resourceType: "session", resourceId: row.id });
+    return row;
+  });
+  return { token, sessionId: session.id, expiresAt, userId, tenantId };
+}
+
+export async function logout(sql: Sql, principal: Principal, ctx: AuditContext): Promise<void> {
+  if (!principal.sessionId) return;
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    await revokeSession(tx, principal.sessionId!, ctx.now);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "session.logout",
+      resourceType: "session",
+      resourceId: principal.sessionId,
+    });
+  });
+}
+
+/** A session token (cookie or bearer) → Principal, or undefined when unknown, expired, idle or suspended. */
+export async function principalFromSession(sql: Sql, token: string, now: Date): Promise<Principal | undefined> {
+  const row = await findActiveSession(sql, await sha256(token), now);
+  if (!row || row.status !== "active") return undefined;
+  const idle = now.getTime() - row.last_seen_at.getTime();
+  if (idle > SESSION_IDLE_MS) return undefined;
+  if (idle > TOUCH_EVERY_MS) await touchSession(sql, row.session_id, now);
+  return { ...toPrincipal(row, "user"), sessionId: row.session_id };
+}
+
+export async function principalFromApiKey(sql: Sql, key: string, now: Date): Promise<Principal | undefined> {
+  const row = await findActiveApiKey(sql, await sha256(key), now);
+  if (!row || row.status !== "active") return undefined;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
+    await touchApiKey(sql, row.api_key_id, now);
+  }
+  const principal = toPrincipal(row, "api_key");
+  return { ...principal, apiKeyId: row.api_key_id, permissions: narrowToScopes(principal.permissions, row.scopes) };
+}
+
+function toPrincipal(row: PrincipalRow, kind: Principal["kind"]): Principal {
+  return {
+    kind,
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    email: row.email,
+    name: row.name,
+    roleId: row.role_id,
+    roleName: row.role_name,
+    clientId: row.client_id,
+    superAdmin: row.super_admin,
+    permissions: new Set(row.permissions),
+  };
+}
