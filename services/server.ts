@@ -11,6 +11,8 @@ import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./
 import { createLogger } from "./logger.ts";
 import { createHttpMetrics } from "./prometheus.ts";
 import { createLoginThrottles } from "./auth/throttle.ts";
+import { bootstrapAdmin } from "./auth/setup.ts";
+import { AppError } from "./errors.ts";
 
 export type Say = (line: string) => void;
 
@@ -40,6 +42,9 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
   const secret = await resolveSecret(config);
   if (secret.generated) say(`generated OPSDECK_SECRET into ${secret.path} (keep it with the data)`);
   const db = await openMigratedDatabase(config, say);
+  if (config.adminEmail && config.adminPassword) {
+    await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
+  }
   const logger = createLogger(config.logLevel);
   const app = createApp({
     sql: db.sql,
@@ -123,5 +128,20 @@ function listenForSignals(shutdown: (reason: string) => Promise<void>, say: Say)
       firstAt ||= Date.now();
       shutdown(signal);
     });
+  }
+}
+
+/** OPSDECK_ADMIN_EMAIL/PASSWORD create the first tenant's admin once; a weak password stops start-up. */
+async function bootstrapFromEnv(db: OpenDatabase, admin: { email: string; password: string }, say: Say) {
+  try {
+    const user = await bootstrapAdmin(db.sql, admin, { actor: null, ip: null, userAgent: null, now: new Date() });
+    if (user) say(`created the first tenant and its admin ${user.email} from OPSDECK_ADMIN_EMAIL`);
+  } catch (error) {
+    await db.close().catch(() => {});
+    if (error instanceof AppError) {
+      const detail = error.errors?.[0]?.message ?? error.message;
+      throw new StartupError(`OPSDECK_ADMIN_PASSWORD: ${detail}`);
+    }
+    throw error;
   }
 }
