@@ -141,3 +141,39 @@ Deno.test("with no DATABASE_URL an embedded PostgreSQL is initialised once and i
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("OPSDECK_ADMIN_PASSWORD that is easy to guess ends start-up with one line; a good one creates the admin", async () => {
+  const { url, sql } = await createTestDatabase();
+  const weak = await run({
+    DATABASE_URL: url,
+    HOST: "127.0.0.1",
+    PORT: String(freePort()),
+    OPSDECK_ADMIN_EMAIL: "ops@example.com",
+    OPSDECK_ADMIN_PASSWORD: "password123",
+  });
+  assertEquals(weak.code, 1);
+  assertEquals(weak.lines.length, 1, weak.stderr);
+  assertStringIncludes(weak.lines[0], "opsdeck: error: OPSDECK_ADMIN_PASSWORD:");
+
+  const port = freePort();
+  const server = await start({
+    DATABASE_URL: url,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    OPSDECK_ADMIN_EMAIL: "ops@example.com",
+    OPSDECK_ADMIN_PASSWORD: "violet-anchor-drifts-42-quietly",
+  });
+  assertStringIncludes(server.output.join(""), "created the first tenant and its admin ops@example.com");
+  const login = await fetch(`http://127.0.0.1:${port}/api/v1/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "ops@example.com", password: "violet-anchor-drifts-42-quietly" }),
+  });
+  assertEquals(login.status, 201);
+  await login.body?.cancel();
+  server.child.kill("SIGTERM");
+  assertEquals((await server.child.status).code, 0);
+  await server.rest;
+  await server.child.stderr.cancel();
+  await sql.end();
+});
