@@ -68,6 +68,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     gid: runAs?.gid,
     // The postgres user may not be able to enter our working directory.
     cwd: "/",
+    // Its own process group: a terminal's Ctrl-C must reach only us, so we can
+    // drain requests before we stop the database ourselves.
+    detached: true,
     env: { LC_MESSAGES: "C" },
   }).spawn();
   const exited = child.status;

@@ -82,11 +82,22 @@ export async function resolveSecret(config: Config): Promise<{ secret: string; g
   try {
     return { secret: (await Deno.readTextFile(path)).trim(), generated: false, path };
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new StartupError(
+        `OPSDECK_DATA_DIR: cannot read ${path} (${(error as Error).name}); set OPSDECK_SECRET or fix its permissions`,
+      );
+    }
   }
-  await Deno.mkdir(config.dataDir, { recursive: true });
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const secret = btoa(String.fromCharCode(...bytes));
-  await Deno.writeTextFile(path, secret + "\n", { mode: 0o600, createNew: true });
+  try {
+    await Deno.mkdir(config.dataDir, { recursive: true });
+    await Deno.writeTextFile(path, secret + "\n", { mode: 0o600, createNew: true });
+  } catch (error) {
+    throw new StartupError(
+      `OPSDECK_DATA_DIR: cannot write ${path} (${(error as Error).name}); make ${config.dataDir} writable ` +
+        `by uid ${Deno.uid()} or set OPSDECK_SECRET`,
+    );
+  }
   return { secret, generated: true, path };
 }

@@ -41,6 +41,12 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
   const startedAt = Date.now();
   const secret = await resolveSecret(config);
   if (secret.generated) say(`generated OPSDECK_SECRET into ${secret.path} (keep it with the data)`);
+  if (!config.secret && config.databaseUrl) {
+    say(
+      `warning: OPSDECK_SECRET is not set; using the one in ${secret.path}. Set OPSDECK_SECRET when the ` +
+        "database lives elsewhere, so every Opsdeck process and rebuilt container shares it",
+    );
+  }
   const db = await openMigratedDatabase(config, say);
   if (config.adminEmail && config.adminPassword) {
     await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
