@@ -5,6 +5,7 @@ import { h, type VNode } from "preact";
 import { PageContext, type PageContextValue, type Theme } from "../views/page_context.ts";
 import { renderPage } from "../views/render.tsx";
 import type { Principal } from "../services/auth/permissions.ts";
+import { storedTheme } from "../services/profile/profile.ts";
 import type { AppEnv } from "./deps.ts";
 import { csrfTokenFor } from "./middleware/csrf.ts";
 import { RedirectError } from "./problem.ts";
@@ -12,7 +13,11 @@ import { RedirectError } from "./problem.ts";
 export const THEME_COOKIE = "opsdeck_theme";
 const THEMES: Theme[] = ["light", "dark", "auto"];
 
-export function themeOf(c: Context): Theme {
+/** A signed-in user's stored theme, else the cookie (set before signing in), else the system's. */
+export async function themeOf(c: Context<AppEnv>): Promise<Theme> {
+  const principal = c.get("principal");
+  const stored = principal?.kind === "user" ? await storedTheme(c.get("deps").sql, principal) : undefined;
+  if (stored) return stored;
   const value = getCookie(c, THEME_COOKIE) as Theme | undefined;
   return value && THEMES.includes(value) ? value : "auto";
 }
@@ -25,7 +30,7 @@ export function isPartial(c: Context): boolean {
 export async function pageContext(c: Context<AppEnv>): Promise<PageContextValue> {
   const principal = c.get("principal");
   return {
-    theme: themeOf(c),
+    theme: await themeOf(c),
     path: c.req.path,
     requestId: c.get("requestId"),
     principal,

@@ -16,6 +16,27 @@ const cidrList = z.string().transform((value, ctx) => {
   return items;
 });
 
+const domainList = z.string().transform((value, ctx) => {
+  const items = value.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const item of items) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(item)) {
+      ctx.addIssue({ code: "custom", message: `"${item}" is not a domain such as example.com` });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
+/** Old secrets, separated by commas or whitespace (base64 never contains either). */
+const secretList = z.string().transform((value, ctx) => {
+  const items = value.split(/[\s,]+/).filter(Boolean);
+  if (items.some((item) => item.length < 32)) {
+    ctx.addIssue({ code: "custom", message: "each previous secret must be at least 32 characters" });
+    return z.NEVER;
+  }
+  return items;
+});
+
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
     try {
@@ -42,6 +63,13 @@ const schema = z.object({
   OIDC_ISSUER: url(["http:", "https:"]).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_DEFAULT_ROLE: z.string().trim().min(1).max(64)
+    .refine((r) => r.toLowerCase() !== "client", "cannot be client: client users belong to one client, invite them")
+    .optional(),
+  OIDC_TENANT: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/, "must be a tenant slug such as acme")
+    .optional(),
+  OIDC_ALLOWED_DOMAINS: domainList.default([]),
+  OPSDECK_SECRET_PREVIOUS: secretList.default([]),
   OPSDECK_PROBE_DENY: cidrList.default([]),
   OPSDECK_PROBE_ALLOW: cidrList.default([]),
   OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
@@ -67,9 +95,37 @@ const schema = z.object({
       message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
     });
   }
+  const jit = [v.OIDC_DEFAULT_ROLE, v.OIDC_TENANT];
+  if (jit.some(Boolean) && !(jit.every(Boolean) && v.OIDC_ISSUER)) {
+    ctx.issues.push({
+      code: "custom",
+      input: v,
+      path: [v.OIDC_DEFAULT_ROLE ? "OIDC_TENANT" : "OIDC_DEFAULT_ROLE"],
+      message: "OIDC_DEFAULT_ROLE and OIDC_TENANT must be set together, with OIDC_ISSUER",
+    });
+  }
+  if (v.OIDC_ALLOWED_DOMAINS.length > 0 && !v.OIDC_DEFAULT_ROLE) {
+    ctx.issues.push({
+      code: "custom",
+      input: v,
+      path: ["OIDC_ALLOWED_DOMAINS"],
+      message: "only limits sign-up into OIDC_DEFAULT_ROLE, which is not set",
+    });
+  }
 });
 
 export type ConfigInput = z.input<typeof schema>;
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** With tenantSlug: unknown users get an active account in this role (just-in-time provisioning). */
+  defaultRole?: string;
+  tenantSlug?: string;
+  /** When not empty, just-in-time provisioning only for verified e-mails in these domains. */
+  allowedDomains: string[];
+}
 
 export interface Config {
   databaseUrl?: string;
@@ -84,7 +140,9 @@ export interface Config {
   smtpFrom: string;
   slackSigningSecret?: string;
   slackApiUrl: string;
-  oidc?: { issuer: string; clientId: string; clientSecret: string };
+  oidc?: OidcConfig;
+  /** Older OPSDECK_SECRET values: they still decrypt, until `deno task secrets:rotate` has run. */
+  previousSecrets: string[];
   probeDeny: string[];
   probeAllow: string[];
   webhookAllow: string[];
@@ -100,6 +158,7 @@ const SECRET_NAMES = [
   "SMTP_URL",
   "SLACK_SIGNING_SECRET",
   "OIDC_CLIENT_SECRET",
+  "OPSDECK_SECRET_PREVIOUS",
 ] as const;
 
 export class ConfigError extends Error {
@@ -150,8 +209,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slackSigningSecret: v.SLACK_SIGNING_SECRET,
     slackApiUrl: v.SLACK_API_URL,
     oidc: v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET
-      ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET }
+      ? {
+        issuer: v.OIDC_ISSUER,
+        clientId: v.OIDC_CLIENT_ID,
+        clientSecret: v.OIDC_CLIENT_SECRET,
+        defaultRole: v.OIDC_DEFAULT_ROLE,
+        tenantSlug: v.OIDC_TENANT,
+        allowedDomains: v.OIDC_ALLOWED_DOMAINS,
+      }
       : undefined,
+    previousSecrets: v.OPSDECK_SECRET_PREVIOUS,
     probeDeny: v.OPSDECK_PROBE_DENY,
     probeAllow: v.OPSDECK_PROBE_ALLOW,
     webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,

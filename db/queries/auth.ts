@@ -113,3 +113,14 @@ export async function revokeUserSessions(sql: Sql, userId: string, now: Date, ex
 export async function revokeSession(sql: Sql, sessionId: string, now: Date): Promise<void> {
   await sql`UPDATE sessions SET revoked_at = ${now} WHERE id = ${sessionId} AND revoked_at IS NULL`;
 }
+
+/** The stored hash, for re-checking the current password before a change. */
+export async function getPasswordHash(sql: Sql, tenantId: string, userId: string): Promise<string | null | undefined> {
+  const [row] = await sql<{ password_hash: string | null }[]>`
+    SELECT password_hash FROM users WHERE tenant_id = ${tenantId} AND id = ${userId}`;
+  return row?.password_hash;
+}
+
+export async function setPasswordHash(sql: Sql, tenantId: string, userId: string, hash: string): Promise<void> {
+  await sql`UPDATE users SET password_hash = ${hash} WHERE tenant_id = ${tenantId} AND id = ${userId}`;
+}

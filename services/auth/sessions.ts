@@ -85,6 +85,8 @@ export async function openSession(
   userId: string,
   ctx: AuditContext,
   action: string,
+  /** Extra audit details, e.g. `{ via: "oidc" }` for single sign-on. */
+  details?: Record<string, unknown>,
 ): Promise<NewSession> {
   const token = randomToken();
   const expiresAt = new Date(ctx.now.getTime() + SESSION_ABSOLUTE_MS);
@@ -99,7 +101,7 @@ export async function openSession(
       now: ctx.now,
     });
     await recordLogin(tx, userId, ctx.now);
-    await recordAudit(tx, ctx, { tenantId, action, resourceType: "session", resourceId: row.id });
+    await recordAudit(tx, ctx, { tenantId, action, resourceType: "session", resourceId: row.id, details });
     return row;
   });
   return { token, sessionId: session.id, expiresAt, userId, tenantId };

@@ -33,15 +33,17 @@ async function foreignId(sql: Sql, table: string, tenantId: string, clientId?: s
   );
   if (!columns.has("id") || !columns.has("tenant_id")) return undefined;
   let where = "tenant_id = $1";
+  let byClient = "";
   if (clientId) {
-    if (columns.has("client_id")) where += " AND client_id = $2";
-    else if (columns.has("project_id")) where += " AND project_id IN (SELECT id FROM projects WHERE client_id = $2)";
-    else if (columns.has("user_id")) where += " AND user_id IN (SELECT id FROM users WHERE client_id = $2)";
+    if (columns.has("client_id")) byClient = " AND client_id = $2";
+    else if (columns.has("project_id")) byClient = " AND project_id IN (SELECT id FROM projects WHERE client_id = $2)";
+    else if (columns.has("user_id")) byClient = " AND user_id IN (SELECT id FROM users WHERE client_id = $2)";
   }
+  where += byClient;
   // `table` is a name from the catalog (checked above), never request input.
   const rows = await sql.unsafe(
     `SELECT id::text AS id FROM "${table}" WHERE ${where} LIMIT 1`,
-    clientId ? [tenantId, clientId] : [tenantId],
+    byClient ? [tenantId, clientId!] : [tenantId],
   );
   return rows[0]?.id;
 }

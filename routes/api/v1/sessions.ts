@@ -1,32 +1,35 @@
-/** Sign in and out over the API, and who am I. */
+/** Sign in and out over the API, and list or end your own sessions. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { login, logout } from "../../../services/auth/sessions.ts";
 import { PASSWORD_INPUT_MAX } from "../../../services/auth/passwords.ts";
+import { listMySessions, revokeMySession } from "../../../services/profile/sessions.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, clearSessionCookie, requirePrincipal, setSessionCookie } from "../../middleware/auth.ts";
-import { errorResponses, ProblemSchema } from "../schemas.ts";
+import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 
 export const LoginSchema = z.object({
   email: z.string().trim().min(1).max(320).openapi({ example: "ada@example.com" }),
   password: z.string().min(1).max(PASSWORD_INPUT_MAX).openapi({ example: "correct horse battery staple" }),
 }).openapi("Login");
 
-const SessionSchema = z.object({
+export const SessionSchema = z.object({
   token: z.string().openapi({ description: "Usable as `Authorization: Bearer <token>` until it expires" }),
   expires_at: z.string().openapi({ format: "date-time" }),
 }).openapi("Session");
 
-export const MeSchema = z.object({
+const ActiveSessionSchema = z.object({
   id: z.uuid(),
-  tenant_id: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.string().openapi({ example: "admin" }),
-  client_id: z.uuid().nullable(),
-  super_admin: z.boolean(),
-  permissions: z.array(z.string()).openapi({ example: ["projects:read", "projects:write"] }),
-  authenticated_with: z.enum(["session", "api_key"]),
-}).openapi("Me");
+  ip: z.string().nullable().openapi({ example: "203.0.113.7" }),
+  user_agent: z.string().nullable().openapi({ example: "Mozilla/5.0 (X11; Linux x86_64) …" }),
+  created_at: z.string().openapi({ format: "date-time" }),
+  last_seen_at: z.string().openapi({ format: "date-time", description: "Updated at most once a minute" }),
+  expires_at: z.string().openapi({
+    format: "date-time",
+    description: "Absolute expiry; the session also ends after 12 hours without use",
+  }),
+  current: z.boolean().openapi({ description: "The session making this request" }),
+}).openapi("ActiveSession");
 
 const problem = (description: string) => ({
   description,
@@ -56,14 +59,39 @@ const deleteSession = createRoute({
   responses: { 204: { description: "Signed out" }, 401: problem("Not signed in"), ...errorResponses },
 });
 
-const me = createRoute({
+const listSessions = createRoute({
   method: "get",
-  path: "/api/v1/me",
+  path: "/api/v1/sessions",
   tags: ["Auth"],
-  summary: "The signed-in user and their effective permissions",
+  summary: "Your active sessions, newest first",
+  request: { query: PageQuerySchema },
   responses: {
-    200: { description: "Me", content: { "application/json": { schema: MeSchema } } },
+    200: {
+      description: "A page of sessions",
+      content: { "application/json": { schema: pageSchema(ActiveSessionSchema, "ActiveSessionPage") } },
+    },
     401: problem("Not signed in"),
+    403: problem("Called with an API key: sessions are managed with a user session"),
+    ...errorResponses,
+  },
+});
+
+const revokeSessionRoute = createRoute({
+  method: "delete",
+  path: "/api/v1/sessions/{id}",
+  tags: ["Auth"],
+  summary: "End one of your sessions",
+  description: "Effective on that session's very next request. Another user's session is a 404.",
+  request: {
+    params: z.object({
+      id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5a3c1f0e-2b7d-4e8a-9c61-0d4f7b2e9a13" }),
+    }),
+  },
+  responses: {
+    204: { description: "Ended" },
+    401: problem("Not signed in"),
+    403: problem("Called with an API key: sessions are managed with a user session"),
+    ...notFoundResponse,
     ...errorResponses,
   },
 });
@@ -82,19 +110,27 @@ export function sessionsApi() {
     clearSessionCookie(c);
     return c.body(null, 204);
   });
-  app.openapi(me, (c) => {
-    const p = requirePrincipal(c);
+  app.openapi(listSessions, async (c) => {
+    const { sql, now } = c.get("deps");
+    const page = await listMySessions(sql, requirePrincipal(c), { ...c.req.valid("query"), now: now() });
     return c.json({
-      id: p.userId,
-      tenant_id: p.tenantId,
-      email: p.email,
-      name: p.name,
-      role: p.roleName,
-      client_id: p.clientId,
-      super_admin: p.superAdmin,
-      permissions: [...p.permissions].sort(),
-      authenticated_with: p.kind === "api_key" ? "api_key" as const : "session" as const,
+      data: page.data.map((s) => ({
+        id: s.id,
+        ip: s.ip,
+        user_agent: s.user_agent,
+        created_at: s.created_at.toISOString(),
+        last_seen_at: s.last_seen_at.toISOString(),
+        expires_at: s.expires_at.toISOString(),
+        current: s.current,
+      })),
+      next_cursor: page.next_cursor,
     }, 200);
+  });
+  app.openapi(revokeSessionRoute, async (c) => {
+    const principal = requirePrincipal(c);
+    const { current } = await revokeMySession(c.get("deps").sql, principal, c.req.valid("param").id, auditContext(c));
+    if (current && c.get("authVia") === "cookie") clearSessionCookie(c);
+    return c.body(null, 204);
   });
   return app;
 }

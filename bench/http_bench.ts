@@ -1,0 +1,68 @@
+/**
+ * Opsdeck's request overhead: `/healthz` (middleware only), `/readyz` and a
+ * paginated API list (one PostgreSQL round trip each), as ratios to a bare
+ * Hono hello-world measured in the same run on the same machine, so the
+ * ratios stay comparable across machines even when req/s do not.
+ */
+import { type Server, startBareHono, startOpsdeck } from "./lib/servers.ts";
+import type { BenchReport, Row } from "./lib/table.ts";
+import { measure, type Measurement } from "./lib/wrk.ts";
+
+const ROUTES = ["/healthz", "/readyz", "/api/v1/system/migrations?limit=50"];
+
+/** `warn` is the figure to quote; `info` adds one access-log line per request. */
+const LOG_LEVELS = ["warn", "info"] as const;
+
+export default async function httpBench(): Promise<BenchReport> {
+  const dataDir = await Deno.makeTempDir({ prefix: "opsdeck-bench-" });
+  // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
+  await Deno.chmod(dataDir, 0o755);
+  const servers: Server[] = [];
+  try {
+    const bare = await startBareHono();
+    servers.push(bare);
+    const baseline = await measureLogged("bare Hono GET /", `${bare.url}/`);
+
+    const results = new Map<string, Measurement>();
+    for (const level of LOG_LEVELS) {
+      const opsdeck = await startOpsdeck(dataDir, level);
+      servers.push(opsdeck);
+      for (const route of ROUTES) {
+        results.set(`${level} ${route}`, await measureLogged(`GET ${route} (LOG_LEVEL=${level})`, opsdeck.url + route));
+      }
+      await servers.pop()!.stop();
+    }
+
+    const row = (label: string, route: string, level: string): Row => {
+      const result = results.get(`${level} ${route}`)!;
+      return {
+        name: `GET ${route} LOG_LEVEL=${level}`,
+        label,
+        ...result,
+        vsBaseline: result.requestsPerSecond / baseline.requestsPerSecond,
+      };
+    };
+    return {
+      title: "HTTP: requests/s and latency under load, vs a bare Hono hello-world",
+      rows: [
+        { name: "bare Hono GET /", label: "bare Hono GET /", ...baseline },
+        ...ROUTES.flatMap((route) => [
+          row(`GET ${route}`, route, "warn"),
+          row("  same, info access log → /dev/null", route, "info"),
+        ]),
+      ],
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+/** Checks the route answers 2xx first: a load test of error pages measures nothing. */
+async function measureLogged(label: string, url: string): Promise<Measurement> {
+  const response = await fetch(url);
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}; not benchmarking it`);
+  console.error(`bench: ${label}…`);
+  return measure(url);
+}

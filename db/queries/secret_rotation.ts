@@ -1,0 +1,98 @@
+/**
+ * `deno task secrets:rotate`: find ciphertexts written with a key other than
+ * the current one and store their re-encryption. Batches walk each tenant's
+ * rows in id order (`id > afterId`), so a row that cannot be decrypted is
+ * reported once and never blocks the walk.
+ */
+import type { Sql } from "../client.ts";
+
+/** Tenants holding at least one stale ciphertext (owner connection: a scan across tenants). */
+export async function tenantsWithStaleSecrets(
+  sql: Sql,
+  current: { identities: string; channels: string },
+): Promise<{ id: string; slug: string }[]> {
+  return await sql<{ id: string; slug: string }[]>`
+    SELECT t.id, t.slug FROM tenants t
+    WHERE EXISTS (
+        SELECT 1 FROM external_identities i
+        WHERE i.tenant_id = t.id AND i.key_id IS NOT NULL AND i.key_id <> ${current.identities})
+      OR EXISTS (
+        SELECT 1 FROM notification_channels c
+        WHERE c.tenant_id = t.id AND c.key_id IS NOT NULL AND c.key_id <> ${current.channels})
+    ORDER BY t.slug`;
+}
+
+export interface StaleIdentityRow {
+  id: string;
+  key_id: string;
+  access_token_ciphertext: Uint8Array | null;
+  refresh_token_ciphertext: Uint8Array | null;
+}
+
+export async function staleIdentityTokens(
+  sql: Sql,
+  tenantId: string,
+  currentKeyId: string,
+  afterId: string,
+  limit: number,
+): Promise<StaleIdentityRow[]> {
+  return await sql<StaleIdentityRow[]>`
+    SELECT id, key_id, access_token_ciphertext, refresh_token_ciphertext
+    FROM external_identities
+    WHERE tenant_id = ${tenantId} AND key_id IS NOT NULL AND key_id <> ${currentKeyId} AND id > ${afterId}
+    ORDER BY id
+    LIMIT ${limit}
+    FOR UPDATE`;
+}
+
+/** Stores a re-encryption only if the row still holds what was read (`fromKeyId`). */
+export async function storeIdentityTokens(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  fromKeyId: string,
+  next: { access: Uint8Array | null; refresh: Uint8Array | null; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE external_identities
+    SET access_token_ciphertext = ${next.access}, refresh_token_ciphertext = ${next.refresh}, key_id = ${next.keyId}
+    WHERE id = ${id} AND tenant_id = ${tenantId} AND key_id = ${fromKeyId}
+    RETURNING id`;
+  return rows.length === 1;
+}
+
+export interface StaleChannelRow {
+  id: string;
+  key_id: string;
+  secret_ciphertext: Uint8Array;
+}
+
+export async function staleChannelSecrets(
+  sql: Sql,
+  tenantId: string,
+  currentKeyId: string,
+  afterId: string,
+  limit: number,
+): Promise<StaleChannelRow[]> {
+  return await sql<StaleChannelRow[]>`
+    SELECT id, key_id, secret_ciphertext
+    FROM notification_channels
+    WHERE tenant_id = ${tenantId} AND key_id IS NOT NULL AND key_id <> ${currentKeyId} AND id > ${afterId}
+    ORDER BY id
+    LIMIT ${limit}
+    FOR UPDATE`;
+}
+
+export async function storeChannelSecret(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  fromKeyId: string,
+  next: { ciphertext: Uint8Array; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE notification_channels SET secret_ciphertext = ${next.ciphertext}, key_id = ${next.keyId}
+    WHERE id = ${id} AND tenant_id = ${tenantId} AND key_id = ${fromKeyId}
+    RETURNING id`;
+  return rows.length === 1;
+}

@@ -1,0 +1,59 @@
+import { ACTIONS, RESOURCES } from "../../services/auth/permissions.ts";
+import { permissionAllowed } from "../../services/roles/schemas.ts";
+
+export interface MatrixProps {
+  /** `resource:action` strings ticked. */
+  checked: ReadonlySet<string>;
+  /** Read-only (built-in roles, or a viewer without roles:manage). */
+  disabled?: boolean;
+  /** Permissions the viewer does not hold cannot be granted, so they are not offered. */
+  grantable?: ReadonlySet<string>;
+  /** Distinguishes the inputs' ids when several matrices are on one page. */
+  idPrefix: string;
+  error?: string;
+}
+
+/** Resources × actions checkboxes, posted as repeated `permissions=resource:action` fields. */
+export function PermissionMatrix({ checked, disabled, grantable, idPrefix, error }: MatrixProps) {
+  return (
+    <fieldset class="permission-matrix" aria-invalid={error ? "true" : undefined}>
+      <legend>Permissions</legend>
+      {error && <small class="field-error" role="alert">{error}</small>}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Resource</th>
+              {ACTIONS.map((a) => <th key={a} scope="col">{a}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {RESOURCES.map((r) => (
+              <tr key={r}>
+                <th scope="row">{r.replaceAll("_", " ")}</th>
+                {ACTIONS.map((a) => {
+                  const value = `${r}:${a}`;
+                  if (!permissionAllowed(r, a)) return <td key={a} class="muted" aria-hidden="true">–</td>;
+                  const offered = !grantable || grantable.has(value) || checked.has(value);
+                  return (
+                    <td key={a}>
+                      <input
+                        type="checkbox"
+                        name="permissions"
+                        value={value}
+                        id={`${idPrefix}-${r}-${a}`}
+                        checked={checked.has(value)}
+                        disabled={disabled || !offered}
+                        aria-label={`${r.replaceAll("_", " ")}: ${a}`}
+                      />
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,108 @@
+import type { ComponentChildren } from "preact";
+import { useContext } from "preact/hooks";
+import type { ClientOption } from "../../db/queries/users.ts";
+import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { PageContext } from "../page_context.ts";
+import { shortTime } from "./format.ts";
+import type { RoleOption } from "./_user_row.tsx";
+
+export interface InviteValues {
+  email?: string;
+  name?: string;
+  role?: string;
+  client_id?: string;
+}
+
+/** A link just issued: shown this once (only its hash is stored). */
+export interface IssuedLink {
+  email: string;
+  url: string;
+  expiresAt: Date;
+  emailSent: boolean;
+}
+
+export function IssuedLinkPanel({ link }: { link: IssuedLink }) {
+  return (
+    <article class="issued-link" role="status">
+      <h2>{link.emailSent ? `Invitation sent to ${link.email}` : `${link.email} is invited`}</h2>
+      <p>
+        {link.emailSent
+          ? "They will get the link by e-mail. You can also pass it on yourself: "
+          : "No e-mail was sent. Copy the link and send it to them yourself: "}
+        <strong>it is shown only this once</strong>, works once, and expires on {shortTime(link.expiresAt)}.
+      </p>
+      <label>
+        Invitation link
+        <input
+          type="text"
+          readonly
+          value={link.url}
+          autofocus
+          spellcheck={false}
+          autocomplete="off"
+          class="link-value"
+        />
+      </label>
+    </article>
+  );
+}
+
+export interface InviteFormProps {
+  roles: RoleOption[];
+  clients: ClientOption[];
+  values?: InviteValues;
+  errors?: FieldErrors;
+}
+
+/** Invite by e-mail: a plain form (the answer is a page showing the link once). */
+export function InviteForm({ roles, clients, values = {}, errors = {} }: InviteFormProps) {
+  const { csrfToken } = useContext(PageContext);
+  const role = values.role ?? roles.find((r) => r.builtin && r.name === "employee")?.id;
+  return (
+    <form method="post" action="/users" class="invite-form">
+      <CsrfField token={csrfToken} />
+      <div class="grid">
+        <FormField
+          name="email"
+          label="E-mail"
+          type="email"
+          value={values.email}
+          errors={errors}
+          required
+          maxLength={320}
+          autocomplete="off"
+        />
+        <FormField name="name" label="Name (optional)" value={values.name} errors={errors} maxLength={200} />
+      </div>
+      <div class="grid">
+        <Select name="role" label="Role" errors={errors}>
+          {roles.map((r) => <option key={r.id} value={r.id} selected={r.id === role}>{r.name}</option>)}
+        </Select>
+        <Select name="client_id" label="Client (for client users)" errors={errors}>
+          <option value="">None</option>
+          {clients.map((c) => <option key={c.id} value={c.id} selected={c.id === values.client_id}>{c.name}</option>)}
+        </Select>
+      </div>
+      <button type="submit">Invite</button>
+    </form>
+  );
+}
+
+function Select(
+  { name, label, errors, children }: { name: string; label: string; errors: FieldErrors; children: ComponentChildren },
+) {
+  const error = errors[name];
+  return (
+    <label>
+      {label}
+      <select
+        name={name}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+      >
+        {children}
+      </select>
+      {error && <small id={`${name}-error`} class="field-error">{error}</small>}
+    </label>
+  );
+}
