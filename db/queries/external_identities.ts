@@ -1,6 +1,6 @@
 /**
- * Accounts at identity providers, and the few user/invitation/role lookups
- * that single sign-on needs to provision a user just in time. The lookup by
+ * Accounts at identity providers, and the tenant lookup that single sign-on
+ * needs to provision a user just in time. The lookup by
  * (provider, issuer, subject) runs before any tenant is known, on the owner
  * connection; everything that writes runs inside `withTenant`.
  */
@@ -74,55 +74,8 @@ export async function updateIdentityTokens(
   return rows.length === 1;
 }
 
-/** The newest invitation of an invited user that is neither accepted nor expired. */
-export async function findOpenInvitation(
-  sql: Sql,
-  tenantId: string,
-  userId: string,
-  now: Date,
-): Promise<{ id: string } | undefined> {
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id FROM invitations
-    WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND accepted_at IS NULL AND expires_at > ${now}
-    ORDER BY created_at DESC
-    LIMIT 1`;
-  return row;
-}
-
-/**
- * Accepts an invitation through single sign-on: the invitation is marked
- * accepted and the user activated, both only if still open (a concurrent
- * acceptance makes this return false).
- */
-export async function acceptInvitationForUser(
-  sql: Sql,
-  tenantId: string,
-  invitationId: string,
-  userId: string,
-  now: Date,
-): Promise<boolean> {
-  const rows = await sql`
-    WITH accepted AS (
-      UPDATE invitations SET accepted_at = ${now}
-      WHERE id = ${invitationId} AND tenant_id = ${tenantId} AND user_id = ${userId} AND accepted_at IS NULL
-      RETURNING user_id
-    )
-    UPDATE users SET status = 'active'
-    WHERE id = (SELECT user_id FROM accepted) AND tenant_id = ${tenantId} AND status = 'invited'
-    RETURNING id`;
-  return rows.length === 1;
-}
-
 /** OIDC_TENANT → the tenant that just-in-time users join (owner connection: no tenant yet). */
 export async function findTenantIdBySlug(sql: Sql, slug: string): Promise<string | undefined> {
   const [row] = await sql<{ id: string }[]>`SELECT id FROM tenants WHERE slug = ${slug}`;
-  return row?.id;
-}
-
-/** OIDC_DEFAULT_ROLE → a built-in role or one of the tenant's custom roles, by name. */
-export async function findRoleIdByName(sql: Sql, tenantId: string, name: string): Promise<string | undefined> {
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id FROM roles
-    WHERE (tenant_id IS NULL OR tenant_id = ${tenantId}) AND lower(name) = lower(${name})`;
   return row?.id;
 }

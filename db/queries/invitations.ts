@@ -45,6 +45,21 @@ export async function findInvitationByTokenHash(
   return row;
 }
 
+/** The newest invitation of an invited user that is neither accepted nor expired. */
+export async function findOpenInvitation(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+  now: Date,
+): Promise<{ id: string } | undefined> {
+  const [row] = await sql<{ id: string }[]>`
+    SELECT id FROM invitations
+    WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND accepted_at IS NULL AND expires_at > ${now}
+    ORDER BY created_at DESC
+    LIMIT 1`;
+  return row;
+}
+
 /** Marks a live invitation used; returns nothing when it was used or expired meanwhile (a concurrent accept). */
 export async function claimInvitation(sql: Sql, tenantId: string, id: string, now: Date): Promise<boolean> {
   const rows = await sql`

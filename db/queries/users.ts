@@ -115,15 +115,20 @@ export async function updateUser(sql: Sql, tenantId: string, id: string, patch: 
   return row;
 }
 
-/** Accepting an invitation: only a user still `invited` becomes active, so a used link cannot reactivate anyone. */
+/**
+ * Accepting an invitation: only a user still `invited` becomes active, so a used link cannot reactivate anyone.
+ * A password and a name are set when given (single sign-on gives neither).
+ */
 export async function activateInvitedUser(
   sql: Sql,
   tenantId: string,
   id: string,
-  a: { passwordHash: string; name?: string },
+  a: { passwordHash?: string; name?: string } = {},
 ): Promise<UserRow | undefined> {
   const [row] = await sql<{ id: string }[]>`
-    UPDATE users SET status = 'active', password_hash = ${a.passwordHash}, name = coalesce(${a.name ?? null}, name)
+    UPDATE users
+    SET status = 'active', password_hash = coalesce(${a.passwordHash ?? null}, password_hash),
+        name = coalesce(${a.name ?? null}, name)
     WHERE id = ${id} AND tenant_id = ${tenantId} AND status = 'invited'
     RETURNING id`;
   return row ? await getUser(sql, tenantId, row.id) : undefined;

@@ -1,17 +1,16 @@
 /** The API keys page: list, create (the key shown once), revoke in place with htmx. */
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import { createApiKey, listKeys, revokeKey, statusOf } from "../../services/api_keys/api_keys.ts";
 import { ApiKeyCreateSchema } from "../../services/api_keys/schemas.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { AppError, NotFoundError, ValidationError } from "../../services/errors.ts";
+import { AppError } from "../../services/errors.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
 import { ApiKeysPage, type ApiKeysPageProps } from "../../views/api_keys/api_keys_page.tsx";
 import { ApiKeyTableRow } from "../../views/api_keys/_row.tsx";
 import { toFieldErrors } from "../../views/components/form_field.tsx";
 import type { AppEnv } from "../deps.ts";
+import { formBody, idParam, parseForm, text, texts } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
-import { fieldErrorsFromZod } from "../problem.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 
 const PAGE_SIZE = 50;
@@ -57,17 +56,16 @@ export function apiKeyPages() {
 
   app.post("/api-keys", async (c) => {
     const principal = requireUserPage(c);
-    const body = await c.req.parseBody({ all: true });
+    const body = await formBody(c);
     const values = { name: text(body.name), expires_at: text(body.expires_at), scopes: texts(body.scopes) };
-    // The date picker gives a day; the key lasts until the end of it (UTC). Same schema as the API from here on.
-    const parsed = ApiKeyCreateSchema.safeParse({
-      name: values.name,
-      scopes: values.scopes,
-      expires_at: values.expires_at ? `${values.expires_at}T23:59:59Z` : undefined,
-    });
     try {
-      if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues));
-      const { key, row } = await createApiKey(c.get("deps").sql, principal, parsed.data, auditContext(c));
+      // The date picker gives a day; the key lasts until the end of it (UTC). Same schema as the API from here on.
+      const input = parseForm(ApiKeyCreateSchema, {
+        name: values.name,
+        scopes: values.scopes,
+        expires_at: values.expires_at ? `${values.expires_at}T23:59:59Z` : undefined,
+      });
+      const { key, row } = await createApiKey(c.get("deps").sql, principal, input, auditContext(c));
       // The key is only ever in this answer: no redirect (it would need the key in a URL or a store), no caching.
       c.header("Cache-Control", "no-store");
       return await renderPage(c, principal, { showAll: false }, { newKey: { name: row.name, key } });
@@ -79,8 +77,7 @@ export function apiKeyPages() {
 
   app.post("/api-keys/:id/revoke", async (c) => {
     const principal = requireUserPage(c);
-    const id = c.req.param("id");
-    if (!z.uuid().safeParse(id).success) throw new NotFoundError("No such API key");
+    const id = idParam(c, "No such API key");
     const { sql, now } = c.get("deps");
     const row = await revokeKey(sql, principal, id, auditContext(c));
     if (!isPartial(c)) return c.redirect(viewingAll(c.req.header("Referer")) ? "/api-keys?all=true" : "/api-keys", 303);
@@ -108,13 +105,4 @@ function viewingAll(pageUrl: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-function texts(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === "string");
 }

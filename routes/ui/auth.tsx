@@ -1,13 +1,14 @@
 /** Login, logout and first-run set-up pages. */
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { AppError, ValidationError } from "../../services/errors.ts";
+import { AppError } from "../../services/errors.ts";
 import { login, logout, openSession } from "../../services/auth/sessions.ts";
 import { createFirstTenant, needsSetup, SetupSchema } from "../../services/auth/setup.ts";
 import { LoginPage } from "../../views/auth/login_page.tsx";
 import { SetupPage } from "../../views/auth/setup_page.tsx";
 import { toFieldErrors } from "../../views/components/form_field.tsx";
 import type { AppEnv } from "../deps.ts";
+import { formErrors, formFields, parseForm } from "../forms.ts";
 import { auditContext, clearSessionCookie, setSessionCookie } from "../middleware/auth.ts";
 import { fieldErrorsFromZod } from "../problem.ts";
 import { html } from "../render.ts";
@@ -21,12 +22,6 @@ const LoginForm = z.object({
 /** Only ever continue to a path on this site (no open redirect). */
 export function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
-
-function form(c: Context<AppEnv>): Promise<Record<string, string>> {
-  return c.req.parseBody().then((body) =>
-    Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string")) as Record<string, string>
-  );
 }
 
 export function authRoutes() {
@@ -44,7 +39,7 @@ export function authRoutes() {
 
   app.post("/login", async (c) => {
     const { sql, throttles, config } = c.get("deps");
-    const body = await form(c);
+    const body = await formFields(c);
     const next = safeNext(body.next);
     const ssoUrl = config.oidc ? "/auth/oidc/start" : undefined;
     const parsed = LoginForm.safeParse(body);
@@ -78,13 +73,12 @@ export function authRoutes() {
   app.post("/setup", async (c) => {
     const { sql } = c.get("deps");
     if (!await needsSetup(sql)) return c.redirect("/login", 303);
-    const body = await form(c);
+    const body = await formFields(c);
     const values = { organization: body.organization, name: body.name, email: body.email };
-    const parsed = SetupSchema.safeParse(body);
     try {
-      if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues));
+      const input = parseForm(SetupSchema, body);
       const ctx = auditContext(c);
-      const user = await createFirstTenant(sql, parsed.data, ctx);
+      const user = await createFirstTenant(sql, input, ctx);
       const session = await openSession(
         sql,
         user.tenant_id,
@@ -96,15 +90,7 @@ export function authRoutes() {
       return c.redirect("/", 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return html(
-        c,
-        <SetupPage
-          values={values}
-          errors={toFieldErrors(error.errors)}
-          error={error.errors ? undefined : error.message}
-        />,
-        error.status,
-      );
+      return html(c, <SetupPage values={values} {...formErrors(error)} />, error.status);
     }
   });
   return app;

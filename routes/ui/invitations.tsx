@@ -7,9 +7,9 @@ import { AcceptInvitationSchema } from "../../services/users/schemas.ts";
 import { toFieldErrors } from "../../views/components/form_field.tsx";
 import { AcceptPage } from "../../views/invitations/accept_page.tsx";
 import type { AppEnv } from "../deps.ts";
+import { formBody, parseForm } from "../forms.ts";
 import { auditContext, setSessionCookie } from "../middleware/auth.ts";
 import { html } from "../render.ts";
-import { formBody, parseForm } from "./users.tsx";
 
 const TITLES: Record<number, string> = { 404: "Invitation not found", 410: "Invitation no longer valid" };
 

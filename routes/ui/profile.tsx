@@ -1,9 +1,8 @@
 /** Profile, theme and password forms, and the sessions list with in-place revoke. */
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { z } from "zod";
 import type { Principal } from "../../services/auth/permissions.ts";
-import { AppError, NotFoundError, ValidationError } from "../../services/errors.ts";
+import { AppError, ValidationError } from "../../services/errors.ts";
 import { changePassword } from "../../services/profile/password.ts";
 import { loadPreferences, loadProfile, updatePreferences, updateProfile } from "../../services/profile/profile.ts";
 import {
@@ -17,8 +16,8 @@ import { toFieldErrors } from "../../views/components/form_field.tsx";
 import { ProfilePage, type ProfilePageProps, type Saved, SAVED_MESSAGES } from "../../views/profile/profile_page.tsx";
 import { SessionsPage } from "../../views/profile/sessions_page.tsx";
 import type { AppEnv } from "../deps.ts";
+import { formFields, idParam, parseForm } from "../forms.ts";
 import { auditContext, clearSessionCookie, setSessionCookie } from "../middleware/auth.ts";
-import { fieldErrorsFromZod } from "../problem.ts";
 import { html, isPartial, requireUserPage, THEME_COOKIE } from "../render.ts";
 import { themeCookieOptions } from "./preferences.ts";
 
@@ -44,20 +43,6 @@ async function renderProfile(c: Context<AppEnv>, principal: Principal, extra: Ex
   );
 }
 
-/** Form fields as strings, without the CSRF token, ready for the API's strict schemas. */
-async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(
-    Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string"),
-  ) as Record<string, string>;
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues));
-  return parsed.data;
-}
-
 /** 422s re-render the form with inline errors; anything else goes to the error page. */
 function formError(error: unknown): AppError {
   if (error instanceof AppError && (error.status === 422 || error.status === 429)) return error;
@@ -77,7 +62,7 @@ export function profilePages() {
     const principal = requireUserPage(c);
     const fields = await formFields(c);
     try {
-      const input = parse(ProfileUpdateSchema, { name: fields.name, timezone: fields.timezone });
+      const input = parseForm(ProfileUpdateSchema, { name: fields.name, timezone: fields.timezone });
       await updateProfile(c.get("deps").sql, principal, input, auditContext(c));
       return c.redirect("/profile?saved=profile", 303);
     } catch (error) {
@@ -89,7 +74,7 @@ export function profilePages() {
 
   app.post("/profile/preferences", async (c) => {
     const principal = requireUserPage(c);
-    const input = parse(PreferencesUpdateSchema, { theme: (await formFields(c)).theme });
+    const input = parseForm(PreferencesUpdateSchema, { theme: (await formFields(c)).theme });
     await updatePreferences(c.get("deps").sql, principal, input, auditContext(c));
     if (input.theme) setCookie(c, THEME_COOKIE, input.theme, themeCookieOptions);
     return c.redirect("/profile?saved=theme", 303);
@@ -102,7 +87,7 @@ export function profilePages() {
       if (fields.new_password && fields.confirm_password !== fields.new_password) {
         throw new ValidationError([{ path: "confirm_password", message: "does not match the new password" }]);
       }
-      const input = parse(PasswordChangeSchema, {
+      const input = parseForm(PasswordChangeSchema, {
         current_password: fields.current_password,
         new_password: fields.new_password,
       });
@@ -130,8 +115,7 @@ export function profilePages() {
 
   app.post("/profile/sessions/:id/revoke", async (c) => {
     const principal = requireUserPage(c);
-    const id = c.req.param("id");
-    if (!z.uuid().safeParse(id).success) throw new NotFoundError("No such session");
+    const id = idParam(c, "No such session");
     const { current } = await revokeMySession(c.get("deps").sql, principal, id, auditContext(c));
     if (current) {
       clearSessionCookie(c);

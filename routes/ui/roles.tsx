@@ -1,30 +1,20 @@
 /** The roles page: every role's permission matrix; custom roles are created, saved (htmx) and deleted here. */
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { AppError, NotFoundError } from "../../services/errors.ts";
+import type { AppError } from "../../services/errors.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../services/roles/roles.ts";
 import { CreateRoleSchema, ListRolesQuerySchema, UpdateRoleSchema } from "../../services/roles/schemas.ts";
-import { toFieldErrors } from "../../views/components/form_field.tsx";
 import { RoleCard } from "../../views/roles/_role_card.tsx";
 import { RolesPage, type RolesPageProps } from "../../views/roles/roles_page.tsx";
 import type { AppEnv } from "../deps.ts";
+import { formBody, formErrors, idParam, isShownInPlace, parseForm, text, texts } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
-import { formBody, isShownInPlace, parseForm } from "./users.tsx";
-
-const roleId = (c: Context<AppEnv>) => {
-  const id = c.req.param("id") ?? "";
-  if (!z.uuid().safeParse(id).success) throw new NotFoundError();
-  return id;
-};
 
 /** The role form's fields; unticking every box posts no `permissions` at all, which means none. */
 async function roleForm(c: Context<AppEnv>) {
   const body = await formBody(c);
-  const permissions = [body.permissions ?? []].flat();
-  const text = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
-  return { name: text(body.name), description: text(body.description), permissions };
+  return { name: text(body.name), description: text(body.description), permissions: texts(body.permissions) };
 }
 
 async function renderRolesPage(
@@ -71,17 +61,13 @@ export function rolePages() {
       return c.redirect(`/roles?open=${role.id}#role-${role.id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderRolesPage(c, principal, {
-        values,
-        errors: toFieldErrors(error.errors),
-        error: error.errors ? undefined : error.message,
-      }, error.status);
+      return renderRolesPage(c, principal, { values, ...formErrors(error) }, error.status);
     }
   });
 
   app.post("/roles/:id", async (c) => {
     const principal = requireUserPage(c);
-    const id = roleId(c);
+    const id = idParam(c);
     const values = await roleForm(c);
     const { sql } = c.get("deps");
     const card = async (extra: Record<string, unknown>, status = 200) =>
@@ -104,7 +90,7 @@ export function rolePages() {
       return isPartial(c) ? card({ saved: true }) : c.redirect(`/roles?open=${id}#role-${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      const shown = { values, errors: toFieldErrors(error.errors), error: error.errors ? undefined : error.message };
+      const shown = { values, ...formErrors(error) };
       // htmx swaps only 2xx answers: the card comes back with its errors in place.
       if (isPartial(c)) return card(shown);
       return renderRolesPage(c, principal, { openId: id, error: shown.error ?? errorSummary(error) }, error.status);
@@ -113,7 +99,7 @@ export function rolePages() {
 
   app.post("/roles/:id/delete", async (c) => {
     const principal = requireUserPage(c);
-    const id = roleId(c);
+    const id = idParam(c);
     try {
       await deleteRole(c.get("deps").sql, principal, id, auditContext(c));
       // An empty answer removes the card in place.

@@ -3,13 +3,12 @@ import { type Context, Hono } from "hono";
 import type { Principal } from "../../services/auth/permissions.ts";
 import { CreateTenantSchema, ListTenantsQuerySchema } from "../../services/tenants/schemas.ts";
 import { createTenant, listTenants } from "../../services/tenants/tenants.ts";
-import { toFieldErrors } from "../../views/components/form_field.tsx";
 import { TenantsPage, type TenantsPageProps } from "../../views/tenants/tenants_page.tsx";
 import { inviteDelivery } from "../api/v1/invitations.ts";
 import type { AppEnv } from "../deps.ts";
+import { formBody, formErrors, isShownInPlace, parseForm, text } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { html, requireUserPage } from "../render.ts";
-import { formBody, isShownInPlace, parseForm } from "./users.tsx";
 
 async function renderTenantsPage(
   c: Context<AppEnv>,
@@ -30,8 +29,11 @@ export function tenantPages() {
   app.post("/tenants", async (c) => {
     const principal = requireUserPage(c);
     const body = await formBody(c);
-    const text = (v: string | string[] | undefined) => (typeof v === "string" ? v : "");
-    const values = { name: text(body.name), slug: text(body.slug), admin_email: text(body.admin_email) };
+    const values = {
+      name: text(body.name) ?? "",
+      slug: text(body.slug) ?? "",
+      admin_email: text(body.admin_email) ?? "",
+    };
     try {
       const input = parseForm(CreateTenantSchema, values);
       const created = await createTenant(c.get("deps").sql, principal, input, auditContext(c), inviteDelivery(c));
@@ -47,11 +49,7 @@ export function tenantPages() {
       }, 201);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderTenantsPage(c, principal, {
-        values,
-        errors: toFieldErrors(error.errors),
-        error: error.errors ? undefined : error.message,
-      }, error.status);
+      return renderTenantsPage(c, principal, { values, ...formErrors(error) }, error.status);
     }
   });
   return app;

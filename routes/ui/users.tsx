@@ -3,59 +3,25 @@
  * once), and in-place htmx changes of role and status on each row.
  */
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { Principal } from "../../services/auth/permissions.ts";
 import { can } from "../../services/auth/permissions.ts";
-import { AppError, NotFoundError, ValidationError } from "../../services/errors.ts";
+import type { AppError } from "../../services/errors.ts";
 import { type InvitationResult, inviteUser, resendInvitation } from "../../services/users/invitations.ts";
 import { InviteUserSchema, ListUsersQuerySchema, UpdateUserSchema } from "../../services/users/schemas.ts";
 import { getUser, listUsers, updateUser, userFormOptions } from "../../services/users/users.ts";
-import { toFieldErrors } from "../../views/components/form_field.tsx";
 import type { InviteValues, IssuedLink } from "../../views/users/_invite_form.tsx";
 import { UserTableRow } from "../../views/users/_user_row.tsx";
 import { UsersPage, type UsersPageProps } from "../../views/users/users_page.tsx";
 import { inviteDelivery } from "../api/v1/invitations.ts";
 import type { AppEnv } from "../deps.ts";
+import { formBody, formErrors, idParam, isShownInPlace, parseForm } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
-import { fieldErrorsFromZod } from "../problem.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
-
-type Form = Record<string, string | string[]>;
-
-/** A form body as strings (repeated fields as arrays), without the CSRF field. */
-export async function formBody(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody({ all: true });
-  const out: Form = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key === "_csrf") continue;
-    if (typeof value === "string") out[key] = value;
-    else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === "string");
-  }
-  return out;
-}
-
-/** The same zod schema as the API; a failure is the same 422 naming each field. */
-export function parseForm<T extends z.ZodType>(schema: T, input: object): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues));
-  return parsed.data;
-}
 
 /** An optional form field left empty is absent, as it would be in JSON. */
 const blankless = (v: string | undefined) => (v === "" ? undefined : v);
 
-/** Errors a person can fix or should read in place; anything else goes to the error page. */
-export function isShownInPlace(error: unknown): error is AppError {
-  return error instanceof AppError && error.status < 500 && error.status !== 401 && error.status !== 404;
-}
-
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
-const userId = (c: Context<AppEnv>) => {
-  const id = c.req.param("id") ?? "";
-  if (!z.uuid().safeParse(id).success) throw new NotFoundError();
-  return id;
-};
 
 const issuedLink = (r: InvitationResult): IssuedLink => ({
   email: r.user.email,
@@ -150,17 +116,13 @@ export function userPages() {
       return await renderUsersPage(c, principal, { issued: issuedLink(result) }, 201);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderUsersPage(c, principal, {
-        values,
-        errors: toFieldErrors(error.errors),
-        error: error.errors ? undefined : error.message,
-      }, error.status);
+      return renderUsersPage(c, principal, { values, ...formErrors(error) }, error.status);
     }
   });
 
   app.post("/users/:id/role", async (c) => {
     const principal = requireUserPage(c);
-    const id = userId(c);
+    const id = idParam(c);
     const body = await formBody(c);
     const draft = { role: one(body.role), client_id: one(body.client_id) };
     try {
@@ -179,7 +141,7 @@ export function userPages() {
 
   app.post("/users/:id/status", async (c) => {
     const principal = requireUserPage(c);
-    const id = userId(c);
+    const id = idParam(c);
     const body = await formBody(c);
     try {
       const input = parseForm(UpdateUserSchema, { status: one(body.status) ?? "" });
@@ -197,7 +159,7 @@ export function userPages() {
       const result = await resendInvitation(
         c.get("deps").sql,
         principal,
-        userId(c),
+        idParam(c),
         auditContext(c),
         inviteDelivery(c),
       );

@@ -7,10 +7,9 @@ import * as audits from "../../db/queries/audits.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { NotFoundError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
 import { decodeCursor, type Page, toPage } from "../pagination.ts";
 import { type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The query's filters as the database query wants them, scoped to the principal's tenant. */
 export function toFilter(principal: Principal, query: AuditQuery): audits.AuditFilter {
@@ -59,7 +58,7 @@ export interface AuditEntry {
 /** One audit row of the principal's tenant, with its chain hashes; 404 for anything else. */
 export async function getAudit(sql: Sql, principal: Principal, id: string): Promise<AuditEntry> {
   authorize(principal, "audits", "read");
-  if (!UUID.test(id)) throw new NotFoundError("No such audit entry");
+  if (!isUuid(id)) throw new NotFoundError("No such audit entry");
   const row = await withTenant(sql, principal.tenantId, (tx) => audits.getAudit(tx, principal.tenantId, id));
   if (!row) throw new NotFoundError("No such audit entry");
   return { audit: toView(row), chain: { prevHash: row.prev_hash, hash: row.hash } };

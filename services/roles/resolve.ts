@@ -3,13 +3,11 @@
  * reference an API caller gives, and refuse to hand out more power than the
  * caller holds.
  */
-import { z } from "@hono/zod-openapi";
 import type { Sql } from "../../db/client.ts";
 import { findRoleByName, getRole, type RoleRow } from "../../db/queries/roles.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
 import type { Permission, Principal } from "../auth/permissions.ts";
-
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 /** A built-in role name, or a custom role's id or name in the tenant; otherwise a 422 naming `path`. */
 export async function resolveRole(sql: Sql, tenantId: string, ref: string, path = "role"): Promise<RoleRow> {

@@ -22,7 +22,7 @@ import { authorize, type Permission, type Principal } from "../auth/permissions.
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { type Page, toPage } from "../pagination.ts";
 import { decodeIdCursor } from "../users/cursor.ts";
-import { isUniqueViolation } from "../users/rules.ts";
+import { orConflict } from "../users/rules.ts";
 import { assertCanGrant, isBuiltin } from "./resolve.ts";
 import type { CreateRoleInput, UpdateRoleInput } from "./schemas.ts";
 
@@ -64,10 +64,10 @@ export async function createRole(
   assertCanGrant(principal, permissions, `create the role "${input.name}"`);
   return await withTenant(sql, tenantId, async (tx) => {
     if (await findRoleByName(tx, tenantId, input.name)) throw nameTaken(input.name);
-    const { id } = await insertRole(tx, { tenantId, name: input.name, description: input.description || null })
-      .catch((error) => {
-        throw isUniqueViolation(error) ? nameTaken(input.name) : error;
-      });
+    const { id } = await orConflict(
+      insertRole(tx, { tenantId, name: input.name, description: input.description || null }),
+      () => nameTaken(input.name),
+    );
     await setRolePermissions(tx, id, permissions);
     const role = (await findRole(tx, tenantId, id))!;
     await recordAudit(tx, ctx, {
@@ -108,12 +108,13 @@ export async function updateRole(
     if (input.name && input.name.toLowerCase() !== before.name.toLowerCase()) {
       if (await findRoleByName(tx, tenantId, input.name)) throw nameTaken(input.name);
     }
-    await saveRole(tx, tenantId, id, {
-      name: input.name,
-      description: input.description === undefined ? undefined : input.description || null,
-    }).catch((error) => {
-      throw isUniqueViolation(error) ? nameTaken(input.name!) : error;
-    });
+    await orConflict(
+      saveRole(tx, tenantId, id, {
+        name: input.name,
+        description: input.description === undefined ? undefined : input.description || null,
+      }),
+      () => nameTaken(input.name!),
+    );
     if (permissions) await setRolePermissions(tx, id, permissions);
     const after = (await findRole(tx, tenantId, id))!;
     const changed = after.name !== before.name || after.description !== before.description ||

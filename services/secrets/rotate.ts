@@ -7,7 +7,9 @@
  */
 import type { Sql } from "../../db/client.ts";
 import {
+  type StaleChannelRow,
   staleChannelSecrets,
+  type StaleIdentityRow,
   staleIdentityTokens,
   storeChannelSecret,
   storeIdentityTokens,
@@ -62,21 +64,20 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
   for (const tenant of tenants) {
     const result = await withTenant(sql, tenant.id, async (tx) => {
       const r: TenantRotation = { tenantId: tenant.id, slug: tenant.slug, identities: 0, channels: 0, failed: [] };
-      r.identities = await rotateIdentities(
-        tx,
-        tenant.id,
-        identityKeys,
-        batchSize,
-        r.failed,
-        (n) => say(`tenant ${tenant.slug}: external_identities ${n} re-encrypted`),
+      const walk = <Row extends { id: string }>(
+        table: string,
+        batch: (afterId: string) => Promise<Row[]>,
+        reseal: (row: Row) => Promise<boolean>,
+      ) => rotateTable(table, batch, reseal, r.failed, (n) => say(`tenant ${tenant.slug}: ${table} ${n} re-encrypted`));
+      r.identities = await walk(
+        "external_identities",
+        (afterId) => staleIdentityTokens(tx, tenant.id, identityKeys.currentKeyId, afterId, batchSize),
+        (row) => resealIdentityTokens(tx, tenant.id, identityKeys, row),
       );
-      r.channels = await rotateChannels(
-        tx,
-        tenant.id,
-        channelKeys,
-        batchSize,
-        r.failed,
-        (n) => say(`tenant ${tenant.slug}: notification_channels ${n} re-encrypted`),
+      r.channels = await walk(
+        "notification_channels",
+        (afterId) => staleChannelSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId, batchSize),
+        (row) => resealChannelSecret(tx, tenant.id, channelKeys, row),
       );
       if (r.identities + r.channels > 0) {
         const ctx: AuditContext = { actor: null, actorLabel: "secrets:rotate", ip: null, userAgent: null, now: now() };
@@ -106,69 +107,50 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
   return { tenants: results, rotated, failed };
 }
 
-async function rotateIdentities(
-  tx: Sql,
-  tenantId: string,
-  keys: Keyring,
-  batchSize: number,
+/**
+ * Walks one table's stale rows in id order, a batch at a time. `reseal` stores
+ * a row's re-encryption and says whether the row was still as read; a row no
+ * key can decrypt is added to `failed` and the walk goes on.
+ */
+async function rotateTable<Row extends { id: string }>(
+  table: string,
+  batch: (afterId: string) => Promise<Row[]>,
+  reseal: (row: Row) => Promise<boolean>,
   failed: string[],
   progress: (done: number) => void,
 ): Promise<number> {
   let done = 0;
   let afterId = FIRST_ID;
   for (;;) {
-    const rows = await staleIdentityTokens(tx, tenantId, keys.currentKeyId, afterId, batchSize);
+    const rows = await batch(afterId);
     if (rows.length === 0) return done;
     for (const row of rows) {
       afterId = row.id;
       try {
-        const reseal = async (value: Uint8Array | null, column: "access_token" | "refresh_token") => {
-          if (!value) return null;
-          const aad = identityTokenAad(row.id, column);
-          const plain = await keys.decrypt({ ciphertext: new Uint8Array(value), keyId: row.key_id }, aad);
-          return (await keys.encrypt(plain, aad)).ciphertext;
-        };
-        const access = await reseal(row.access_token_ciphertext, "access_token");
-        const refresh = await reseal(row.refresh_token_ciphertext, "refresh_token");
-        if (
-          await storeIdentityTokens(tx, tenantId, row.id, row.key_id, { access, refresh, keyId: keys.currentKeyId })
-        ) {
-          done++;
-        }
+        if (await reseal(row)) done++;
       } catch (error) {
         if (!(error instanceof SecretDecryptError)) throw error;
-        failed.push(`external_identities ${row.id}: ${error.message}`);
+        failed.push(`${table} ${row.id}: ${error.message}`);
       }
     }
     progress(done);
   }
 }
 
-async function rotateChannels(
-  tx: Sql,
-  tenantId: string,
-  keys: Keyring,
-  batchSize: number,
-  failed: string[],
-  progress: (done: number) => void,
-): Promise<number> {
-  let done = 0;
-  let afterId = FIRST_ID;
-  for (;;) {
-    const rows = await staleChannelSecrets(tx, tenantId, keys.currentKeyId, afterId, batchSize);
-    if (rows.length === 0) return done;
-    for (const row of rows) {
-      afterId = row.id;
-      try {
-        const aad = channelSecretAad(row.id);
-        const plain = await keys.decrypt({ ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.key_id }, aad);
-        const sealed = await keys.encrypt(plain, aad);
-        if (await storeChannelSecret(tx, tenantId, row.id, row.key_id, sealed)) done++;
-      } catch (error) {
-        if (!(error instanceof SecretDecryptError)) throw error;
-        failed.push(`notification_channels ${row.id}: ${error.message}`);
-      }
-    }
-    progress(done);
-  }
+async function resealIdentityTokens(tx: Sql, tenantId: string, keys: Keyring, row: StaleIdentityRow): Promise<boolean> {
+  const reseal = async (value: Uint8Array | null, column: "access_token" | "refresh_token") => {
+    if (!value) return null;
+    const aad = identityTokenAad(row.id, column);
+    const plain = await keys.decrypt({ ciphertext: new Uint8Array(value), keyId: row.key_id }, aad);
+    return (await keys.encrypt(plain, aad)).ciphertext;
+  };
+  const access = await reseal(row.access_token_ciphertext, "access_token");
+  const refresh = await reseal(row.refresh_token_ciphertext, "refresh_token");
+  return await storeIdentityTokens(tx, tenantId, row.id, row.key_id, { access, refresh, keyId: keys.currentKeyId });
+}
+
+async function resealChannelSecret(tx: Sql, tenantId: string, keys: Keyring, row: StaleChannelRow): Promise<boolean> {
+  const aad = channelSecretAad(row.id);
+  const plain = await keys.decrypt({ ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.key_id }, aad);
+  return await storeChannelSecret(tx, tenantId, row.id, row.key_id, await keys.encrypt(plain, aad));
 }

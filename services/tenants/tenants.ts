@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import { type Page, toPage } from "../pagination.ts";
 import { decodeIdCursor } from "../users/cursor.ts";
 import { deliverInvitation, type InviteDelivery, issueInvitation } from "../users/invitations.ts";
-import { isUniqueViolation } from "../users/rules.ts";
+import { orConflict } from "../users/rules.ts";
 import type { CreateTenantInput } from "./schemas.ts";
 
 export function requireSuperAdmin(principal: Principal): void {
@@ -58,18 +58,14 @@ export async function createTenant(
   if (await emailTaken(sql, email)) throw emailConflict();
   const tenantId = crypto.randomUUID();
   const { adminId, link } = await withTenant(sql, tenantId, async (tx) => {
-    const tenant = await insertTenant(tx, { id: tenantId, name: input.name, slug: input.slug }).catch((error) => {
-      throw isUniqueViolation(error) ? slugConflict() : error;
-    });
-    const admin = await insertUser(tx, {
-      tenantId,
-      email,
-      name: null,
-      status: "invited",
-      roleId: await builtinRoleId(tx, "admin"),
-    }).catch((error) => {
-      throw isUniqueViolation(error) ? emailConflict() : error;
-    });
+    const tenant = await orConflict(
+      insertTenant(tx, { id: tenantId, name: input.name, slug: input.slug }),
+      slugConflict,
+    );
+    const admin = await orConflict(
+      insertUser(tx, { tenantId, email, name: null, status: "invited", roleId: await builtinRoleId(tx, "admin") }),
+      emailConflict,
+    );
     const link = await issueInvitation(tx, tenantId, admin.id, ctx.now, delivery.baseUrl);
     await recordAudit(tx, ctx, {
       tenantId,

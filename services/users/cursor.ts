@@ -1,8 +1,7 @@
 /** Keyset cursors whose last part is a row id (users, roles, tenants lists). */
 import { BadRequestError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
 import { decodeCursor } from "../pagination.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * decodeCursor, plus a check that the id is a UUID: a forged cursor must be a
@@ -14,6 +13,6 @@ export function decodeIdCursor<T extends (string | number)[]>(
 ): T | undefined {
   if (!cursor) return undefined;
   const key = decodeCursor(cursor, shape);
-  if (!UUID.test(String(key[key.length - 1]))) throw new BadRequestError("cursor: not a cursor returned by this list");
+  if (!isUuid(String(key[key.length - 1]))) throw new BadRequestError("cursor: not a cursor returned by this list");
   return key as T;
 }

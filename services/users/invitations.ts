@@ -13,7 +13,7 @@ import {
   type InvitationLookup,
 } from "../../db/queries/invitations.ts";
 import { getTenant } from "../../db/queries/tenants.ts";
-import { activateInvitedUser, emailTaken, getUser, insertUser, type UserRow } from "../../db/queries/users.ts";
+import { activateInvitedUser, emailTaken, insertUser, type UserRow } from "../../db/queries/users.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -25,7 +25,7 @@ import { invitationEmail } from "../mail/invitation_email.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { assertCanGrant, resolveRole } from "../roles/resolve.ts";
 import type { AcceptInvitationInput, InviteUserInput } from "./schemas.ts";
-import { checkClientAssignment, isUniqueViolation, visibleTo } from "./rules.ts";
+import { checkClientAssignment, loadUserFor, orConflict } from "./rules.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000;
 
@@ -114,16 +114,17 @@ export async function inviteUser(
     const role = await resolveRole(tx, tenantId, input.role);
     assertCanGrant(principal, role.permissions, `give the role "${role.name}"`);
     await checkClientAssignment(tx, tenantId, role, input.client_id ?? null);
-    const user = await insertUser(tx, {
-      tenantId,
-      email,
-      name: input.name ?? null,
-      status: "invited",
-      roleId: role.id,
-      clientId: input.client_id ?? null,
-    }).catch((error) => {
-      throw isUniqueViolation(error) ? taken() : error;
-    });
+    const user = await orConflict(
+      insertUser(tx, {
+        tenantId,
+        email,
+        name: input.name ?? null,
+        status: "invited",
+        roleId: role.id,
+        clientId: input.client_id ?? null,
+      }),
+      taken,
+    );
     const link = await issueInvitation(tx, tenantId, user.id, ctx.now, delivery.baseUrl);
     await recordAudit(tx, ctx, {
       tenantId,
@@ -150,8 +151,7 @@ export async function resendInvitation(
   authorize(principal, "users", "manage");
   const tenantId = principal.tenantId;
   const { user, link } = await withTenant(sql, tenantId, async (tx) => {
-    const user = await getUser(tx, tenantId, userId, { forUpdate: true });
-    if (!visibleTo(principal, user)) throw new NotFoundError();
+    const user = await loadUserFor(tx, principal, userId, { forUpdate: true });
     if (user.status !== "invited") {
       throw new ConflictError(`${user.email} is ${user.status}, not invited: there is no invitation to resend`);
     }

@@ -1,9 +1,9 @@
 /** Rules shared by inviting and editing users. */
 import type { Sql } from "../../db/client.ts";
 import type { RoleRow } from "../../db/queries/roles.ts";
-import { getClientOption, type UserRow } from "../../db/queries/users.ts";
+import { getClientOption, getUser, type UserRow } from "../../db/queries/users.ts";
 import type { Principal } from "../auth/permissions.ts";
-import { ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import { isBuiltin } from "../roles/resolve.ts";
 
 /**
@@ -29,11 +29,26 @@ export async function checkClientAssignment(
   }
 }
 
-/** Client-bound principals only ever see users of their own client. */
-export function visibleTo(principal: Principal, user: UserRow | undefined): user is UserRow {
-  return user !== undefined && (!principal.clientId || user.client_id === principal.clientId);
+/** A user of the principal's tenant, else 404; client-bound principals only ever see users of their own client. */
+export async function loadUserFor(
+  tx: Sql,
+  principal: Principal,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<UserRow> {
+  const user = await getUser(tx, principal.tenantId, id, options);
+  if (!user || (principal.clientId && user.client_id !== principal.clientId)) throw new NotFoundError();
+  return user;
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === "23505";
+/**
+ * Awaits a write whose uniqueness was checked first: a unique violation means
+ * a concurrent request got there in between, and becomes `conflict()`.
+ */
+export async function orConflict<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw (error as { code?: string }).code === "23505" ? conflict() : error;
+  }
 }

@@ -9,7 +9,6 @@ import { revokeUserSessions } from "../../db/queries/auth.ts";
 import { getRole, listRoles, type RoleRow } from "../../db/queries/roles.ts";
 import {
   type ClientOption,
-  getUser as findUser,
   hasSignInMethod,
   listClientOptions,
   listUsers as queryUsers,
@@ -20,11 +19,11 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { ConflictError, ForbiddenError } from "../errors.ts";
 import { type Page, toPage } from "../pagination.ts";
 import { decodeIdCursor } from "./cursor.ts";
 import { assertCanGrant, isBuiltin, resolveRole } from "../roles/resolve.ts";
-import { checkClientAssignment, visibleTo } from "./rules.ts";
+import { checkClientAssignment, loadUserFor } from "./rules.ts";
 import type { ListUsersQuery, UpdateUserInput } from "./schemas.ts";
 
 export async function listUsers(sql: Sql, principal: Principal, query: ListUsersQuery): Promise<Page<UserRow>> {
@@ -45,9 +44,7 @@ export async function listUsers(sql: Sql, principal: Principal, query: ListUsers
 
 export async function getUser(sql: Sql, principal: Principal, id: string): Promise<UserRow> {
   authorize(principal, "users", "read");
-  const user = await withTenant(sql, principal.tenantId, (tx) => findUser(tx, principal.tenantId, id));
-  if (!visibleTo(principal, user)) throw new NotFoundError();
-  return user;
+  return await withTenant(sql, principal.tenantId, (tx) => loadUserFor(tx, principal, id));
 }
 
 /** The audit action for a change: the most significant thing it did. */
@@ -83,8 +80,7 @@ export async function updateUser(
   authorize(principal, "users", "manage");
   const tenantId = principal.tenantId;
   return await withTenant(sql, tenantId, async (tx) => {
-    const before = await findUser(tx, tenantId, id, { forUpdate: true });
-    if (!visibleTo(principal, before)) throw new NotFoundError();
+    const before = await loadUserFor(tx, principal, id, { forUpdate: true });
     const currentRole = (await getRole(tx, tenantId, before.role_id))!;
     if (before.super_admin && !principal.superAdmin) {
       throw new ForbiddenError(`${before.email} administers this installation; only a super-admin can change them`);

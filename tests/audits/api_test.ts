@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
-import { genAudits } from "../helpers/audits.ts";
+import { genAudits, userUpdate } from "../helpers/audits.ts";
 import { randomToken, sha256 } from "../../services/auth/tokens.ts";
 
 const { app, db } = await createTestApp();
@@ -13,25 +13,23 @@ const [apiKey] = await sql<{ id: string }[]>`
   RETURNING id`;
 
 // 40 rows in March: alice's role changes, API-key deployments, system rows; plus the other tenant's own rows.
-await genAudits(sql, p.tenant.id, 40, (i) =>
-  i % 4 === 0
-    ? {
-      actorUserId: p.alice.user.id,
-      actorLabel: p.alice.user.email,
-      action: "user.update",
-      resourceType: "user",
-      resourceId: p.bob.user.id,
-      details: { before: { role: "employee" }, after: { role: "admin" } },
-    }
-    : i % 4 === 1
-    ? {
-      actorUserId: p.alice.user.id,
-      actorApiKeyId: apiKey.id,
-      actorLabel: p.alice.user.email,
-      action: "deployment.create",
-      resourceType: "deployment",
-    }
-    : {});
+await genAudits(
+  sql,
+  p.tenant.id,
+  40,
+  (i) =>
+    i % 4 === 0
+      ? userUpdate(p.alice.user, p.bob.user.id, { before: { role: "employee" }, after: { role: "admin" } })
+      : i % 4 === 1
+      ? {
+        actorUserId: p.alice.user.id,
+        actorApiKeyId: apiKey.id,
+        actorLabel: p.alice.user.email,
+        action: "deployment.create",
+        resourceType: "deployment",
+      }
+      : {},
+);
 await genAudits(sql, p.other.id, 5, () => ({ actorUserId: p.dave.user.id, actorLabel: p.dave.user.email }));
 
 async function get(path: string, headers: Record<string, string> = p.alice.bearer) {

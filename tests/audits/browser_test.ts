@@ -1,35 +1,23 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
+import { cookiesFor, launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
-import { genAudits } from "../helpers/audits.ts";
+import { genAudits, userUpdate } from "../helpers/audits.ts";
 
 Deno.test("the audit page in Chromium: filter by action, scroll loads more, open a row's diff", async () => {
   const served = await serveTestApp();
   const p = await genPersonas(served.db.sql);
   await genAudits(served.db.sql, p.tenant.id, 130, (i) =>
     i % 2 === 0
-      ? {
-        actorUserId: p.alice.user.id,
-        actorLabel: p.alice.user.email,
-        action: "user.update",
-        resourceType: "user",
-        resourceId: p.bob.user.id,
-        details: {
-          before: { role: "employee", name: "Bob", status: "active", phone: "+1 555 0100" },
-          after: { role: i === 128 ? "admin" : "employee", name: "Bob", status: "active", timezone: "Europe/Paris" },
-        },
-      }
+      ? userUpdate(p.alice.user, p.bob.user.id, {
+        before: { role: "employee", name: "Bob", status: "active", phone: "+1 555 0100" },
+        after: { role: i === 128 ? "admin" : "employee", name: "Bob", status: "active", timezone: "Europe/Paris" },
+      })
       : { action: "project.update", resourceType: "project", details: { after: { name: `Project ${i}` } } });
   const browser = await launchBrowser();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const cookie = (name: string, value: string) => ({ name, value, url: served.url });
-    await context.addCookies([cookie("opsdeck_session", p.alice.token), cookie("opsdeck_theme", "light")]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const page = await openPage(browser, served.url, { opsdeck_session: p.alice.token, opsdeck_theme: "light" });
+    const errors = watchErrors(page);
     const rows = page.locator("tr.audit-row");
 
     await page.goto(served.url + "/audits");
@@ -67,7 +55,7 @@ Deno.test("the audit page in Chromium: filter by action, scroll loads more, open
     assertEquals(await page.locator("tr.diff-removed code").innerText(), "phone");
     await page.screenshot({ path: `${SCREENSHOT_DIR}/audit_diff_light.png`, fullPage: true });
 
-    await context.addCookies([cookie("opsdeck_theme", "dark")]);
+    await page.context().addCookies(cookiesFor(served.url, { opsdeck_theme: "dark" }));
     await page.reload();
     assertEquals(await page.locator("html").getAttribute("data-theme"), "dark");
     await page.screenshot({ path: `${SCREENSHOT_DIR}/audit_diff_dark.png`, fullPage: true });

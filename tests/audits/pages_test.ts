@@ -1,25 +1,18 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
-import { genAudits } from "../helpers/audits.ts";
+import { genAudits, userUpdate } from "../helpers/audits.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 const rows = await genAudits(sql, p.tenant.id, 70, (i) =>
   i % 10 === 0
-    ? {
-      actorUserId: p.alice.user.id,
-      actorLabel: p.alice.user.email,
-      action: "user.update",
-      resourceType: "user",
-      resourceId: p.bob.user.id,
-      details: {
-        before: { role: "employee", name: "Bob", phone: "123" },
-        after: { role: "admin", name: "Bob", email: "bob@example.com" },
-        reason: "promotion",
-      },
-    }
+    ? userUpdate(p.alice.user, p.bob.user.id, {
+      before: { role: "employee", name: "Bob", phone: "123" },
+      after: { role: "admin", name: "Bob", email: "bob@example.com" },
+      reason: "promotion",
+    })
     : {});
 const otherRows = await genAudits(sql, p.other.id, 1);
 

@@ -1,17 +1,14 @@
 import { assert, assertEquals, assertExists, assertMatch, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, genUser, GOOD_PASSWORD } from "../helpers/fixtures.ts";
+import { jsonRequest } from "../helpers/http.ts";
 import { withTenant } from "../../db/tenant.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  headers: { "Content-Type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
+const json = (body: unknown, headers: Record<string, string> = {}) => jsonRequest("POST", body, headers);
 
 Deno.test("POST /api/v1/sessions signs in: HttpOnly Lax cookie plus a bearer token that works on /api/v1/me", async () => {
   const res = await app.request(

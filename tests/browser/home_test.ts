@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
+import { launchBrowser, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { GOOD_PASSWORD } from "../helpers/fixtures.ts";
 
@@ -8,9 +8,7 @@ Deno.test("first run in Chromium: set-up, then the overview goes live with htmx 
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const errors = watchErrors(page);
 
     await page.goto(served.url + "/");
     assertEquals(new URL(page.url()).pathname, "/setup");

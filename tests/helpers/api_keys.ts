@@ -1,9 +1,6 @@
 /** Creating API keys through the API, for tests of keys and of what they may do. */
 import type { TestApp } from "./app.ts";
-
-export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method, headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) };
-}
+import { jsonRequest } from "./http.ts";
 
 /** POST /api/v1/api-keys as `headers`; throws unless it answered 201. Returns the answer's body. */
 export async function createKey(

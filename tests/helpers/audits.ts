@@ -5,6 +5,22 @@ import { withTenant } from "../../db/tenant.ts";
 
 export type AuditOverrides = Partial<Omit<AuditInsert, "tenantId">>;
 
+/** A `user.update` row: `actor` changed the user `userId`, as `details` says. */
+export function userUpdate(
+  actor: { id: string; email: string },
+  userId: string,
+  details: Record<string, unknown>,
+): AuditOverrides {
+  return {
+    actorUserId: actor.id,
+    actorLabel: actor.email,
+    action: "user.update",
+    resourceType: "user",
+    resourceId: userId,
+    details,
+  };
+}
+
 /** `count` rows in one transaction; `make(i)` overrides row i. Times go up a minute per row from `start`. */
 export async function genAudits(
   sql: Sql,

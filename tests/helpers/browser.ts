@@ -1,5 +1,5 @@
 /** Debian's Chromium, headless, driven by playwright-core. */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = "tests/screenshots";
@@ -20,4 +20,26 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/** Cookies for the app at `url`, by name (`opsdeck_session`, `opsdeck_theme`). */
+export function cookiesFor(url: string, cookies: Record<string, string>) {
+  return Object.entries(cookies).map(([name, value]) => ({ name, value, url }));
+}
+
+/** A 1280×900 page in a fresh context that holds `cookies` for the app at `url`. */
+export async function openPage(browser: Browser, url: string, cookies: Record<string, string> = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies(cookiesFor(url, cookies));
+  return await context.newPage();
+}
+
+/**
+ * Collects the page's script errors and console errors into `errors` (returned);
+ * `expected` passes over console lines the test provokes on purpose.
+ */
+export function watchErrors(page: Page, errors: string[] = [], expected = (_text: string) => false): string[] {
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && !expected(m.text()) && errors.push(m.text()));
+  return errors;
 }

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
+import { launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { genPersonas, signIn } from "../helpers/fixtures.ts";
 
@@ -9,12 +9,8 @@ Deno.test("in Chromium: profile and theme saved, another session revoked in plac
   const who = await signIn(served.db.sql, p.bob.user);
   const browser = await launchBrowser();
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([{ name: "opsdeck_session", value: who.token, url: served.url }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    const page = await openPage(browser, served.url, { opsdeck_session: who.token });
+    const errors = watchErrors(page);
 
     await page.goto(served.url + "/profile");
     await page.getByLabel("Time zone").selectOption("Europe/Berlin");

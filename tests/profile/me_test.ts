@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
-import { bearer, createKey, jsonRequest } from "../helpers/api_keys.ts";
+import { bearer, createKey } from "../helpers/api_keys.ts";
+import { jsonRequest } from "../helpers/http.ts";
 import { genPersonas, genUser, signIn } from "../helpers/fixtures.ts";
 
 const { app, db } = await createTestApp();

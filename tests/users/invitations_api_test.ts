@@ -1,17 +1,14 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, GOOD_PASSWORD } from "../helpers/fixtures.ts";
+import { jsonRequest, problem } from "../helpers/http.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  app.request(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
+  app.request(path, jsonRequest("POST", body, headers));
 
 async function invited(role = "employee") {
   const email = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -19,12 +16,6 @@ async function invited(role = "employee") {
   assertEquals(res.status, 201);
   const body = await res.json();
   return { id: body.id as string, email, token: new URL(body.invite_url).searchParams.get("token")! };
-}
-
-async function problem(res: Response, status: number) {
-  assertEquals(res.status, status);
-  assertEquals(res.headers.get("Content-Type"), "application/problem+json");
-  return await res.json();
 }
 
 const accept = (body: unknown) => post("/api/v1/invitations/accept", body);

@@ -1,19 +1,15 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { genPersonas, genUser, GOOD_PASSWORD } from "../helpers/fixtures.ts";
 
 const NEW_PASSWORD = "harbour-lantern-cobalt-19-slowly";
 
 /** Collects script errors and failed requests, except the 422s this test provokes on purpose. */
-function watch(page: Page, errors: string[]) {
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 422") && errors.push(m.text()));
-}
+const watch = (page: Page, errors: string[]) => watchErrors(page, errors, (text) => text.includes("status of 422"));
 
-async function signInAs(context: BrowserContext, url: string, email: string, password: string): Promise<Page> {
-  const page = await context.newPage();
+async function signInAs(page: Page, url: string, email: string, password: string): Promise<Page> {
   await page.goto(`${url}/login`);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
@@ -28,8 +24,7 @@ Deno.test("in Chromium: an admin invites from /users, the invitee accepts in a f
   const browser = await launchBrowser();
   const errors: string[] = [];
   try {
-    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const admin = await signInAs(adminContext, served.url, p.alice.user.email, GOOD_PASSWORD);
+    const admin = await signInAs(await openPage(browser, served.url), served.url, p.alice.user.email, GOOD_PASSWORD);
     watch(admin, errors);
     await admin.goto(`${served.url}/users`);
     assertEquals(await admin.title(), "Users · Opsdeck");
@@ -44,8 +39,7 @@ Deno.test("in Chromium: an admin invites from /users, the invitee accepts in a f
     await admin.screenshot({ path: `${SCREENSHOT_DIR}/users_invited.png`, fullPage: true });
 
     // The invitee: a browser with no cookies at all.
-    const inviteeContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const invitee = await inviteeContext.newPage();
+    const invitee = await openPage(browser, served.url);
     watch(invitee, errors);
     await invitee.goto(link);
     assertStringIncludes(await invitee.locator("h1").innerText(), "Join Agency");
@@ -102,9 +96,12 @@ Deno.test("in Chromium: /roles, /users and /tenants in light and dark theme (scr
   const errors: string[] = [];
   try {
     for (const theme of ["light", "dark"]) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addCookies([{ name: "opsdeck_theme", value: theme, url: served.url }]);
-      const page = await signInAs(context, served.url, root.email, GOOD_PASSWORD);
+      const page = await signInAs(
+        await openPage(browser, served.url, { opsdeck_theme: theme }),
+        served.url,
+        root.email,
+        GOOD_PASSWORD,
+      );
       watch(page, errors);
       await page.goto(`${served.url}/users`);
       await page.screenshot({ path: `${SCREENSHOT_DIR}/users_${theme}.png`, fullPage: true });
@@ -113,11 +110,11 @@ Deno.test("in Chromium: /roles, /users and /tenants in light and dark theme (scr
       await card.locator("summary").click();
       await card.getByLabel("projects: read").check();
       await page.getByRole("button", { name: "Save Release manager" }).click();
-      await page.waitForSelector(".role-card .people-notice-ok");
+      await page.waitForSelector(".role-card .notice-ok");
       await page.screenshot({ path: `${SCREENSHOT_DIR}/roles_${theme}.png`, fullPage: true });
       await page.goto(`${served.url}/tenants`);
       await page.screenshot({ path: `${SCREENSHOT_DIR}/tenants_${theme}.png`, fullPage: true });
-      await context.close();
+      await page.context().close();
     }
     const perms = await served.db.sql`SELECT p.resource || ':' || p.action AS p FROM permissions p
       JOIN roles r ON r.id = p.role_id WHERE r.name = 'Release manager'`;

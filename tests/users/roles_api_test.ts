@@ -1,23 +1,14 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, genUser, signIn } from "../helpers/fixtures.ts";
+import { jsonRequest, problem } from "../helpers/http.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 
 const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = p.alice.bearer) =>
-  app.request(path, {
-    method,
-    headers: { "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-
-async function problem(res: Response, status: number) {
-  assertEquals(res.status, status);
-  assertEquals(res.headers.get("Content-Type"), "application/problem+json");
-  return await res.json();
-}
+  app.request(path, jsonRequest(method, body, headers));
 
 const roleName = (tag: string) => `${tag} ${crypto.randomUUID().slice(0, 6)}`;
 

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, genUser, GOOD_PASSWORD, signIn } from "../helpers/fixtures.ts";
+import { jsonRequest, problem } from "../helpers/http.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
@@ -8,17 +9,7 @@ const p = await genPersonas(sql);
 const root = await signIn(sql, await genUser(sql, p.tenant.id, { role: "admin", superAdmin: true }));
 
 const send = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
-  app.request(path, {
-    method,
-    headers: { "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-
-async function problem(res: Response, status: number) {
-  assertEquals(res.status, status);
-  assertEquals(res.headers.get("Content-Type"), "application/problem+json");
-  return await res.json();
-}
+  app.request(path, jsonRequest(method, body, headers));
 
 const slug = () => `t-${crypto.randomUUID().slice(0, 8)}`;
 

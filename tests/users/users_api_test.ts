@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, genTenant, genUser, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
+import { jsonRequest, problem } from "../helpers/http.ts";
 import { loadConfig } from "../../services/config.ts";
 
 const { app, db } = await createTestApp();
@@ -8,20 +9,10 @@ const sql = db.sql;
 const p = await genPersonas(sql);
 
 const send = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
-  app.request(path, {
-    method,
-    headers: { "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  app.request(path, jsonRequest(method, body, headers));
 const invite = (body: unknown, headers = p.alice.bearer) => send("POST", "/api/v1/users", headers, body);
 const patch = (id: string, body: unknown, headers = p.alice.bearer) =>
   send("PATCH", `/api/v1/users/${id}`, headers, body);
-
-async function problem(res: Response, status: number) {
-  assertEquals(res.status, status);
-  assertEquals(res.headers.get("Content-Type"), "application/problem+json");
-  return await res.json();
-}
 
 const uniqueEmail = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 

@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import { ACTIONS, type Permission, RESOURCES } from "../../services/auth/permissions.ts";
 import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { PermissionGrid } from "../components/permission_grid.tsx";
 import { PageContext } from "../page_context.ts";
 
 export interface ApiKeyFormValues {
@@ -41,37 +42,19 @@ export function ApiKeyForm({ permissions, values = {}, errors = {} }: ApiKeyForm
           Tick none to let the key do everything you can do. Only your own permissions are offered.
         </p>
         <div class="scope-grid-wrap">
-          <table class="scope-grid">
-            <thead>
-              <tr>
-                <th scope="col">Resource</th>
-                {ACTIONS.map((a) => <th key={a} scope="col">{a}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {resources.map((r) => (
-                <tr key={r}>
-                  <th scope="row">{r.replaceAll("_", " ")}</th>
-                  {ACTIONS.map((a) => {
-                    const scope: Permission = `${r}:${a}`;
-                    return (
-                      <td key={a}>
-                        {permissions.has(scope) && (
-                          <input
-                            type="checkbox"
-                            name="scopes"
-                            value={scope}
-                            checked={ticked.has(scope)}
-                            aria-label={scope}
-                          />
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PermissionGrid
+            resources={resources}
+            cell={(r, a) => {
+              const scope: Permission = `${r}:${a}`;
+              return (
+                <td key={a}>
+                  {permissions.has(scope) && (
+                    <input type="checkbox" name="scopes" value={scope} checked={ticked.has(scope)} aria-label={scope} />
+                  )}
+                </td>
+              );
+            }}
+          />
         </div>
         {scopeErrors.map((m) => <small key={m} class="field-error">{m}</small>)}
       </fieldset>

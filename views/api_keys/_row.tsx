@@ -1,8 +1,6 @@
-import { useContext } from "preact/hooks";
 import type { ApiKeyRow } from "../../db/queries/api_keys.ts";
 import type { ApiKeyStatus } from "../../services/api_keys/api_keys.ts";
-import { CsrfField } from "../components/form_field.tsx";
-import { PageContext } from "../page_context.ts";
+import { RowActionForm } from "../components/row_action_form.tsx";
 import { formatTime } from "../profile/format.ts";
 
 const BADGE: Record<ApiKeyStatus, string> = { active: "badge-up", expired: "badge-degraded", revoked: "badge-down" };
@@ -17,7 +15,6 @@ export interface ApiKeyRowProps {
 
 /** One key; rendered in the table and alone as the answer to its htmx revoke. */
 export function ApiKeyTableRow({ apiKey: k, status, timeZone, showOwner }: ApiKeyRowProps) {
-  const { csrfToken } = useContext(PageContext);
   return (
     <tr id={`api-key-${k.id}`} class={status === "active" ? undefined : "api-key-inactive"}>
       <td>
@@ -37,18 +34,12 @@ export function ApiKeyTableRow({ apiKey: k, status, timeZone, showOwner }: ApiKe
       </td>
       <td>
         {status !== "revoked" && (
-          <form
-            method="post"
+          <RowActionForm
             action={`/api-keys/${k.id}/revoke`}
-            hx-post={`/api-keys/${k.id}/revoke`}
-            hx-target="closest tr"
-            hx-swap="outerHTML"
-            hx-confirm={`Revoke "${k.name}"? Anything using it stops working at once.`}
-            class="inline-form"
+            confirm={`Revoke "${k.name}"? Anything using it stops working at once.`}
           >
-            <CsrfField token={csrfToken} />
             <button type="submit" class="outline secondary small">Revoke</button>
-          </form>
+          </RowActionForm>
         )}
       </td>
     </tr>

@@ -32,7 +32,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
       </hgroup>
       {newKey && <NewKey {...newKey} />}
       {canManage && (
-        <nav class="account-tabs" aria-label="Whose keys">
+        <nav class="tabs" aria-label="Whose keys">
           <a href="/api-keys" aria-current={showAll ? undefined : "page"}>Your keys</a>
           <a href="/api-keys?all=true" aria-current={showAll ? "page" : undefined}>Everyone's keys</a>
         </nav>
@@ -40,7 +40,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
       <section>
         {keys.length === 0
           ? (
-            <p class="account-empty">
+            <p class="empty-state">
               {showAll ? "Nobody in your organisation has an API key yet." : "You have no API keys yet."}{" "}
               Create one below when a script needs to call the API.
             </p>
@@ -58,7 +58,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
                     <th scope="col">Expires</th>
                     <th scope="col">Status</th>
                     <th scope="col">
-                      <span class="account-hidden">Actions</span>
+                      <span class="visually-hidden">Actions</span>
                     </th>
                   </tr>
                 </thead>

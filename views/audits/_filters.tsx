@@ -1,5 +1,5 @@
 import type { AuditFilterOptions } from "../../services/audits/list.ts";
-import type { FieldErrors } from "../components/form_field.tsx";
+import { FieldError, type FieldErrors, invalid, SelectField } from "../components/form_field.tsx";
 import { auditsUrl } from "./format.ts";
 
 /** The filter values as typed, echoed back into the form. */
@@ -11,14 +11,6 @@ export type AuditFilterValues = {
   since?: string;
   until?: string;
 };
-
-function FieldError({ name, errors }: { name: string; errors?: FieldErrors }) {
-  const error = errors?.[name];
-  return error ? <small id={`${name}-error`} class="field-error">{error}</small> : null;
-}
-
-const invalid = (name: string, errors?: FieldErrors) =>
-  errors?.[name] ? { "aria-invalid": "true" as const, "aria-describedby": `${name}-error` } : {};
 
 /** A date input shows only YYYY-MM-DD; a full RFC 3339 value (from the API's style of URL) shows its date. */
 const dateOf = (value?: string) => value?.slice(0, 10);
@@ -36,35 +28,23 @@ export function AuditFilters(
     : options.resourceTypes;
   return (
     <form method="get" action="/audits" class="audit-filters" aria-label="Filter the audit log">
-      <label>
-        Actor
-        <select name="actor_id" {...invalid("actor_id", errors)}>
-          <option value="">Anyone</option>
-          {values.actor_id && !knownActor && <option value={values.actor_id} selected>This actor</option>}
-          {options.actors.map((a) => (
-            <option key={a.id} value={a.id} selected={a.id === values.actor_id}>
-              {a.name ? `${a.name} (${a.email})` : a.email}
-            </option>
-          ))}
-        </select>
-        <FieldError name="actor_id" errors={errors} />
-      </label>
-      <label>
-        Action
-        <select name="action" {...invalid("action", errors)}>
-          <option value="">Any action</option>
-          {actions.map((a) => <option key={a} value={a} selected={a === values.action}>{a}</option>)}
-        </select>
-        <FieldError name="action" errors={errors} />
-      </label>
-      <label>
-        Resource type
-        <select name="resource_type" {...invalid("resource_type", errors)}>
-          <option value="">Any resource</option>
-          {types.map((t) => <option key={t} value={t} selected={t === values.resource_type}>{t}</option>)}
-        </select>
-        <FieldError name="resource_type" errors={errors} />
-      </label>
+      <SelectField name="actor_id" label="Actor" errors={errors}>
+        <option value="">Anyone</option>
+        {values.actor_id && !knownActor && <option value={values.actor_id} selected>This actor</option>}
+        {options.actors.map((a) => (
+          <option key={a.id} value={a.id} selected={a.id === values.actor_id}>
+            {a.name ? `${a.name} (${a.email})` : a.email}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField name="action" label="Action" errors={errors}>
+        <option value="">Any action</option>
+        {actions.map((a) => <option key={a} value={a} selected={a === values.action}>{a}</option>)}
+      </SelectField>
+      <SelectField name="resource_type" label="Resource type" errors={errors}>
+        <option value="">Any resource</option>
+        {types.map((t) => <option key={t} value={t} selected={t === values.resource_type}>{t}</option>)}
+      </SelectField>
       <label>
         From
         <input type="date" name="since" value={dateOf(values.since)} {...invalid("since", errors)} />

@@ -14,7 +14,7 @@ function AuditRow({ audit }: { audit: AuditView }) {
         {actor.id
           ? <a href={auditsUrl({ actor_id: actor.id })} title="Only this actor's entries">{actorText(actor)}</a>
           : <span class="muted">{actorText(actor)}</span>}
-        {actor.type === "api_key" && <span class="audit-tag">API key</span>}
+        {actor.type === "api_key" && <span class="tag">API key</span>}
       </td>
       <td>
         <a href={`/audits/${audit.id}`} class="audit-action">

@@ -40,7 +40,7 @@ export function AuditPage({ audit, chain, diff, extra }: AuditPageProps) {
           <dt>Actor</dt>
           <dd>
             {actor.id ? <a href={auditsUrl({ actor_id: actor.id })}>{actorText(actor)}</a> : actorText(actor)}
-            {actor.type && <span class="audit-tag">{actor.type === "api_key" ? "API key" : "user"}</span>}
+            {actor.type && <span class="tag">{actor.type === "api_key" ? "API key" : "user"}</span>}
           </dd>
         </div>
         <div>

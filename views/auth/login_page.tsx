@@ -1,5 +1,6 @@
 import { Layout } from "../layouts/layout.tsx";
 import { type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 
 export interface LoginPageProps {
   next: string;
@@ -15,7 +16,7 @@ export function LoginPage({ next, email, error, errors, ssoUrl }: LoginPageProps
     <Layout title="Sign in">
       <article class="auth-card">
         <h1>Sign in</h1>
-        {error && <p class="notice notice-error" role="alert">{error}</p>}
+        {error && <Notice kind="error">{error}</Notice>}
         <form method="post" action="/login">
           <input type="hidden" name="next" value={next} />
           <FormField

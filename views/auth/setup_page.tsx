@@ -1,5 +1,6 @@
 import { Layout } from "../layouts/layout.tsx";
 import { type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 
 export interface SetupPageProps {
   values?: { organization?: string; name?: string; email?: string };
@@ -15,7 +16,7 @@ export function SetupPage({ values = {}, errors, error }: SetupPageProps) {
           <h1>Set up Opsdeck</h1>
           <p>Create your organisation and its first administrator.</p>
         </hgroup>
-        {error && <p class="notice notice-error" role="alert">{error}</p>}
+        {error && <Notice kind="error">{error}</Notice>}
         <form method="post" action="/setup">
           <FormField
             name="organization"

@@ -1,9 +1,10 @@
-import type { FieldError } from "../../services/errors.ts";
+import type { ComponentChildren } from "preact";
+import type { FieldError as ServiceFieldError } from "../../services/errors.ts";
 
 /** Field errors from the same zod schemas the API uses, keyed by path. */
 export type FieldErrors = Record<string, string>;
 
-export function toFieldErrors(errors: FieldError[] | undefined): FieldErrors {
+export function toFieldErrors(errors: ServiceFieldError[] | undefined): FieldErrors {
   return Object.fromEntries((errors ?? []).map((e) => [e.path, e.message]));
 }
 
@@ -19,9 +20,18 @@ interface FieldProps {
   maxLength?: number;
 }
 
+/** The attributes that mark a control with an error invalid and point at the message. */
+export const invalid = (name: string, errors?: FieldErrors) =>
+  errors?.[name] ? { "aria-invalid": "true" as const, "aria-describedby": `${name}-error` } : {};
+
+/** The message under a control with an error; nothing for a valid one. */
+export function FieldError({ name, errors }: { name: string; errors?: FieldErrors }) {
+  const error = errors?.[name];
+  return error ? <small id={`${name}-error`} class="field-error">{error}</small> : null;
+}
+
 /** A labelled input that shows its own error inline, marked aria-invalid. */
 export function FormField({ name, label, type = "text", value, errors, ...rest }: FieldProps) {
-  const error = errors?.[name];
   return (
     <label>
       {label}
@@ -29,11 +39,25 @@ export function FormField({ name, label, type = "text", value, errors, ...rest }
         name={name}
         type={type}
         value={type === "password" ? undefined : value}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
+        {...invalid(name, errors)}
         {...rest}
       />
-      {error && <small id={`${name}-error`} class="field-error">{error}</small>}
+      <FieldError name={name} errors={errors} />
+    </label>
+  );
+}
+
+/** A labelled select (options as children) that shows its own error inline, marked aria-invalid. */
+export function SelectField(
+  { name, label, errors, children }: { name: string; label: string; errors?: FieldErrors; children: ComponentChildren },
+) {
+  return (
+    <label>
+      {label}
+      <select name={name} {...invalid(name, errors)}>
+        {children}
+      </select>
+      <FieldError name={name} errors={errors} />
     </label>
   );
 }

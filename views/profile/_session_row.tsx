@@ -1,12 +1,9 @@
-import { useContext } from "preact/hooks";
 import type { SessionView } from "../../services/profile/sessions.ts";
-import { CsrfField } from "../components/form_field.tsx";
-import { PageContext } from "../page_context.ts";
+import { RowActionForm } from "../components/row_action_form.tsx";
 import { describeUserAgent, formatTime } from "./format.ts";
 
 /** One session; its revoke button replaces the row with nothing (htmx) or reloads the page (no JS). */
 export function SessionRow({ session: s, timeZone }: { session: SessionView; timeZone: string }) {
-  const { csrfToken } = useContext(PageContext);
   return (
     <tr id={`session-${s.id}`}>
       <td>
@@ -18,20 +15,13 @@ export function SessionRow({ session: s, timeZone }: { session: SessionView; tim
       <td>{formatTime(s.last_seen_at, timeZone)}</td>
       <td>{formatTime(s.expires_at, timeZone)}</td>
       <td>
-        {s.current ? <small class="muted">use Sign out</small> : (
-          <form
-            method="post"
-            action={`/profile/sessions/${s.id}/revoke`}
-            hx-post={`/profile/sessions/${s.id}/revoke`}
-            hx-target="closest tr"
-            hx-swap="outerHTML"
-            hx-confirm="Sign this session out?"
-            class="inline-form"
-          >
-            <CsrfField token={csrfToken} />
-            <button type="submit" class="outline secondary small">Revoke</button>
-          </form>
-        )}
+        {s.current
+          ? <small class="muted">use Sign out</small>
+          : (
+            <RowActionForm action={`/profile/sessions/${s.id}/revoke`} confirm="Sign this session out?">
+              <button type="submit" class="outline secondary small">Revoke</button>
+            </RowActionForm>
+          )}
       </td>
     </tr>
   );

@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import type { ThemeName } from "../../services/profile/schemas.ts";
 import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 
@@ -42,7 +43,7 @@ export function ProfilePage(props: ProfilePageProps) {
           <a href="/profile/sessions">Your sessions</a> · <a href="/api-keys">Your API keys</a>
         </p>
       </hgroup>
-      {props.saved && <p class="account-notice account-notice-ok" role="status">{SAVED_MESSAGES[props.saved]}</p>}
+      {props.saved && <Notice kind="ok">{SAVED_MESSAGES[props.saved]}</Notice>}
 
       <div class="profile-grid">
         <article>
@@ -82,7 +83,7 @@ export function ProfilePage(props: ProfilePageProps) {
           <form method="post" action="/profile/preferences">
             <CsrfField token={csrfToken} />
             <fieldset>
-              <legend class="account-hidden">Theme</legend>
+              <legend class="visually-hidden">Theme</legend>
               {(Object.keys(THEME_LABELS) as ThemeName[]).map((theme) => (
                 <label key={theme}>
                   <input type="radio" name="theme" value={theme} checked={theme === props.theme} />
@@ -96,7 +97,7 @@ export function ProfilePage(props: ProfilePageProps) {
 
         <article>
           <h2>Change password</h2>
-          {props.passwordError && <p class="account-notice account-notice-error" role="alert">{props.passwordError}</p>}
+          {props.passwordError && <Notice kind="error">{props.passwordError}</Notice>}
           <form method="post" action="/profile/password">
             <CsrfField token={csrfToken} />
             <input type="text" name="username" value={props.email} autocomplete="username" hidden readonly />

@@ -18,7 +18,7 @@ export function SessionsPage({ sessions, nextCursor, timeZone }: SessionsPagePro
           not recognise, then <a href="/profile">change your password</a>.
         </p>
       </hgroup>
-      {sessions.length === 0 ? <p class="account-empty">No other active sessions.</p> : (
+      {sessions.length === 0 ? <p class="empty-state">No other active sessions.</p> : (
         <div class="table-wrap">
           <table class="striped sessions-table">
             <thead>
@@ -29,7 +29,7 @@ export function SessionsPage({ sessions, nextCursor, timeZone }: SessionsPagePro
                 <th scope="col">Last active</th>
                 <th scope="col">Expires</th>
                 <th scope="col">
-                  <span class="account-hidden">Actions</span>
+                  <span class="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -1,5 +1,6 @@
-import { ACTIONS, RESOURCES } from "../../services/auth/permissions.ts";
+import { RESOURCES } from "../../services/auth/permissions.ts";
 import { permissionAllowed } from "../../services/roles/schemas.ts";
+import { PermissionGrid } from "../components/permission_grid.tsx";
 
 export interface MatrixProps {
   /** `resource:action` strings ticked. */
@@ -20,39 +21,27 @@ export function PermissionMatrix({ checked, disabled, grantable, idPrefix, error
       <legend>Permissions</legend>
       {error && <small class="field-error" role="alert">{error}</small>}
       <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Resource</th>
-              {ACTIONS.map((a) => <th key={a} scope="col">{a}</th>)}
-            </tr>
-          </thead>
-          <tbody>
-            {RESOURCES.map((r) => (
-              <tr key={r}>
-                <th scope="row">{r.replaceAll("_", " ")}</th>
-                {ACTIONS.map((a) => {
-                  const value = `${r}:${a}`;
-                  if (!permissionAllowed(r, a)) return <td key={a} class="muted" aria-hidden="true">–</td>;
-                  const offered = !grantable || grantable.has(value) || checked.has(value);
-                  return (
-                    <td key={a}>
-                      <input
-                        type="checkbox"
-                        name="permissions"
-                        value={value}
-                        id={`${idPrefix}-${r}-${a}`}
-                        checked={checked.has(value)}
-                        disabled={disabled || !offered}
-                        aria-label={`${r.replaceAll("_", " ")}: ${a}`}
-                      />
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PermissionGrid
+          resources={RESOURCES}
+          cell={(r, a) => {
+            const value = `${r}:${a}`;
+            if (!permissionAllowed(r, a)) return <td key={a} class="muted" aria-hidden="true">–</td>;
+            const offered = !grantable || grantable.has(value) || checked.has(value);
+            return (
+              <td key={a}>
+                <input
+                  type="checkbox"
+                  name="permissions"
+                  value={value}
+                  id={`${idPrefix}-${r}-${a}`}
+                  checked={checked.has(value)}
+                  disabled={disabled || !offered}
+                  aria-label={`${r.replaceAll("_", " ")}: ${a}`}
+                />
+              </td>
+            );
+          }}
+        />
       </div>
     </fieldset>
   );

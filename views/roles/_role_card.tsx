@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import type { RoleRow } from "../../db/queries/roles.ts";
 import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { PageContext } from "../page_context.ts";
 import { PermissionMatrix } from "./_matrix.tsx";
 
@@ -33,14 +34,14 @@ export function RoleCard({ role, canManage, grantable, open, saved, values, erro
       <details open={open}>
         <summary>
           <strong>{role.name}</strong>
-          {builtin && <span class="people-tag">built-in</span>}
+          {builtin && <span class="tag">built-in</span>}
           <small class="muted">
             {role.permissions.length === 1 ? "1 permission" : `${role.permissions.length} permissions`} · {holders}
           </small>
         </summary>
         {role.description && <p class="muted">{role.description}</p>}
-        {saved && <p class="people-notice people-notice-ok" role="status">Saved.</p>}
-        {error && <p class="people-notice people-notice-error" role="alert">{error}</p>}
+        {saved && <Notice kind="ok">Saved.</Notice>}
+        {error && <Notice kind="error">{error}</Notice>}
         {editable
           ? (
             <form

@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import type { RoleRow } from "../../db/queries/roles.ts";
 import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { PermissionMatrix } from "./_matrix.tsx";
@@ -27,13 +28,13 @@ export function RolesPage(props: RolesPageProps) {
         <h1>Roles</h1>
         <p>What each role may do. Built-in roles are the same everywhere; custom roles are your organisation's own.</p>
       </hgroup>
-      {props.error && <p class="people-notice people-notice-error" role="alert">{props.error}</p>}
+      {props.error && <Notice kind="error">{props.error}</Notice>}
       <section>
         {roles.map((r) => (
           <RoleCard key={r.id} role={r} canManage={canManage} grantable={grantable} open={r.id === openId} />
         ))}
         {custom.length === 0 && (
-          <p class="people-empty">
+          <p class="empty-state">
             No custom roles yet.{canManage && " Create one below when the built-in roles do not fit."}
           </p>
         )}

@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import type { TenantListRow } from "../../db/queries/tenants.ts";
 import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { type IssuedLink, IssuedLinkPanel } from "../users/_invite_form.tsx";
@@ -24,9 +25,9 @@ export function TenantsPage({ tenants, nextCursor, issued, values = {}, errors, 
         <h1>Tenants</h1>
         <p>Every organisation on this installation. Each sees only its own data.</p>
       </hgroup>
-      {error && <p class="people-notice people-notice-error" role="alert">{error}</p>}
+      {error && <Notice kind="error">{error}</Notice>}
       {issued && <IssuedLinkPanel link={issued} />}
-      {tenants.length === 0 ? <p class="people-empty">No tenants yet.</p> : (
+      {tenants.length === 0 ? <p class="empty-state">No tenants yet.</p> : (
         <div class="table-wrap">
           <table class="striped">
             <thead>

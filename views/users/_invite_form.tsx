@@ -1,7 +1,6 @@
-import type { ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
 import type { ClientOption } from "../../db/queries/users.ts";
-import { CsrfField, type FieldErrors, FormField } from "../components/form_field.tsx";
+import { CsrfField, type FieldErrors, FormField, SelectField } from "../components/form_field.tsx";
 import { PageContext } from "../page_context.ts";
 import { shortTime } from "./format.ts";
 import type { RoleOption } from "./_user_row.tsx";
@@ -75,34 +74,15 @@ export function InviteForm({ roles, clients, values = {}, errors = {} }: InviteF
         <FormField name="name" label="Name (optional)" value={values.name} errors={errors} maxLength={200} />
       </div>
       <div class="grid">
-        <Select name="role" label="Role" errors={errors}>
+        <SelectField name="role" label="Role" errors={errors}>
           {roles.map((r) => <option key={r.id} value={r.id} selected={r.id === role}>{r.name}</option>)}
-        </Select>
-        <Select name="client_id" label="Client (for client users)" errors={errors}>
+        </SelectField>
+        <SelectField name="client_id" label="Client (for client users)" errors={errors}>
           <option value="">None</option>
           {clients.map((c) => <option key={c.id} value={c.id} selected={c.id === values.client_id}>{c.name}</option>)}
-        </Select>
+        </SelectField>
       </div>
       <button type="submit">Invite</button>
     </form>
-  );
-}
-
-function Select(
-  { name, label, errors, children }: { name: string; label: string; errors: FieldErrors; children: ComponentChildren },
-) {
-  const error = errors[name];
-  return (
-    <label>
-      {label}
-      <select
-        name={name}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
-      >
-        {children}
-      </select>
-      {error && <small id={`${name}-error`} class="field-error">{error}</small>}
-    </label>
   );
 }

@@ -1,6 +1,7 @@
 import { useContext } from "preact/hooks";
 import type { ClientOption, UserRow } from "../../db/queries/users.ts";
 import { CsrfField } from "../components/form_field.tsx";
+import { RowActionForm } from "../components/row_action_form.tsx";
 import { PageContext } from "../page_context.ts";
 import { shortTime, STATUS_BADGE } from "./format.ts";
 
@@ -33,8 +34,8 @@ export function UserTableRow({ user: u, roles, clients, canManage, draft, error 
     <tr id={`user-${u.id}`}>
       <td>
         <strong>{u.name ?? <span class="muted">(no name yet)</span>}</strong>
-        {self && <span class="people-tag">you</span>}
-        {u.super_admin && <span class="people-tag">super-admin</span>}
+        {self && <span class="tag">you</span>}
+        {u.super_admin && <span class="tag">super-admin</span>}
         <br />
         <small class="muted">{u.email}</small>
       </td>
@@ -117,19 +118,10 @@ function RoleForm(
 
 function StatusActions({ user: u, csrfToken, label }: { user: UserRow; csrfToken?: string; label: string }) {
   const action = (status: string, text: string, confirm?: string, className = "outline secondary small") => (
-    <form
-      method="post"
-      action={`/users/${u.id}/status`}
-      hx-post={`/users/${u.id}/status`}
-      hx-target="closest tr"
-      hx-swap="outerHTML"
-      hx-confirm={confirm}
-      class="inline-form"
-    >
-      <CsrfField token={csrfToken} />
+    <RowActionForm action={`/users/${u.id}/status`} confirm={confirm}>
       <input type="hidden" name="status" value={status} />
       <button type="submit" class={className}>{text}</button>
-    </form>
+    </RowActionForm>
   );
   if (u.status === "active") {
     return action("suspended", "Suspend", `Suspend ${label}? Their sessions and API keys stop working at once.`);

@@ -2,6 +2,7 @@ import { useContext } from "preact/hooks";
 import type { ClientOption, UserRow } from "../../db/queries/users.ts";
 import { PageContext } from "../page_context.ts";
 import type { FieldErrors } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { InviteForm, type InviteValues, type IssuedLink, IssuedLinkPanel } from "./_invite_form.tsx";
 import { type RoleOption, UserTableRow } from "./_user_row.tsx";
@@ -45,9 +46,9 @@ export function UsersPage(props: UsersPageProps) {
           )}
         </p>
       </hgroup>
-      {props.error && <p class="people-notice people-notice-error" role="alert">{props.error}</p>}
+      {props.error && <Notice kind="error">{props.error}</Notice>}
       {issued && <IssuedLinkPanel link={issued} />}
-      <nav class="user-filters" aria-label="Filter by status">
+      <nav class="tabs" aria-label="Filter by status">
         {FILTERS.map(([value, label]) => (
           <a
             key={value}
@@ -60,7 +61,7 @@ export function UsersPage(props: UsersPageProps) {
       </nav>
       {users.length === 0
         ? (
-          <p class="people-empty">
+          <p class="empty-state">
             {status ? `No ${status} users.` : "Nobody here yet."}
             {canManage && " Invite someone below."}
           </p>
@@ -75,7 +76,7 @@ export function UsersPage(props: UsersPageProps) {
                   <th scope="col">Status</th>
                   <th scope="col">Last sign-in</th>
                   <th scope="col">
-                    <span class="people-hidden">Actions</span>
+                    <span class="visually-hidden">Actions</span>
                   </th>
                 </tr>
               </thead>

@@ -17,16 +17,15 @@
 import type { Sql } from "../../../db/client.ts";
 import { findUserForLogin } from "../../../db/queries/auth.ts";
 import {
-  acceptInvitationForUser,
   findIdentityBySubject,
-  findOpenInvitation,
-  findRoleIdByName,
   findTenantIdBySlug,
   type IdentityTokens,
   insertIdentity,
   updateIdentityTokens,
 } from "../../../db/queries/external_identities.ts";
-import { insertUser } from "../../../db/queries/users.ts";
+import { claimInvitation, findOpenInvitation } from "../../../db/queries/invitations.ts";
+import { findRoleByName } from "../../../db/queries/roles.ts";
+import { activateInvitedUser, insertUser } from "../../../db/queries/users.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../../audits/record.ts";
 import type { OidcConfig } from "../../config.ts";
@@ -160,7 +159,10 @@ async function acceptInvitation(
   return await refuseOnConflict(() =>
     withTenant(sql, user.tenant_id, async (tx) => {
       const invitation = await findOpenInvitation(tx, user.tenant_id, user.id, ctx.now);
-      if (!invitation || !await acceptInvitationForUser(tx, user.tenant_id, invitation.id, user.id, ctx.now)) {
+      if (
+        !invitation || !await claimInvitation(tx, user.tenant_id, invitation.id, ctx.now) ||
+        !await activateInvitedUser(tx, user.tenant_id, user.id)
+      ) {
         throw new OidcRefusal(403, "invitation_expired", "Your invitation has expired or was withdrawn; ask an admin");
       }
       const identityId = await storeNewIdentity(tx, keyring, signIn, user.tenant_id, user.id);
@@ -199,14 +201,14 @@ async function provisionUser(
   if (!tenantId) throw misconfigured(`OIDC_TENANT ${config.tenantSlug} names no tenant`);
   return await refuseOnConflict(() =>
     withTenant(sql, tenantId, async (tx) => {
-      const roleId = await findRoleIdByName(tx, tenantId, config.defaultRole!);
-      if (!roleId) throw misconfigured(`OIDC_DEFAULT_ROLE ${config.defaultRole} is not a role of ${config.tenantSlug}`);
+      const role = await findRoleByName(tx, tenantId, config.defaultRole!);
+      if (!role) throw misconfigured(`OIDC_DEFAULT_ROLE ${config.defaultRole} is not a role of ${config.tenantSlug}`);
       const user = await insertUser(tx, {
         tenantId,
         email,
         name: signIn.claims.name ?? null,
         status: "active",
-        roleId,
+        roleId: role.id,
         passwordHash: null,
       });
       const identityId = await storeNewIdentity(tx, keyring, signIn, tenantId, user.id);

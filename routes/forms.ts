@@ -1,0 +1,67 @@
+/**
+ * Reading what a page posts: form fields as strings, checked with the same zod
+ * schemas as the API, and the refusals a person can fix shown back in place.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AppError, NotFoundError, ValidationError } from "../services/errors.ts";
+import { isUuid } from "../services/ids.ts";
+import { type FieldErrors, toFieldErrors } from "../views/components/form_field.tsx";
+import type { AppEnv } from "./deps.ts";
+import { fieldErrorsFromZod } from "./problem.ts";
+
+type Form = Record<string, string | string[]>;
+
+/** A form body as strings (repeated fields as arrays), without the CSRF field. */
+export async function formBody(c: Context<AppEnv>): Promise<Form> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Form = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "_csrf") continue;
+    if (typeof value === "string") out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === "string");
+  }
+  return out;
+}
+
+/** A form of single fields as strings (a repeated field keeps its last value), without the CSRF field. */
+export async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(
+    Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string"),
+  ) as Record<string, string>;
+}
+
+/** A single field of `formBody`; a repeated one is no value. */
+export function text(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A field that may repeat (checkboxes) as a list; an absent one is empty. */
+export function texts(value: string | string[] | undefined): string[] {
+  return [value ?? []].flat();
+}
+
+/** The same zod schema as the API; a failure is the same 422 naming each field. */
+export function parseForm<T extends z.ZodType>(schema: T, input: object): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Errors a person can fix or should read in place; anything else goes to the error page. */
+export function isShownInPlace(error: unknown): error is AppError {
+  return error instanceof AppError && error.status < 500 && error.status !== 401 && error.status !== 404;
+}
+
+/** A refused form's field errors, or its one message when no field is to blame. */
+export function formErrors(error: AppError): { errors: FieldErrors; error?: string } {
+  return { errors: toFieldErrors(error.errors), error: error.errors ? undefined : error.message };
+}
+
+/** The path's `:id`: anything but a UUID is a 404 before it reaches a query. */
+export function idParam(c: Context<AppEnv>, notFound?: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!isUuid(id)) throw new NotFoundError(notFound);
+  return id;
+}
