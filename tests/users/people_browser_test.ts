@@ -73,6 +73,12 @@ Deno.test("in Chromium: an admin invites from /users, the invitee accepts in a f
       WHERE action = 'user.role_change' ORDER BY seq DESC LIMIT 1`;
     assertEquals([audit.details.before.role, audit.details.after.role], ["employee", "admin"]);
 
+    // The audit page shows the change to the admin.
+    await admin.goto(`${served.url}/audits?action=user.role_change`);
+    const entry = admin.locator("#audit-rows tr.audit-row", { hasText: "user.role_change" }).first();
+    assertStringIncludes(await entry.innerText(), "user.role_change");
+    await admin.screenshot({ path: `${SCREENSHOT_DIR}/audits_role_change.png`, fullPage: true });
+
     // Grace's session ended with the role change: her next page goes to the login page.
     await invitee.goto(`${served.url}/users`);
     assertEquals(new URL(invitee.url()).pathname, "/login");
