@@ -102,6 +102,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
       await server.shutdown();
       clearTimeout(timer);
       await db.close();
+      logger.flush();
       say("stopped");
       resolveFinished();
     })();

@@ -3,7 +3,7 @@ import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
 import { loadConfig } from "../../services/config.ts";
-import { createLogger, type Logger, silentLogger } from "../../services/logger.ts";
+import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
 import { createHttpMetrics } from "../../services/prometheus.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
@@ -19,7 +19,7 @@ export interface TestApp {
 export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const logs: Record<string, unknown>[] = [];
-  const logger: Logger = overrides.logger ?? createLogger("debug", (line) => logs.push(JSON.parse(line)));
+  const logger: Logger = overrides.logger ?? createLogger("debug", lineSink((line) => logs.push(JSON.parse(line))));
   const deps: AppDeps = {
     sql: db.sql,
     config: loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
