@@ -13,6 +13,8 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: "/", label: "Overview" },
+  { href: "/clients", label: "Clients", resource: "clients" },
+  { href: "/projects", label: "Projects", resource: "projects" },
   { href: "/users", label: "Users", resource: "users" },
   { href: "/roles", label: "Roles", resource: "roles" },
   { href: "/api-keys", label: "API keys" },

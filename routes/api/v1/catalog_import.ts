@@ -1,0 +1,72 @@
+/** CSV import of clients and projects over the API: a dry run by default, then all-or-nothing. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError } from "../../../services/errors.ts";
+import { importCatalog } from "../../../services/catalog_import/import.ts";
+import {
+  CATALOG_CSV_EXAMPLE,
+  importJson,
+  ImportQuerySchema,
+  ImportResultSchema,
+} from "../../../services/catalog_import/schemas.ts";
+import type { AppEnv } from "../../deps.ts";
+import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { signedIn } from "./users.ts";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+const importRoute = createRoute({
+  method: "post",
+  path: "/api/v1/imports/catalog",
+  tags: ["Clients", "Projects"],
+  summary: "Import clients and projects from CSV",
+  description: "Needs `clients:write` and `projects:write`. The body is CSV (`text/csv`) whose first line names " +
+    "the columns `client,project,slug,description,environments,repository_url,tags` (any order; only `client` " +
+    "is required). Environments are `name=url;name=url`, tags `a;b`. A row with only `client` creates just the " +
+    "client; clients are matched by name, ignoring case, and reused. `dry_run=true` (the default) checks the " +
+    "file and lists what would be created and every bad row with its line; `dry_run=false` imports everything " +
+    "in one transaction, or nothing (422 naming `lines.N.field`) when any row is bad. One audit row, " +
+    "`catalog.import`, records what was created.",
+  request: {
+    query: ImportQuerySchema,
+    body: {
+      required: true,
+      content: { "text/csv": { schema: z.string().openapi({ example: CATALOG_CSV_EXAMPLE }) } },
+    },
+  },
+  responses: {
+    200: {
+      description: "Dry run: the plan, with `errors` listing every bad row (nothing stored)",
+      content: { "application/json": { schema: ImportResultSchema } },
+    },
+    201: {
+      description: "Imported: everything in the plan was created",
+      content: { "application/json": { schema: ImportResultSchema } },
+    },
+    401: problem("Not signed in"),
+    403: problem("You may read clients or projects but not create them"),
+    ...notFoundResponse,
+    409: problem("A slug or client name was taken while the import ran"),
+    415: problem("The body is not text/csv"),
+    ...errorResponses,
+  },
+});
+
+export function catalogImportApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use("/api/v1/imports/*", signedIn);
+  app.openapi(importRoute, async (c) => {
+    const principal = requirePrincipal(c);
+    const type = c.req.header("Content-Type") ?? "";
+    if (!/^text\/(csv|plain)\b/i.test(type)) {
+      throw new AppError(415, "Unsupported media type", "Send the file as the body with Content-Type: text/csv");
+    }
+    const dryRun = c.req.valid("query").dry_run;
+    const result = await importCatalog(c.get("deps").sql, principal, await c.req.text(), { dryRun }, auditContext(c));
+    return c.json(importJson(result, dryRun), dryRun ? 200 : 201);
+  });
+  return app;
+}
