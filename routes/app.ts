@@ -47,6 +47,11 @@ import { catalogImportPages } from "./ui/catalog_import.tsx";
 import { clientPages } from "./ui/clients.tsx";
 import { projectPages } from "./ui/projects.tsx";
 import { projectHubPages } from "./ui/project_hub.tsx";
+import { deploymentsApi } from "./api/v1/deployments.ts";
+import { githubWebhookApi } from "./api/v1/github_webhook.ts";
+import { githubHooks } from "./hooks/github.ts";
+import { deploymentPages } from "./ui/deployments.tsx";
+import { deliveryMetricsApi } from "./api/v1/delivery_metrics.ts";
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -97,6 +102,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", clientPages());
   app.route("/", projectPages());
   app.route("/", projectHubPages());
+  app.route("/", deploymentsApi());
+  app.route("/", githubWebhookApi());
+  app.route("/", githubHooks());
+  app.route("/", deliveryMetricsApi());
+  app.route("/", deploymentPages());
   app.route("/", authRoutes());
   app.route("/", oidcRoutes());
   app.route("/", homeRoutes());

@@ -19,6 +19,9 @@ export async function tenantsWithStaleSecrets(
       OR EXISTS (
         SELECT 1 FROM notification_channels c
         WHERE c.tenant_id = t.id AND c.key_id IS NOT NULL AND c.key_id <> ${current.channels})
+      -- GitHub webhook secrets share the notification-channel key (services/github/secret.ts).
+      OR EXISTS (
+        SELECT 1 FROM github_webhooks g WHERE g.tenant_id = t.id AND g.secret_key_id <> ${current.channels})
     ORDER BY t.slug`;
 }
 
@@ -94,5 +97,32 @@ export async function storeChannelSecret(
     UPDATE notification_channels SET secret_ciphertext = ${next.ciphertext}, key_id = ${next.keyId}
     WHERE id = ${id} AND tenant_id = ${tenantId} AND key_id = ${fromKeyId}
     RETURNING id`;
+  return rows.length === 1;
+}
+
+/** A tenant's GitHub webhook secret when a non-current key wrote it (one row per tenant, keyed by tenant id). */
+export async function staleWebhookSecrets(
+  sql: Sql,
+  tenantId: string,
+  currentKeyId: string,
+  afterId: string,
+): Promise<StaleChannelRow[]> {
+  return await sql<StaleChannelRow[]>`
+    SELECT tenant_id AS id, secret_key_id AS key_id, secret_ciphertext
+    FROM github_webhooks
+    WHERE tenant_id = ${tenantId} AND secret_key_id <> ${currentKeyId} AND tenant_id > ${afterId}
+    FOR UPDATE`;
+}
+
+export async function storeWebhookSecretIfKey(
+  sql: Sql,
+  tenantId: string,
+  fromKeyId: string,
+  next: { ciphertext: Uint8Array; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE github_webhooks SET secret_ciphertext = ${next.ciphertext}, secret_key_id = ${next.keyId}
+    WHERE tenant_id = ${tenantId} AND secret_key_id = ${fromKeyId}
+    RETURNING tenant_id`;
   return rows.length === 1;
 }

@@ -13,6 +13,8 @@ import { getProjectFor } from "../../services/projects/projects.ts";
 import { AuditPanel, EmptyPanel, isEmptyPanelTab, OverviewPanel } from "../../views/projects/_hub_panels.tsx";
 import { type HubTab, isHubTab } from "../../views/projects/hub_tabs.ts";
 import { HubBody, ProjectHubPage } from "../../views/projects/project_hub_page.tsx";
+import { projectDeployments } from "../../services/deployments/timeline.ts";
+import { ProjectDeploymentsPanel } from "../../views/deployments/project_deployments_panel.tsx";
 import type { AppEnv } from "../deps.ts";
 import { idParam } from "../forms.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
@@ -28,6 +30,13 @@ async function panelFor(c: Context<AppEnv>, principal: Principal, tab: HubTab, p
     const query = AuditQuerySchema.parse({ resource_type: "project", resource_id: project.id, limit: AUDIT_ROWS });
     const page = await listAudits(sql, principal, query);
     return { project, panel: <AuditPanel projectId={project.id} rows={page.data} more={page.next_cursor !== null} /> };
+  }
+  if (tab === "deployments") {
+    const d = await projectDeployments(sql, principal, project.id);
+    return {
+      project,
+      panel: <ProjectDeploymentsPanel projectId={project.id} latest={d.latest} recent={d.recent} more={d.more} />,
+    };
   }
   if (isEmptyPanelTab(tab)) return { project, panel: <EmptyPanel tab={tab} /> };
   return { project, panel: undefined };

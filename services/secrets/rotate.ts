@@ -11,14 +11,17 @@ import {
   staleChannelSecrets,
   type StaleIdentityRow,
   staleIdentityTokens,
+  staleWebhookSecrets,
   storeChannelSecret,
   storeIdentityTokens,
+  storeWebhookSecretIfKey,
   tenantsWithStaleSecrets,
 } from "../../db/queries/secret_rotation.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { createKeyring, type Keyring, SecretDecryptError } from "./crypto.ts";
 import { channelSecretAad, identityTokenAad } from "./fields.ts";
+import { webhookSecretAad } from "../github/secret.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -35,6 +38,7 @@ export interface TenantRotation {
   slug: string;
   identities: number;
   channels: number;
+  webhooks: number;
   failed: string[];
 }
 
@@ -63,7 +67,14 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
   const results: TenantRotation[] = [];
   for (const tenant of tenants) {
     const result = await withTenant(sql, tenant.id, async (tx) => {
-      const r: TenantRotation = { tenantId: tenant.id, slug: tenant.slug, identities: 0, channels: 0, failed: [] };
+      const r: TenantRotation = {
+        tenantId: tenant.id,
+        slug: tenant.slug,
+        identities: 0,
+        channels: 0,
+        webhooks: 0,
+        failed: [],
+      };
       const walk = <Row extends { id: string }>(
         table: string,
         batch: (afterId: string) => Promise<Row[]>,
@@ -79,7 +90,12 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         (afterId) => staleChannelSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId, batchSize),
         (row) => resealChannelSecret(tx, tenant.id, channelKeys, row),
       );
-      if (r.identities + r.channels > 0) {
+      r.webhooks = await walk(
+        "github_webhooks",
+        (afterId) => staleWebhookSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId),
+        (row) => resealWebhookSecret(tx, tenant.id, channelKeys, row),
+      );
+      if (r.identities + r.channels + r.webhooks > 0) {
         const ctx: AuditContext = { actor: null, actorLabel: "secrets:rotate", ip: null, userAgent: null, now: now() };
         await recordAudit(tx, ctx, {
           tenantId: tenant.id,
@@ -87,7 +103,11 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
           resourceType: "tenant",
           resourceId: tenant.id,
           details: {
-            rotated: { external_identities: r.identities, notification_channels: r.channels },
+            rotated: {
+              external_identities: r.identities,
+              notification_channels: r.channels,
+              github_webhooks: r.webhooks,
+            },
             failed: r.failed.length,
             new_key_ids: {
               external_identities: identityKeys.currentKeyId,
@@ -101,7 +121,7 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
     for (const failure of result.failed) say(`tenant ${tenant.slug}: cannot re-encrypt ${failure}`);
     results.push(result);
   }
-  const rotated = results.reduce((n, r) => n + r.identities + r.channels, 0);
+  const rotated = results.reduce((n, r) => n + r.identities + r.channels + r.webhooks, 0);
   const failed = results.reduce((n, r) => n + r.failed.length, 0);
   say(`done: ${rotated} row(s) re-encrypted, ${failed} could not be decrypted`);
   return { tenants: results, rotated, failed };
@@ -153,4 +173,10 @@ async function resealChannelSecret(tx: Sql, tenantId: string, keys: Keyring, row
   const aad = channelSecretAad(row.id);
   const plain = await keys.decrypt({ ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.key_id }, aad);
   return await storeChannelSecret(tx, tenantId, row.id, row.key_id, await keys.encrypt(plain, aad));
+}
+
+async function resealWebhookSecret(tx: Sql, tenantId: string, keys: Keyring, row: StaleChannelRow): Promise<boolean> {
+  const aad = webhookSecretAad(tenantId);
+  const plain = await keys.decrypt({ ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.key_id }, aad);
+  return await storeWebhookSecretIfKey(tx, tenantId, row.key_id, await keys.encrypt(plain, aad));
 }

@@ -5,6 +5,8 @@ import { withTenant } from "../../db/tenant.ts";
 import { createKeyring, type Keyring } from "../../services/secrets/crypto.ts";
 import { channelSecretAad, identityTokenAad } from "../../services/secrets/fields.ts";
 import { rotateSecrets } from "../../services/secrets/rotate.ts";
+import { webhookSecretAad } from "../../services/github/secret.ts";
+import { storeWebhookSecret } from "../../db/queries/github_webhooks.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genTenant, genUser } from "../helpers/fixtures.ts";
 
@@ -150,7 +152,7 @@ Deno.test("secrets:rotate re-encrypts every old row in batches, per tenant with 
     ORDER BY created_at, seq`;
   assertEquals(audits.map((r) => [r.tenant_id, r.actor_label]), [[a.id, "secrets:rotate"], [b.id, "secrets:rotate"]]);
   assertEquals(audits[0].details, {
-    rotated: { external_identities: 3, notification_channels: 1 },
+    rotated: { external_identities: 3, notification_channels: 1, github_webhooks: 0 },
     failed: 0,
     new_key_ids: { external_identities: newTokens.currentKeyId, notification_channels: newChannels.currentKeyId },
   });
@@ -193,4 +195,28 @@ Deno.test("deno task secrets:rotate prints progress and exits 0; it refuses to r
   assertStringIncludes(refused.text, "secrets:rotate: error: OPSDECK_SECRET: is not set");
   await Deno.remove(dataDir, { recursive: true });
   await db.sql.end();
+});
+
+Deno.test("secrets:rotate re-encrypts a tenant's GitHub webhook secret too", async () => {
+  const { sql } = await createTestDatabase();
+  const tenant = await genTenant(sql);
+  const oldKeys = await createKeyring({ current: OLD }, "notification_channel_secrets");
+  const sealed = await oldKeys.encrypt("odw_the-webhook-secret", webhookSecretAad(tenant.id));
+  await withTenant(sql, tenant.id, (tx) => storeWebhookSecret(tx, tenant.id, sealed, new Date()));
+
+  const result = await rotateSecrets(sql, { current: NEW, previous: [OLD] });
+  assertEquals(result.tenants[0].webhooks, 1);
+
+  const newKeys = await createKeyring({ current: NEW }, "notification_channel_secrets");
+  const [row] = await sql<{ tenant_id: string; secret_ciphertext: Uint8Array; secret_key_id: string }[]>`
+    SELECT tenant_id, secret_ciphertext, secret_key_id FROM github_webhooks WHERE tenant_id = ${tenant.id}`;
+  assertEquals(row.secret_key_id, newKeys.currentKeyId);
+  assertEquals(
+    await newKeys.decrypt(
+      { ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.secret_key_id },
+      webhookSecretAad(tenant.id),
+    ),
+    "odw_the-webhook-secret",
+  );
+  await sql.end();
 });

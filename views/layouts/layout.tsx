@@ -15,6 +15,7 @@ const NAV: NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/clients", label: "Clients", resource: "clients" },
   { href: "/projects", label: "Projects", resource: "projects" },
+  { href: "/deployments", label: "Deployments", resource: "deployments" },
   { href: "/users", label: "Users", resource: "users" },
   { href: "/roles", label: "Roles", resource: "roles" },
   { href: "/api-keys", label: "API keys" },

@@ -74,10 +74,6 @@ export function OverviewPanel({ project: p }: { project: ProjectWithEnvironments
 }
 
 const EMPTY: Record<string, { title: string; text: string }> = {
-  deployments: {
-    title: "No deployments yet",
-    text: "Deployments arrive with your CI (POST /api/v1/deployments) and GitHub deployment events, per environment.",
-  },
   health: {
     title: "No health checks yet",
     text: "Health checks probe this project's environments over HTTP, TCP or heartbeats, and show their uptime here.",

@@ -1,0 +1,140 @@
+/** Request and response shapes for deployments: one schema for the API, the webhook mapping and the pages. */
+import { z } from "@hono/zod-openapi";
+import { DEPLOYMENT_SOURCES, DEPLOYMENT_STATUSES, type DeploymentRow } from "../../db/queries/deployments.ts";
+import { PageQuerySchema } from "../pagination.ts";
+import { commitUrl, durationSeconds } from "./links.ts";
+
+const max = (n: number) => `must be at most ${n} characters`;
+const Time = z.iso.datetime({ offset: true, error: "must be an RFC 3339 time like 2025-03-01T09:30:00Z" })
+  .openapi({ format: "date-time", example: "2025-03-01T09:30:00Z" });
+
+export const CommitSha = z.string().trim().regex(/^[0-9a-fA-F]{7,40}$/, "must be 7 to 40 hexadecimal characters")
+  .openapi({ example: "9f2c1e7b4a3d", description: "Stored lower-case" });
+export const EnvironmentName = z.string().trim().min(1, "is required").max(100, max(100))
+  .openapi({ example: "production", description: "A new name adds the environment to the project" });
+const Url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2048, max(2048));
+
+export const DEFAULT_MAINTENANCE_MINUTES = 60;
+
+/** A new deployment starts in any status but `rolled_back` (a CI job that reports only at the end posts `succeeded`). */
+export const NEW_STATUSES = DEPLOYMENT_STATUSES.filter((s) => s !== "rolled_back");
+
+export const CreateDeploymentSchema = z.strictObject({
+  project_id: z.uuid().optional().openapi({ example: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19" }),
+  project_slug: z.string().trim().min(1).max(64, max(64)).optional().openapi({ example: "storefront" }),
+  environment: EnvironmentName,
+  status: z.enum(NEW_STATUSES).openapi({ example: "in_progress" }),
+  commit_sha: CommitSha,
+  ref: z.string().trim().min(1).max(255, max(255)).optional().openapi({ example: "main" }),
+  url: Url.optional().openapi({
+    example: "https://github.com/acme/storefront/actions/runs/123",
+    description: "The CI run or the deployed site",
+  }),
+  actor: z.string().trim().min(1).max(200, max(200)).optional().openapi({ example: "octocat" }),
+  started_at: Time.optional(),
+  finished_at: Time.optional(),
+  committed_at: Time.optional().openapi({ description: "The commit's time; enables lead time for changes" }),
+  maintenance: z.boolean().optional().openapi({
+    description: "Open a maintenance window on the project's environment while this deployment runs: it closes " +
+      "when the deployment finishes, or after `maintenance_minutes` if it never reports back",
+    example: true,
+  }),
+  maintenance_minutes: z.number().int().min(1).max(1440).optional().openapi({
+    description: `The window's timeout (default ${DEFAULT_MAINTENANCE_MINUTES})`,
+    example: 30,
+  }),
+}).superRefine((body, ctx) => {
+  if (body.maintenance_minutes !== undefined && body.maintenance !== true) {
+    ctx.addIssue({ code: "custom", path: ["maintenance_minutes"], message: "only with maintenance: true" });
+  }
+  if ((body.project_id === undefined) === (body.project_slug === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["project_id"], message: "give exactly one of project_id and project_slug" });
+  }
+  if (body.started_at && body.finished_at && Date.parse(body.finished_at) < Date.parse(body.started_at)) {
+    ctx.addIssue({ code: "custom", path: ["finished_at"], message: "must not be before started_at" });
+  }
+}).openapi("DeploymentCreate");
+export type CreateDeploymentInput = z.infer<typeof CreateDeploymentSchema>;
+
+export const UpdateDeploymentSchema = z.strictObject({
+  status: z.enum(DEPLOYMENT_STATUSES).openapi({ example: "succeeded" }),
+  url: Url.nullable().optional(),
+  started_at: Time.optional(),
+  finished_at: Time.optional(),
+}).openapi("DeploymentUpdate");
+export type UpdateDeploymentInput = z.infer<typeof UpdateDeploymentSchema>;
+
+export const ListDeploymentsQuerySchema = PageQuerySchema.extend({
+  project_id: z.uuid().optional(),
+  environment: z.string().trim().min(1).max(100).optional(),
+  status: z.enum(DEPLOYMENT_STATUSES).optional(),
+  since: Time.optional().openapi({ description: "Created at or after this time" }),
+  until: Time.optional().openapi({ description: "Created before this time" }),
+});
+export type ListDeploymentsQuery = z.infer<typeof ListDeploymentsQuerySchema>;
+
+const NullableTime = z.string().nullable().openapi({ format: "date-time" });
+
+export const DeploymentSchema = z.object({
+  id: z.uuid(),
+  project_id: z.uuid(),
+  project_name: z.string().openapi({ example: "Storefront" }),
+  project_slug: z.string().openapi({ example: "storefront" }),
+  environment: z.string().openapi({ example: "production" }),
+  status: z.enum(DEPLOYMENT_STATUSES).openapi({ example: "succeeded" }),
+  commit_sha: z.string().openapi({ example: "9f2c1e7b4a3d" }),
+  commit_url: z.string().nullable().openapi({
+    example: "https://github.com/acme/storefront/commit/9f2c1e7b4a3d",
+    description: "Built from the project's repository URL",
+  }),
+  ref: z.string().nullable().openapi({ example: "main" }),
+  url: z.string().nullable(),
+  actor: z.string().nullable().openapi({ example: "octocat" }),
+  source: z.enum(DEPLOYMENT_SOURCES).openapi({ example: "api" }),
+  external_id: z.string().nullable().openapi({ description: "GitHub's deployment id for webhook deployments" }),
+  committed_at: NullableTime,
+  started_at: NullableTime,
+  finished_at: NullableTime,
+  duration_seconds: z.number().int().nullable().openapi({ example: 184 }),
+  maintenance_window: z.object({
+    id: z.uuid(),
+    starts_at: z.string().openapi({ format: "date-time" }),
+    ends_at: z.string().openapi({ format: "date-time" }),
+  }).nullable().openapi({ description: "The maintenance window this deployment opened, if it asked for one" }),
+  created_at: z.string().openapi({ format: "date-time" }),
+  updated_at: z.string().openapi({ format: "date-time" }),
+}).openapi("Deployment");
+export type DeploymentJson = z.infer<typeof DeploymentSchema>;
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function deploymentJson(d: DeploymentRow): DeploymentJson {
+  return {
+    id: d.id,
+    project_id: d.project_id,
+    project_name: d.project_name,
+    project_slug: d.project_slug,
+    environment: d.environment,
+    status: d.status,
+    commit_sha: d.commit_sha,
+    commit_url: commitUrl(d.repository_url, d.commit_sha),
+    ref: d.ref,
+    url: d.url,
+    actor: d.actor,
+    source: d.source,
+    external_id: d.external_id,
+    committed_at: iso(d.committed_at),
+    started_at: iso(d.started_at),
+    finished_at: iso(d.finished_at),
+    duration_seconds: durationSeconds(d),
+    maintenance_window: d.maintenance_window_id && d.maintenance_starts_at && d.maintenance_ends_at
+      ? {
+        id: d.maintenance_window_id,
+        starts_at: d.maintenance_starts_at.toISOString(),
+        ends_at: d.maintenance_ends_at.toISOString(),
+      }
+      : null,
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
+  };
+}
