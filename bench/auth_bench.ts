@@ -10,28 +10,21 @@
  * The HTTP rows carry the usual ratio to a bare Hono hello-world; the title
  * adds the ratios to `/healthz` and the time each step adds per request.
  */
-import { type Server, startBareHono, startOpsdeck } from "./lib/servers.ts";
+import { logIn, postJson, setUpAndLogIn } from "./lib/api.ts";
+import { type Server, startOpsdeck, tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
-import { watchOtherCpu } from "./lib/cpu.ts";
-import { measure, type Measurement } from "./lib/wrk.ts";
+import { timeRuns, type Timing } from "./lib/timing.ts";
+import { measureBareHono, measureChecked, type Measurement } from "./lib/wrk.ts";
 
-const EMAIL = "bench-admin@example.com";
-const PASSWORD = "bench-violet-anchor-drifts-42-quietly";
 const LOGINS = 20;
 
 export default async function authBench(): Promise<BenchReport> {
-  const dataDir = await Deno.makeTempDir({ prefix: "opsdeck-bench-auth-" });
-  // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
-  await Deno.chmod(dataDir, 0o755);
-  const servers: Server[] = [];
+  const dataDir = await tempDataDir("opsdeck-bench-auth-");
+  let opsdeck: Server | undefined;
   try {
-    const bare = await startBareHono();
-    servers.push(bare);
-    const baseline = await measureChecked("bare Hono GET /", `${bare.url}/`);
-    await servers.pop()!.stop();
+    const baseline = await measureBareHono();
 
-    const opsdeck = await startOpsdeck(dataDir, "warn");
-    servers.push(opsdeck);
+    opsdeck = await startOpsdeck(dataDir, "warn");
     const key = await bootstrap(opsdeck.url);
     const auth = { Authorization: `Bearer ${key}` };
     const healthz = await measureChecked("GET /healthz", `${opsdeck.url}/healthz`);
@@ -77,79 +70,28 @@ export default async function authBench(): Promise<BenchReport> {
       ],
     };
   } finally {
-    for (const server of servers) await server.stop();
+    await opsdeck?.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
 }
 
 /** First-run set-up through the page, a login, and an unscoped API key for the admin. */
 async function bootstrap(url: string): Promise<string> {
-  const setup = await fetch(`${url}/setup`, {
-    method: "POST",
-    body: new URLSearchParams({ organization: "Bench Agency", name: "Bench Admin", email: EMAIL, password: PASSWORD }),
-    redirect: "manual",
-  });
-  await setup.body?.cancel();
-  if (setup.status !== 303) throw new Error(`set-up answered ${setup.status}`);
-  const token = (await expectJson(await login(url), 201)).token;
-  const created = await fetch(`${url}/api/v1/api-keys`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ name: "bench" }),
-  });
-  return (await expectJson(created, 201)).key;
-}
-
-function login(url: string): Promise<Response> {
-  return fetch(`${url}/api/v1/sessions`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-  });
-}
-
-async function expectJson(response: Response, status: number) {
-  if (response.status !== status) {
-    throw new Error(`${response.url} answered ${response.status}: ${await response.text()}`);
-  }
-  return await response.json();
+  const token = await setUpAndLogIn(url);
+  return (await postJson(url, "/api/v1/api-keys", token, { name: "bench" })).key;
 }
 
 /** `count` logins, `concurrency` in flight at once; latency of each, and logins per second over the whole batch. */
-async function timeLogins(url: string, count: number, concurrency: number): Promise<Measurement & { p95Ms: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const otherCores = watchOtherCpu();
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      next++;
-      const t0 = performance.now();
-      const response = await login(url);
+function timeLogins(url: string, count: number, concurrency: number): Promise<Timing> {
+  return timeRuns(
+    async () => {
+      const response = await logIn(url);
       await response.body?.cancel();
-      latencies.push(performance.now() - t0);
-      if (response.status !== 201) errors++;
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requestsPerSecond: count / seconds,
-    p50Ms: percentile(latencies, 50),
-    p90Ms: percentile(latencies, 90),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies[latencies.length - 1],
-    requests: count,
-    errors,
-    otherCores: otherCores(),
-  };
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+      return response.status === 201;
+    },
+    count,
+    { concurrency },
+  );
 }
 
 function ratio(m: Measurement, base: Measurement): string {
@@ -159,13 +101,4 @@ function ratio(m: Measurement, base: Measurement): string {
 /** Extra server time per request at saturation: the difference of the inverse throughputs. */
 function addedMs(m: Measurement, base: Measurement): string {
   return (1000 / m.requestsPerSecond - 1000 / base.requestsPerSecond).toFixed(3);
-}
-
-/** Checks the route answers 2xx first: a load test of error answers measures nothing. */
-async function measureChecked(label: string, url: string, headers: Record<string, string> = {}): Promise<Measurement> {
-  const response = await fetch(url, { headers });
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`${url} answered ${response.status}; not benchmarking it`);
-  console.error(`bench: ${label}…`);
-  return await measure(url, undefined, headers);
 }

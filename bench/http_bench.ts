@@ -4,9 +4,9 @@
  * Hono hello-world measured in the same run on the same machine, so the
  * ratios stay comparable across machines even when req/s do not.
  */
-import { type Server, startBareHono, startOpsdeck } from "./lib/servers.ts";
+import { type Server, startOpsdeck, tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
-import { measure, type Measurement } from "./lib/wrk.ts";
+import { measureBareHono, measureChecked, type Measurement } from "./lib/wrk.ts";
 
 const ROUTES = ["/healthz", "/readyz", "/api/v1/system/migrations?limit=50"];
 
@@ -14,21 +14,20 @@ const ROUTES = ["/healthz", "/readyz", "/api/v1/system/migrations?limit=50"];
 const LOG_LEVELS = ["warn", "info"] as const;
 
 export default async function httpBench(): Promise<BenchReport> {
-  const dataDir = await Deno.makeTempDir({ prefix: "opsdeck-bench-" });
-  // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
-  await Deno.chmod(dataDir, 0o755);
+  const dataDir = await tempDataDir("opsdeck-bench-");
   const servers: Server[] = [];
   try {
-    const bare = await startBareHono();
-    servers.push(bare);
-    const baseline = await measureLogged("bare Hono GET /", `${bare.url}/`);
+    const baseline = await measureBareHono();
 
     const results = new Map<string, Measurement>();
     for (const level of LOG_LEVELS) {
       const opsdeck = await startOpsdeck(dataDir, level);
       servers.push(opsdeck);
       for (const route of ROUTES) {
-        results.set(`${level} ${route}`, await measureLogged(`GET ${route} (LOG_LEVEL=${level})`, opsdeck.url + route));
+        results.set(
+          `${level} ${route}`,
+          await measureChecked(`GET ${route} (LOG_LEVEL=${level})`, opsdeck.url + route),
+        );
       }
       await servers.pop()!.stop();
     }
@@ -56,13 +55,4 @@ export default async function httpBench(): Promise<BenchReport> {
     for (const server of servers) await server.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
-}
-
-/** Checks the route answers 2xx first: a load test of error pages measures nothing. */
-async function measureLogged(label: string, url: string): Promise<Measurement> {
-  const response = await fetch(url);
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`${url} answered ${response.status}; not benchmarking it`);
-  console.error(`bench: ${label}…`);
-  return measure(url);
 }

@@ -7,20 +7,17 @@
  * whole server time plus the loopback: p50/p95/p99, and p50 as a multiple of
  * GET /healthz measured the same way in the same run. Target: p95 < 100 ms.
  */
-import { fileURLToPath } from "node:url";
 import { createPool } from "../db/client.ts";
-import { freePort, startEmbeddedPostgres } from "../db/embedded.ts";
-import { watchOtherCpu } from "./lib/cpu.ts";
+import { expectOk, get, setUpAndLogIn } from "./lib/api.ts";
+import { withOpsdeckOnOwnPostgres } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
+import { formatTimings, slowestP95, type Timed, timeRuns, type Timing } from "./lib/timing.ts";
 
 const PROJECTS = 10_000;
 const CLIENTS = 200;
 const REQUESTS = 150;
 const WARMUP = 15;
 const TARGET_P95_MS = 100;
-const EMAIL = "bench-admin@example.com";
-const PASSWORD = "bench-violet-anchor-drifts-42-quietly";
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 interface Case {
   label: string;
@@ -29,19 +26,10 @@ interface Case {
   as: "api" | "page" | "htmx" | "none";
 }
 
-export default async function projectsListBench(): Promise<BenchReport> {
-  const dir = await Deno.makeTempDir({ prefix: "opsdeck-bench-projects-" });
-  // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
-  await Deno.chmod(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
-  let server: Deno.ChildProcess | undefined;
-  try {
-    const port = freePort();
-    server = startServer(pg.url, port);
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, server);
-    const token = await bootstrap(url);
-    const seeded = await seed(pg.url);
+export default function projectsListBench(): Promise<BenchReport> {
+  return withOpsdeckOnOwnPostgres("opsdeck-bench-projects-", async ({ url }, databaseUrl) => {
+    const token = await setUpAndLogIn(url);
+    const seeded = await seed(databaseUrl);
     const headers = {
       api: { Authorization: `Bearer ${token}` },
       page: { Cookie: `opsdeck_session=${token}`, Accept: "text/html" },
@@ -63,160 +51,29 @@ export default async function projectsListBench(): Promise<BenchReport> {
       { label: "HTML /projects?q=alpha&tag=eu", path: "/projects?q=alpha&tag=eu", as: "page" },
       { label: "htmx rows ?q=bravo&sort=-created_at", path: "/projects?q=bravo&sort=-created_at", as: "htmx" },
     ];
-    const results: { c: Case; m: Timing }[] = [];
+    const results: Timed[] = [];
     for (const c of cases) {
       console.error(`bench: ${c.label}…`);
-      results.push({ c, m: await time(`${url}${c.path}`, headers[c.as]) });
+      results.push({ label: c.label, m: await time(`${url}${c.path}`, headers[c.as]) });
     }
     const base = results[0].m;
-    const worst = results.slice(1).reduce((a, b) => (b.m.p95Ms > a.m.p95Ms ? b : a));
-    const table = formatTimings(results, base);
     return {
       title: [
         `Projects list: ${PROJECTS.toLocaleString("en")} projects, ${CLIENTS} clients, one tenant; ` +
         `${REQUESTS} sequential requests per row, client-timed on 127.0.0.1 (target p95 < ${TARGET_P95_MS} ms)`,
-        table,
-        `  slowest p95: ${worst.c.label} ${worst.m.p95Ms.toFixed(1)} ms — ` +
-        (worst.m.p95Ms < TARGET_P95_MS ? "every row within the target" : "OVER the target"),
+        formatTimings("route", results, { "p50 ×hz": (m) => `${(m.p50Ms / base.p50Ms).toFixed(1)}×` }),
+        slowestP95(results.slice(1), TARGET_P95_MS),
         `  (seeded in ${seeded.ms} ms; the rows below repeat the figures in the suite's format, req/s sequential)`,
       ].join("\n"),
-      rows: results.map(({ c, m }): Row => ({ name: `projects ${c.label}`, label: c.label, ...m })),
+      rows: results.map(({ label, m }): Row => ({ name: `projects ${label}`, label, ...m })),
     };
-  } finally {
-    if (server) await stop(server);
-    await pg.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
-interface Timing {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  requests: number;
-  errors: number;
-  otherCores: number;
-}
-
-/** WARMUP discarded requests, then REQUESTS timed one after another. */
+/** One check that `url` answers 2xx, WARMUP discarded requests, then REQUESTS timed one after another. */
 async function time(url: string, headers: Record<string, string>): Promise<Timing> {
-  const once = async () => {
-    const t0 = performance.now();
-    const res = await fetch(url, { headers });
-    await res.arrayBuffer();
-    return { ms: performance.now() - t0, ok: res.ok };
-  };
-  const first = await fetch(url, { headers });
-  if (!first.ok) throw new Error(`${url} answered ${first.status}: ${await first.text()}`);
-  await first.body?.cancel();
-  for (let i = 0; i < WARMUP; i++) await once();
-  const otherCores = watchOtherCpu();
-  const started = performance.now();
-  const latencies: number[] = [];
-  let errors = 0;
-  for (let i = 0; i < REQUESTS; i++) {
-    const r = await once();
-    latencies.push(r.ms);
-    if (!r.ok) errors++;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.max(0, Math.ceil((p / 100) * latencies.length) - 1)];
-  return {
-    requestsPerSecond: REQUESTS / seconds,
-    p50Ms: pct(50),
-    p90Ms: pct(90),
-    p95Ms: pct(95),
-    p99Ms: pct(99),
-    maxMs: latencies[latencies.length - 1],
-    requests: REQUESTS,
-    errors,
-    otherCores: otherCores(),
-  };
-}
-
-function formatTimings(results: { c: Case; m: Timing }[], base: Timing): string {
-  const width = Math.max(...results.map((r) => r.c.label.length)) + 2;
-  const line = (cells: string[]) => "  " + cells[0].padEnd(width) + cells.slice(1).map((c) => c.padStart(10)).join("");
-  return [
-    line(["route", "p50 ms", "p95 ms", "p99 ms", "p50 ×hz"]),
-    ...results.map(({ m, c }) =>
-      line([
-        c.label,
-        m.p50Ms.toFixed(2),
-        m.p95Ms.toFixed(2),
-        m.p99Ms.toFixed(2),
-        `${(m.p50Ms / base.p50Ms).toFixed(1)}×`,
-      ]) +
-      (m.errors ? `   ⚠ ${m.errors} errors` : "") +
-      (m.otherCores > 0.1 ? `   ⚠ other processes used ${m.otherCores.toFixed(2)} cores: noisy` : "")
-    ),
-  ].join("\n");
-}
-
-/** The real server on the bench's own PostgreSQL (it migrates on start). */
-function startServer(databaseUrl: string, port: number): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", "serve"],
-    cwd: ROOT,
-    env: {
-      DATABASE_URL: databaseUrl,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      OPSDECK_SECRET: "bench-secret-bench-secret-bench-secret-00",
-    },
-    stdin: "null",
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-}
-
-async function waitReady(url: string, child: Deno.ChildProcess): Promise<void> {
-  let exited = false;
-  child.status.then(() => exited = true);
-  const deadline = Date.now() + 60_000;
-  while (!exited && Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/readyz`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Opsdeck on ${url} did not become ready`);
-}
-
-async function stop(child: Deno.ChildProcess): Promise<void> {
-  try {
-    child.kill("SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  await child.status;
-}
-
-/** First-run set-up through the page, then a login: the session token serves as bearer token and cookie. */
-async function bootstrap(url: string): Promise<string> {
-  const setup = await fetch(`${url}/setup`, {
-    method: "POST",
-    body: new URLSearchParams({ organization: "Bench Agency", name: "Bench Admin", email: EMAIL, password: PASSWORD }),
-    redirect: "manual",
-  });
-  await setup.body?.cancel();
-  if (setup.status !== 303) throw new Error(`set-up answered ${setup.status}`);
-  const login = await fetch(`${url}/api/v1/sessions`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-  });
-  if (login.status !== 201) throw new Error(`login answered ${login.status}`);
-  return (await login.json()).token;
+  await expectOk(url, headers);
+  return await timeRuns(() => get(url, headers), REQUESTS, { warmup: WARMUP });
 }
 
 /**

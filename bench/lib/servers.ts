@@ -4,7 +4,7 @@
  * event loop with the benchmark driver.
  */
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../db/embedded.ts";
+import { freePort, startEmbeddedPostgres } from "../../db/embedded.ts";
 
 /** The repository root: deno.json (the import map) is found from the working directory. */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -43,25 +43,67 @@ export async function startBareHono(): Promise<Server> {
  * and migrated on the first start, reused after). The access log goes to
  * /dev/null: at `info` we pay for formatting and writing each line, not for a terminal.
  */
-export async function startOpsdeck(dataDir: string, logLevel: "warn" | "info"): Promise<Server> {
+export function startOpsdeck(dataDir: string, logLevel: "warn" | "info"): Promise<Server> {
+  return serve({
+    OPSDECK_DATA_DIR: dataDir,
+    LOG_LEVEL: logLevel,
+    // An inherited DATABASE_URL would point the bench at someone's real database.
+    DATABASE_URL: "",
+  }, "piped");
+}
+
+/** A fresh temporary directory for a bench's PostgreSQL; the bench deletes it. */
+export async function tempDataDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
+  await Deno.chmod(dir, 0o755);
+  return dir;
+}
+
+/**
+ * For benches that seed their data with SQL: an embedded PostgreSQL of their
+ * own in a temporary directory, and the real `main.ts serve` on it at `warn`
+ * (it migrates on start, its stderr goes to ours). `fn` gets the server and the
+ * database URL; afterwards both are stopped and the directory deleted.
+ */
+export async function withOpsdeckOnOwnPostgres<T>(
+  prefix: string,
+  fn: (opsdeck: Server, databaseUrl: string) => Promise<T>,
+): Promise<T> {
+  const dir = await tempDataDir(prefix);
+  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
+  let opsdeck: Server | undefined;
+  try {
+    opsdeck = await serve({
+      DATABASE_URL: pg.url,
+      LOG_LEVEL: "warn",
+      OPSDECK_SECRET: "bench-secret-bench-secret-bench-secret-00",
+    }, "inherit");
+    return await fn(opsdeck, pg.url);
+  } finally {
+    await opsdeck?.stop();
+    await pg.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * `main.ts serve` on `127.0.0.1` and a free port with `env` added, stdout to
+ * /dev/null; resolves once `/readyz` answers 2xx. With `stderr: "piped"` what
+ * it printed goes into the error if it exits during start-up.
+ */
+async function serve(env: Record<string, string>, stderr: "piped" | "inherit"): Promise<Server> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "main.ts", "serve"],
     cwd: ROOT,
-    env: {
-      OPSDECK_DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: logLevel,
-      // An inherited DATABASE_URL would point the bench at someone's real database.
-      DATABASE_URL: "",
-    },
+    env: { HOST: "127.0.0.1", PORT: String(port), ...env },
     stdin: "null",
     stdout: "null",
-    stderr: "piped",
+    stderr,
   }).spawn();
   // Read stderr to the end so a chatty process never blocks on a full pipe.
-  const stderr = new Response(child.stderr).text();
+  const printed = stderr === "piped" ? new Response(child.stderr).text() : Promise.resolve("");
   let exited = false;
   child.status.then(() => exited = true);
 
@@ -81,7 +123,8 @@ export async function startOpsdeck(dataDir: string, logLevel: "warn" | "info"): 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`Opsdeck exited during start-up: ${(await stderr).trim()}`);
+  const detail = (await printed).trim();
+  throw new Error(`Opsdeck exited during start-up${detail ? `: ${detail}` : ""}`);
 }
 
 /** SIGTERM lets `serve` stop its embedded PostgreSQL cleanly before exiting. */

@@ -15,7 +15,7 @@ export interface BenchReport {
 }
 
 /** Above this, other processes took enough CPU from the row to move its figures. */
-const NOISY_CORES = 0.1;
+export const NOISY_CORES = 0.1;
 
 export function formatTable(rows: Row[]): string {
   const width = Math.max(5, ...rows.map((r) => r.label.length)) + 2;

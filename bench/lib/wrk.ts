@@ -3,7 +3,9 @@
  * when the previous answer arrives) and reads the JSON line report.lua prints.
  */
 import { fileURLToPath } from "node:url";
+import { expectOk } from "./api.ts";
 import { watchOtherCpu } from "./cpu.ts";
+import { startBareHono } from "./servers.ts";
 
 const REPORT_SCRIPT = fileURLToPath(new URL("./report.lua", import.meta.url));
 
@@ -59,6 +61,27 @@ export async function measure(
   const otherCores = watchOtherCpu();
   const result = await run(url, settings, settings.seconds, headers);
   return { ...result, otherCores: otherCores() };
+}
+
+/** `measure`, after checking that the route answers 2xx; `label` goes to stderr as progress. */
+export async function measureChecked(
+  label: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Measurement> {
+  await expectOk(url, headers);
+  console.error(`bench: ${label}…`);
+  return await measure(url, undefined, headers);
+}
+
+/** The baseline: bare Hono's `GET /`, its server started for the measurement and stopped after. */
+export async function measureBareHono(): Promise<Measurement> {
+  const bare = await startBareHono();
+  try {
+    return await measureChecked("bare Hono GET /", `${bare.url}/`);
+  } finally {
+    await bare.stop();
+  }
 }
 
 async function run(
