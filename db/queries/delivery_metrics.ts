@@ -1,9 +1,16 @@
 /**
  * DORA figures over a window of deployments, bucketed by when they were
- * recorded (created_at: the indexed column, and a deployment finishes
- * minutes after it is recorded). Only finished outcomes count:
- * succeeded, failed and rolled_back (a rolled-back deployment went out and
- * was then reverted: it is a deployment and a failure).
+ * recorded (created_at; a deployment finishes minutes after it is recorded).
+ * Only finished outcomes count: succeeded, failed and rolled_back (a
+ * rolled-back deployment went out and was then reverted: it is a deployment
+ * and a failure).
+ *
+ * Read from the rollups of db/migrations/00011_delivery_rollup.sql, kept by
+ * triggers in each write's transaction: deployment_daily for the whole UTC days
+ * inside the window, deployments itself for the two partial days at its edges
+ * (so counts and sums are exact for any window), and deployment_restores for
+ * time to restore (exact). Lead time comes back as a histogram: its
+ * percentiles are estimates (services/delivery_metrics/histogram.ts).
  */
 import type { Sql } from "../client.ts";
 
@@ -21,24 +28,12 @@ export interface MetricsSummaryRow {
   failures: number;
   finished: number;
   lead_time_samples: number;
-  lead_time_median: number | null;
-  lead_time_p90: number | null;
+  lead_time_seconds_sum: number;
+  /** Samples per opsdeck_lead_bucket(), LEAD_BUCKETS long. */
+  lead_time_histogram: number[];
   restore_samples: number;
   restore_median: number | null;
 }
-
-/** The window's deployments, as a reusable fragment (deployments_created_idx, or _project_env_idx with a project). */
-const windowed = (sql: Sql, s: MetricsScope) =>
-  sql`
-    SELECT d.project_id, d.environment, d.status, d.committed_at, d.created_at,
-           coalesce(d.finished_at, d.created_at) AS done_at
-    FROM deployments d
-    ${s.clientId ? sql`JOIN projects p ON p.tenant_id = d.tenant_id AND p.id = d.project_id` : sql``}
-    WHERE d.tenant_id = ${s.tenantId} AND d.created_at >= ${s.since} AND d.created_at < ${s.until}
-      AND d.status IN ('succeeded', 'failed', 'rolled_back')
-      ${s.projectId ? sql`AND d.project_id = ${s.projectId}` : sql``}
-      ${s.environment ? sql`AND d.environment = ${s.environment}` : sql``}
-      ${s.clientId ? sql`AND p.client_id = ${s.clientId}` : sql``}`;
 
 export interface DailyRow {
   day: string;
@@ -62,63 +57,152 @@ export interface MetricsRows {
   projects: ProjectMetricsRow[];
 }
 
+const DAY_MS = 86_400_000;
+const LEAD_BUCKETS = 80;
+const dayStart = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
+const isoDay = (t: Date) => t.toISOString().slice(0, 10);
+
+/** The window's whole UTC days [from, to), read from the rollups; the partial days at both ends come from deployments. */
+function wholeDays(s: MetricsScope) {
+  const from = new Date(dayStart(s.since).getTime() + DAY_MS);
+  const to = dayStart(s.until);
+  return from < to ? { from: isoDay(from), to: isoDay(to), fromAt: from, toAt: to } : null;
+}
+
+/** The scope's conditions on a table aliased `alias` with project_id and environment (`p`: the client join). */
+function scoped(sql: Sql, s: MetricsScope, alias: string) {
+  return sql`${s.projectId ? sql`AND ${sql(alias)}.project_id = ${s.projectId}` : sql``}
+    ${s.environment ? sql`AND ${sql(alias)}.environment = ${s.environment}` : sql``}
+    ${s.clientId ? sql`AND p.client_id = ${s.clientId}` : sql``}`;
+}
+
+function clientJoin(sql: Sql, s: MetricsScope, alias: string) {
+  return s.clientId
+    ? sql`JOIN projects p ON p.tenant_id = ${sql(alias)}.tenant_id AND p.id = ${sql(alias)}.project_id`
+    : sql``;
+}
+
 /**
- * Everything one answer needs, from one ordered pass over the window
- * (deployments_project_env_idx gives the per-environment order, so no sort):
- * - `previous`: the deployment before, so a run of failures counts once;
- * - `restored_at`: the earliest later success in the same environment (a
- *   running min over the rows after it), for time to restore; a failure not
- *   yet followed by a success in the window has no sample;
- * - lead time: commit to live, where the commit time is known.
- * The summary, the daily series and the per-project rows aggregate that pass.
+ * The window as per-(project, UTC day) counts with one shape: deployment_daily
+ * rows for the whole days (deployment_daily_tenant_day_idx, or its primary key
+ * with a project), one row per finished deployment for the partial first and
+ * last days (deployments_created_idx / _project_env_idx), which also carries
+ * its lead time bucket `b`.
+ */
+function parts(sql: Sql, s: MetricsScope) {
+  const days = wholeDays(s);
+  const edges = days
+    ? sql`(d.created_at >= ${s.since} AND d.created_at < ${days.fromAt})
+          OR (d.created_at >= ${days.toAt} AND d.created_at < ${s.until})`
+    : sql`d.created_at >= ${s.since} AND d.created_at < ${s.until}`;
+  return sql`
+    ${
+    days
+      ? sql`SELECT r.project_id, r.day, r.succeeded, r.failed, r.rolled_back, r.lead_samples, r.lead_seconds_sum,
+             NULL::int AS b
+      FROM deployment_daily r ${clientJoin(sql, s, "r")}
+      WHERE r.tenant_id = ${s.tenantId} AND r.day >= ${days.from}::date AND r.day < ${days.to}::date ${
+        scoped(sql, s, "r")
+      }
+      UNION ALL`
+      : sql``
+  }
+    SELECT x.project_id, x.day, (x.status = 'succeeded')::int, (x.status = 'failed')::int,
+           (x.status = 'rolled_back')::int, (x.lead IS NOT NULL)::int, coalesce(x.lead, 0), opsdeck_lead_bucket(x.lead)
+    FROM (
+      SELECT d.project_id, (d.created_at AT TIME ZONE 'UTC')::date AS day, d.status,
+             CASE WHEN d.status IN ('succeeded', 'rolled_back')
+                   AND coalesce(d.finished_at, d.created_at) >= d.committed_at
+                  THEN extract(epoch FROM coalesce(d.finished_at, d.created_at) - d.committed_at)::float8 END AS lead
+      FROM deployments d ${clientJoin(sql, s, "d")}
+      WHERE d.tenant_id = ${s.tenantId} AND (${edges})
+        AND d.status IN ('succeeded', 'failed', 'rolled_back') ${scoped(sql, s, "d")}
+    ) x`;
+}
+
+/**
+ * The whole days' lead time histograms: organisation-wide from
+ * deployment_daily_totals (one row per environment and day), narrower scopes
+ * (a project, a client user's projects) from deployment_daily.
+ */
+function histograms(sql: Sql, s: MetricsScope) {
+  const days = wholeDays(s);
+  if (!days) return sql`SELECT NULL::int[] AS h WHERE false`;
+  if (!s.projectId && !s.clientId) {
+    return sql`SELECT t.lead_histogram AS h FROM deployment_daily_totals t
+      WHERE t.tenant_id = ${s.tenantId} AND t.day >= ${days.from}::date AND t.day < ${days.to}::date
+        ${s.environment ? sql`AND t.environment = ${s.environment}` : sql``}`;
+  }
+  return sql`SELECT r.lead_histogram AS h FROM deployment_daily r ${clientJoin(sql, s, "r")}
+    WHERE r.tenant_id = ${s.tenantId} AND r.day >= ${days.from}::date AND r.day < ${days.to}::date ${
+    scoped(sql, s, "r")
+  }`;
+}
+
+/** The element-wise sum of the rollup histograms `h` and the raw rows' buckets `b`. */
+function histogramSum(sql: Sql) {
+  return Array.from(
+    { length: LEAD_BUCKETS },
+    (_, i) =>
+      sql`${i ? sql`,` : sql``} coalesce(sum(coalesce(hb.h[${i + 1}::int], (hb.b = ${i + 1}::int)::int)), 0)::int`,
+  );
+}
+
+/**
+ * Everything one answer needs in one statement: the summary, the daily series
+ * and the per-project rows aggregate the window's parts; the restore samples
+ * are the window's rows of deployment_restores (runs of failures whose first
+ * failure was recorded in the window).
  */
 export async function deliveryMetricsRows(sql: Sql, s: MetricsScope): Promise<MetricsRows> {
   const [row] = await sql<
-    { summary: MetricsSummaryRow; daily: DailyRow[] | null; projects: ProjectMetricsRow[] | null }[]
+    {
+      summary: Omit<MetricsSummaryRow, "restore_samples" | "restore_median">;
+      restore: Pick<MetricsSummaryRow, "restore_samples" | "restore_median">;
+      daily: DailyRow[] | null;
+      projects: ProjectMetricsRow[] | null;
+    }[]
   >`
-    WITH w AS MATERIALIZED (
-      SELECT x.*,
-             lead(x.status) OVER env AS previous,
-             min(x.done_at) FILTER (WHERE x.status = 'succeeded')
-               OVER (env ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS restored_at
-      FROM (${windowed(sql, s)}) x
-      WINDOW env AS (PARTITION BY x.project_id, x.environment ORDER BY x.created_at DESC)
+    WITH w AS MATERIALIZED (${parts(sql, s)}),
+    hb AS (
+      SELECT h.h, NULL::int AS b FROM (${histograms(sql, s)}) h
+      UNION ALL SELECT NULL::int[], w.b FROM w WHERE w.b IS NOT NULL
     )
     SELECT
       (SELECT row_to_json(t) FROM (
-        SELECT count(*) FILTER (WHERE status IN ('succeeded', 'rolled_back'))::int AS deployments,
-               count(*) FILTER (WHERE status IN ('failed', 'rolled_back'))::int AS failures,
-               count(*)::int AS finished,
-               count(*) FILTER (WHERE lead_seconds IS NOT NULL)::int AS lead_time_samples,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY lead_seconds) AS lead_time_median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY lead_seconds) AS lead_time_p90,
-               count(restore_seconds)::int AS restore_samples,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY restore_seconds) AS restore_median
-        FROM (
-          SELECT status,
-                 CASE WHEN status IN ('succeeded', 'rolled_back') AND done_at >= committed_at
-                      THEN extract(epoch FROM done_at - committed_at) END AS lead_seconds,
-                 CASE WHEN status IN ('failed', 'rolled_back')
-                       AND (previous IS NULL OR previous NOT IN ('failed', 'rolled_back'))
-                      THEN extract(epoch FROM restored_at - done_at) END AS restore_seconds
-          FROM w
-        ) v
+        SELECT coalesce(sum(w.succeeded + w.rolled_back), 0)::int AS deployments,
+               coalesce(sum(w.failed + w.rolled_back), 0)::int AS failures,
+               coalesce(sum(w.succeeded + w.failed + w.rolled_back), 0)::int AS finished,
+               coalesce(sum(w.lead_samples), 0)::int AS lead_time_samples,
+               coalesce(sum(w.lead_seconds_sum), 0)::float8 AS lead_time_seconds_sum,
+               (SELECT ARRAY[${histogramSum(sql)}] FROM hb) AS lead_time_histogram
+        FROM w
       ) t) AS summary,
+      (SELECT row_to_json(t) FROM (
+        SELECT count(*)::int AS restore_samples,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY r.seconds) AS restore_median
+        FROM deployment_restores r ${
+    s.clientId ? sql`JOIN projects p ON p.tenant_id = r.tenant_id AND p.id = r.project_id` : sql``
+  }
+        WHERE r.tenant_id = ${s.tenantId} AND r.created_at >= ${s.since} AND r.created_at < ${s.until}
+          ${s.projectId ? sql`AND r.project_id = ${s.projectId}` : sql``}
+          ${s.environment ? sql`AND r.environment = ${s.environment}` : sql``}
+          ${s.clientId ? sql`AND p.client_id = ${s.clientId}` : sql``}
+      ) t) AS restore,
       (SELECT json_agg(t ORDER BY t.day) FROM (
-        SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-               count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-               count(*) FILTER (WHERE status IN ('failed', 'rolled_back'))::int AS failed
-        FROM w GROUP BY 1
+        SELECT w.day::text AS day, sum(w.succeeded)::int AS succeeded, sum(w.failed + w.rolled_back)::int AS failed
+        FROM w GROUP BY w.day
       ) t) AS daily,
       ${
     s.projectId ? sql`NULL::json` : sql`(SELECT json_agg(t ORDER BY t.finished DESC, t.project_name) FROM (
         SELECT w.project_id, pr.name AS project_name,
-               count(*) FILTER (WHERE w.status IN ('succeeded', 'rolled_back'))::int AS deployments,
-               count(*) FILTER (WHERE w.status IN ('failed', 'rolled_back'))::int AS failures,
-               count(*)::int AS finished
+               sum(w.succeeded + w.rolled_back)::int AS deployments,
+               sum(w.failed + w.rolled_back)::int AS failures,
+               sum(w.succeeded + w.failed + w.rolled_back)::int AS finished
         FROM w JOIN projects pr ON pr.tenant_id = ${s.tenantId} AND pr.id = w.project_id
-        GROUP BY w.project_id, pr.name ORDER BY count(*) DESC, pr.name LIMIT 200
+        GROUP BY w.project_id, pr.name
+        ORDER BY sum(w.succeeded + w.failed + w.rolled_back) DESC, pr.name LIMIT 200
       ) t)`
   } AS projects`;
-  return { summary: row.summary, daily: row.daily ?? [], projects: row.projects ?? [] };
+  return { summary: { ...row.summary, ...row.restore }, daily: row.daily ?? [], projects: row.projects ?? [] };
 }

@@ -9,6 +9,7 @@ import { type DailyRow, deliveryMetricsRows, type MetricsScope } from "../../db/
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { loadProjectFor } from "../projects/access.ts";
+import { histogramPercentile } from "./histogram.ts";
 import type { DeliveryMetrics, DeliveryMetricsQuery } from "./schemas.ts";
 
 const DAY_MS = 86_400_000;
@@ -55,8 +56,9 @@ export async function deliveryMetrics(
     until: now.toISOString(),
     deployment_frequency: { deployments: summary.deployments, per_day: round(summary.deployments / query.days, 2)! },
     lead_time_for_changes: {
-      median_seconds: round(summary.lead_time_median),
-      p90_seconds: round(summary.lead_time_p90),
+      // Estimates from the rollup's log-bucket histogram (within a few per cent).
+      median_seconds: round(histogramPercentile(summary.lead_time_histogram, 0.5)),
+      p90_seconds: round(histogramPercentile(summary.lead_time_histogram, 0.9)),
       samples: summary.lead_time_samples,
     },
     change_failure_rate: {
