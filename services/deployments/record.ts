@@ -6,9 +6,8 @@
 import type { Sql } from "../../db/client.ts";
 import {
   addEnvironment,
+  type DeploymentInsert,
   type DeploymentRow,
-  type DeploymentSource,
-  type DeploymentStatus,
   findEnvironment,
   getDeployment,
   insertDeployment,
@@ -21,21 +20,11 @@ import { emitEvent } from "../events/emit.ts";
 import { MAX_ENVIRONMENTS } from "../projects/schemas.ts";
 import { ACTIVE, eventFor, timesFor } from "./transitions.ts";
 
-export interface DeploymentInput {
-  environment: string;
-  status: DeploymentStatus;
-  commitSha: string;
-  ref: string | null;
-  url: string | null;
-  actor: string | null;
-  source: DeploymentSource;
-  externalId: string | null;
-  committedAt: Date | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
+/** What a caller supplies; the row's tenant, project, window and time are filled in here. */
+export type DeploymentInput = Omit<DeploymentInsert, "tenantId" | "projectId" | "maintenanceWindowId" | "now"> & {
   /** Open a maintenance window for this long (minutes) while the deployment runs. */
   maintenanceMinutes?: number;
-}
+};
 
 /** What the audit row keeps of a deployment. */
 export const snapshot = (d: DeploymentRow) => ({
