@@ -73,6 +73,8 @@ const schema = z.object({
   OPSDECK_PROBE_DENY: cidrList.default([]),
   OPSDECK_PROBE_ALLOW: cidrList.default([]),
   OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
+  OPSDECK_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
+  OPSDECK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   OPSDECK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   OPSDECK_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
@@ -146,6 +148,10 @@ export interface Config {
   probeDeny: string[];
   probeAllow: string[];
   webhookAllow: string[];
+  /** Probes in flight at once, across all checks of this process. */
+  probeConcurrency: number;
+  /** Check results and metric points older than this are dropped, a monthly partition at a time. */
+  retentionDays: number;
   logLevel: "debug" | "info" | "warn" | "error";
   shutdownTimeoutMs: number;
   dbWaitSeconds: number;
@@ -222,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     probeDeny: v.OPSDECK_PROBE_DENY,
     probeAllow: v.OPSDECK_PROBE_ALLOW,
     webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,
+    probeConcurrency: v.OPSDECK_PROBE_CONCURRENCY,
+    retentionDays: v.OPSDECK_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
     dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,

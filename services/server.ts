@@ -13,6 +13,7 @@ import { createHttpMetrics } from "./prometheus.ts";
 import { createLoginThrottles } from "./auth/throttle.ts";
 import { bootstrapAdmin } from "./auth/setup.ts";
 import { AppError } from "./errors.ts";
+import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
 
 export type Say = (line: string) => void;
 
@@ -91,6 +92,15 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     throw error;
   }
 
+  const workers = startBackgroundWork({
+    sql: db.sql,
+    config,
+    logger,
+    now: () => new Date(),
+    secret: secret.secret,
+    instanceId: `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`,
+  });
+
   let stopping: Promise<void> | undefined;
   let resolveFinished: () => void;
   const finished = new Promise<void>((r) => resolveFinished = r);
@@ -101,6 +111,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
       const timer = setTimeout(() => abort.abort(), config.shutdownTimeoutMs);
       await server.shutdown();
       clearTimeout(timer);
+      await stopBackgroundWork(workers);
       await db.close();
       logger.flush();
       say("stopped");
