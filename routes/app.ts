@@ -50,8 +50,26 @@ import { projectHubPages } from "./ui/project_hub.tsx";
 import { deploymentsApi } from "./api/v1/deployments.ts";
 import { githubWebhookApi } from "./api/v1/github_webhook.ts";
 import { githubHooks } from "./hooks/github.ts";
+import { notificationChannelsApi } from "./api/v1/notification_channels.ts";
+import { slackInteractionHooks } from "./hooks/slack_interactions.ts";
+import { notificationChannelPages } from "./ui/notifications.tsx";
 import { deploymentPages } from "./ui/deployments.tsx";
 import { deliveryMetricsApi } from "./api/v1/delivery_metrics.ts";
+import { notificationRulesApi } from "./api/v1/notification_rules.ts";
+import { notificationDeliveriesApi } from "./api/v1/notification_deliveries.ts";
+import { notificationRulePages } from "./ui/notification_rules.tsx";
+import { deliveryPages } from "./ui/deliveries.tsx";
+import { alertRulesApi } from "./api/v1/alert_rules.ts";
+import { alertsApi } from "./api/v1/alerts.ts";
+import { alertPages } from "./ui/alerts.tsx";
+import { alertRulePages } from "./ui/alert_rules.tsx";
+import { healthChecksApi } from "./api/v1/health_checks.ts";
+import { heartbeatsApi } from "./api/v1/heartbeats.ts";
+import { checkPages } from "./ui/checks.tsx";
+import { METRICS_PATH, metricsApi } from "./api/v1/metrics.ts";
+import { maintenanceWindowsApi } from "./api/v1/maintenance_windows.ts";
+import { explorePages } from "./ui/explore.tsx";
+import { maintenancePages } from "./ui/maintenance.tsx";
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -63,13 +81,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use("*", securityHeaders());
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
-    }),
-  );
+  const defaultBodyLimit = bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
+  });
+  // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
+  app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
 
   app.use("*", authenticate());
   app.use("*", csrfProtection());
@@ -105,7 +122,25 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", deploymentsApi());
   app.route("/", githubWebhookApi());
   app.route("/", githubHooks());
+  app.route("/", notificationChannelsApi());
+  app.route("/", slackInteractionHooks());
+  app.route("/", notificationChannelPages());
   app.route("/", deliveryMetricsApi());
+  app.route("/", notificationRulesApi());
+  app.route("/", notificationDeliveriesApi());
+  app.route("/", notificationRulePages());
+  app.route("/", deliveryPages());
+  app.route("/", alertRulesApi());
+  app.route("/", alertsApi());
+  app.route("/", alertPages());
+  app.route("/", alertRulePages());
+  app.route("/", healthChecksApi());
+  app.route("/", heartbeatsApi());
+  app.route("/", checkPages());
+  app.route("/", metricsApi());
+  app.route("/", maintenanceWindowsApi());
+  app.route("/", explorePages());
+  app.route("/", maintenancePages());
   app.route("/", deploymentPages());
   app.route("/", authRoutes());
   app.route("/", oidcRoutes());

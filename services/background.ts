@@ -9,6 +9,10 @@
 import type { Sql } from "../db/client.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { startAlertEvaluator } from "./alerts/evaluator.ts";
+import { startScheduler } from "./checks/scheduler.ts";
+import { startRetention } from "./checks/retention.ts";
+import { startDispatcher } from "./notifications/dispatcher.ts";
 
 export interface BackgroundDeps {
   sql: Sql;
@@ -27,7 +31,12 @@ export interface BackgroundWorker {
 
 type StartWorker = (deps: BackgroundDeps) => BackgroundWorker;
 
-const WORKERS: StartWorker[] = [];
+const WORKERS: StartWorker[] = [
+  startAlertEvaluator,
+  startScheduler,
+  startRetention,
+  startDispatcher,
+];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {
   return WORKERS.map((start) => start(deps));

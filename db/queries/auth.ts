@@ -124,3 +124,16 @@ export async function getPasswordHash(sql: Sql, tenantId: string, userId: string
 export async function setPasswordHash(sql: Sql, tenantId: string, userId: string, hash: string): Promise<void> {
   await sql`UPDATE users SET password_hash = ${hash} WHERE tenant_id = ${tenantId} AND id = ${userId}`;
 }
+
+/** An active user of the tenant with this e-mail (any case), as a principal row (a Slack user acting in Opsdeck). */
+export async function findActivePrincipalByEmail(
+  sql: Sql,
+  tenantId: string,
+  email: string,
+): Promise<PrincipalRow | undefined> {
+  const [row] = await sql<PrincipalRow[]>`
+    SELECT ${principalColumns(sql)}
+    FROM users u JOIN roles r ON r.id = u.role_id
+    WHERE u.tenant_id = ${tenantId} AND lower(u.email) = lower(${email}) AND u.status = 'active'`;
+  return row;
+}

@@ -15,6 +15,13 @@ import { type HubTab, isHubTab } from "../../views/projects/hub_tabs.ts";
 import { HubBody, ProjectHubPage } from "../../views/projects/project_hub_page.tsx";
 import { projectDeployments } from "../../services/deployments/timeline.ts";
 import { ProjectDeploymentsPanel } from "../../views/deployments/project_deployments_panel.tsx";
+import { projectChecksPanel } from "./checks.tsx";
+import { listAlerts } from "../../services/alerts/alerts.ts";
+import { ListAlertsQuerySchema } from "../../services/alerts/schemas.ts";
+import { can } from "../../services/auth/permissions.ts";
+import { exploreView } from "../../services/metrics/explore.ts";
+import { AlertsTable } from "../../views/alerts/alerts_page.tsx";
+import { Explorer } from "../../views/metrics/explore_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { idParam } from "../forms.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
@@ -37,6 +44,22 @@ async function panelFor(c: Context<AppEnv>, principal: Principal, tab: HubTab, p
       project,
       panel: <ProjectDeploymentsPanel projectId={project.id} latest={d.latest} recent={d.recent} more={d.more} />,
     };
+  }
+  if (tab === "health") return { project, panel: await projectChecksPanel(c, principal, project.id) };
+  if (tab === "metrics") {
+    const view = await exploreView(sql, principal, { project_id: project.id }, c.get("deps").now());
+    return { project, panel: <Explorer view={view} /> };
+  }
+  if (tab === "alerts" && can(principal, "alerts", "read")) {
+    const query = ListAlertsQuerySchema.parse({ project_id: project.id, limit: 50 });
+    const page = await listAlerts(sql, principal, query);
+    if (page.data.length > 0) {
+      const now = c.get("deps").now();
+      return {
+        project,
+        panel: <AlertsTable alerts={page.data} canAct={can(principal, "alerts", "write")} now={now} />,
+      };
+    }
   }
   if (isEmptyPanelTab(tab)) return { project, panel: <EmptyPanel tab={tab} /> };
   return { project, panel: undefined };

@@ -140,7 +140,8 @@ export async function principalFromApiKey(sql: Sql, key: string, now: Date): Pro
   return { ...principal, apiKeyId: row.api_key_id, permissions: narrowToScopes(principal.permissions, row.scopes) };
 }
 
-function toPrincipal(row: PrincipalRow, kind: Principal["kind"]): Principal {
+/** A signed-in user (or API key) as the authorization layer sees it, from its principal row. */
+export function toPrincipal(row: PrincipalRow, kind: Principal["kind"]): Principal {
   return {
     kind,
     userId: row.user_id,

@@ -97,6 +97,16 @@ Deno.test("the project hub: overview page, tab fragments and tab pages", async (
     assertStringIncludes(page, "<html");
     assertStringIncludes(page, "No health checks yet");
   });
+  await t.step(
+    "the metrics tab is the explorer for this project; the alerts tab says when there are none",
+    async () => {
+      const metrics = await (await getPage(app, `/projects/${shop.id}/metrics`, p.bob.cookie, true)).text();
+      assertStringIncludes(metrics, "No metrics for this project yet");
+      assertStringIncludes(metrics, `name="project_id"`);
+      const alerts = await (await getPage(app, `/projects/${shop.id}/alerts`, p.bob.cookie, true)).text();
+      assertStringIncludes(alerts, "No alerts");
+    },
+  );
   await t.step("the audit tab lists the project's rows, newest first, linking to the audit log", async () => {
     await postPage(app, `/projects/${shop.id}/archive`, {}, p.bob.cookie);
     await postPage(app, `/projects/${shop.id}/restore`, {}, p.bob.cookie);

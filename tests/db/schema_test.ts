@@ -221,8 +221,8 @@ Deno.test("schema", async (t) => {
 
     await t.step("an alert rule has at most one open alert per subject", async () => {
       const [rule] = await sql<{ id: string }[]>`
-        INSERT INTO alert_rules (tenant_id, project_id, name, kind, metric_type, operator, threshold)
-        VALUES (${a.tenantId}, ${a.projectId}, 'Slow', 'metric_threshold', 'latency.p95', '>', 500)
+        INSERT INTO alert_rules (tenant_id, project_id, name, kind, metric_type, operator, threshold, window_seconds)
+        VALUES (${a.tenantId}, ${a.projectId}, 'Slow', 'metric_threshold', 'latency.p95', 'above', 500, 300)
         RETURNING id`;
       const open = () =>
         sql`INSERT INTO alerts (tenant_id, rule_id, project_id, subject_key, severity, summary)

@@ -74,21 +74,13 @@ export function OverviewPanel({ project: p }: { project: ProjectWithEnvironments
 }
 
 const EMPTY: Record<string, { title: string; text: string }> = {
-  health: {
-    title: "No health checks yet",
-    text: "Health checks probe this project's environments over HTTP, TCP or heartbeats, and show their uptime here.",
-  },
-  metrics: {
-    title: "No metrics yet",
-    text: "Metrics arrive from your scripts and CI (POST /api/v1/metrics) and are charted here over time.",
-  },
   alerts: {
     title: "No alerts",
     text: "Alerts raised by this project's rules and checks show here, with who acknowledged and resolved them.",
   },
 };
 
-/** A tab whose feature arrives later: a friendly word on what will show up here. */
+/** A tab with nothing to show yet: a friendly word on what will show up here. */
 export function EmptyPanel({ tab }: { tab: keyof typeof EMPTY }) {
   const e = EMPTY[tab];
   return (

@@ -1,0 +1,231 @@
+/**
+ * Check history: (1) insertCheckResults throughput in batches of 100 (the
+ * scheduler's write, raw rows plus hourly and daily roll-ups in one
+ * statement); (2) the history reads on 90 days of results, as the service
+ * runs them inside withTenant: uptime (24 h/7/30/90 d) and latency series for
+ * one check with one result a minute (~130,000 rows), and a status board of
+ * 100 checks (uptime for all, then 30 daily status bars). Each read row is
+ * 100 sequential runs after 10 discarded. Target: p95 < 50 ms.
+ *
+ * No Opsdeck server: this times the SQL and the service code on an embedded
+ * PostgreSQL of its own (default, durable settings), seeded with INSERT …
+ * SELECT generate_series and roll-ups built in SQL.
+ */
+import { createPool, type Sql, type TransactionSql } from "../db/client.ts";
+import { startEmbeddedPostgres } from "../db/embedded.ts";
+import { loadMigrations, migrate } from "../db/migrate.ts";
+import { type CheckResultInsert, insertCheckResults } from "../db/queries/check_results.ts";
+import { withTenant } from "../db/tenant.ts";
+import { ensurePartitions } from "../services/checks/partitions.ts";
+import { latencySeries, statusBars, uptime } from "../services/checks/history.ts";
+import { createLogger } from "../services/logger.ts";
+import { watchOtherCpu } from "./lib/cpu.ts";
+import { tempDataDir } from "./lib/servers.ts";
+import type { BenchReport, Row } from "./lib/table.ts";
+import { formatTimings, slowestP95, summarise, type Timed, timeRuns, type Timing } from "./lib/timing.ts";
+
+const BOARD_CHECKS = 100;
+const BOARD_PROJECTS = 10;
+/** Seconds between two results of a board check (the single check has one a minute). */
+const BOARD_EVERY_SECONDS = 300;
+const DAYS = 91;
+const RUNS = 100;
+const WARMUP = 10;
+const INSERT_BATCH = 100;
+const INSERT_SECONDS = 5;
+const TARGET_P95_MS = 50;
+
+export default async function checkHistoryBench(): Promise<BenchReport> {
+  const dir = await tempDataDir("opsdeck-bench-check-history-");
+  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
+  const sql = createPool(pg.url, { max: 4 });
+  try {
+    await migrate(sql, await loadMigrations());
+    // monthly partitions for the seeded months and the next two, as the retention worker keeps them
+    const quiet = createLogger("warn");
+    await ensurePartitions(sql, new Date(Date.now() - DAYS * 86_400_000), quiet);
+    await ensurePartitions(sql, new Date(), quiet);
+    console.error("bench: seeding check results…");
+    const seeded = await seed(sql);
+    const { tenantId, single, board } = seeded;
+    const now = new Date();
+    const DAY = 86_400_000;
+    const cases: { label: string; run: (tx: Sql) => Promise<unknown> }[] = [
+      { label: "uptime, 1 check (24h/7d/30d/90d)", run: (tx) => uptime(tx, tenantId, [single], now) },
+      {
+        label: "latency 90 d, step 1 d (daily)",
+        run: (tx) => latencySeries(tx, tenantId, single.id, new Date(now.getTime() - 90 * DAY), now, 86400),
+      },
+      {
+        label: "latency 90 d, step 6 h (hourly)",
+        run: (tx) => latencySeries(tx, tenantId, single.id, new Date(now.getTime() - 90 * DAY), now, 21600),
+      },
+      {
+        label: "latency 24 h, step 5 min (raw)",
+        run: (tx) => latencySeries(tx, tenantId, single.id, new Date(now.getTime() - DAY), now, 300),
+      },
+      {
+        label: "check page: uptime + 90 d latency",
+        run: async (tx) => {
+          await uptime(tx, tenantId, [single], now);
+          await latencySeries(tx, tenantId, single.id, new Date(now.getTime() - 90 * DAY), now, 86400);
+        },
+      },
+      { label: `board: uptime, ${BOARD_CHECKS} checks`, run: (tx) => uptime(tx, tenantId, board, now) },
+      {
+        label: `board: 30 daily bars, ${BOARD_CHECKS} checks`,
+        run: (tx) => statusBars(tx, tenantId, board.map((c) => c.id), now),
+      },
+      {
+        label: `board: uptime + bars, ${BOARD_CHECKS} checks`,
+        run: async (tx) => {
+          await uptime(tx, tenantId, board, now);
+          await statusBars(tx, tenantId, board.map((c) => c.id), now);
+        },
+      },
+    ];
+    const results: Timed[] = [];
+    for (const c of cases) {
+      console.error(`bench: ${c.label}…`);
+      const run = () => withTenant(sql, tenantId, (tx) => c.run(tx)).then(() => true);
+      results.push({ label: c.label, m: await timeRuns(run, RUNS, { warmup: WARMUP }) });
+    }
+    console.error("bench: insert throughput…");
+    const ingest = await insertThroughput(sql, tenantId, board.map((c) => c.id));
+    return {
+      title: [
+        `Check results insert: batches of ${INSERT_BATCH} (${BOARD_CHECKS} checks, raw + hourly + daily roll-ups in ` +
+        `one statement), one after another for ${INSERT_SECONDS} s`,
+        `  ${(ingest.requestsPerSecond * INSERT_BATCH).toFixed(0)} rows/s  ` +
+        `(${ingest.requestsPerSecond.toFixed(0)} batches/s, p50 ${ingest.p50Ms.toFixed(1)} ms, ` +
+        `p99 ${ingest.p99Ms.toFixed(1)} ms per batch)`,
+        `Check history on ${seeded.rows.toLocaleString("en")} results (1 check × 1/min × ${DAYS} d = ` +
+        `${
+          seeded.singleRows.toLocaleString("en")
+        } rows; ${BOARD_CHECKS} board checks in ${BOARD_PROJECTS} projects × ` +
+        `1/${BOARD_EVERY_SECONDS / 60} min; 2 maintenance windows; seeded in ${seeded.ms} ms); ${RUNS} sequential ` +
+        `runs per row inside withTenant (target p95 < ${TARGET_P95_MS} ms)`,
+        formatTimings("query", results),
+        slowestP95(results, TARGET_P95_MS),
+        "  (the rows below repeat the figures in the suite's format)",
+      ].join("\n"),
+      rows: [
+        { name: "check results insert batch", label: `insertCheckResults ×${INSERT_BATCH}`, ...ingest },
+        ...results.map(({ label, m }): Row => ({ name: `check history ${label}`, label, ...m })),
+      ],
+    };
+  } finally {
+    await sql.end();
+    await pg.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+interface Seeded {
+  tenantId: string;
+  single: { id: string; projectId: string };
+  board: { id: string; projectId: string }[];
+  rows: number;
+  singleRows: number;
+  ms: number;
+}
+
+/**
+ * A tenant, BOARD_PROJECTS projects with 10 board checks each and the single
+ * check; results by generate_series (1 % down, 3 % degraded, latency
+ * 40–400 ms with a tail), then the roll-ups by GROUP BY; two maintenance windows.
+ */
+async function seed(sql: Sql): Promise<Seeded> {
+  const started = performance.now();
+  const [{ id: tenantId }] = await sql<{ id: string }[]>`
+    INSERT INTO tenants (name, slug) VALUES ('Bench', 'bench') RETURNING id`;
+  const [{ id: clientId }] = await sql<{ id: string }[]>`
+    INSERT INTO clients (tenant_id, name) VALUES (${tenantId}, 'Bench client') RETURNING id`;
+  const projects = await sql<{ id: string }[]>`
+    INSERT INTO projects (tenant_id, client_id, name, slug)
+    SELECT ${tenantId}, ${clientId}, 'Project ' || i, 'project-' || i FROM generate_series(1, ${BOARD_PROJECTS}) i
+    RETURNING id`;
+  const checks = await sql<{ id: string; project_id: string }[]>`
+    INSERT INTO health_checks (tenant_id, project_id, name, type, url)
+    SELECT ${tenantId}, (${projects.map((p) => p.id)}::uuid[])[1 + i % ${BOARD_PROJECTS}], 'Check ' || i, 'http',
+           'https://example.com/' || i
+    FROM generate_series(0, ${BOARD_CHECKS}) i
+    RETURNING id, project_id`;
+  const [first, ...rest] = checks.map((c) => ({ id: c.id, projectId: c.project_id }));
+  const insertSeries = (tx: TransactionSql, ids: string[], everySeconds: number) =>
+    tx`
+      INSERT INTO check_results (tenant_id, check_id, status, latency_ms, status_code, checked_at)
+      SELECT ${tenantId}, c, CASE WHEN r < 0.01 THEN 'down' WHEN r < 0.04 THEN 'degraded' ELSE 'up' END,
+             (40 + 360 * r2 ^ 3)::int, CASE WHEN r < 0.01 THEN 503 ELSE 200 END, g
+      FROM unnest(${ids}::uuid[]) c,
+           generate_series(date_trunc('minute', now()) - ${DAYS} * interval '1 day', now(),
+                           ${everySeconds} * interval '1 second') g,
+           LATERAL (SELECT random() AS r, random() AS r2 OFFSET 0) x`;
+  // Seeding only: the generated rows reference the checks just created, so skip the per-row foreign-key
+  // triggers (session_replication_role, as the embedded cluster's superuser), which would double the time.
+  const [single, boardRows] = await sql.begin(async (tx) => {
+    await tx`SET LOCAL session_replication_role = replica`;
+    return [await insertSeries(tx, [first.id], 60), await insertSeries(tx, rest.map((c) => c.id), BOARD_EVERY_SECONDS)];
+  });
+  await sql`
+    INSERT INTO check_results_hourly (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+                                      latency_sum, latency_min, latency_max, latency_histogram)
+    SELECT tenant_id, check_id, date_trunc('hour', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
+           count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
+           coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
+    FROM check_results GROUP BY 1, 2, 3`;
+  await sql`
+    INSERT INTO check_results_daily (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+                                     latency_sum, latency_min, latency_max, latency_histogram)
+    SELECT tenant_id, check_id, date_trunc('day', bucket, 'UTC'), sum(total), sum(up), sum(down), sum(degraded),
+           sum(latency_count), sum(latency_sum), min(latency_min), max(latency_max),
+           opsdeck_histogram_sum(latency_histogram)
+    FROM check_results_hourly GROUP BY 1, 2, 3`;
+  // one window on the single check's project 20 days ago, one tenant-wide 3 days ago
+  await sql`
+    INSERT INTO maintenance_windows (tenant_id, project_id, title, starts_at, ends_at)
+    VALUES (${tenantId}, ${first.projectId}, 'Upgrade', now() - interval '20 days 3 hours 10 minutes',
+            now() - interval '20 days 1 hour'),
+           (${tenantId}, NULL, 'Network', now() - interval '3 days 30 minutes', now() - interval '3 days')`;
+  await sql`ANALYZE check_results, check_results_hourly, check_results_daily, maintenance_windows`;
+  return {
+    tenantId,
+    single: first,
+    board: rest,
+    rows: single.count + boardRows.count,
+    singleRows: single.count,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Batches of INSERT_BATCH results (one per check, the next minute each time), one after another. */
+async function insertThroughput(sql: Sql, tenantId: string, checkIds: string[]): Promise<Timing> {
+  let minute = Math.ceil(Date.now() / 60_000) + 1;
+  const batch = (): CheckResultInsert[] => {
+    const at = new Date(minute++ * 60_000);
+    return Array.from({ length: INSERT_BATCH }, (_, i) => ({
+      tenantId,
+      checkId: checkIds[i % checkIds.length],
+      status: i % 50 === 0 ? "down" : "up",
+      latencyMs: 40 + ((i * 37) % 300),
+      statusCode: 200,
+      detail: null,
+      checkedAt: at,
+    }));
+  };
+  for (let i = 0; i < 20; i++) await insertCheckResults(sql, batch());
+  const otherCores = watchOtherCpu();
+  const started = performance.now();
+  const latencies: number[] = [];
+  while (performance.now() - started < INSERT_SECONDS * 1000) {
+    const t0 = performance.now();
+    await insertCheckResults(sql, batch());
+    latencies.push(performance.now() - t0);
+  }
+  return summarise(latencies, (performance.now() - started) / 1000, 0, otherCores());
+}
+
+if (import.meta.main) {
+  const report = await checkHistoryBench();
+  console.log(report.title);
+}

@@ -1,0 +1,215 @@
+/**
+ * Raw check results: the batch insert that also keeps the hourly and daily
+ * roll-ups (db/migrations/00014_check_result_rollups.sql), the result list,
+ * and the partition upkeep of the monthly time-series tables.
+ */
+import type { Sql } from "../client.ts";
+
+export type ResultStatus = "up" | "down" | "degraded";
+
+export interface CheckResultInsert {
+  tenantId: string;
+  checkId: string;
+  status: ResultStatus;
+  latencyMs: number | null;
+  statusCode: number | null;
+  detail: string | null;
+  checkedAt: Date;
+}
+
+const text = (v: number | string | null) => v === null ? null : String(v);
+
+/**
+ * One statement for the whole batch: the raw rows (a result already stored
+ * for the same check and instant is skipped), then the hourly and daily
+ * roll-ups of exactly the rows inserted. Roll-up rows are upserted in key
+ * order so two concurrent batches lock them in the same order. Returns how
+ * many results were new.
+ */
+export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const [{ inserted }] = await sql<{ inserted: number }[]>`
+    WITH input AS (
+      SELECT *
+      FROM unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.checkId)}::uuid[],
+                  ${rows.map((r) => r.status)}::text[], ${rows.map((r) => text(r.latencyMs))}::integer[],
+                  ${rows.map((r) => text(r.statusCode))}::integer[], ${rows.map((r) => r.detail)}::text[],
+                  ${rows.map((r) => r.checkedAt.toISOString())}::timestamptz[])
+        AS t(tenant_id, check_id, status, latency_ms, status_code, detail, checked_at)
+    ),
+    ins AS (
+      INSERT INTO check_results (tenant_id, check_id, status, latency_ms, status_code, detail, checked_at)
+      SELECT tenant_id, check_id, status, latency_ms, status_code, detail, checked_at FROM input
+      ON CONFLICT (tenant_id, check_id, checked_at) DO NOTHING
+      RETURNING tenant_id, check_id, status, latency_ms, checked_at
+    ),
+    hourly AS (
+      INSERT INTO check_results_hourly AS h (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+                                             latency_sum, latency_min, latency_max, latency_histogram)
+      SELECT tenant_id, check_id, date_trunc('hour', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
+             count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
+             coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
+      FROM ins
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3
+      ON CONFLICT (tenant_id, check_id, bucket) DO UPDATE SET
+        total = h.total + excluded.total, up = h.up + excluded.up, down = h.down + excluded.down,
+        degraded = h.degraded + excluded.degraded, latency_count = h.latency_count + excluded.latency_count,
+        latency_sum = h.latency_sum + excluded.latency_sum,
+        latency_min = least(h.latency_min, excluded.latency_min), latency_max = greatest(h.latency_max, excluded.latency_max),
+        latency_histogram = opsdeck_histogram_add(h.latency_histogram, excluded.latency_histogram)
+    ),
+    daily AS (
+      INSERT INTO check_results_daily AS d (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+                                            latency_sum, latency_min, latency_max, latency_histogram)
+      SELECT tenant_id, check_id, date_trunc('day', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
+             count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
+             coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
+      FROM ins
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3
+      ON CONFLICT (tenant_id, check_id, bucket) DO UPDATE SET
+        total = d.total + excluded.total, up = d.up + excluded.up, down = d.down + excluded.down,
+        degraded = d.degraded + excluded.degraded, latency_count = d.latency_count + excluded.latency_count,
+        latency_sum = d.latency_sum + excluded.latency_sum,
+        latency_min = least(d.latency_min, excluded.latency_min), latency_max = greatest(d.latency_max, excluded.latency_max),
+        latency_histogram = opsdeck_histogram_add(d.latency_histogram, excluded.latency_histogram)
+    )
+    SELECT count(*)::int AS inserted FROM ins`;
+  return inserted;
+}
+
+export interface CheckResultRow {
+  check_id: string;
+  /** checked_at to the microsecond (RFC 3339, UTC): the keyset cursor's key. */
+  key: string;
+  status: ResultStatus;
+  latency_ms: number | null;
+  status_code: number | null;
+  detail: string | null;
+  checked_at: Date;
+}
+
+export interface ResultFilter {
+  since: Date | null;
+  until: Date | null;
+  status: ResultStatus | null;
+  /** Keyset: only results older than this `key` (the last row of the previous page). */
+  before: string | null;
+  limit: number;
+}
+
+/**
+ * A check's results, newest first; the primary key serves every filter
+ * combination's range. The cursor is cast from text: postgres.js would turn a
+ * string sent as a timestamptz into a JS Date and drop its microseconds.
+ */
+export async function listCheckResults(
+  sql: Sql,
+  tenantId: string,
+  checkId: string,
+  f: ResultFilter,
+): Promise<CheckResultRow[]> {
+  return await sql<CheckResultRow[]>`
+    SELECT check_id, status, latency_ms, status_code, detail, checked_at,
+           to_char(checked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key
+    FROM check_results
+    WHERE tenant_id = ${tenantId} AND check_id = ${checkId}
+      ${f.since ? sql`AND checked_at >= ${f.since}` : sql``}
+      ${f.until ? sql`AND checked_at < ${f.until}` : sql``}
+      ${f.before ? sql`AND checked_at < ${f.before}::text::timestamptz` : sql``}
+      ${f.status ? sql`AND status = ${f.status}` : sql``}
+    ORDER BY checked_at DESC
+    LIMIT ${f.limit}`;
+}
+
+/** The monthly-partitioned time series and their partition key. */
+export const PARTITIONED = [
+  { table: "check_results", column: "checked_at" },
+  { table: "metric_snapshots", column: "recorded_at" },
+] as const;
+export type PartitionedTable = typeof PARTITIONED[number];
+
+/**
+ * Names below are built from PARTITIONED and dates only (never from input),
+ * which is why DDL can go through `unsafe`: identifiers cannot be parameters.
+ */
+export async function relationExists(sql: Sql, name: string): Promise<boolean> {
+  // pg_class read with the statement's snapshot, not to_regclass: the catalog cache
+  // may not yet show a partition another process created while we waited for the lock
+  const [{ exists }] = await sql<{ exists: boolean }[]>`
+    SELECT EXISTS (
+      SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relname = ${name}
+    ) AS exists`;
+  return exists;
+}
+
+/** The monthly partitions of `t` (its DEFAULT partition excluded), by name. */
+export async function listMonthlyPartitions(sql: Sql, t: PartitionedTable): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    SELECT c.relname AS name
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = ${t.table}::regclass AND c.relname ~ '_p[0-9]{4}_[0-9]{2}$'
+    ORDER BY c.relname`;
+  return rows.map((r) => r.name);
+}
+
+/** Locks the parent (ACCESS EXCLUSIVE) until the transaction ends, then says whether DEFAULT holds rows of [from, to). */
+export async function lockAndProbeDefault(sql: Sql, t: PartitionedTable, from: Date, to: Date): Promise<boolean> {
+  await sql.unsafe(`LOCK TABLE ${t.table} IN ACCESS EXCLUSIVE MODE`);
+  const [{ found }] = await sql.unsafe<{ found: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM ${t.table}_default WHERE ${t.column} >= $1 AND ${t.column} < $2) AS found`,
+    [from.toISOString(), to.toISOString()],
+  );
+  return found;
+}
+
+/**
+ * Creates partition `name` for [from, to). With `moveFromDefault`, the rows of
+ * that range already in the DEFAULT partition (written before the partition
+ * existed) are moved into it: PostgreSQL refuses to create a partition whose
+ * rows sit in DEFAULT. Run inside a transaction, so a failure leaves DEFAULT attached.
+ */
+export async function createMonthlyPartition(
+  sql: Sql,
+  t: PartitionedTable,
+  name: string,
+  from: Date,
+  to: Date,
+  moveFromDefault: boolean,
+): Promise<number> {
+  const bounds = `FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`;
+  const range = `${t.column} >= '${from.toISOString()}' AND ${t.column} < '${to.toISOString()}'`;
+  if (!moveFromDefault) {
+    await sql.unsafe(`CREATE TABLE ${name} PARTITION OF ${t.table} FOR VALUES ${bounds}`);
+    return 0;
+  }
+  await sql.unsafe(`ALTER TABLE ${t.table} DETACH PARTITION ${t.table}_default`);
+  await sql.unsafe(`CREATE TABLE ${name} PARTITION OF ${t.table} FOR VALUES ${bounds}`);
+  const moved = await sql.unsafe(`INSERT INTO ${name} SELECT * FROM ${t.table}_default WHERE ${range}`);
+  await sql.unsafe(`DELETE FROM ${t.table}_default WHERE ${range}`);
+  await sql.unsafe(`ALTER TABLE ${t.table} ATTACH PARTITION ${t.table}_default DEFAULT`);
+  return moved.count;
+}
+
+export async function dropPartition(sql: Sql, name: string): Promise<void> {
+  await sql.unsafe(`DROP TABLE ${name}`);
+}
+
+/**
+ * What retention removes besides whole partitions: DEFAULT-partition rows
+ * older than `cutoff`, and roll-up rows whose hour or day ended before `rollupCutoff`.
+ */
+export async function deleteExpiredRows(sql: Sql, cutoff: Date, rollupCutoff: Date): Promise<number> {
+  let deleted = 0;
+  for (const t of PARTITIONED) {
+    const r = await sql.unsafe(`DELETE FROM ${t.table}_default WHERE ${t.column} < $1`, [cutoff.toISOString()]);
+    deleted += r.count;
+  }
+  const hourly = await sql`
+    DELETE FROM check_results_hourly WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 hour'`;
+  const daily =
+    await sql`DELETE FROM check_results_daily WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 day'`;
+  return deleted + hourly.count + daily.count;
+}

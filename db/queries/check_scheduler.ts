@@ -1,0 +1,238 @@
+/**
+ * The scheduler's statements. They run across tenants on the owner connection
+ * (no row-level security: one worker serves every tenant), so every statement
+ * names tenant_id explicitly next to the check id.
+ */
+import type { Sql } from "../client.ts";
+import type { CheckStatus } from "../../services/checks/transitions.ts";
+
+/** A claimed check: its probe definition, its state, and what an event needs. */
+export interface ClaimedCheck {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  project_name: string;
+  client_id: string;
+  name: string;
+  type: "http" | "tcp";
+  url: string | null;
+  host: string | null;
+  port: number | null;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  expected_status: number[];
+  keyword: string | null;
+  keyword_invert: boolean;
+  json_path: string | null;
+  json_expected: string | null;
+  degraded_latency_ms: number | null;
+  follow_redirects: boolean;
+  verify_tls: boolean;
+  timeout_ms: number;
+  public_targets_only: boolean;
+  interval_seconds: number;
+  confirmations: number;
+  depends_on_id: string | null;
+  status: CheckStatus;
+  consecutive_failures: number;
+  recent_outcomes: string;
+  flapping: boolean;
+  cert_fingerprint: string | null;
+  cert_notified_fingerprint: string | null;
+  cert_expiry_days: number;
+  /** The scheduled time of this run (next_run_at when claimed). */
+  next_run_at: Date;
+  claimed_until: Date;
+}
+
+/**
+ * Claims up to `limit` due probes, oldest first, skipping rows another
+ * process holds. The lease lasts the check's timeout plus `marginMs`, so a
+ * probe that is still running is never claimed twice, and a check whose
+ * process died is claimed again once it expires.
+ */
+export function claimDueProbes(
+  sql: Sql,
+  o: { now: Date; instanceId: string; limit: number; marginMs: number },
+): Promise<ClaimedCheck[]> {
+  return sql<ClaimedCheck[]>`
+    WITH due AS (
+      SELECT id, tenant_id FROM health_checks
+      WHERE NOT paused AND type IN ('http', 'tcp') AND next_run_at <= ${o.now}
+        AND (claimed_until IS NULL OR claimed_until <= ${o.now})
+      ORDER BY next_run_at
+      LIMIT ${o.limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE health_checks h
+    SET claimed_until = date_trunc('milliseconds',
+          ${o.now}::timestamptz + make_interval(secs => (h.timeout_ms + ${o.marginMs}) / 1000.0)),
+        claimed_by = ${o.instanceId},
+        -- JavaScript dates hold milliseconds: the finishing UPDATE compares both with what this returned
+        next_run_at = date_trunc('milliseconds', h.next_run_at)
+    FROM due, projects p
+    WHERE h.tenant_id = due.tenant_id AND h.id = due.id AND p.tenant_id = h.tenant_id AND p.id = h.project_id
+    RETURNING h.id, h.tenant_id, h.project_id, p.name AS project_name, p.client_id, h.name, h.type, h.url, h.host,
+      h.port, h.method, h.headers, h.body, h.expected_status, h.keyword, h.keyword_invert, h.json_path,
+      h.json_expected, h.degraded_latency_ms, h.follow_redirects, h.verify_tls, h.timeout_ms, h.public_targets_only,
+      h.interval_seconds, h.confirmations, h.depends_on_id, h.status, h.consecutive_failures, h.recent_outcomes,
+      h.flapping, h.cert_fingerprint, h.cert_notified_fingerprint, h.cert_expiry_days, h.next_run_at,
+      h.claimed_until`;
+}
+
+/** Hands back claims that were never started (clean stop): they are due again at once for anyone. */
+export async function releaseClaims(sql: Sql, instanceId: string, checks: { id: string; tenant_id: string }[]) {
+  if (checks.length === 0) return;
+  await sql`
+    UPDATE health_checks h SET claimed_until = NULL, claimed_by = NULL
+    FROM unnest(${checks.map((c) => c.tenant_id)}::uuid[], ${checks.map((c) => c.id)}::uuid[]) AS v(tenant_id, id)
+    WHERE h.tenant_id = v.tenant_id AND h.id = v.id AND h.claimed_by = ${instanceId}`;
+}
+
+/** The state a finished run (or a heartbeat miss or ping) leaves behind. */
+export interface StateUpdate {
+  tenantId: string;
+  id: string;
+  status: CheckStatus;
+  consecutiveFailures: number;
+  recentOutcomes: string;
+  flapping: boolean;
+  checkedAt: Date;
+  nextRunAt: Date;
+  /** For probes: the claim being finished (its scheduled time and lease). */
+  scheduledAt: Date | null;
+  claimedUntil: Date | null;
+  certExpiresAt: Date | null;
+  certFingerprint: string | null;
+  certNotifiedFingerprint: string | null;
+}
+
+const iso = (d: Date | null) => d === null ? null : d.toISOString();
+
+/**
+ * Writes finished probe runs in one statement and returns the ids it wrote.
+ * A run is written while this process still holds its lease, or when the
+ * lease was dropped by "run now"/pause (the result of a run in flight still
+ * counts); a run whose lease expired and went to another process is not.
+ * next_run_at advances only if nobody moved it meanwhile ("run now" wins).
+ */
+export async function finishProbes(sql: Sql, instanceId: string, rows: StateUpdate[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const written = await sql<{ id: string }[]>`
+    UPDATE health_checks h SET
+      status = v.status, consecutive_failures = v.consecutive_failures, recent_outcomes = v.recent_outcomes,
+      flapping = v.flapping = 1, last_checked_at = v.checked_at,
+      status_changed_at = CASE WHEN v.status <> h.status THEN v.checked_at ELSE h.status_changed_at END,
+      next_run_at = CASE WHEN h.next_run_at = v.scheduled_at THEN v.next_run_at ELSE h.next_run_at END,
+      cert_expires_at = coalesce(v.cert_expires_at, h.cert_expires_at),
+      cert_fingerprint = coalesce(v.cert_fingerprint, h.cert_fingerprint),
+      cert_notified_fingerprint = coalesce(v.cert_notified_fingerprint, h.cert_notified_fingerprint),
+      claimed_until = NULL, claimed_by = NULL
+    FROM unnest(
+      ${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[],
+      ${rows.map((r) => r.consecutiveFailures)}::integer[], ${rows.map((r) => r.recentOutcomes)}::text[],
+      ${rows.map((r) => r.flapping ? 1 : 0)}::integer[], ${rows.map((r) => iso(r.checkedAt))}::timestamptz[],
+      ${rows.map((r) => iso(r.nextRunAt))}::timestamptz[], ${rows.map((r) => iso(r.scheduledAt))}::timestamptz[],
+      ${rows.map((r) => iso(r.claimedUntil))}::timestamptz[], ${rows.map((r) => iso(r.certExpiresAt))}::timestamptz[],
+      ${rows.map((r) => r.certFingerprint)}::text[], ${rows.map((r) => r.certNotifiedFingerprint)}::text[]
+    ) AS v(tenant_id, id, status, consecutive_failures, recent_outcomes, flapping, checked_at, next_run_at,
+           scheduled_at, claimed_until, cert_expires_at, cert_fingerprint, cert_notified_fingerprint)
+    WHERE h.tenant_id = v.tenant_id AND h.id = v.id
+      AND ((h.claimed_by = ${instanceId} AND h.claimed_until = v.claimed_until) OR h.claimed_by IS NULL)
+    RETURNING h.id`;
+  return new Set(written.map((r) => r.id));
+}
+
+/** Current statuses of the checks others depend on (hold-back of their dependants' events). */
+export async function statusesOf(sql: Sql, checks: { tenantId: string; id: string }[]): Promise<Map<string, string>> {
+  if (checks.length === 0) return new Map();
+  const rows = await sql<{ id: string; status: string }[]>`
+    SELECT h.id, h.status FROM health_checks h
+    JOIN unnest(${checks.map((c) => c.tenantId)}::uuid[], ${checks.map((c) => c.id)}::uuid[]) AS v(tenant_id, id)
+      ON h.tenant_id = v.tenant_id AND h.id = v.id`;
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** A heartbeat check with what its deadline, state machine and events need. */
+export interface HeartbeatCheck {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  project_name: string;
+  client_id: string;
+  name: string;
+  paused: boolean;
+  interval_seconds: number;
+  grace_seconds: number;
+  cron: string | null;
+  timezone: string;
+  min_duration_ms: number | null;
+  max_duration_ms: number | null;
+  confirmations: number;
+  depends_on_id: string | null;
+  status: CheckStatus;
+  consecutive_failures: number;
+  recent_outcomes: string;
+  flapping: boolean;
+  last_ping_at: Date | null;
+  last_start_at: Date | null;
+  next_run_at: Date;
+}
+
+const HEARTBEAT_COLUMNS = (sql: Sql) =>
+  sql`h.id, h.tenant_id, h.project_id, p.name AS project_name, p.client_id, h.name, h.paused, h.interval_seconds,
+    h.grace_seconds, h.cron, h.timezone, h.min_duration_ms, h.max_duration_ms, h.confirmations, h.depends_on_id,
+    h.status, h.consecutive_failures, h.recent_outcomes, h.flapping, h.last_ping_at, h.last_start_at, h.next_run_at`;
+
+/** Heartbeats past their deadline, locked for this transaction (others skip them). */
+export function lockMissedHeartbeats(sql: Sql, now: Date, limit: number): Promise<HeartbeatCheck[]> {
+  return sql<HeartbeatCheck[]>`
+    SELECT ${HEARTBEAT_COLUMNS(sql)}
+    FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+    WHERE NOT h.paused AND h.type = 'heartbeat' AND h.last_ping_at IS NOT NULL AND h.next_run_at <= ${now}
+    ORDER BY h.next_run_at
+    LIMIT ${limit}
+    FOR UPDATE OF h SKIP LOCKED`;
+}
+
+/**
+ * The heartbeat a ping token belongs to, locked until the ping is recorded.
+ * Cross-tenant on purpose: the token in the URL is the only credential.
+ */
+export async function lockHeartbeatByToken(sql: Sql, tokenHash: Uint8Array): Promise<HeartbeatCheck | null> {
+  const [row] = await sql<HeartbeatCheck[]>`
+    SELECT ${HEARTBEAT_COLUMNS(sql)}
+    FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+    WHERE h.ping_token_hash = ${tokenHash} AND h.type = 'heartbeat'
+    FOR UPDATE OF h`;
+  return row ?? null;
+}
+
+/** Writes heartbeat states (after pings or misses) in one statement. */
+export async function updateHeartbeats(
+  sql: Sql,
+  rows: (StateUpdate & { pingAt: Date | null; startAt: Date | null })[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE health_checks h SET
+      status = v.status, consecutive_failures = v.consecutive_failures, recent_outcomes = v.recent_outcomes,
+      flapping = v.flapping = 1, last_checked_at = v.checked_at,
+      status_changed_at = CASE WHEN v.status <> h.status THEN v.checked_at ELSE h.status_changed_at END,
+      next_run_at = v.next_run_at, last_ping_at = coalesce(v.ping_at, h.last_ping_at), last_start_at = v.start_at
+    FROM unnest(
+      ${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[],
+      ${rows.map((r) => r.consecutiveFailures)}::integer[], ${rows.map((r) => r.recentOutcomes)}::text[],
+      ${rows.map((r) => r.flapping ? 1 : 0)}::integer[], ${rows.map((r) => iso(r.checkedAt))}::timestamptz[],
+      ${rows.map((r) => iso(r.nextRunAt))}::timestamptz[], ${rows.map((r) => iso(r.pingAt))}::timestamptz[],
+      ${rows.map((r) => iso(r.startAt))}::timestamptz[]
+    ) AS v(tenant_id, id, status, consecutive_failures, recent_outcomes, flapping, checked_at, next_run_at, ping_at,
+           start_at)
+    WHERE h.tenant_id = v.tenant_id AND h.id = v.id`;
+}
+
+/** A /start ping: only the start of the run is remembered. */
+export async function markHeartbeatStarted(sql: Sql, tenantId: string, id: string, at: Date): Promise<void> {
+  await sql`UPDATE health_checks SET last_start_at = ${at} WHERE tenant_id = ${tenantId} AND id = ${id}`;
+}

@@ -1,0 +1,269 @@
+/** Health checks over the API: CRUD, pause/resume/run now, ping-token rotation and results. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  changeSchedule,
+  createHealthCheck,
+  deleteHealthCheck,
+  getCheck,
+  listCheckResults,
+  listHealthChecks,
+  rotatePingToken,
+  type ScheduleAction,
+  updateHealthCheck,
+} from "../../../services/checks/health_checks.ts";
+import {
+  CheckResultSchema,
+  CreateHealthCheckSchema,
+  healthCheckJson,
+  HealthCheckSchema,
+  HealthCheckWithPingUrlSchema,
+  ListHealthChecksQuerySchema,
+  ListResultsQuerySchema,
+  UpdateHealthCheckSchema,
+} from "../../../services/checks/schemas.ts";
+import { pageSchema } from "../../../services/pagination.ts";
+import type { AppEnv } from "../../deps.ts";
+import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { selfOrigin } from "../../middleware/csrf.ts";
+import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { signedIn } from "./users.ts";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
+const forbidden = { 403: problem("Your role or key may read health checks but not change them") };
+const TAGS = ["Health checks"];
+const BASE = "/api/v1/health-checks";
+
+const IdParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5b" }),
+});
+const checkResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: HealthCheckSchema } },
+});
+const withPingUrl = (description: string) => ({
+  description,
+  content: { "application/json": { schema: HealthCheckWithPingUrlSchema } },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: BASE,
+  tags: TAGS,
+  summary: "List health checks, newest first",
+  description: "Needs `health_checks:read`. Filters: `project_id`, `status`, `type`. Client users see their own " +
+    "client's projects' checks only. Each check carries its current status, last result and uptime.",
+  request: { query: ListHealthChecksQuerySchema },
+  responses: {
+    200: {
+      description: "A page of health checks",
+      content: { "application/json": { schema: pageSchema(HealthCheckSchema, "HealthCheckPage") } },
+    },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...errorResponses,
+  },
+});
+
+const createCheckRoute = createRoute({
+  method: "post",
+  path: BASE,
+  tags: TAGS,
+  summary: "Create a health check",
+  description: "Needs `health_checks:write`. `http` needs `url`, `tcp` needs `host` and `port`, `heartbeat` needs " +
+    "neither: its answer carries `ping_url`, shown this once (only a hash of the token is kept; rotate it with " +
+    "`POST /{id}/rotate-token`). Fields that do not apply to the type are refused with a 422 naming them. The " +
+    "target is checked against the probe policy as written (and again, after DNS resolution, at every run); " +
+    "a target set by a client user may only be a public address. A new probe runs at once.",
+  request: {
+    body: { required: true, content: { "application/json": { schema: CreateHealthCheckSchema } } },
+  },
+  responses: {
+    201: withPingUrl("Created"),
+    ...unauthorized,
+    ...forbidden,
+    ...notFoundResponse,
+    409: problem("The project is archived"),
+    ...errorResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: `${BASE}/{id}`,
+  tags: TAGS,
+  summary: "One health check, with its state, last result and uptime over 24 h / 7 d / 30 d / 90 d",
+  request: { params: IdParam },
+  responses: { 200: checkResponse("The check"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: `${BASE}/{id}`,
+  tags: TAGS,
+  summary: "Change a health check",
+  description: "Any definition field but `type`; `null` clears an optional one. The whole check is validated as " +
+    "it will be stored. A probe whose target or interval changed runs at once; a heartbeat whose schedule " +
+    "changed gets its deadline again from its last ping.",
+  request: {
+    params: IdParam,
+    body: { required: true, content: { "application/json": { schema: UpdateHealthCheckSchema } } },
+  },
+  responses: {
+    200: checkResponse("The check as changed"),
+    ...unauthorized,
+    ...forbidden,
+    ...notFoundResponse,
+    409: problem("The project is archived"),
+    ...errorResponses,
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: `${BASE}/{id}`,
+  tags: TAGS,
+  summary: "Delete a health check and its results",
+  description: "Needs `health_checks:delete`. Checks that depended on it no longer depend on anything.",
+  request: { params: IdParam },
+  responses: {
+    204: { description: "Deleted" },
+    ...unauthorized,
+    403: problem("Your role or key may not delete health checks"),
+    ...notFoundResponse,
+    ...errorResponses,
+  },
+});
+
+const SCHEDULE_TEXT: Record<ScheduleAction, { summary: string; description: string }> = {
+  pause: {
+    summary: "Pause a check",
+    description: "No probes run and a heartbeat is not missed while paused; the definition and history stay.",
+  },
+  resume: {
+    summary: "Resume a check",
+    description: "Starts afresh (status `unknown`): a probe runs at once, a heartbeat gets a whole period plus " +
+      "grace before it is missed.",
+  },
+  run: {
+    summary: "Run a probe now",
+    description: "Makes the check due now; the scheduler runs it within a second or two. 409 for heartbeats " +
+      "(only the job pings) and paused checks.",
+  },
+};
+
+const scheduleRoute = (action: ScheduleAction) =>
+  createRoute({
+    method: "post",
+    path: `${BASE}/{id}/${action}`,
+    tags: TAGS,
+    ...SCHEDULE_TEXT[action],
+    request: { params: IdParam },
+    responses: {
+      200: checkResponse("The check"),
+      ...unauthorized,
+      ...forbidden,
+      ...notFoundResponse,
+      ...(action === "run" ? { 409: problem("A heartbeat or paused check cannot be run") } : {}),
+      ...errorResponses,
+    },
+  });
+
+const rotateRoute = createRoute({
+  method: "post",
+  path: `${BASE}/{id}/rotate-token`,
+  tags: TAGS,
+  summary: "Give a heartbeat check a new ping URL",
+  description: "The old URL stops working at once. The new one is in this answer only.",
+  request: { params: IdParam },
+  responses: {
+    200: withPingUrl("The check with its new ping_url"),
+    ...unauthorized,
+    ...forbidden,
+    ...notFoundResponse,
+    409: problem("Not a heartbeat check"),
+    ...errorResponses,
+  },
+});
+
+const resultsRoute = createRoute({
+  method: "get",
+  path: `${BASE}/{id}/results`,
+  tags: TAGS,
+  summary: "A check's results, newest first",
+  description: "Filters: `since`, `until` (on checked_at), `status`.",
+  request: { params: IdParam, query: ListResultsQuerySchema },
+  responses: {
+    200: {
+      description: "A page of results",
+      content: { "application/json": { schema: pageSchema(CheckResultSchema, "CheckResultPage") } },
+    },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...errorResponses,
+  },
+});
+
+export function healthChecksApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(BASE, signedIn);
+  app.use(`${BASE}/*`, signedIn);
+  app.openapi(listRoute, async (c) => {
+    const { sql, now } = c.get("deps");
+    const page = await listHealthChecks(sql, requirePrincipal(c), c.req.valid("query"), now());
+    return c.json({ data: page.data.map(healthCheckJson), next_cursor: page.next_cursor }, 200);
+  });
+  app.openapi(createCheckRoute, async (c) => {
+    const { sql, config } = c.get("deps");
+    const created = await createHealthCheck(sql, requirePrincipal(c), config, c.req.valid("json"), auditContext(c), {
+      origin: selfOrigin(c),
+    });
+    if (created.pingUrl) c.header("Cache-Control", "no-store");
+    return c.json({ ...healthCheckJson(created), ping_url: created.pingUrl }, 201);
+  });
+  app.openapi(getRoute, async (c) => {
+    const { sql, now } = c.get("deps");
+    return c.json(healthCheckJson(await getCheck(sql, requirePrincipal(c), c.req.valid("param").id, now())), 200);
+  });
+  app.openapi(updateRoute, async (c) => {
+    const { sql, config } = c.get("deps");
+    const { id } = c.req.valid("param");
+    const updated = await updateHealthCheck(sql, requirePrincipal(c), config, id, c.req.valid("json"), auditContext(c));
+    return c.json(healthCheckJson(updated), 200);
+  });
+  app.openapi(deleteRoute, async (c) => {
+    await deleteHealthCheck(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id, auditContext(c));
+    return c.body(null, 204);
+  });
+  for (const action of ["pause", "resume", "run"] as const) {
+    app.openapi(scheduleRoute(action), async (c) => {
+      const { id } = c.req.valid("param");
+      const check = await changeSchedule(c.get("deps").sql, requirePrincipal(c), id, action, auditContext(c));
+      return c.json(healthCheckJson(check), 200);
+    });
+  }
+  app.openapi(rotateRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const rotated = await rotatePingToken(c.get("deps").sql, requirePrincipal(c), id, auditContext(c), {
+      origin: selfOrigin(c),
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json({ ...healthCheckJson(rotated), ping_url: rotated.pingUrl }, 200);
+  });
+  app.openapi(resultsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const page = await listCheckResults(c.get("deps").sql, requirePrincipal(c), id, c.req.valid("query"));
+    const data = page.data.map((r) => ({
+      checked_at: r.checked_at.toISOString(),
+      status: r.status,
+      latency_ms: r.latency_ms,
+      status_code: r.status_code,
+      detail: r.detail,
+    }));
+    return c.json({ data, next_cursor: page.next_cursor }, 200);
+  });
+  return app;
+}

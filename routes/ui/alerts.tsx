@@ -1,0 +1,153 @@
+/**
+ * The alerts inbox and an alert's page. Acknowledge, snooze and resolve
+ * answer an htmx request with the row; without JavaScript they redirect (303)
+ * back to the inbox or the alert's page.
+ */
+import { type Context, Hono } from "hono";
+import { userTimezone } from "../../db/queries/alerts.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { countNewAlerts, getAlert, getAlertWithHistory, listAlerts } from "../../services/alerts/alerts.ts";
+import {
+  acknowledgeAlert,
+  resolveAlert,
+  SNOOZE_PRESETS,
+  snoozeAlert,
+  type SnoozePreset,
+  snoozePresetUntil,
+} from "../../services/alerts/lifecycle.ts";
+import { AcknowledgeSchema, ListAlertsQuerySchema } from "../../services/alerts/schemas.ts";
+import { can, type Principal } from "../../services/auth/permissions.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { listDeliveries } from "../../services/notifications/deliveries.ts";
+import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
+import { AlertPage } from "../../views/alerts/alert_page.tsx";
+import { AlertsPage, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
+import type { AppEnv } from "../deps.ts";
+import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { auditContext } from "../middleware/auth.ts";
+import { html, isPartial, requireUserPage } from "../render.ts";
+
+const NOT_FOUND = "Alert not found";
+
+async function renderInbox(c: Context<AppEnv>, principal: Principal) {
+  const { sql, now } = c.get("deps");
+  // A bad filter from a hand-edited URL shows the open alerts rather than an error page.
+  const raw = c.req.query();
+  const wantsAll = raw.status === "all";
+  const parsed = ListAlertsQuerySchema.safeParse({
+    ...raw,
+    status: wantsAll ? undefined : raw.status || "open",
+    severity: raw.severity || undefined,
+  });
+  const query = parsed.success ? parsed.data : { limit: 50, status: "open" as const };
+  const page = await listAlerts(sql, principal, query);
+  // "All": open alerts first within the page, then the resolved ones (each newest first).
+  const alerts = [
+    ...page.data.filter((a) => a.status !== "resolved"),
+    ...page.data.filter((a) => a.status === "resolved"),
+  ];
+  return html(
+    c,
+    <AlertsPage
+      alerts={alerts}
+      nextCursor={page.next_cursor}
+      status={wantsAll ? "all" : query.status ?? "open"}
+      severity={parsed.success ? parsed.data.severity : undefined}
+      canAct={can(principal, "alerts", "write")}
+      canSeeRules={can(principal, "alert_rules", "read")}
+      now={now()}
+    />,
+  );
+}
+
+async function renderAlertPage(
+  c: Context<AppEnv>,
+  principal: Principal,
+  id: string,
+  notice?: { kind: "ok" | "error"; text: string },
+  status = 200,
+) {
+  const { sql } = c.get("deps");
+  const { alert, history } = await getAlertWithHistory(sql, principal, id);
+  const deliveries = can(principal, "notification_channels", "read")
+    ? (await listDeliveries(sql, principal, { alertId: id, limit: 50 })).data
+    : null;
+  return html(
+    c,
+    <AlertPage
+      alert={alert}
+      history={history}
+      deliveries={deliveries}
+      canAct={can(principal, "alerts", "write")}
+      canResend={can(principal, "notification_channels", "write")}
+      notice={notice}
+    />,
+    status,
+  );
+}
+
+type Verb = "acknowledge" | "snooze" | "resolve";
+
+/** Runs one action from the posted form (the comment, and the snooze choice). */
+async function perform(c: Context<AppEnv>, principal: Principal, id: string, verb: Verb, body: Record<string, string>) {
+  const { sql } = c.get("deps");
+  const ctx = auditContext(c);
+  const { comment } = parseForm(AcknowledgeSchema, { comment: body.comment || undefined });
+  if (verb === "acknowledge") return await acknowledgeAlert(sql, principal, id, { comment }, ctx);
+  if (verb === "resolve") return await resolveAlert(sql, principal, id, { comment }, ctx);
+  const preset = body.snooze as SnoozePreset;
+  if (!SNOOZE_PRESETS.includes(preset)) {
+    throw new ValidationError([{ path: "snooze", message: "choose 1 h, 4 h or until tomorrow 09:00" }]);
+  }
+  const timeZone = await withTenant(
+    sql,
+    principal.tenantId,
+    (tx) => userTimezone(tx, principal.tenantId, principal.userId),
+  );
+  const until = snoozePresetUntil(preset, ctx.now, timeZone);
+  return await snoozeAlert(sql, principal, id, { until, comment }, ctx);
+}
+
+export function alertPages() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/alerts", (c) => renderInbox(c, requireUserPage(c)));
+
+  app.get("/alerts/poll", async (c) => {
+    const principal = requireUserPage(c);
+    const since = new Date(c.req.query("since") ?? "");
+    const from = Number.isNaN(since.getTime()) ? c.get("deps").now() : since;
+    const count = await countNewAlerts(c.get("deps").sql, principal, from);
+    return html(c, <NewAlertsPoll since={from} count={count} />, 200, { fragment: true });
+  });
+
+  app.get("/alerts/:id", (c) => renderAlertPage(c, requireUserPage(c), idParam(c, NOT_FOUND)));
+
+  const action = (verb: Verb) => async (c: Context<AppEnv>) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, NOT_FOUND);
+    const body = await formFields(c);
+    const back = body.return_to === `/alerts/${id}` ? body.return_to : "/alerts";
+    const now = c.get("deps").now();
+    try {
+      const alert = await perform(c, principal, id, verb, body);
+      if (!isPartial(c)) return c.redirect(back, 303);
+      return html(c, <AlertTableRow alert={alert} canAct={can(principal, "alerts", "write")} now={now} />, 200, {
+        fragment: true,
+      });
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      const message = error.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") ?? error.message;
+      if (!isPartial(c)) return renderAlertPage(c, principal, id, { kind: "error", text: message }, error.status);
+      // htmx swaps only 2xx answers: the refusal comes back in the row.
+      const alert = await getAlert(c.get("deps").sql, principal, id);
+      const row = <AlertTableRow alert={alert} canAct={can(principal, "alerts", "write")} now={now} error={message} />;
+      return html(c, row, 200, { fragment: true });
+    }
+  };
+  app.post("/alerts/:id/acknowledge", action("acknowledge"));
+  app.post("/alerts/:id/snooze", action("snooze"));
+  app.post("/alerts/:id/resolve", action("resolve"));
+
+  return app;
+}

@@ -1,0 +1,264 @@
+/**
+ * Health checks in the browser: the live status board (/checks), a check's
+ * page, the create/edit form and the action buttons. The form posts text
+ * fields that services/checks/form_input.ts turns into the API's JSON body,
+ * so the API's schema and rules judge both.
+ */
+import { type Context, Hono } from "hono";
+import { projectChoices } from "../../db/queries/deployments.ts";
+import { checkChoices, type CheckType } from "../../db/queries/health_checks.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { can, type Principal } from "../../services/auth/permissions.ts";
+import { boardData, type BoardFilters } from "../../services/checks/board.ts";
+import { formToInput, formValues, newFormValues } from "../../services/checks/form_input.ts";
+import {
+  changeSchedule,
+  createHealthCheck,
+  deleteHealthCheck,
+  getCheck,
+  rotatePingToken,
+  updateHealthCheck,
+} from "../../services/checks/health_checks.ts";
+import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
+import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
+import type { AppError } from "../../services/errors.ts";
+import { isUuid } from "../../services/ids.ts";
+import { ResultRows } from "../../views/checks/_results.tsx";
+import { CheckBoard } from "../../views/checks/board.tsx";
+import { BoardPage } from "../../views/checks/board_page.tsx";
+import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_form.tsx";
+import { CheckPage } from "../../views/checks/check_page.tsx";
+import { ProjectChecksPanel } from "../../views/checks/project_checks_panel.tsx";
+import type { AppEnv } from "../deps.ts";
+import { formErrors, formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { auditContext } from "../middleware/auth.ts";
+import { selfOrigin } from "../middleware/csrf.ts";
+import { html, isPartial, requireUserPage } from "../render.ts";
+
+/** The board's filters from the query; a hand-edited bad value is dropped rather than an error page. */
+function boardFilters(c: Context<AppEnv>): BoardFilters {
+  const q = c.req.query();
+  const filters: BoardFilters = {};
+  if (q.project_id && isUuid(q.project_id)) filters.project_id = q.project_id;
+  if ((BOARD_STATUSES as readonly string[]).includes(q.status ?? "")) {
+    filters.status = q.status as BoardFilters["status"];
+  }
+  return filters;
+}
+
+const boardUrl = (filters: BoardFilters) => {
+  const search = new URLSearchParams(filters as Record<string, string>).toString();
+  return search ? `/checks?${search}` : "/checks";
+};
+
+/** A field error like `headers.X-A` or `expected_status.0` belongs under its form field. */
+function formFieldErrors(error: AppError) {
+  const { errors, error: message } = formErrors(error);
+  const byField: Record<string, string> = {};
+  for (const [path, text] of Object.entries(errors)) {
+    const [field, ...rest] = path.split(".");
+    byField[field || "name"] ??= rest.length ? `${rest.join(".")}: ${text}` : text;
+  }
+  return { errors: byField, error: message };
+}
+
+async function renderForm(
+  c: Context<AppEnv>,
+  principal: Principal,
+  checkId: string | null,
+  values: CheckFormValues,
+  refusal?: AppError,
+) {
+  const { sql } = c.get("deps");
+  const [projects, parents] = await withTenant(sql, principal.tenantId, (tx) =>
+    Promise.all([
+      projectChoices(tx, principal.tenantId, principal.clientId),
+      checkChoices(tx, principal.tenantId, principal.clientId),
+    ]));
+  const shown = refusal ? formFieldErrors(refusal) : {};
+  return html(
+    c,
+    <CheckFormPage checkId={checkId} values={values} projects={projects} parents={parents} {...shown} />,
+    refusal?.status ?? 200,
+  );
+}
+
+async function renderCheckPage(
+  c: Context<AppEnv>,
+  principal: Principal,
+  id: string,
+  extra: { pingUrl?: string; error?: string } = {},
+  status = 200,
+) {
+  const { sql, now } = c.get("deps");
+  const range = c.req.query("range") ?? "24h";
+  const shownRange = range in RANGE_STEPS ? range : "24h";
+  const data = await checkPageData(sql, principal, id, shownRange, now(), c.req.query("cursor") || undefined);
+  const next = data.results.next_cursor;
+  const moreUrl = next ? `/checks/${id}/results?cursor=${next}` : null;
+  const pageUrl = next ? `/checks/${id}?range=${shownRange}&cursor=${next}` : null;
+  return html(
+    c,
+    <CheckPage
+      {...data}
+      range={shownRange}
+      results={{ data: data.results.data, moreUrl, pageUrl }}
+      canWrite={can(principal, "health_checks", "write")}
+      canDelete={can(principal, "health_checks", "delete")}
+      origin={selfOrigin(c)}
+      now={now()}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+export function checkPages() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/checks", async (c) => {
+    const principal = requireUserPage(c);
+    const { sql, now } = c.get("deps");
+    const filters = boardFilters(c);
+    const data = await boardData(sql, principal, filters, now());
+    const board = {
+      ...data,
+      selfUrl: boardUrl(filters),
+      filtered: Object.keys(filters).length > 0,
+      canWrite: can(principal, "health_checks", "write"),
+      now: now(),
+    };
+    if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
+    const projects = await withTenant(
+      sql,
+      principal.tenantId,
+      (tx) => projectChoices(tx, principal.tenantId, principal.clientId),
+    );
+    return html(c, <BoardPage board={board} filters={filters} projects={projects} />);
+  });
+
+  app.get("/checks/new", (c) => {
+    const principal = requireUserPage(c);
+    const projectId = c.req.query("project_id");
+    return renderForm(c, principal, null, newFormValues(projectId && isUuid(projectId) ? projectId : undefined));
+  });
+
+  app.post("/checks", async (c) => {
+    const principal = requireUserPage(c);
+    const form = await formFields(c);
+    const type = (["http", "tcp", "heartbeat"].includes(form.type) ? form.type : "http") as CheckType;
+    try {
+      const input = parseForm(CreateHealthCheckSchema, { type, ...formToInput(form, type, "create") });
+      const { sql, config } = c.get("deps");
+      const created = await createHealthCheck(sql, principal, config, input, auditContext(c), {
+        origin: selfOrigin(c),
+      });
+      if (!created.pingUrl) return c.redirect(`/checks/${created.check.id}`, 303);
+      // The ping URL is shown in this answer only: render it (no redirect) and keep it out of caches.
+      c.header("Cache-Control", "no-store");
+      return await renderCheckPage(c, principal, created.check.id, { pingUrl: created.pingUrl }, 201);
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return renderForm(c, principal, null, form, error);
+    }
+  });
+
+  app.get("/checks/:id", (c) => renderCheckPage(c, requireUserPage(c), idParam(c, "Health check not found")));
+
+  app.get("/checks/:id/results", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    const cursor = c.req.query("cursor") ?? "";
+    const page = await resultsPage(c.get("deps").sql, principal, id, cursor);
+    const next = page.next_cursor;
+    const moreUrl = next ? `/checks/${id}/results?cursor=${next}` : null;
+    return html(
+      c,
+      <ResultRows results={page.data} moreUrl={moreUrl} pageUrl={next ? `/checks/${id}?cursor=${next}` : null} />,
+      200,
+      {
+        fragment: true,
+      },
+    );
+  });
+
+  app.get("/checks/:id/edit", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    const { check } = await getCheck(c.get("deps").sql, principal, id, c.get("deps").now());
+    return renderForm(c, principal, id, formValues(check));
+  });
+
+  app.post("/checks/:id", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    const { sql, config, now } = c.get("deps");
+    const { check } = await getCheck(sql, principal, id, now());
+    const form = await formFields(c);
+    try {
+      const input = parseForm(UpdateHealthCheckSchema, formToInput(form, check.type, "edit"));
+      await updateHealthCheck(sql, principal, config, id, input, auditContext(c));
+      return c.redirect(`/checks/${id}`, 303);
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return renderForm(c, principal, id, { ...form, type: check.type }, error);
+    }
+  });
+
+  for (const action of ["pause", "resume", "run"] as const) {
+    app.post(`/checks/:id/${action}`, async (c) => {
+      const principal = requireUserPage(c);
+      const id = idParam(c, "Health check not found");
+      try {
+        await changeSchedule(c.get("deps").sql, principal, id, action, auditContext(c));
+        return c.redirect(`/checks/${id}`, 303);
+      } catch (error) {
+        if (!isShownInPlace(error)) throw error;
+        return renderCheckPage(c, principal, id, { error: error.message }, error.status);
+      }
+    });
+  }
+
+  app.post("/checks/:id/rotate-token", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    try {
+      const rotated = await rotatePingToken(c.get("deps").sql, principal, id, auditContext(c), {
+        origin: selfOrigin(c),
+      });
+      c.header("Cache-Control", "no-store");
+      return await renderCheckPage(c, principal, id, { pingUrl: rotated.pingUrl! });
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return renderCheckPage(c, principal, id, { error: error.message }, error.status);
+    }
+  });
+
+  app.post("/checks/:id/delete", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    try {
+      await deleteHealthCheck(c.get("deps").sql, principal, id, auditContext(c));
+      return c.redirect("/checks", 303);
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return renderCheckPage(c, principal, id, { error: error.message }, error.status);
+    }
+  });
+
+  return app;
+}
+
+/** The project hub's Health tab: that project's part of the board (polling like the board). */
+export async function projectChecksPanel(c: Context<AppEnv>, principal: Principal, projectId: string) {
+  const { sql, now } = c.get("deps");
+  const filters = { project_id: projectId };
+  const data = await boardData(sql, principal, filters, now());
+  const canWrite = can(principal, "health_checks", "write");
+  return (
+    <ProjectChecksPanel
+      projectId={projectId}
+      board={{ ...data, selfUrl: boardUrl(filters), filtered: false, canWrite, now: now() }}
+    />
+  );
+}

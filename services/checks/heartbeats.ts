@@ -1,0 +1,199 @@
+/**
+ * Heartbeat (push) checks in the Healthchecks.io style: a job pings
+ * /api/v1/heartbeats/{token} when it succeeds, `/start` when it begins and
+ * `/fail` when it fails. The deadline (next_run_at) is the ping time plus the
+ * period, or the next cron occurrence in the check's timezone, plus the grace.
+ * The scheduler's tick marks heartbeats past their deadline down with one
+ * `heartbeat.missed` event per miss (later deadlines passing while it stays
+ * down record results, not events). A heartbeat that was never pinged has no
+ * deadline yet, so a new job does not page before its first run.
+ *
+ * Run-duration bounds: a success ping after a /start ping measures the run;
+ * shorter than min_duration_ms or longer than max_duration_ms counts as a
+ * failure, with the duration in the detail.
+ */
+import type { Sql } from "../../db/client.ts";
+import { insertCheckResults } from "../../db/queries/check_results.ts";
+import {
+  type HeartbeatCheck,
+  lockHeartbeatByToken,
+  lockMissedHeartbeats,
+  markHeartbeatStarted,
+  updateHeartbeats,
+} from "../../db/queries/check_scheduler.ts";
+import { randomToken, sha256 } from "../auth/tokens.ts";
+import { nextRun, parseCron } from "./cron.ts";
+import { applyOutcome, type CheckEvent, emitCheckEvents, type ProbeStatus, stateOf } from "./transitions.ts";
+
+export type PingKind = "success" | "start" | "fail";
+
+const ACTOR = "system:heartbeats";
+const MAX_INT = 2_147_483_647;
+
+/** A new ping token (shown once, in the ping URL) and the SHA-256 that is stored. */
+export async function generatePingToken(): Promise<{ token: string; hash: Uint8Array }> {
+  const token = `hb_${randomToken(24)}`;
+  return { token, hash: await sha256(token) };
+}
+
+/** Records a ping. Unknown tokens answer found: false (the endpoint's 404) and change nothing. */
+export async function receivePing(
+  sql: Sql,
+  input: { token: string; kind: PingKind; now: Date; body?: string },
+): Promise<{ found: boolean }> {
+  const hash = await sha256(input.token);
+  return await sql.begin(async (txn) => {
+    // typed as Sql so the query functions take it (as db/tenant.ts does)
+    const tx = txn as unknown as Sql;
+    const check = await lockHeartbeatByToken(tx, hash);
+    if (!check) return { found: false };
+    const now = input.now;
+    if (input.kind === "start") {
+      await markHeartbeatStarted(tx, check.tenant_id, check.id, now);
+      return { found: true };
+    }
+    const durationMs = check.last_start_at ? now.getTime() - check.last_start_at.getTime() : null;
+    let status: ProbeStatus = "up";
+    let detail = input.body?.trim().slice(0, 2000) || null;
+    if (input.kind === "fail") {
+      status = "down";
+      detail ??= "the job reported a failure (/fail)";
+    } else if (durationMs !== null) {
+      const bound = durationProblem(check, durationMs);
+      if (bound) [status, detail] = ["down", detail ? `${bound}; ${detail}` : bound];
+    }
+    const { state, transition } = applyOutcome(stateOf(check), status, check.confirmations);
+    await updateHeartbeats(tx, [heartbeatUpdate(check, state, now, { pingAt: now, startAt: null })]);
+    const latencyMs = durationMs !== null && durationMs >= 0 && durationMs <= MAX_INT ? durationMs : null;
+    await insertCheckResults(tx, [{
+      tenantId: check.tenant_id,
+      checkId: check.id,
+      status,
+      latencyMs,
+      statusCode: null,
+      detail,
+      checkedAt: now,
+    }]);
+    if (transition?.notify) {
+      const payload = { ...eventBase(check, detail, latencyMs, now), from: transition.from, to: transition.to };
+      await emitCheckEvents(tx, now, ACTOR, [{ type: `health_check.${transition.to}`, check, payload }], new Map());
+    }
+    return { found: true };
+  });
+}
+
+/**
+ * Marks heartbeats past their deadline down (one transaction, rows locked
+ * with SKIP LOCKED so several processes share the work). Returns how many.
+ */
+export async function processMissedHeartbeats(
+  sql: Sql,
+  now: Date,
+  options: { actorLabel?: string; limit?: number } = {},
+): Promise<number> {
+  return await sql.begin(async (txn) => {
+    // typed as Sql so the query functions take it (as db/tenant.ts does)
+    const tx = txn as unknown as Sql;
+    const missed = await lockMissedHeartbeats(tx, now, options.limit ?? 500);
+    if (missed.length === 0) return 0;
+    const events: CheckEvent[] = [];
+    const details = new Map<string, string>();
+    const updates = missed.map((check) => {
+      const { state, transition } = applyOutcome(stateOf(check), "down", 1);
+      const detail = `no ping since ${check.last_ping_at!.toISOString()} (deadline ${check.next_run_at.toISOString()})`;
+      details.set(check.id, detail);
+      if (transition?.notify) {
+        events.push({
+          type: "heartbeat.missed",
+          check,
+          payload: {
+            ...eventBase(check, detail, null, now),
+            from: transition.from,
+            to: transition.to,
+            last_ping_at: check.last_ping_at!.toISOString(),
+            deadline: check.next_run_at.toISOString(),
+          },
+        });
+      }
+      return heartbeatUpdate(check, state, now, { pingAt: null, startAt: check.last_start_at });
+    });
+    await updateHeartbeats(tx, updates);
+    await insertCheckResults(
+      tx,
+      missed.map((c) => ({
+        tenantId: c.tenant_id,
+        checkId: c.id,
+        status: "down" as const,
+        latencyMs: null,
+        statusCode: null,
+        detail: details.get(c.id)!,
+        checkedAt: now,
+      })),
+    );
+    const batchStatus = new Map(updates.map((u) => [u.id, u.status as string]));
+    await emitCheckEvents(tx, now, options.actorLabel ?? ACTOR, events, batchStatus);
+    return missed.length;
+  });
+}
+
+/** The next deadline counted from `from`: the period or the next cron time, plus the grace. */
+export function deadlineAfter(
+  c: Pick<HeartbeatCheck, "cron" | "timezone" | "interval_seconds" | "grace_seconds">,
+  from: Date,
+): Date {
+  const due = c.cron
+    ? nextRun(parseCron(c.cron), c.timezone, from)
+    : new Date(from.getTime() + c.interval_seconds * 1000);
+  return new Date(due.getTime() + c.grace_seconds * 1000);
+}
+
+/** A heartbeat's new state row: a ping or a miss moves its deadline on from `now`. */
+function heartbeatUpdate(
+  check: HeartbeatCheck,
+  state: ReturnType<typeof applyOutcome>["state"],
+  now: Date,
+  pings: { pingAt: Date | null; startAt: Date | null },
+) {
+  return {
+    tenantId: check.tenant_id,
+    id: check.id,
+    ...state,
+    checkedAt: now,
+    nextRunAt: deadlineAfter(check, now),
+    scheduledAt: null,
+    claimedUntil: null,
+    certExpiresAt: null,
+    certFingerprint: null,
+    certNotifiedFingerprint: null,
+    ...pings,
+  };
+}
+
+function durationProblem(c: HeartbeatCheck, ms: number): string | null {
+  if (c.min_duration_ms !== null && ms < c.min_duration_ms) {
+    return `the run took ${seconds(ms)}, less than the minimum ${seconds(c.min_duration_ms)}`;
+  }
+  if (c.max_duration_ms !== null && ms > c.max_duration_ms) {
+    return `the run took ${seconds(ms)}, more than the maximum ${seconds(c.max_duration_ms)}`;
+  }
+  return null;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+function eventBase(c: HeartbeatCheck, detail: string | null, latencyMs: number | null, at: Date) {
+  return {
+    check_id: c.id,
+    check_name: c.name,
+    check_type: "heartbeat",
+    project_id: c.project_id,
+    project_name: c.project_name,
+    client_id: c.client_id,
+    url: null,
+    target: null,
+    detail,
+    status_code: null,
+    latency_ms: latencyMs,
+    checked_at: at.toISOString(),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * One run of an HTTP or TCP check: the request under the probe policy, then
+ * the assertions, folded into up / degraded / down with a short detail.
+ * Target problems never throw: a refused address, a timeout or a 500 are all
+ * a "down" outcome the scheduler records.
+ */
+import type { Config } from "../config.ts";
+import { type CertificateInfo, OutboundError, safeRequest } from "../net/http_client.ts";
+import { literalAddress } from "../net/connect.ts";
+import { type AddressPolicy, probePolicy, refusalReason } from "../net/policy.ts";
+import type { Resolver } from "../net/resolve.ts";
+import { tcpProbe } from "../net/tcp.ts";
+import { checkJsonPath, checkKeyword, checkStatus } from "./assertions.ts";
+
+export interface ProbeDefinition {
+  type: "http" | "tcp";
+  url: string | null;
+  host: string | null;
+  port: number | null;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  expectedStatus: number[];
+  keyword: string | null;
+  keywordInvert: boolean;
+  jsonPath: string | null;
+  jsonExpected: string | null;
+  degradedLatencyMs: number | null;
+  followRedirects: boolean;
+  verifyTls: boolean;
+  timeoutMs: number;
+  publicTargetsOnly: boolean;
+}
+
+export interface ProbeOutcome {
+  status: "up" | "down" | "degraded";
+  latencyMs: number | null;
+  statusCode: number | null;
+  detail: string | null;
+  certificate: CertificateInfo | null;
+}
+
+export interface ProbeDeps {
+  config: Config;
+  resolver?: Resolver;
+  caCerts?: string[];
+  signal?: AbortSignal;
+  /** The database Opsdeck runs on (embedded or DATABASE_URL), never probed; defaults to config.databaseUrl. */
+  databaseUrl?: string;
+}
+
+/** Bodies are read up to this many bytes; keywords and JSON paths look no further. */
+export const PROBE_BODY_BYTES = 64 * 1024;
+
+const decoder = new TextDecoder();
+
+export async function runProbe(def: ProbeDefinition, deps: ProbeDeps): Promise<ProbeOutcome> {
+  const policy = probePolicy(deps.config, { publicOnly: def.publicTargetsOnly, databaseUrl: deps.databaseUrl });
+  try {
+    return def.type === "tcp" ? await runTcp(def, deps, policy) : await runHttp(def, deps, policy);
+  } catch (error) {
+    const detail = error instanceof OutboundError ? error.message : `probe failed: ${(error as Error).message}`;
+    return { status: "down", latencyMs: null, statusCode: null, detail, certificate: null };
+  }
+}
+
+async function runHttp(def: ProbeDefinition, deps: ProbeDeps, policy: AddressPolicy): Promise<ProbeOutcome> {
+  if (!def.url) throw new OutboundError("protocol", "no URL");
+  const response = await safeRequest({
+    url: def.url,
+    method: def.method,
+    headers: def.headers,
+    body: def.body ?? undefined,
+    policy,
+    resolver: deps.resolver,
+    timeoutMs: def.timeoutMs,
+    signal: deps.signal,
+    maxRedirects: def.followRedirects ? 3 : 0,
+    maxBodyBytes: PROBE_BODY_BYTES,
+    verifyTls: def.verifyTls,
+    caCerts: deps.caCerts,
+  });
+  const base = { latencyMs: response.latencyMs, statusCode: response.status, certificate: response.certificate };
+  let problem = checkStatus(response.status, def.expectedStatus);
+  if (!problem && (def.keyword || def.jsonPath)) {
+    const text = decoder.decode(response.body);
+    if (def.keyword) problem = checkKeyword(text, def.keyword, def.keywordInvert);
+    if (!problem && def.jsonPath) problem = checkJsonPath(text, def.jsonPath, def.jsonExpected);
+  }
+  if (problem) return { ...base, status: "down", detail: problem };
+  return { ...base, ...latencyVerdict(response.latencyMs, def.degradedLatencyMs) };
+}
+
+async function runTcp(def: ProbeDefinition, deps: ProbeDeps, policy: AddressPolicy): Promise<ProbeOutcome> {
+  if (!def.host || !def.port) throw new OutboundError("protocol", "no host and port");
+  const { latencyMs } = await tcpProbe(def.host, def.port, {
+    policy,
+    resolver: deps.resolver,
+    timeoutMs: def.timeoutMs,
+    signal: deps.signal,
+  });
+  return { latencyMs, statusCode: null, certificate: null, ...latencyVerdict(latencyMs, def.degradedLatencyMs) };
+}
+
+function latencyVerdict(latencyMs: number, threshold: number | null): Pick<ProbeOutcome, "status" | "detail"> {
+  if (threshold !== null && latencyMs > threshold) {
+    return { status: "degraded", detail: `slow: ${Math.round(latencyMs)} ms, above ${threshold} ms` };
+  }
+  return { status: "up", detail: null };
+}
+
+/**
+ * Create-time check of a target as written: scheme, host syntax, and literal
+ * addresses in every spelling. Names are resolved, and checked again, at
+ * every run. Null when the target is acceptable.
+ */
+export function targetProblem(
+  input: { type: string; url?: string | null; host?: string | null },
+  policy: AddressPolicy,
+): string | null {
+  if (input.type === "http") {
+    if (!input.url) return "a URL is required";
+    let url: URL;
+    try {
+      url = new URL(input.url);
+    } catch {
+      return "must be a URL such as https://example.com/health";
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return "only http: and https: URLs can be checked";
+    return literalProblem(url.hostname, policy);
+  }
+  if (input.type === "tcp") {
+    const host = (input.host ?? "").trim();
+    if (!host) return "a host is required";
+    let url: URL;
+    try {
+      url = new URL(`http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}/`);
+    } catch {
+      return "must be a host name or an IP address";
+    }
+    if (url.username || url.password || url.port || url.pathname !== "/" || url.search || url.hash) {
+      return "must be a host name or an IP address, without port or path";
+    }
+    return literalProblem(url.hostname, policy);
+  }
+  return null;
+}
+
+function literalProblem(hostname: string, policy: AddressPolicy): string | null {
+  const literal = literalAddress(hostname.replace(/^\[|\]$/g, ""));
+  if (!literal) return null;
+  const reason = refusalReason(literal, policy);
+  return reason ? `refused by the ${policy.purpose} policy: ${reason}` : null;
+}

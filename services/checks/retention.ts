@@ -1,0 +1,101 @@
+/**
+ * The retention worker: keeps the monthly partitions of check_results and
+ * metric_snapshots created ahead (services/checks/partitions.ts), drops the
+ * partitions whose whole month is older than OPSDECK_RETENTION_DAYS, and
+ * deletes stray DEFAULT-partition rows as old and roll-up rows a month older. Runs at
+ * start, then every few hours; dropping a partition is instant and leaves no
+ * dead rows to vacuum, unlike DELETE.
+ */
+import type { Sql } from "../../db/client.ts";
+import {
+  deleteExpiredRows,
+  dropPartition,
+  listMonthlyPartitions,
+  PARTITIONED,
+  relationExists,
+} from "../../db/queries/check_results.ts";
+import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { ensurePartitions, PARTITION_LOCK_KEY, type PartitionChange, partitionEnd } from "./partitions.ts";
+
+export const RETENTION_INTERVAL_MS = 6 * 3600_000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionReport {
+  created: PartitionChange[];
+  dropped: string[];
+  deletedRows: number;
+}
+
+export interface RetentionRunner {
+  runOnce(now?: Date): Promise<RetentionReport>;
+}
+
+export interface RetentionDeps {
+  sql: Sql;
+  config: Pick<Config, "retentionDays">;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** The work without timers: tests call `runOnce(now)` with the clock they want. */
+export function createRetention(deps: RetentionDeps): RetentionRunner {
+  return {
+    async runOnce(now = deps.now()) {
+      const created = await ensurePartitions(deps.sql, now, deps.logger);
+      const cutoff = new Date(now.getTime() - deps.config.retentionDays * DAY_MS);
+      const dropped = await dropExpiredPartitions(deps.sql, cutoff, deps.logger);
+      // A month's raw rows stay until the whole month has expired; roll-ups stay a month longer than the
+      // setting so that every raw row still stored has its roll-ups (uptime subtracts one from the other).
+      const deletedRows = await deleteExpiredRows(deps.sql, cutoff, new Date(cutoff.getTime() - 32 * DAY_MS));
+      if (deletedRows > 0) deps.logger.info("retention deleted rows", { rows: deletedRows, before: cutoff });
+      return { created, dropped, deletedRows };
+    },
+  };
+}
+
+/** Drops every monthly partition that ends at or before `cutoff` (the month holds nothing newer). */
+async function dropExpiredPartitions(sql: Sql, cutoff: Date, logger: Logger): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const t of PARTITIONED) {
+    for (const name of await listMonthlyPartitions(sql, t)) {
+      const end = partitionEnd(name);
+      if (!end || end > cutoff) continue;
+      const done = await sql.begin(async (txn) => {
+        const tx = txn as unknown as Sql;
+        await tx`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_KEY.toString()}::bigint)`;
+        if (!(await relationExists(tx, name))) return false;
+        await dropPartition(tx, name);
+        return true;
+      });
+      if (!done) continue;
+      logger.info("partition dropped", { table: t.table, partition: name, retention_cutoff: cutoff });
+      dropped.push(name);
+    }
+  }
+  return dropped;
+}
+
+export function startRetention(deps: BackgroundDeps): BackgroundWorker {
+  const runner = createRetention(deps);
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    running = runner.runOnce().catch((error) =>
+      deps.logger.error("retention failed", { error: (error as Error).message })
+    );
+  };
+  run();
+  const timer = setInterval(() => {
+    if (!stopped) run();
+  }, RETENTION_INTERVAL_MS);
+  return {
+    name: "retention",
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * The probe scheduler, a background worker in every Opsdeck process.
+ *
+ * Due checks are claimed from PostgreSQL with FOR UPDATE SKIP LOCKED and a
+ * lease (claimed_until/claimed_by), so several processes on one database
+ * split the work and a check runs once per interval; a check whose process
+ * died is claimed again when its lease expires. No more checks are claimed
+ * than there are free probe slots (config.probeConcurrency; a finished run
+ * keeps its slot until it is written), so nothing claimed waits in a local
+ * queue and a slow database slows claiming instead of piling up results.
+ * Outcomes are collected for `flushMs` (or up to `flushSize`) and written in
+ * one transaction: results, states, events.
+ *
+ * It serves every tenant on the owner connection (no row-level security);
+ * every statement names tenant_id (db/queries/check_scheduler.ts).
+ */
+import type { Sql } from "../../db/client.ts";
+import { claimDueProbes, type ClaimedCheck, finishProbes, releaseClaims } from "../../db/queries/check_scheduler.ts";
+import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
+import { insertCheckResults } from "../../db/queries/check_results.ts";
+import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
+import { databaseUrlOf } from "../net/policy.ts";
+import { processMissedHeartbeats } from "./heartbeats.ts";
+import {
+  applyOutcome,
+  certificateUpdate,
+  type CheckEvent,
+  emitCheckEvents,
+  nextRunAt,
+  stateOf,
+} from "./transitions.ts";
+
+export type Probe = (def: ProbeDefinition, deps: ProbeDeps) => Promise<ProbeOutcome>;
+
+export interface SchedulerDeps extends BackgroundDeps {
+  probe?: Probe;
+  /** Passed to every probe (tests: a resolver, the targets' CA). */
+  probeDeps?: Omit<ProbeDeps, "config" | "signal">;
+  /** Most checks claimed by one statement (default 200). */
+  batchSize?: number;
+  /** Wait between claims when nothing was due (default 100 ms). */
+  pollMs?: number;
+  /** How long outcomes are collected before one write (default 100 ms), and at most how many (200). */
+  flushMs?: number;
+  flushSize?: number;
+  /** Lease = the check's timeout + this (default 30 s). */
+  leaseMarginMs?: number;
+  /** How long stop() lets running probes finish before aborting them (default 2 s). */
+  stopGraceMs?: number;
+}
+
+export interface Scheduler {
+  /** One pass driven by deps.now(): claim due checks, run them, write, then missed heartbeats. */
+  tick(): Promise<{ claimed: number; finished: number }>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+interface Finished {
+  check: ClaimedCheck;
+  outcome: ProbeOutcome;
+  startedAt: Date;
+}
+
+const ACTOR = "system:scheduler";
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const probe = deps.probe ?? runProbe;
+  // Probes never reach Opsdeck's own database, also when it is the embedded one (not in DATABASE_URL).
+  const databaseUrl = deps.config.databaseUrl ?? databaseUrlOf(deps.sql);
+  const batchSize = deps.batchSize ?? 200;
+  const pollMs = deps.pollMs ?? 100;
+  const flushMs = deps.flushMs ?? 100;
+  const flushSize = deps.flushSize ?? 200;
+  const marginMs = deps.leaseMarginMs ?? 30_000;
+  const concurrency = Math.max(1, deps.config.probeConcurrency);
+  const stopAbort = new AbortController();
+  const running = new Map<string, Promise<void>>();
+  let buffer: Finished[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+  let loopDone: Promise<void> | null = null;
+  let writtenTotal = 0;
+  /** Finished runs not yet written: they keep their probe slot, so a slow database slows claiming down. */
+  let unwritten = 0;
+  let wake: (() => void) | null = null;
+
+  async function claimAndStart(): Promise<number> {
+    const free = concurrency - running.size - unwritten;
+    if (free <= 0 || stopping) return 0;
+    const claimed = await claimDueProbes(deps.sql, {
+      now: deps.now(),
+      instanceId: deps.instanceId,
+      limit: Math.min(batchSize, free),
+      marginMs,
+    });
+    if (stopping) {
+      await releaseClaims(deps.sql, deps.instanceId, claimed);
+      return 0;
+    }
+    for (const check of claimed) {
+      const run = runOne(check).finally(() => {
+        running.delete(check.id);
+        wake?.();
+      });
+      running.set(check.id, run);
+    }
+    return claimed.length;
+  }
+
+  async function runOne(check: ClaimedCheck): Promise<void> {
+    const startedAt = deps.now();
+    // The probe enforces timeout_ms itself; this is the backstop, and the stop switch.
+    const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(check.timeout_ms + 1_000)]);
+    let outcome: ProbeOutcome;
+    try {
+      outcome = await probe(definitionOf(check), { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
+    } catch (error) {
+      outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
+    }
+    if (stopAbort.signal.aborted) {
+      // Cut short by shutdown: not a real outcome. The lease goes back so another process runs it now.
+      await releaseClaims(deps.sql, deps.instanceId, [check]).catch(() => {});
+      return;
+    }
+    buffer.push({ check, outcome, startedAt });
+    unwritten++;
+    if (buffer.length >= flushSize) scheduleFlush(0);
+    else scheduleFlush(flushMs);
+  }
+
+  function scheduleFlush(delay: number) {
+    if (flushTimer !== undefined) {
+      if (delay > 0) return;
+      clearTimeout(flushTimer);
+    }
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      void flushNow();
+    }, delay);
+  }
+
+  function flushNow(): Promise<unknown> {
+    const items = buffer;
+    buffer = [];
+    if (items.length === 0) return flushing;
+    flushing = flushing.then(() => writeBatch(items)).catch((error) => {
+      deps.logger.error("scheduler: writing results failed", { error: String(error), results: items.length });
+    }).finally(() => {
+      unwritten -= items.length;
+      wake?.();
+    });
+    return flushing;
+  }
+
+  async function writeBatch(items: Finished[]): Promise<number> {
+    const now = deps.now();
+    const updates: StateUpdate[] = [];
+    const details = new Map<string, string | null>();
+    const events: CheckEvent[] = [];
+    for (const { check, outcome, startedAt } of items) {
+      const { state, transition } = applyOutcome(stateOf(check), outcome.status, check.confirmations);
+      const cert = outcome.certificate
+        ? certificateUpdate(
+          {
+            fingerprint: check.cert_fingerprint,
+            notifiedFingerprint: check.cert_notified_fingerprint,
+            expiryDays: check.cert_expiry_days,
+          },
+          outcome.certificate,
+          now,
+        )
+        : null;
+      let detail = outcome.detail;
+      if (cert?.replaced) {
+        const note = `certificate changed (was ${cert.replaced.slice(0, 16)}…, now ${cert.fingerprint.slice(0, 16)}…)`;
+        detail = detail ? `${detail}; ${note}` : note;
+      }
+      details.set(check.id, detail);
+      updates.push({
+        tenantId: check.tenant_id,
+        id: check.id,
+        ...state,
+        checkedAt: startedAt,
+        nextRunAt: nextRunAt(check.id, check.interval_seconds, check.next_run_at.getTime(), now.getTime()),
+        scheduledAt: check.next_run_at,
+        claimedUntil: check.claimed_until,
+        certExpiresAt: cert?.expiresAt ?? null,
+        certFingerprint: cert?.fingerprint ?? null,
+        certNotifiedFingerprint: cert?.notifiedFingerprint ?? null,
+      });
+      const base = eventBase(check, outcome, detail, startedAt);
+      if (transition?.notify) {
+        events.push({
+          type: `health_check.${transition.to}`,
+          check,
+          payload: { ...base, from: transition.from, to: transition.to },
+        });
+      }
+      if (cert?.expiring && outcome.certificate) {
+        events.push({
+          type: "certificate.expiring",
+          check,
+          payload: {
+            ...base,
+            days_left: cert.expiring.daysLeft,
+            not_after: outcome.certificate.notAfter.toISOString(),
+            subject: outcome.certificate.subject,
+            issuer: outcome.certificate.issuer,
+            fingerprint: cert.fingerprint,
+          },
+        });
+      }
+    }
+    return await deps.sql.begin(async (txn) => {
+      // typed as Sql so the query functions take it (as db/tenant.ts does)
+      const tx = txn as unknown as Sql;
+      const written = await finishProbes(tx, deps.instanceId, updates);
+      const rows = items.filter((i) => written.has(i.check.id)).map(({ check, outcome, startedAt }) => ({
+        tenantId: check.tenant_id,
+        checkId: check.id,
+        status: outcome.status,
+        latencyMs: outcome.latencyMs === null ? null : Math.round(outcome.latencyMs),
+        statusCode: outcome.statusCode,
+        detail: details.get(check.id)?.slice(0, 2000) ?? null,
+        checkedAt: startedAt,
+      }));
+      await insertCheckResults(tx, rows);
+      const batchStatus = new Map(updates.filter((u) => written.has(u.id)).map((u) => [u.id, u.status as string]));
+      await emitCheckEvents(tx, now, ACTOR, events.filter((e) => written.has(e.check.id)), batchStatus);
+      return written.size;
+    }).then((n) => {
+      writtenTotal += n;
+      return n;
+    });
+  }
+
+  async function tick(): Promise<{ claimed: number; finished: number }> {
+    const writtenBefore = writtenTotal;
+    let claimed = 0;
+    for (let round = await claimAndStart(); round > 0; round = await claimAndStart()) {
+      claimed += round;
+      await Promise.all(running.values());
+      await writeBuffered();
+    }
+    await writeBuffered();
+    await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
+    return { claimed, finished: writtenTotal - writtenBefore };
+  }
+
+  /** For tick(): writes what is buffered now, and lets a failure reach the caller. */
+  async function writeBuffered(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const items = buffer;
+    buffer = [];
+    await flushing;
+    try {
+      if (items.length) await writeBatch(items);
+    } finally {
+      unwritten -= items.length;
+    }
+  }
+
+  async function loop(): Promise<void> {
+    let lastHeartbeatScan = 0;
+    while (!stopping) {
+      let claimed = 0;
+      try {
+        claimed = await claimAndStart();
+        if (Date.now() - lastHeartbeatScan >= 1_000) {
+          lastHeartbeatScan = Date.now();
+          await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
+        }
+      } catch (error) {
+        deps.logger.error("scheduler: claiming failed", { error: String(error) });
+        await pause(1_000);
+        continue;
+      }
+      // A full batch means more may be due right now; otherwise wait for time or a free slot.
+      if (claimed < batchSize || running.size + unwritten >= concurrency) await pause(pollMs);
+    }
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = running.size + unwritten >= concurrency ? done : null;
+      if (stopping) done();
+    });
+  }
+
+  return {
+    tick,
+    start() {
+      loopDone ??= loop();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      const stopGrace = deps.stopGraceMs ?? 2_000;
+      await loopDone;
+      let graceTimer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(running.values()),
+        new Promise((r) => graceTimer = setTimeout(r, stopGrace)),
+      ]);
+      clearTimeout(graceTimer);
+      stopAbort.abort();
+      await Promise.all(running.values());
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      await flushNow();
+    },
+  };
+}
+
+/** The worker services/background.ts starts in every process. */
+export function startScheduler(deps: BackgroundDeps): BackgroundWorker {
+  const scheduler = createScheduler(deps);
+  scheduler.start();
+  return { name: "scheduler", stop: () => scheduler.stop() };
+}
+
+function definitionOf(c: ClaimedCheck): ProbeDefinition {
+  return {
+    type: c.type,
+    url: c.url,
+    host: c.host,
+    port: c.port,
+    method: c.method,
+    headers: c.headers,
+    body: c.body,
+    expectedStatus: c.expected_status,
+    keyword: c.keyword,
+    keywordInvert: c.keyword_invert,
+    jsonPath: c.json_path,
+    jsonExpected: c.json_expected,
+    degradedLatencyMs: c.degraded_latency_ms,
+    followRedirects: c.follow_redirects,
+    verifyTls: c.verify_tls,
+    timeoutMs: c.timeout_ms,
+    publicTargetsOnly: c.public_targets_only,
+  };
+}
+
+function eventBase(c: ClaimedCheck, o: ProbeOutcome, detail: string | null, checkedAt: Date) {
+  return {
+    check_id: c.id,
+    check_name: c.name,
+    check_type: c.type,
+    project_id: c.project_id,
+    project_name: c.project_name,
+    client_id: c.client_id,
+    url: c.url,
+    target: c.type === "http" ? c.url : `${c.host}:${c.port}`,
+    detail,
+    status_code: o.statusCode,
+    latency_ms: o.latencyMs === null ? null : Math.round(o.latencyMs),
+    checked_at: checkedAt.toISOString(),
+  };
+}

@@ -1,0 +1,116 @@
+import { assert, assertEquals } from "@std/assert";
+import { createPool } from "../../db/client.ts";
+import type { CheckResultInsert } from "../../db/queries/check_results.ts";
+import { partitionName } from "../../services/checks/partitions.ts";
+import { createRetention } from "../../services/checks/retention.ts";
+import { createTestDatabase } from "../helpers/db.ts";
+import { captureLogger, genChecks, insertInBatches } from "./helpers.ts";
+
+const db = await createTestDatabase();
+const sql = db.sql;
+const { tenant, checks: [a] } = await genChecks(sql);
+const NOW = new Date("2026-11-23T15:00:00Z");
+
+async function partitions(table: string): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = ${table}::regclass ORDER BY 1`;
+  return rows.map((r) => r.name);
+}
+
+const result = (iso: string): CheckResultInsert => ({
+  tenantId: tenant.id,
+  checkId: a.id,
+  status: "up",
+  latencyMs: 20,
+  statusCode: 200,
+  detail: null,
+  checkedAt: new Date(iso),
+});
+
+Deno.test("the first run creates this month's and the next two months' partitions, moving rows out of DEFAULT", async () => {
+  // written before any monthly partition existed: they sit in DEFAULT
+  await insertInBatches(sql, [
+    result("2026-11-02T10:00:00Z"),
+    result("2026-12-31T23:59:59Z"),
+    result("2026-06-01T00:00:00Z"),
+  ]);
+  const { logger, lines } = captureLogger();
+  const report = await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  assertEquals(report.created.map((c) => [c.partition, c.moved]), [
+    ["check_results_p2026_11", 1],
+    ["check_results_p2026_12", 1],
+    ["check_results_p2027_01", 0],
+    ["metric_snapshots_p2026_11", 0],
+    ["metric_snapshots_p2026_12", 0],
+    ["metric_snapshots_p2027_01", 0],
+  ]);
+  assertEquals(await partitions("check_results"), [
+    "check_results_default",
+    "check_results_p2026_11",
+    "check_results_p2026_12",
+    "check_results_p2027_01",
+  ]);
+  const where = await sql<{ part: string; n: number }[]>`
+    SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM check_results GROUP BY 1 ORDER BY 1`;
+  assertEquals([...where], [
+    { part: "check_results_default", n: 1 },
+    { part: "check_results_p2026_11", n: 1 },
+    { part: "check_results_p2026_12", n: 1 },
+  ]);
+  assertEquals(lines.filter((l) => l.msg === "partition created").length, 6);
+  // the roll-ups were not touched by the move, and new rows go to the partition
+  await insertInBatches(sql, [result("2026-11-03T10:00:00Z")]);
+  const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_p2026_11`;
+  assertEquals(n, 2);
+  const again = await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  assertEquals(again.created, []);
+});
+
+Deno.test("retention drops only partitions whose whole month is older than the retention, and old roll-ups", async () => {
+  const { logger, lines } = captureLogger();
+  const old = new Date("2025-08-15T00:00:00Z");
+  // partitions for 2025-08..10 exist because a process ran back then
+  await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => old }).runOnce();
+  await insertInBatches(sql, [result("2025-08-20T10:00:00Z"), result("2025-10-20T10:00:00Z")]);
+  // 100 days before NOW is 2026-08-15: August 2025 … July 2026 are over by then, 2025-10 included
+  const report = await createRetention({ sql, config: { retentionDays: 100 }, logger, now: () => NOW }).runOnce();
+  assertEquals(report.dropped, [
+    "check_results_p2025_08",
+    "check_results_p2025_09",
+    "check_results_p2025_10",
+    "metric_snapshots_p2025_08",
+    "metric_snapshots_p2025_09",
+    "metric_snapshots_p2025_10",
+  ]);
+  assert((await partitions("check_results")).includes(partitionName("check_results", new Date("2026-11-01Z"))));
+  assertEquals(lines.filter((l) => l.msg === "partition dropped").length, 6);
+  // the June row in DEFAULT and the roll-ups of 2025 and June 2026 are gone; November's stay
+  const hourly = await sql<{ bucket: Date }[]>`SELECT bucket FROM check_results_hourly ORDER BY bucket`;
+  assertEquals(hourly.map((h) => h.bucket.toISOString().slice(0, 10)), ["2026-11-02", "2026-11-03", "2026-12-31"]);
+  const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_default`;
+  assertEquals(n, 0);
+});
+
+Deno.test("two processes running retention at once create each partition once, without errors", async () => {
+  const later = new Date("2027-06-10T00:00:00Z");
+  const second = createPool(db.url, { max: 3 });
+  try {
+    const one = captureLogger(), two = captureLogger();
+    const [r1, r2] = await Promise.all([
+      createRetention({ sql, config: { retentionDays: 400 }, logger: one.logger, now: () => later }).runOnce(),
+      createRetention({ sql: second, config: { retentionDays: 400 }, logger: two.logger, now: () => later }).runOnce(),
+    ]);
+    const created = [...r1.created, ...r2.created].map((c) => c.partition).sort();
+    assertEquals(created, [
+      "check_results_p2027_06",
+      "check_results_p2027_07",
+      "check_results_p2027_08",
+      "metric_snapshots_p2027_06",
+      "metric_snapshots_p2027_07",
+      "metric_snapshots_p2027_08",
+    ]);
+  } finally {
+    await second.end();
+  }
+});

@@ -1,0 +1,106 @@
+import { assert, assertEquals } from "@std/assert";
+import { claimDueProbes } from "../../db/queries/check_scheduler.ts";
+import {
+  checkRow,
+  countingTarget,
+  insertCheck,
+  resultsOf,
+  scheduler,
+  schedulerWorld,
+  scriptedProbe,
+  T0,
+} from "../helpers/checks_scheduler.ts";
+import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "../../services/checks/probe.ts";
+
+Deno.test("two scheduler instances on one database: every check runs exactly once per interval", async () => {
+  const w = await schedulerWorld();
+  const target = countingTarget();
+  const ids: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    ids.push(await insertCheck(w, { url: `${target.url}/c${i}`, interval_seconds: 10, timeout_ms: 2000 }));
+  }
+  // small batches so both instances get a share of each due wave
+  const share = { a: 0, b: 0 };
+  const counted = (name: "a" | "b") => (def: ProbeDefinition, deps: ProbeDeps) => {
+    share[name]++;
+    return runProbe(def, deps);
+  };
+  const a = scheduler(w, { batchSize: 4, probe: counted("a") }, "instance-a");
+  const b = scheduler(w, { batchSize: 4, probe: counted("b") }, "instance-b");
+  for (let second = 0; second < 60; second++) {
+    await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+    w.clock.advance(1_000);
+  }
+  let runs = 0;
+  for (const [i, id] of ids.entries()) {
+    const results = await resultsOf(w, id);
+    const times = results.map((r) => r.checked_at.getTime());
+    // first run at once, then one run per 10 s slot of the check's phase
+    for (let k = 2; k < times.length; k++) assertEquals(times[k] - times[k - 1], 10_000, `check ${i}`);
+    assert(times.length === 6 || times.length === 7, `check ${i} ran ${times.length} times`);
+    assertEquals(target.hits.get(`/c${i}`)?.length, times.length, `target hits of check ${i}`);
+    assert(results.every((r) => r.status === "up"));
+    runs += times.length;
+  }
+  const by = await w.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM health_checks WHERE claimed_by IS NOT NULL`;
+  assertEquals(by[0].n, 0);
+  assert(runs >= 180);
+  // both did real work, and together exactly what the target saw
+  assert(share.a > 30 && share.b > 30, JSON.stringify(share));
+  assertEquals(share.a + share.b, runs);
+  await target.stop();
+  await w.db.sql.end();
+});
+
+Deno.test("a check claimed by a process that died runs again once its lease expires", async () => {
+  const w = await schedulerWorld();
+  const p = scriptedProbe();
+  const id = await insertCheck(w, { url: "http://127.0.0.1:9/crash", timeout_ms: 5_000 });
+  // the dead process: claimed, never finished
+  const [claimed] = await claimDueProbes(w.sql, { now: T0, instanceId: "dead", limit: 10, marginMs: 30_000 });
+  assertEquals(claimed.id, id);
+  const survivor = scheduler(w, { probe: p.probe }, "survivor");
+  w.clock.advance(30_000);
+  assertEquals((await survivor.tick()).claimed, 0);
+  assertEquals((await checkRow(w, id)).claimed_by, "dead");
+  // lease = timeout (5 s) + margin (30 s)
+  w.clock.set(T0.getTime() + 35_001);
+  assertEquals(await survivor.tick(), { claimed: 1, finished: 1 });
+  const row = await checkRow(w, id);
+  assertEquals([row.claimed_by, row.status], [null, "up"]);
+  assertEquals((await resultsOf(w, id)).length, 1);
+  await w.db.sql.end();
+});
+
+Deno.test("stop: probes that finish within the grace are recorded; the rest are aborted and handed back", async () => {
+  const w = await schedulerWorld();
+  const quick = await insertCheck(w, { url: "http://127.0.0.1:9/quick" });
+  const slow = await insertCheck(w, { url: "http://127.0.0.1:9/slow", timeout_ms: 60_000 });
+  const started: string[] = [];
+  const probe = (def: ProbeDefinition, deps: ProbeDeps): Promise<ProbeOutcome> => {
+    started.push(def.url!);
+    const ms = def.url!.endsWith("quick") ? 20 : 60_000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ status: "up", latencyMs: ms, statusCode: 200, detail: null, certificate: null }),
+        ms,
+      );
+      deps.signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve({ status: "down", latencyMs: null, statusCode: null, detail: "aborted", certificate: null });
+      });
+    });
+  };
+  const s = scheduler(w, { probe, stopGraceMs: 300, flushMs: 10 });
+  s.start();
+  while (started.length < 2) await new Promise((r) => setTimeout(r, 10));
+  const stopAt = Date.now();
+  await s.stop();
+  assert(Date.now() - stopAt < 2_000, "stop waited for the hanging probe");
+  assertEquals((await resultsOf(w, quick)).map((r) => r.status), ["up"]);
+  assertEquals(await resultsOf(w, slow), []);
+  const row = await checkRow(w, slow);
+  assertEquals([row.claimed_by, row.claimed_until, row.status], [null, null, "unknown"]);
+  assertEquals(row.next_run_at.getTime(), T0.getTime());
+  await w.db.sql.end();
+});

@@ -1,0 +1,123 @@
+import type { Severity } from "../../db/queries/alert_rules.ts";
+import type { AlertRow, AlertStatus } from "../../db/queries/alerts.ts";
+import { Notice } from "../components/notice.tsx";
+import { Layout } from "../layouts/layout.tsx";
+import { AlertTableRow } from "./_alert_row.tsx";
+
+export interface AlertsPageProps {
+  alerts: AlertRow[];
+  nextCursor: string | null;
+  status: AlertStatus | "open" | "all";
+  severity?: Severity;
+  canAct: boolean;
+  canSeeRules: boolean;
+  now: Date;
+  notice?: { kind: "ok" | "error"; text: string };
+}
+
+const STATUS_FILTERS = [
+  ["open", "Open"],
+  ["triggered", "Triggered"],
+  ["acknowledged", "Acknowledged"],
+  [
+    "snoozed",
+    "Snoozed",
+  ],
+  ["resolved", "Resolved"],
+  ["all", "All"],
+] as const;
+
+/** The inbox: open alerts first (the default filter), newest first, with in-place actions and a poll for new ones. */
+export function AlertsPage(props: AlertsPageProps) {
+  const { alerts, status, severity, now } = props;
+  const query = (extra: Record<string, string>) =>
+    new URLSearchParams({ status, ...(severity ? { severity } : {}), ...extra }).toString();
+  return (
+    <Layout title="Alerts">
+      <hgroup class="page-head">
+        <h1>Alerts</h1>
+        <p>
+          What needs attention now. {props.canSeeRules && <a href="/alert-rules">Alert rules</a>}
+        </p>
+      </hgroup>
+      {props.notice && <Notice kind={props.notice.kind}>{props.notice.text}</Notice>}
+      <form method="get" action="/alerts" class="filters alert-filters" role="search">
+        <label>
+          Status
+          <select name="status">
+            {STATUS_FILTERS.map(([value, label]) => (
+              <option key={value} value={value} selected={value === status}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Severity
+          <select name="severity">
+            <option value="">Any</option>
+            {(["critical", "warning", "info"] as const).map((s) => (
+              <option key={s} value={s} selected={s === severity}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" class="secondary">Filter</button>
+      </form>
+      <NewAlertsPoll since={now} />
+      {alerts.length === 0
+        ? (
+          <p class="empty-state">
+            {status === "open"
+              ? "No open alerts. Rules open one here when a check goes down, a deployment fails or a metric crosses its threshold."
+              : "No alerts match these filters."}
+          </p>
+        )
+        : <AlertsTable alerts={alerts} canAct={props.canAct} now={now} />}
+      {props.nextCursor && <a href={`/alerts?${query({ cursor: props.nextCursor })}`}>Older alerts →</a>}
+    </Layout>
+  );
+}
+
+/** Alerts with their in-place actions: the inbox's table, also the project hub's Alerts tab. */
+export function AlertsTable({ alerts, canAct, now }: { alerts: AlertRow[]; canAct: boolean; now: Date }) {
+  return (
+    <div class="table-wrap">
+      <table class="striped alerts-table">
+        <thead>
+          <tr>
+            <th scope="col">Severity</th>
+            <th scope="col">Alert</th>
+            <th scope="col">Age</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => <AlertTableRow key={a.id} alert={a} canAct={canAct} now={now} />)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * Polls for alerts opened since the page was rendered and offers a reload,
+ * rather than re-rendering the table under someone typing a comment.
+ */
+export function NewAlertsPoll({ since, count = 0 }: { since: Date; count?: number }) {
+  return (
+    <div
+      id="alerts-poll"
+      hx-get={`/alerts/poll?since=${encodeURIComponent(since.toISOString())}`}
+      hx-trigger="every 15s"
+      hx-swap="outerHTML"
+      aria-live="polite"
+    >
+      {count > 0 && (
+        <p class="notice notice-ok">
+          {count === 1 ? "1 new alert" : `${count} new alerts`} since this page loaded. <a href="/alerts">Show</a>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The status board's live part: every visible check grouped by client and
+ * project, with a status dot, hourly uptime bars for the last day, the
+ * latest latency and the 24-hour uptime. It asks for itself again every few
+ * seconds (htmx polling, outerHTML swap of this element only), so filters in
+ * the URL and the page's scroll position stay as they are.
+ */
+import { BAR_SECONDS, type BoardGroup, type BoardRow } from "../../services/checks/board.ts";
+import type { Bar } from "../../services/checks/history.ts";
+import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
+
+/** How often the board re-reads itself. */
+export const BOARD_POLL_SECONDS = 5;
+export interface BoardProps {
+  groups: BoardGroup[];
+  /** The board's own address with its filters, for polling. */
+  selfUrl: string;
+  /** More checks matched than the board shows. */
+  truncated: boolean;
+  filtered: boolean;
+  canWrite: boolean;
+  now: Date;
+}
+
+export function StatusDot({ status }: { status: keyof typeof STATUS_LABEL }) {
+  return <span class={`check-dot check-dot-${status}`} role="img" aria-label={STATUS_LABEL[status]} />;
+}
+
+const BAR_LABEL: Record<string, string> = {
+  up: "all up",
+  down: "all down",
+  degraded: "some slow",
+  mixed: "some down",
+  none: "no results",
+};
+
+export function UptimeBars({ bars, now }: { bars: Bar[]; now: Date }) {
+  const end = Math.floor(now.getTime() / (BAR_SECONDS * 1000)) * BAR_SECONDS * 1000 + BAR_SECONDS * 1000;
+  const hour = (t: number) => new Date(t).toISOString().slice(11, 16);
+  return (
+    <span class="uptime-bars" role="img" aria-label={`Last ${bars.length} hours`}>
+      {bars.map((bar, i) => {
+        const from = end - (bars.length - i) * BAR_SECONDS * 1000;
+        const kind = bar ?? "none";
+        return (
+          <span
+            key={i}
+            class={`uptime-bar bar-${kind}`}
+            title={`${hour(from)}–${hour(from + BAR_SECONDS * 1000)} UTC: ${BAR_LABEL[kind]}`}
+          />
+        );
+      })}
+    </span>
+  );
+}
+
+function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
+  const c = row.check;
+  const status = shownStatus(c);
+  return (
+    <tr id={`check-${c.id}`} data-status={status}>
+      <td class="check-status-cell">
+        <StatusDot status={status} />
+        <span class="check-status-text">{STATUS_LABEL[status]}</span>
+      </td>
+      <td>
+        <a href={`/checks/${c.id}`}>{c.name}</a>
+        <small class="muted check-target">{c.type.toUpperCase()} · {targetOf(c)}</small>
+      </td>
+      <td class="check-bars-cell">
+        <UptimeBars bars={row.bars} now={now} />
+      </td>
+      <td class="numeric">{formatLatency(c.last_latency_ms)}</td>
+      <td class="numeric">{formatPercent(row.uptime24)}</td>
+      <td>
+        <time datetime={c.last_checked_at?.toISOString()} title={c.last_checked_at?.toISOString()}>
+          {ago(c.last_checked_at, now)}
+        </time>
+      </td>
+    </tr>
+  );
+}
+
+export function CheckBoard({ groups, selfUrl, truncated, filtered, canWrite, now }: BoardProps) {
+  const counts = { up: 0, down: 0, degraded: 0, unknown: 0, paused: 0 };
+  for (const g of groups) for (const r of g.rows) counts[shownStatus(r.check)]++;
+  return (
+    <div
+      id="check-board"
+      hx-get={selfUrl}
+      hx-trigger={`every ${BOARD_POLL_SECONDS}s`}
+      hx-swap="outerHTML"
+      hx-select="#check-board"
+      aria-live="polite"
+    >
+      {groups.length === 0
+        ? (
+          <div class="empty-state">
+            {filtered ? <p>No checks match these filters.</p> : (
+              <>
+                <p>No health checks yet. Watch a site, a port or a cron job.</p>
+                {canWrite && <a href="/checks/new" role="button">New check</a>}
+              </>
+            )}
+          </div>
+        )
+        : (
+          <>
+            <p class="board-summary">
+              <span>
+                <StatusDot status="up" /> {counts.up} up
+              </span>
+              <span>
+                <StatusDot status="down" /> {counts.down} down
+              </span>
+              <span>
+                <StatusDot status="degraded" /> {counts.degraded} degraded
+              </span>
+              <span>
+                <StatusDot status="unknown" /> {counts.unknown} pending
+              </span>
+              <span>
+                <StatusDot status="paused" /> {counts.paused} paused
+              </span>
+              <small class="muted">Updated {now.toISOString().slice(11, 19)} UTC</small>
+            </p>
+            {groups.map((g) => (
+              <section key={g.projectId} class="board-group">
+                <h2 class="board-group-title">
+                  <span class="muted">{g.clientName} /</span> <a href={`/projects/${g.projectId}`}>{g.projectName}</a>
+                </h2>
+                <div class="table-wrap">
+                  <table class="striped board-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Status</th>
+                        <th scope="col">Check</th>
+                        <th scope="col">Last 24 h</th>
+                        <th scope="col" class="numeric">Latency</th>
+                        <th scope="col" class="numeric">Uptime 24 h</th>
+                        <th scope="col">Checked</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {g.rows.map((row) => <BoardTableRow key={row.check.id} row={row} now={now} />)}
+                    </tbody>
+                  </table>
+                </div>
+              </section>
+            ))}
+            {truncated && (
+              <p class="muted">Only the first checks are shown: filter by project or status to see the rest.</p>
+            )}
+          </>
+        )}
+    </div>
+  );
+}

@@ -1,0 +1,280 @@
+/**
+ * /checks/{id}: state, uptime figures, the latency chart over a chosen range,
+ * what to do (pause, resume, run now, edit, delete), heartbeat instructions,
+ * and the result history.
+ */
+import { useContext } from "preact/hooks";
+import type { HealthCheckRow } from "../../db/queries/health_checks.ts";
+import type { ResultItem, SeriesPoint } from "../../services/checks/history.ts";
+import type { Uptime } from "../../services/checks/schemas.ts";
+import { RANGE_STEPS } from "../../services/checks/view_model.ts";
+import { CsrfField } from "../components/form_field.tsx";
+import { Layout } from "../layouts/layout.tsx";
+import { PageContext } from "../page_context.ts";
+import { ResultRows } from "./_results.tsx";
+import { StatusDot } from "./board.tsx";
+import { ago, formatLatency, formatPercent, formatSeconds, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
+import { type ChartMarker, LatencyChart } from "./latency_chart.tsx";
+
+export interface CheckPageProps {
+  check: HealthCheckRow;
+  uptime: Uptime;
+  range: string;
+  chart: {
+    points: SeriesPoint[];
+    from: Date;
+    to: Date;
+    deployments: ChartMarker[];
+    maintenance: { start: Date; end: Date }[];
+  };
+  results: { data: ResultItem[]; moreUrl: string | null; pageUrl: string | null };
+  parent: { id: string; name: string } | null;
+  canWrite: boolean;
+  canDelete: boolean;
+  /** Just created or rotated: the ping URL, shown this once. */
+  pingUrl?: string;
+  /** Where ping URLs point (OPSDECK_BASE_URL or this server). */
+  origin: string;
+  /** A refusal of one of the page's actions. */
+  error?: string;
+  now: Date;
+}
+
+function ActionButton({ action, label, confirm, kind = "secondary" }: {
+  action: string;
+  label: string;
+  confirm?: string;
+  kind?: string;
+}) {
+  const { csrfToken } = useContext(PageContext);
+  return (
+    <form method="post" action={action} class="inline-form" hx-boost="true" hx-confirm={confirm}>
+      <CsrfField token={csrfToken} />
+      <button type="submit" class={`${kind} small`}>{label}</button>
+    </form>
+  );
+}
+
+function HeartbeatHelp({ check, pingUrl, origin }: { check: HealthCheckRow; pingUrl?: string; origin: string }) {
+  const url = pingUrl ?? `${origin}/api/v1/heartbeats/<token>`;
+  return (
+    <section class="heartbeat-help">
+      <h2>Pinging this check</h2>
+      {pingUrl
+        ? (
+          <article class="issued-link" role="status">
+            <p>
+              <strong>Copy the ping URL now: it is shown only this once</strong>{" "}
+              (only its hash is stored). Lost it? Get a new one with “New ping URL”.
+            </p>
+            <input type="text" readonly value={pingUrl} class="link-value" spellcheck={false} autocomplete="off" />
+          </article>
+        )
+        : (
+          <p class="muted">
+            The ping URL was shown when the check was created. Lost it? “New ping URL” makes a new one (the old one
+            stops working).
+          </p>
+        )}
+      <p>
+        Call it when the job succeeds; add <code>/start</code> when it begins (to measure its duration) and{" "}
+        <code>/fail</code>{" "}
+        when it fails. GET, HEAD and POST all work; a POST body (first 10 KB) is kept with the result. It is {check.cron
+          ? `expected at ${check.cron} (${check.timezone})`
+          : `expected every ${formatSeconds(check.interval_seconds)}`}
+        {check.grace_seconds ? `, with ${formatSeconds(check.grace_seconds)} of grace` : ""}.
+      </p>
+      <pre><code>{`# at the end of a cron job
+0 3 * * * /usr/local/bin/backup.sh && curl -fsS -m 10 --retry 5 ${url}
+
+# with start, duration and failure reporting
+curl -fsS -m 10 ${url}/start
+if /usr/local/bin/backup.sh > /tmp/backup.log 2>&1; then
+  curl -fsS -m 10 --data-binary @/tmp/backup.log ${url}
+else
+  curl -fsS -m 10 --data-binary @/tmp/backup.log ${url}/fail
+fi`}</code></pre>
+    </section>
+  );
+}
+
+export function CheckPage(props: CheckPageProps) {
+  const { check: c, uptime, range, chart, results, parent, canWrite, canDelete, pingUrl, origin, error, now } = props;
+  const status = shownStatus(c);
+  const base = `/checks/${c.id}`;
+  return (
+    <Layout title={c.name}>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href="/checks">Checks</a>
+          </li>
+          <li>
+            <a href={`/projects/${c.project_id}`}>{c.project_name}</a>
+          </li>
+          <li>{c.name}</li>
+        </ul>
+      </nav>
+      <div class="page-head">
+        <hgroup>
+          <h1 class="check-title">
+            <StatusDot status={status} /> {c.name}
+          </h1>
+          <p>
+            <span class={`check-state check-state-${status}`} data-status={status}>{STATUS_LABEL[status]}</span>
+            {c.status_changed_at && (
+              <span class="muted">
+                {` since `}
+                <time datetime={c.status_changed_at.toISOString()}>{ago(c.status_changed_at, now)}</time>
+              </span>
+            )}
+            {" · "}
+            <code class="check-target-code">{c.type.toUpperCase()} {targetOf(c)}</code>
+          </p>
+        </hgroup>
+        {canWrite && (
+          <div class="check-actions">
+            {c.type !== "heartbeat" && !c.paused && <ActionButton action={`${base}/run`} label="Run now" kind="" />}
+            {c.paused
+              ? <ActionButton action={`${base}/resume`} label="Resume" kind="" />
+              : <ActionButton action={`${base}/pause`} label="Pause" />}
+            {c.type === "heartbeat" && (
+              <ActionButton
+                action={`${base}/rotate-token`}
+                label="New ping URL"
+                confirm="The current ping URL stops working at once. Continue?"
+              />
+            )}
+            <a href={`${base}/edit`} role="button" class="secondary outline small">Edit</a>
+            {canDelete && (
+              <ActionButton
+                action={`${base}/delete`}
+                label="Delete"
+                kind="contrast outline"
+                confirm={`Delete “${c.name}” and all its results?`}
+              />
+            )}
+          </div>
+        )}
+      </div>
+      {error && <p class="notice notice-error" role="alert">{error}</p>}
+      {c.last_detail && c.status !== "up" && <p class="notice notice-error check-detail">{c.last_detail}</p>}
+
+      <div class="stats">
+        {(["h24", "d7", "d30", "d90"] as const).map((k) => (
+          <div class="stat" key={k}>
+            <span class="stat-value">{formatPercent(uptime[k])}</span>
+            <span class="stat-label">Uptime {{ h24: "24 h", d7: "7 days", d30: "30 days", d90: "90 days" }[k]}</span>
+          </div>
+        ))}
+        <div class="stat">
+          <span class="stat-value">{formatLatency(c.last_latency_ms)}</span>
+          <span class="stat-label">Last latency</span>
+        </div>
+        <div class="stat">
+          <span class="stat-value">{ago(c.last_checked_at, now)}</span>
+          <span class="stat-label">Last checked</span>
+        </div>
+      </div>
+
+      {c.type === "heartbeat" && <HeartbeatHelp check={c} pingUrl={pingUrl} origin={origin} />}
+
+      <section>
+        <div class="page-head">
+          <h2>{c.type === "heartbeat" ? "Run duration" : "Latency"}</h2>
+          <nav class="range-picker" aria-label="Range">
+            {Object.keys(RANGE_STEPS).map((r) => (
+              <a key={r} href={`${base}?range=${r}`} aria-current={r === range ? "true" : undefined}>{r}</a>
+            ))}
+          </nav>
+        </div>
+        {chart.points.some((p) => p.count > 0)
+          ? (
+            <>
+              <LatencyChart {...chart} />
+              <p class="chart-legend muted">
+                <span class="legend-avg">average</span> <span class="legend-p95">p95</span>{" "}
+                <span class="legend-down">failures</span> <span class="legend-deploy">deployments</span>{" "}
+                <span class="legend-band">maintenance</span>
+              </p>
+            </>
+          )
+          : <p class="empty-state">No results in this range yet.</p>}
+      </section>
+
+      <section>
+        <h2>Settings</h2>
+        <dl class="check-settings">
+          <dt>Project</dt>
+          <dd>
+            <a href={`/projects/${c.project_id}`}>{c.client_name} / {c.project_name}</a>
+          </dd>
+          <dt>{c.type === "heartbeat" ? "Period" : "Interval"}</dt>
+          <dd>{c.cron ? `cron ${c.cron} (${c.timezone})` : formatSeconds(c.interval_seconds)}</dd>
+          {c.type !== "heartbeat" && (
+            <>
+              <dt>Timeout</dt>
+              <dd>
+                {formatLatency(c.timeout_ms)}, down after {c.confirmations} failure{c.confirmations === 1 ? "" : "s"}
+              </dd>
+            </>
+          )}
+          {c.degraded_latency_ms !== null && (
+            <>
+              <dt>Degraded above</dt>
+              <dd>{formatLatency(c.degraded_latency_ms)}</dd>
+            </>
+          )}
+          {c.type === "http" && (
+            <>
+              <dt>Up when</dt>
+              <dd>
+                status {c.expected_status.join(", ")}
+                {c.keyword && ` and “${c.keyword}” ${c.keyword_invert ? "absent" : "in the body"}`}
+                {c.json_path && ` and ${c.json_path} = “${c.json_expected}”`}
+              </dd>
+              <dt>Certificate</dt>
+              <dd>
+                {c.cert_expires_at ? `expires ${c.cert_expires_at.toISOString().slice(0, 10)}` : "not seen yet"}; warn
+                {" "}
+                {c.cert_expiry_days} days ahead{c.verify_tls ? "" : " (not verified)"}
+              </dd>
+            </>
+          )}
+          <dt>Depends on</dt>
+          <dd>{parent ? <a href={`/checks/${parent.id}`}>{parent.name}</a> : "nothing"}</dd>
+          <dt>Next {c.type === "heartbeat" ? "deadline" : "run"}</dt>
+          <dd>
+            {c.paused ? "paused" : (
+              <time datetime={c.next_run_at.toISOString()}>
+                {c.next_run_at.toISOString().replace("T", " ").slice(0, 19)} UTC
+              </time>
+            )}
+          </dd>
+        </dl>
+      </section>
+
+      <section>
+        <h2>History</h2>
+        {results.data.length === 0 ? <p class="empty-state">No results yet.</p> : (
+          <div class="table-wrap">
+            <table class="striped results-table">
+              <thead>
+                <tr>
+                  <th scope="col">Checked (UTC)</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" class="numeric">Latency</th>
+                  <th scope="col" class="numeric">Code</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                <ResultRows results={results.data} moreUrl={results.moreUrl} pageUrl={results.pageUrl} />
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,12 @@
+import type { ChannelTestResult } from "../../services/notifications/channel_test.ts";
+
+/** The outcome of "send test", shown in place (htmx) or on the channel page. */
+export function ChannelTestResultView({ result }: { result: ChannelTestResult }) {
+  return (
+    <span class={`channel-test-result ${result.ok ? "ok" : "failed"}`} role="status">
+      {result.ok ? "Sent" : "Failed"}
+      {result.response_code !== null && ` (${result.response_code})`} in {result.latency_ms} ms
+      {result.error && <>: {result.error}</>}
+    </span>
+  );
+}
