@@ -152,3 +152,39 @@ export async function barRows(
     WHERE tenant_id = ${tenantId} AND check_id = ANY(${checkIds}::uuid[]) AND bucket >= ${from} AND bucket < ${to}
     GROUP BY 1, 2`;
 }
+
+export interface PhaseCounts {
+  check_id: string;
+  check_name: string;
+  /** 0: before the deployment, 1: while it ran, 2: after it finished */
+  phase: number;
+  total: number;
+  up: number;
+  down: number;
+  degraded: number;
+}
+
+/**
+ * Result counts of a project's checks in three phases around a deployment:
+ * [before, start), [start, end), [end, after). Raw results: the span is an
+ * hour or two, served by check_results' primary key per check.
+ */
+export async function phaseCounts(
+  sql: Sql,
+  tenantId: string,
+  projectId: string,
+  p: { before: Date; start: Date; end: Date; after: Date },
+): Promise<PhaseCounts[]> {
+  return await sql<PhaseCounts[]>`
+    SELECT h.id AS check_id, h.name AS check_name,
+      CASE WHEN r.checked_at < ${p.start} THEN 0 WHEN r.checked_at < ${p.end} THEN 1 ELSE 2 END AS phase,
+      count(*)::int AS total, count(*) FILTER (WHERE r.status = 'up')::int AS up,
+      count(*) FILTER (WHERE r.status = 'down')::int AS down,
+      count(*) FILTER (WHERE r.status = 'degraded')::int AS degraded
+    FROM health_checks h
+    JOIN check_results r ON r.tenant_id = h.tenant_id AND r.check_id = h.id
+      AND r.checked_at >= ${p.before} AND r.checked_at < ${p.after}
+    WHERE h.tenant_id = ${tenantId} AND h.project_id = ${projectId}
+    GROUP BY 1, 2, 3
+    ORDER BY h.name, h.id, 3`;
+}

@@ -14,6 +14,7 @@ import { deploymentWithTimeline } from "../../services/deployments/timeline.ts";
 import { rotateWebhookSecret, webhookKeyring, webhookStatus } from "../../services/github/secret.ts";
 import { DeploymentList } from "../../views/deployments/_deployment_rows.tsx";
 import { DeploymentPage } from "../../views/deployments/deployment_page.tsx";
+import { checksAroundDeployment } from "../../services/checks/around_deployment.ts";
 import { type DeploymentFilters, DeploymentsPage } from "../../views/deployments/deployments_page.tsx";
 import { GithubWebhookPage } from "../../views/deployments/github_webhook_page.tsx";
 import { DeliveryMetricsPage } from "../../views/deployments/delivery_metrics_page.tsx";
@@ -128,8 +129,10 @@ export function deploymentPages() {
   app.get("/deployments/:id", async (c) => {
     const principal = requireUserPage(c);
     const id = idParam(c, "Deployment not found");
-    const { deployment, timeline } = await deploymentWithTimeline(c.get("deps").sql, principal, id);
-    return html(c, <DeploymentPage d={deployment} timeline={timeline} />);
+    const { sql, now } = c.get("deps");
+    const { deployment, timeline } = await deploymentWithTimeline(sql, principal, id);
+    const checks = await checksAroundDeployment(sql, principal, deployment, now());
+    return html(c, <DeploymentPage d={deployment} timeline={timeline} checks={checks} />);
   });
 
   return app;

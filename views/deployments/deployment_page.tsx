@@ -1,7 +1,9 @@
 import type { DeploymentRow } from "../../db/queries/deployments.ts";
 import { durationSeconds } from "../../services/deployments/links.ts";
 import type { StatusChange } from "../../services/deployments/timeline.ts";
+import type { CheckAroundDeployment } from "../../services/checks/around_deployment.ts";
 import { Layout } from "../layouts/layout.tsx";
+import { ChecksAroundDeployment } from "./_checks_around.tsx";
 import { shortTime } from "../users/format.ts";
 import { CommitLink, StatusBadge } from "./_deployment_rows.tsx";
 import { formatDuration, shortSha, STATUS_LABEL } from "./format.ts";
@@ -12,7 +14,9 @@ const at = (date: Date | null) =>
 const SOURCE: Record<DeploymentRow["source"], string> = { api: "API (CI)", ui: "Opsdeck", github: "GitHub" };
 
 /** /deployments/{id}: the deployment's facts and its status history. */
-export function DeploymentPage({ d, timeline }: { d: DeploymentRow; timeline: StatusChange[] }) {
+export function DeploymentPage(
+  { d, timeline, checks }: { d: DeploymentRow; timeline: StatusChange[]; checks: CheckAroundDeployment[] },
+) {
   return (
     <Layout title={`${shortSha(d.commit_sha)} to ${d.environment} · ${d.project_name}`}>
       <nav aria-label="breadcrumb">
@@ -73,9 +77,7 @@ export function DeploymentPage({ d, timeline }: { d: DeploymentRow; timeline: St
               {d.external_id && <small class="muted">GitHub deployment {d.external_id}</small>}
             </dd>
           </dl>
-          <p class="muted">
-            Health checks around this deployment will show here once health checks exist for the project.
-          </p>
+          <ChecksAroundDeployment checks={checks} />
         </article>
         <aside aria-labelledby="deployment-history">
           <h2 id="deployment-history">History</h2>
