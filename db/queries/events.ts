@@ -37,3 +37,10 @@ export async function insertEvent(sql: Sql, e: EventInsert): Promise<string> {
     RETURNING id`;
   return row.id;
 }
+
+/** Deletes up to `limit` events older than `cutoff` (their deliveries were fanned out when they were written). */
+export async function deleteEventsBefore(sql: Sql, cutoff: Date, limit: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ${cutoff} LIMIT ${limit})`;
+  return r.count;
+}

@@ -333,3 +333,17 @@ export async function listBrokenChannels(
     WHERE tenant_id = ${tenantId} AND broken
     ORDER BY name, id`;
 }
+
+/**
+ * Deletes up to `limit` finished deliveries (sent or dead; their attempts go
+ * with them) created before `cutoff`. Pending and failing ones are kept
+ * whatever their age: they still have work to do.
+ */
+export async function deleteFinishedDeliveries(sql: Sql, cutoff: Date, limit: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM notification_deliveries WHERE id IN (
+      SELECT id FROM notification_deliveries
+      WHERE status IN ('sent', 'dead') AND created_at < ${cutoff}
+      LIMIT ${limit})`;
+  return r.count;
+}

@@ -2,7 +2,8 @@
  * The retention worker: keeps the monthly partitions of check_results and
  * metric_snapshots created ahead (services/checks/partitions.ts), drops the
  * partitions whose whole month is older than OPSDECK_RETENTION_DAYS, and
- * deletes stray DEFAULT-partition rows as old and roll-up rows a month older. Runs at
+ * deletes stray DEFAULT-partition rows as old and roll-up rows a month older,
+ * and finished notification deliveries and events past the same age. Runs at
  * start, then every few hours; dropping a partition is instant and leaves no
  * dead rows to vacuum, unlike DELETE.
  */
@@ -14,6 +15,8 @@ import {
   PARTITIONED,
   relationExists,
 } from "../../db/queries/check_results.ts";
+import { deleteEventsBefore } from "../../db/queries/events.ts";
+import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
 import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -49,10 +52,30 @@ export function createRetention(deps: RetentionDeps): RetentionRunner {
       // A month's raw rows stay until the whole month has expired; roll-ups stay a month longer than the
       // setting so that every raw row still stored has its roll-ups (uptime subtracts one from the other).
       const deletedRows = await deleteExpiredRows(deps.sql, cutoff, new Date(cutoff.getTime() - 32 * DAY_MS));
-      if (deletedRows > 0) deps.logger.info("retention deleted rows", { rows: deletedRows, before: cutoff });
-      return { created, dropped, deletedRows };
+      const feedRows = await deleteExpiredFeed(deps.sql, cutoff);
+      if (deletedRows + feedRows > 0) {
+        deps.logger.info("retention deleted rows", { rows: deletedRows + feedRows, before: cutoff });
+      }
+      return { created, dropped, deletedRows: deletedRows + feedRows };
     },
   };
+}
+
+const FEED_BATCH = 5_000;
+/** Upper bound per run, so one run never holds the database for long; the next run goes on. */
+const FEED_MAX_BATCHES = 200;
+
+/** Finished notification deliveries (with their attempts) and events past retention, in bounded batches. */
+async function deleteExpiredFeed(sql: Sql, cutoff: Date): Promise<number> {
+  let total = 0;
+  for (const remove of [deleteFinishedDeliveries, deleteEventsBefore]) {
+    for (let batch = 0; batch < FEED_MAX_BATCHES; batch++) {
+      const n = await remove(sql, cutoff, FEED_BATCH);
+      total += n;
+      if (n < FEED_BATCH) break;
+    }
+  }
+  return total;
 }
 
 /** Drops every monthly partition that ends at or before `cutoff` (the month holds nothing newer). */
