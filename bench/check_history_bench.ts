@@ -50,7 +50,8 @@ export default async function checkHistoryBench(): Promise<BenchReport> {
     const { tenantId, single, board } = seeded;
     const now = new Date();
     const DAY = 86_400_000;
-    const cases: { label: string; run: (tx: Sql) => Promise<unknown> }[] = [
+    const scoped = (run: (tx: Sql) => Promise<unknown>) => () => withTenant(sql, tenantId, run);
+    const cases: { label: string; run: (tx: Sql) => Promise<unknown>; whole?: () => Promise<unknown> }[] = [
       { label: "uptime, 1 check (24h/7d/30d/90d)", run: (tx) => uptime(tx, tenantId, [single], now) },
       {
         label: "latency 90 d, step 1 d (daily)",
@@ -77,17 +78,20 @@ export default async function checkHistoryBench(): Promise<BenchReport> {
         run: (tx) => statusBars(tx, tenantId, board.map((c) => c.id), now),
       },
       {
+        // as the status board runs them: two transactions at once, on two pool connections
         label: `board: uptime + bars, ${BOARD_CHECKS} checks`,
-        run: async (tx) => {
-          await uptime(tx, tenantId, board, now);
-          await statusBars(tx, tenantId, board.map((c) => c.id), now);
-        },
+        run: (tx) => uptime(tx, tenantId, board, now),
+        whole: () =>
+          Promise.all([
+            withTenant(sql, tenantId, (tx) => uptime(tx, tenantId, board, now)),
+            withTenant(sql, tenantId, (tx) => statusBars(tx, tenantId, board.map((c) => c.id), now)),
+          ]),
       },
     ];
     const results: Timed[] = [];
     for (const c of cases) {
       console.error(`bench: ${c.label}…`);
-      const run = () => withTenant(sql, tenantId, (tx) => c.run(tx)).then(() => true);
+      const run = () => (c.whole ?? scoped(c.run))().then(() => true);
       results.push({ label: c.label, m: await timeRuns(run, RUNS, { warmup: WARMUP }) });
     }
     console.error("bench: insert throughput…");
@@ -187,7 +191,9 @@ async function seed(sql: Sql): Promise<Seeded> {
     VALUES (${tenantId}, ${first.projectId}, 'Upgrade', now() - interval '20 days 3 hours 10 minutes',
             now() - interval '20 days 1 hour'),
            (${tenantId}, NULL, 'Network', now() - interval '3 days 30 minutes', now() - interval '3 days')`;
-  await sql`ANALYZE check_results, check_results_hourly, check_results_daily, maintenance_windows`;
+  // Autovacuum's steady state: settled roll-up pages marked all-visible, so uptime's reads are index-only scans.
+  await sql`VACUUM (ANALYZE) check_results_hourly, check_results_daily`;
+  await sql`ANALYZE check_results, maintenance_windows`;
   return {
     tenantId,
     single: first,

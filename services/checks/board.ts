@@ -41,37 +41,42 @@ export async function boardData(
   now: Date,
 ): Promise<{ groups: BoardGroup[]; truncated: boolean }> {
   authorize(principal, "health_checks", "read");
-  return await withTenant(sql, principal.tenantId, async (tx) => {
-    const rows = await boardChecks(tx, principal.tenantId, {
+  const tenantId = principal.tenantId;
+  const rows = await withTenant(sql, tenantId, (tx) =>
+    boardChecks(tx, tenantId, {
       projectId: filters.project_id,
       status: filters.status,
       clientId: principal.clientId,
       limit: BOARD_LIMIT + 1,
-    });
-    const checks = rows.slice(0, BOARD_LIMIT);
-    const ids = checks.map((c) => c.id);
-    const [bars, figures] = await Promise.all([
-      statusBars(tx, principal.tenantId, ids, now, BAR_COUNT, BAR_SECONDS),
-      uptime(tx, principal.tenantId, checks.map((c) => ({ id: c.id, projectId: c.project_id })), now),
-    ]);
-    const groups: BoardGroup[] = [];
-    for (const check of checks) {
-      let group = groups.at(-1);
-      if (group?.projectId !== check.project_id) {
-        group = {
-          clientName: check.client_name,
-          projectId: check.project_id,
-          projectName: check.project_name,
-          rows: [],
-        };
-        groups.push(group);
-      }
-      group.rows.push({
-        check,
-        bars: bars.get(check.id) ?? [],
-        uptime24: figures.get(check.id)?.h24 ?? null,
-      });
+    }));
+  const checks = rows.slice(0, BOARD_LIMIT);
+  const ids = checks.map((c) => c.id);
+  // Two transactions on two pool connections: the bars and the uptime figures are read in parallel.
+  const [bars, figures] = await Promise.all([
+    withTenant(sql, tenantId, (tx) => statusBars(tx, tenantId, ids, now, BAR_COUNT, BAR_SECONDS)),
+    withTenant(
+      sql,
+      tenantId,
+      (tx) => uptime(tx, tenantId, checks.map((c) => ({ id: c.id, projectId: c.project_id })), now),
+    ),
+  ]);
+  const groups: BoardGroup[] = [];
+  for (const check of checks) {
+    let group = groups.at(-1);
+    if (group?.projectId !== check.project_id) {
+      group = {
+        clientName: check.client_name,
+        projectId: check.project_id,
+        projectName: check.project_name,
+        rows: [],
+      };
+      groups.push(group);
     }
-    return { groups, truncated: rows.length > BOARD_LIMIT };
-  });
+    group.rows.push({
+      check,
+      bars: bars.get(check.id) ?? [],
+      uptime24: figures.get(check.id)?.h24 ?? null,
+    });
+  }
+  return { groups, truncated: rows.length > BOARD_LIMIT };
 }
