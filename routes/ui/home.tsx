@@ -6,6 +6,7 @@ import { StatusPanel } from "../../views/home/_status_panel.tsx";
 import type { AppEnv } from "../deps.ts";
 import { html, requireUserPage } from "../render.ts";
 import { needsSetup } from "../../services/auth/setup.ts";
+import { brokenChannels } from "../../services/notifications/deliveries.ts";
 
 export function homeRoutes() {
   const app = new Hono<AppEnv>();
@@ -15,8 +16,9 @@ export function homeRoutes() {
   };
   app.get("/", async (c) => {
     if (await needsSetup(c.get("deps").sql)) return c.redirect("/setup", 303);
-    requireUserPage(c);
-    return html(c, <HomePage status={await status(c)} />);
+    const principal = requireUserPage(c);
+    const broken = await brokenChannels(c.get("deps").sql, principal);
+    return html(c, <HomePage status={await status(c)} brokenChannels={broken} />);
   });
   app.get("/ui/status", async (c) => {
     requireUserPage(c);

@@ -79,7 +79,7 @@ Deno.test("the notification pages are for those with access: an employee gets 40
   }
 });
 
-Deno.test("GET /notifications/deliveries shows each attempt, tells about a broken channel; re-send is in place", async () => {
+Deno.test("GET /notifications/deliveries shows each attempt, tells about a broken channel (also on the overview); re-send is in place", async () => {
   const receiver = startReceiver();
   try {
     const hook = await genChannel(sql, p.tenant.id, { url: receiver.url, name: "gone hook" });
@@ -92,6 +92,10 @@ Deno.test("GET /notifications/deliveries shows each attempt, tells about a broke
     assertStringIncludes(text, "notification channel is broken");
     assertStringIncludes(text, "<code>410</code>");
     assertStringIncludes(text, "deployment.failed");
+    const overview = await page("/");
+    assertStringIncludes(overview, "notification channel is broken");
+    assertStringIncludes(overview, `href="/notifications/channels/${hook}"`);
+    assertEquals((await page("/", p.bob.cookie)).includes("channel is broken"), false, "employees cannot fix channels");
     const [delivery] = await sql`SELECT id FROM notification_deliveries WHERE channel_id = ${hook}`;
     const res = await app.request(`/notifications/deliveries/${delivery.id}/resend`, form([], htmx));
     assertEquals(res.status, 200);

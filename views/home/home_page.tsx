@@ -1,6 +1,7 @@
 import { Layout } from "../layouts/layout.tsx";
 import type { SystemStatus } from "../../services/system/status.ts";
 import { StatusPanel } from "./_status_panel.tsx";
+import { type BrokenChannel, BrokenChannelsNotice } from "../notifications/deliveries_broken_notice.tsx";
 
 const AREAS = [
   {
@@ -13,13 +14,15 @@ const AREAS = [
   { name: "Audit", text: "A tamper-evident trail of every change, login and key." },
 ];
 
-export function HomePage({ status }: { status: SystemStatus }) {
+/** brokenChannels: shown to those who can fix channels (empty for everyone else), so a dead channel is not missed. */
+export function HomePage({ status, brokenChannels }: { status: SystemStatus; brokenChannels: BrokenChannel[] }) {
   return (
     <Layout title="Overview">
       <hgroup>
         <h1>Overview</h1>
         <p>Operations for every client project, in one place.</p>
       </hgroup>
+      <BrokenChannelsNotice channels={brokenChannels} />
       <StatusPanel status={status} />
       <section>
         <h2>What Opsdeck tracks</h2>

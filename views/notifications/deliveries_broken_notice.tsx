@@ -1,8 +1,8 @@
 /**
  * Tells admins that a channel stopped working for good (its receiver answered
  * 404/410 or refused the credentials): nothing more goes to it until someone
- * fixes and saves it. Shown on the notification pages; the layout may show it
- * on every page for those who can fix channels.
+ * fixes and saves it. Shown on the overview and the notification pages to
+ * those who can fix channels.
  */
 import { shortTime } from "../users/format.ts";
 
