@@ -20,7 +20,8 @@ export interface CronSchedule {
   dowRestricted: boolean;
 }
 
-const ALIASES: Record<string, string> = {
+/** The `@` shorthands and the five fields each stands for. */
+export const CRON_ALIASES: Record<string, string> = {
   "@yearly": "0 0 1 1 *",
   "@annually": "0 0 1 1 *",
   "@monthly": "0 0 1 * *",
@@ -54,8 +55,8 @@ const FIELDS: FieldSpec[] = [
 export function parseCron(expr: string): CronSchedule {
   const trimmed = expr.trim().toLowerCase();
   if (trimmed.startsWith("@")) {
-    const expanded = ALIASES[trimmed];
-    if (!expanded) throw new Error(`unknown cron alias "${expr.trim()}" (use ${Object.keys(ALIASES).join(", ")})`);
+    const expanded = CRON_ALIASES[trimmed];
+    if (!expanded) throw new Error(`unknown cron alias "${expr.trim()}" (use ${Object.keys(CRON_ALIASES).join(", ")})`);
     return parseCron(expanded);
   }
   const parts = trimmed.split(/\s+/);

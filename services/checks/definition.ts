@@ -8,7 +8,7 @@ import type { CheckType, HealthCheckDefinition, HealthCheckRow } from "../../db/
 import { DEFINITION_COLUMNS } from "../../db/queries/health_checks.ts";
 import type { FieldError } from "../errors.ts";
 import { ValidationError } from "../errors.ts";
-import { parseCron } from "./cron.ts";
+import { CRON_ALIASES, parseCron } from "./cron.ts";
 import { deadlineAfter } from "./heartbeats.ts";
 import type { CreateHealthCheckInput, UpdateHealthCheckInput } from "./schemas.ts";
 
@@ -89,20 +89,6 @@ export function definitionOf(row: HealthCheckRow): HealthCheckDefinition {
 }
 
 /**
- * Cron aliases stored as their five fields: the column keeps one spelling
- * (and its CHECK wants at least 9 characters, which `@daily` is not).
- */
-const CRON_ALIASES: Record<string, string> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-
-/**
  * `base` with `input` applied, checked as a whole; throws a ValidationError
  * listing every problem. Project, dependency and target checks that need
  * the database or the probe policy come after this (services/checks/health_checks.ts).
@@ -126,6 +112,7 @@ export function applyInput(
   }
   const d = def as unknown as HealthCheckDefinition;
   if (d.cron) {
+    // Aliases are stored as their five fields: the column keeps one spelling (and its CHECK wants 9+ characters).
     d.cron = CRON_ALIASES[d.cron.toLowerCase()] ?? d.cron.replace(/\s+/g, " ");
     try {
       parseCron(d.cron);
