@@ -107,19 +107,19 @@ export function CheckBoard({ groups, selfUrl, truncated, filtered, canWrite, now
         : (
           <>
             <p class="board-summary">
-              <span>
+              <span class={counts.up === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="up" /> {counts.up} up
               </span>
-              <span>
+              <span class={counts.down === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="down" /> {counts.down} down
               </span>
-              <span>
+              <span class={counts.degraded === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="degraded" /> {counts.degraded} degraded
               </span>
-              <span>
+              <span class={counts.unknown === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="unknown" /> {counts.unknown} pending
               </span>
-              <span>
+              <span class={counts.paused === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="paused" /> {counts.paused} paused
               </span>
               <small class="muted">Updated {now.toISOString().slice(11, 19)} UTC</small>
