@@ -21,6 +21,15 @@ export function createPool(url: string, options: PoolOptions = {}): Sql {
 }
 
 /**
+ * A transaction on the owner role (no row-level security), for work that
+ * spans tenants: schedulers, leases, partitions. `fn` gets it typed as `Sql`
+ * so the query functions in db/queries take it (as `withTenant` does).
+ */
+export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return await sql.begin((tx) => fn(tx as unknown as Sql)) as T;
+}
+
+/**
  * Waits until the database answers, retrying for `timeoutMs` (a container's
  * database may still be starting). Throws the last connection error.
  */

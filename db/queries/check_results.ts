@@ -20,6 +20,28 @@ export interface CheckResultInsert {
 const text = (v: number | string | null) => v === null ? null : String(v);
 
 /**
+ * Adds the rows of the CTE `ins` to a roll-up table, one row per check and
+ * UTC hour or day, in key order (see insertCheckResults).
+ */
+function rollupUpsert(sql: Sql, table: "check_results_hourly" | "check_results_daily", unit: "hour" | "day") {
+  return sql`
+      INSERT INTO ${sql(table)} AS r (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+                                     latency_sum, latency_min, latency_max, latency_histogram)
+      SELECT tenant_id, check_id, date_trunc(${unit}, checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
+             count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
+             coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
+      FROM ins
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3
+      ON CONFLICT (tenant_id, check_id, bucket) DO UPDATE SET
+        total = r.total + excluded.total, up = r.up + excluded.up, down = r.down + excluded.down,
+        degraded = r.degraded + excluded.degraded, latency_count = r.latency_count + excluded.latency_count,
+        latency_sum = r.latency_sum + excluded.latency_sum,
+        latency_min = least(r.latency_min, excluded.latency_min), latency_max = greatest(r.latency_max, excluded.latency_max),
+        latency_histogram = opsdeck_histogram_add(r.latency_histogram, excluded.latency_histogram)`;
+}
+
+/**
  * One statement for the whole batch: the raw rows (a result already stored
  * for the same check and instant is skipped), then the hourly and daily
  * roll-ups of exactly the rows inserted. Roll-up rows are upserted in key
@@ -43,38 +65,8 @@ export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): P
       ON CONFLICT (tenant_id, check_id, checked_at) DO NOTHING
       RETURNING tenant_id, check_id, status, latency_ms, checked_at
     ),
-    hourly AS (
-      INSERT INTO check_results_hourly AS h (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                             latency_sum, latency_min, latency_max, latency_histogram)
-      SELECT tenant_id, check_id, date_trunc('hour', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
-             count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
-             coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
-      FROM ins
-      GROUP BY 1, 2, 3
-      ORDER BY 1, 2, 3
-      ON CONFLICT (tenant_id, check_id, bucket) DO UPDATE SET
-        total = h.total + excluded.total, up = h.up + excluded.up, down = h.down + excluded.down,
-        degraded = h.degraded + excluded.degraded, latency_count = h.latency_count + excluded.latency_count,
-        latency_sum = h.latency_sum + excluded.latency_sum,
-        latency_min = least(h.latency_min, excluded.latency_min), latency_max = greatest(h.latency_max, excluded.latency_max),
-        latency_histogram = opsdeck_histogram_add(h.latency_histogram, excluded.latency_histogram)
-    ),
-    daily AS (
-      INSERT INTO check_results_daily AS d (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                            latency_sum, latency_min, latency_max, latency_histogram)
-      SELECT tenant_id, check_id, date_trunc('day', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
-             count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
-             coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
-      FROM ins
-      GROUP BY 1, 2, 3
-      ORDER BY 1, 2, 3
-      ON CONFLICT (tenant_id, check_id, bucket) DO UPDATE SET
-        total = d.total + excluded.total, up = d.up + excluded.up, down = d.down + excluded.down,
-        degraded = d.degraded + excluded.degraded, latency_count = d.latency_count + excluded.latency_count,
-        latency_sum = d.latency_sum + excluded.latency_sum,
-        latency_min = least(d.latency_min, excluded.latency_min), latency_max = greatest(d.latency_max, excluded.latency_max),
-        latency_histogram = opsdeck_histogram_add(d.latency_histogram, excluded.latency_histogram)
-    )
+    hourly AS (${rollupUpsert(sql, "check_results_hourly", "hour")}),
+    daily AS (${rollupUpsert(sql, "check_results_daily", "day")})
     SELECT count(*)::int AS inserted FROM ins`;
   return inserted;
 }
@@ -212,4 +204,9 @@ export async function deleteExpiredRows(sql: Sql, cutoff: Date, rollupCutoff: Da
   const daily =
     await sql`DELETE FROM check_results_daily WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 day'`;
   return deleted + hourly.count + daily.count;
+}
+
+/** Takes a transaction-scoped advisory lock (released at commit or rollback). */
+export async function advisoryXactLock(sql: Sql, key: bigint): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${key.toString()}::bigint)`;
 }

@@ -57,7 +57,7 @@ export async function boardData(
     withTenant(
       sql,
       tenantId,
-      (tx) => uptime(tx, tenantId, checks.map((c) => ({ id: c.id, projectId: c.project_id })), now),
+      (tx) => uptime(tx, tenantId, checks.map((c) => ({ id: c.id, projectId: c.project_id })), now, ["h24"]),
     ),
   ]);
   const groups: BoardGroup[] = [];

@@ -12,7 +12,7 @@
  * shorter than min_duration_ms or longer than max_duration_ms counts as a
  * failure, with the duration in the detail.
  */
-import type { Sql } from "../../db/client.ts";
+import { inTransaction, type Sql } from "../../db/client.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
 import {
   type HeartbeatCheck,
@@ -42,9 +42,7 @@ export async function receivePing(
   input: { token: string; kind: PingKind; now: Date; body?: string },
 ): Promise<{ found: boolean }> {
   const hash = await sha256(input.token);
-  return await sql.begin(async (txn) => {
-    // typed as Sql so the query functions take it (as db/tenant.ts does)
-    const tx = txn as unknown as Sql;
+  return await inTransaction(sql, async (tx) => {
     const check = await lockHeartbeatByToken(tx, hash);
     if (!check) return { found: false };
     const now = input.now;
@@ -91,9 +89,7 @@ export async function processMissedHeartbeats(
   now: Date,
   options: { actorLabel?: string; limit?: number } = {},
 ): Promise<number> {
-  return await sql.begin(async (txn) => {
-    // typed as Sql so the query functions take it (as db/tenant.ts does)
-    const tx = txn as unknown as Sql;
+  return await inTransaction(sql, async (tx) => {
     const missed = await lockMissedHeartbeats(tx, now, options.limit ?? 500);
     if (missed.length === 0) return 0;
     const events: CheckEvent[] = [];

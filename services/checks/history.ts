@@ -150,16 +150,20 @@ export function shareRanges(planned: (PlannedRange & { window: number })[]): Sha
  * instead of raw rows, and only its start is a partial hour. Checks whose
  * projects have the same maintenance share one plan, so a board of 100
  * checks is one query over ~20 ranges, each an index scan over all of them.
+ * `only` limits the windows computed (the others stay null): the status
+ * board, polled every few seconds, shows the 24-hour figure alone.
  */
 export async function uptime(
   sql: Sql,
   tenantId: string,
   checks: { id: string; projectId: string }[],
   now: Date,
+  only: readonly (keyof Uptime)[] = ["h24", "d7", "d30", "d90"],
 ): Promise<Map<string, Uptime>> {
   const result = new Map<string, Uptime>(checks.map((c) => [c.id, { h24: null, d7: null, d30: null, d90: null }]));
-  if (checks.length === 0) return result;
-  const starts = WINDOWS.map(([, span]) => new Date(now.getTime() - span));
+  const windows = WINDOWS.filter(([key]) => only.includes(key));
+  if (checks.length === 0 || windows.length === 0) return result;
+  const starts = windows.map(([, span]) => new Date(now.getTime() - span));
   const end = new Date(ceilTo(now.getTime() + 1, DAY));
   const projects = [...new Set(checks.map((c) => c.projectId))];
   const maintenance = await maintenanceByProject(sql, tenantId, projects, starts[0], now);
@@ -181,7 +185,7 @@ export async function uptime(
     }
   }
   const sums = new Map<string, { total: number; ok: number }[]>(
-    checks.map((c) => [c.id, WINDOWS.map(() => ({ total: 0, ok: 0 }))]),
+    checks.map((c) => [c.id, windows.map(() => ({ total: 0, ok: 0 }))]),
   );
   for (const row of await countRanges(sql, tenantId, ranges)) {
     const { sign, windows } = shared[row.tag];
@@ -193,7 +197,7 @@ export async function uptime(
   }
   for (const [id, perWindow] of sums) {
     const u = result.get(id)!;
-    WINDOWS.forEach(([key], w) => {
+    windows.forEach(([key], w) => {
       const { total, ok } = perWindow[w];
       u[key] = total === 0 ? null : (100 * ok) / total;
     });

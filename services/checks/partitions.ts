@@ -3,8 +3,9 @@
  * named <table>_pYYYY_MM): created ahead of time so writes never land in the
  * DEFAULT partition, and dropped whole once expired (services/checks/retention.ts).
  */
-import type { Sql } from "../../db/client.ts";
+import { inTransaction, type Sql } from "../../db/client.ts";
 import {
+  advisoryXactLock,
   createMonthlyPartition,
   lockAndProbeDefault,
   PARTITIONED,
@@ -19,7 +20,15 @@ export const MONTHS_AHEAD = 2;
  * Serialises partition work across Opsdeck processes on one database
  * (pg_advisory_xact_lock). Arbitrary constant: "opsdeck:partitions" would not fit a bigint.
  */
-export const PARTITION_LOCK_KEY = 0x6f70617274n;
+const PARTITION_LOCK_KEY = 0x6f70617274n;
+
+/** `fn` in a transaction holding the partition lock: creating, moving into and dropping partitions take turns. */
+export async function withPartitionLock<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return await inTransaction(sql, async (tx) => {
+    await advisoryXactLock(tx, PARTITION_LOCK_KEY);
+    return await fn(tx);
+  });
+}
 
 export function monthStart(d: Date, addMonths = 0): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + addMonths, 1));
@@ -56,9 +65,7 @@ export async function ensurePartitions(sql: Sql, now: Date, logger: Logger): Pro
       const to = monthStart(now, i + 1);
       const name = partitionName(t.table, from);
       if (await relationExists(sql, name)) continue;
-      const moved = await sql.begin(async (txn) => {
-        const tx = txn as unknown as Sql;
-        await tx`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_KEY.toString()}::bigint)`;
+      const moved = await withPartitionLock(sql, async (tx) => {
         if (await relationExists(tx, name)) return null;
         const inDefault = await lockAndProbeDefault(tx, t, from, to);
         return await createMonthlyPartition(tx, t, name, from, to, inDefault);

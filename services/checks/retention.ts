@@ -20,7 +20,7 @@ import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveri
 import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
-import { ensurePartitions, PARTITION_LOCK_KEY, type PartitionChange, partitionEnd } from "./partitions.ts";
+import { ensurePartitions, type PartitionChange, partitionEnd, withPartitionLock } from "./partitions.ts";
 
 export const RETENTION_INTERVAL_MS = 6 * 3600_000;
 const DAY_MS = 86_400_000;
@@ -85,9 +85,7 @@ async function dropExpiredPartitions(sql: Sql, cutoff: Date, logger: Logger): Pr
     for (const name of await listMonthlyPartitions(sql, t)) {
       const end = partitionEnd(name);
       if (!end || end > cutoff) continue;
-      const done = await sql.begin(async (txn) => {
-        const tx = txn as unknown as Sql;
-        await tx`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_KEY.toString()}::bigint)`;
+      const done = await withPartitionLock(sql, async (tx) => {
         if (!(await relationExists(tx, name))) return false;
         await dropPartition(tx, name);
         return true;

@@ -14,7 +14,7 @@
  * It serves every tenant on the owner connection (no row-level security);
  * every statement names tenant_id (db/queries/check_scheduler.ts).
  */
-import type { Sql } from "../../db/client.ts";
+import { inTransaction } from "../../db/client.ts";
 import { claimDueProbes, type ClaimedCheck, finishProbes, releaseClaims } from "../../db/queries/check_scheduler.ts";
 import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
@@ -214,9 +214,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         });
       }
     }
-    return await deps.sql.begin(async (txn) => {
-      // typed as Sql so the query functions take it (as db/tenant.ts does)
-      const tx = txn as unknown as Sql;
+    return await inTransaction(deps.sql, async (tx) => {
       const written = await finishProbes(tx, deps.instanceId, updates);
       const rows = items.filter((i) => written.has(i.check.id)).map(({ check, outcome, startedAt }) => ({
         tenantId: check.tenant_id,

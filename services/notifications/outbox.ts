@@ -3,7 +3,7 @@
  * of the change that causes it, so a notification exists exactly when the
  * change committed; the dispatcher sends it later, outside any request.
  */
-import type { Sql } from "../../db/client.ts";
+import { inTransaction, type Sql } from "../../db/client.ts";
 import { type ClaimedDelivery, insertDelivery, recordOutcome } from "../../db/queries/notification_deliveries.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -148,9 +148,9 @@ export async function recordSend(
     await record(deps.sql);
   } else {
     // The channel's health changes with the outcome, in the same transaction.
-    await deps.sql.begin(async (tx) => {
-      const written = await record(tx as unknown as Sql);
-      if (written.length > 0) await noteChannelHealth(tx as unknown as Sql, channels, o, lead, result, permanent, now);
+    await inTransaction(deps.sql, async (tx) => {
+      const written = await record(tx);
+      if (written.length > 0) await noteChannelHealth(tx, channels, o, lead, result, permanent, now);
     });
   }
   if (status === "dead") {

@@ -9,9 +9,34 @@
  *   targets.setHealthy(false)   // targets.switchable starts answering 500
  *   await targets.stop();
  */
+import type { ProbeDefinition } from "../../services/checks/probe.ts";
 import { createTestPki } from "./certificates.ts";
 
 export const TARGETS_PROBE_ALLOW = "127.0.0.0/8";
+
+/** A plain GET probe of `url` expecting 200 within 2 s; `extra` overrides any field. */
+export function httpProbe(url: string, extra: Partial<ProbeDefinition> = {}): ProbeDefinition {
+  return {
+    type: "http",
+    url,
+    host: null,
+    port: null,
+    method: "GET",
+    headers: {},
+    body: null,
+    expectedStatus: [200],
+    keyword: null,
+    keywordInvert: false,
+    jsonPath: null,
+    jsonExpected: null,
+    degradedLatencyMs: null,
+    followRedirects: true,
+    verifyTls: true,
+    timeoutMs: 2000,
+    publicTargetsOnly: false,
+    ...extra,
+  };
+}
 
 export const JSON_BODY = {
   status: "ok",

@@ -1,50 +1,33 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { loadConfig } from "../../services/config.ts";
-import { type ProbeDefinition, runProbe } from "../../services/checks/probe.ts";
+import { runProbe } from "../../services/checks/probe.ts";
 import { OutboundError, safeRequest } from "../../services/net/http_client.ts";
 import { probePolicy } from "../../services/net/policy.ts";
 import { startDnsServer } from "../helpers/dns_server.ts";
-import { startTargets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
+import { httpProbe, startTargets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
 
 const config = loadConfig({ OPSDECK_PROBE_ALLOW: TARGETS_PROBE_ALLOW });
 const policy = probePolicy(config, { publicOnly: false });
 
-const probe = (url: string): ProbeDefinition => ({
-  type: "http",
-  url,
-  host: null,
-  port: null,
-  method: "GET",
-  headers: {},
-  body: null,
-  expectedStatus: [200],
-  keyword: null,
-  keywordInvert: false,
-  jsonPath: null,
-  jsonExpected: null,
-  degradedLatencyMs: null,
-  followRedirects: true,
-  verifyTls: true,
-  timeoutMs: 2000,
-  publicTargetsOnly: false,
-});
-
 Deno.test("a name a real DNS server resolves to 169.254.169.254 is refused", async () => {
   const dns = await startDnsServer({ "metadata.test": ["169.254.169.254"], "v6meta.test": ["fd00:ec2::254"] });
   try {
-    const outcome = await runProbe(probe("http://metadata.test/latest/meta-data/"), { config, resolver: dns.resolver });
+    const outcome = await runProbe(httpProbe("http://metadata.test/latest/meta-data/"), {
+      config,
+      resolver: dns.resolver,
+    });
     assertEquals(outcome.status, "down");
     assertEquals(
       outcome.detail,
       "refused by the probe policy: 169.254.169.254 is link-local (cloud metadata) " +
         "(metadata.test resolves to 169.254.169.254)",
     );
-    const v6 = await runProbe(probe("http://v6meta.test/"), { config, resolver: dns.resolver });
+    const v6 = await runProbe(httpProbe("http://v6meta.test/"), { config, resolver: dns.resolver });
     assertEquals(
       v6.detail,
       "refused by the probe policy: fd00:ec2::254 is the AWS metadata service (v6meta.test resolves to fd00:ec2::254)",
     );
-    const unknown = await runProbe(probe("http://nowhere.test/"), { config, resolver: dns.resolver });
+    const unknown = await runProbe(httpProbe("http://nowhere.test/"), { config, resolver: dns.resolver });
     assertEquals(unknown.detail, "could not resolve nowhere.test");
   } finally {
     await dns.stop();
