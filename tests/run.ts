@@ -3,10 +3,18 @@
  * throwaway embedded one), migrate a template database once, then run
  * `deno test`; every test module clones the template (~20 ms) for itself.
  * Extra arguments go to `deno test` (e.g. `deno task test tests/unit`).
+ * `OPSDECK_TEST_NOW=2026-12-06T01:30:00Z deno task test tests/maintenance`
+ * runs them as if the clock read that instant (see helpers/chosen_instant.ts).
  */
 import { createPool } from "../db/client.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
+import { runAtChosenInstant } from "./helpers/chosen_instant.ts";
+
+// OPSDECK_TEST_NOW=<ISO instant>: the whole run (this runner, the embedded
+// PostgreSQL, the test processes and Chromium) lives at that instant.
+const shifted = await runAtChosenInstant(Deno.env.get("OPSDECK_TEST_NOW"));
+if (shifted !== undefined) Deno.exit(shifted);
 
 const TEMPLATE = "opsdeck_test_template";
 const started = performance.now();

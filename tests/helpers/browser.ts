@@ -9,6 +9,9 @@ export async function launchBrowser(): Promise<Browser> {
   return await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // Chromium hangs on page loads under libfaketime (OPSDECK_TEST_NOW): it
+    // keeps the real clock; the server and the database are the ones shifted.
+    env: withoutFakeTime(Deno.env.toObject()),
     args: [
       "--no-sandbox",
       "--disable-gpu",
@@ -20,6 +23,11 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+function withoutFakeTime(env: Record<string, string>): Record<string, string> {
+  const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...rest } = env;
+  return rest;
 }
 
 /** Cookies for the app at `url`, by name (`opsdeck_session`, `opsdeck_theme`). */

@@ -44,16 +44,19 @@ Deno.test("in Chromium: the metrics explorer and the maintenance page, light and
       });
     await window("Database upgrade", 12, 10);
     await window("Rollout 2.4", 0.5, -1);
+    // A recurring window that is listed on the maintenance page but can never
+    // fall into the explorer's default 24 h: its weekday is three days ahead.
+    const upkeep = weeklyWindowThreeDaysAhead(new Date());
     await insertWindow(sql, {
       tenantId: p.tenant.id,
       projectId: null,
       environment: null,
       title: "Weekly upkeep",
       description: null,
-      startsAt: new Date("2026-01-04T01:00:00Z"),
+      startsAt: upkeep.startsAt,
       endsAt: null,
-      rrule: "FREQ=WEEKLY;BYDAY=SU",
-      dtstartLocal: "2026-01-04T02:00:00",
+      rrule: `FREQ=WEEKLY;BYDAY=${upkeep.byDay}`,
+      dtstartLocal: upkeep.dtstartLocal,
       durationMinutes: 120,
       timezone: "Europe/Berlin",
     });
@@ -106,3 +109,15 @@ Deno.test("in Chromium: the metrics explorer and the maintenance page, light and
     await served.stop();
   }
 });
+
+/** 02:00–04:00 Europe/Berlin weekly, on the weekday three days after `now`, first in January 2026. */
+function weeklyWindowThreeDaysAhead(now: Date) {
+  const ahead = new Date(now.getTime() + 3 * 86_400_000);
+  const weekday = new Date(ahead.toLocaleString("en-US", { timeZone: "Europe/Berlin" })).getDay();
+  const day = 4 + weekday; // 2026-01-04 was a Sunday; January is CET (UTC+1)
+  return {
+    byDay: ["SU", "MO", "TU", "WE", "TH", "FR", "SA"][weekday],
+    dtstartLocal: `2026-01-${String(day).padStart(2, "0")}T02:00:00`,
+    startsAt: new Date(Date.UTC(2026, 0, day, 1)),
+  };
+}
