@@ -206,3 +206,40 @@ export async function queryStats(
     ORDER BY ${r.order === "slowest" ? sql`p95_ms DESC` : sql`runs DESC`}, query_id
     LIMIT ${r.limit}`;
 }
+
+export interface StaleSourceSecretRow {
+  id: string;
+  key_id: string;
+  secret_ciphertext: Uint8Array;
+}
+
+/** `secrets:rotate`: a tenant's sources sealed with another key than `currentKeyId`, in id order. */
+export async function staleSourceSecrets(
+  sql: Sql,
+  tenantId: string,
+  currentKeyId: string,
+  afterId: string,
+  limit: number,
+): Promise<StaleSourceSecretRow[]> {
+  return await sql<StaleSourceSecretRow[]>`
+    SELECT id, key_id, secret_ciphertext FROM data_sources
+    WHERE tenant_id = ${tenantId} AND key_id IS NOT NULL AND key_id <> ${currentKeyId} AND id > ${afterId}
+    ORDER BY id
+    LIMIT ${limit}
+    FOR UPDATE`;
+}
+
+/** Stores a re-encryption only if the row still holds what was read (`fromKeyId`). */
+export async function storeSourceSecret(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  fromKeyId: string,
+  next: { ciphertext: Uint8Array; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE data_sources SET secret_ciphertext = ${next.ciphertext}, key_id = ${next.keyId}
+    WHERE id = ${id} AND tenant_id = ${tenantId} AND key_id = ${fromKeyId}
+    RETURNING id`;
+  return rows.length === 1;
+}

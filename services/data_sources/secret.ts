@@ -4,6 +4,8 @@
  * secrets are, and bound to its row by the additional data
  * `data_sources.secret:<id>`; `secrets:rotate` re-encrypts it.
  */
+import type { Sql } from "../../db/client.ts";
+import { type StaleSourceSecretRow, staleSourceSecrets, storeSourceSecret } from "../../db/queries/data_sources.ts";
 import { channelKeyring } from "../notifications/channels.ts";
 import type { Keyring, Sealed } from "../secrets/crypto.ts";
 
@@ -44,4 +46,13 @@ export async function resealSourceSecret(
   const aad = dataSourceSecretAad(id);
   const plain = await keys.decrypt({ ciphertext: new Uint8Array(row.secret_ciphertext), keyId: row.key_id }, aad);
   return await keys.encrypt(plain, aad);
+}
+
+/** `secrets:rotate`'s walk over one tenant's data sources: the batch to read and how to store a row re-sealed. */
+export function sourceSecretRotation(tx: Sql, tenantId: string, keys: Keyring, batchSize: number) {
+  return {
+    batch: (afterId: string) => staleSourceSecrets(tx, tenantId, keys.currentKeyId, afterId, batchSize),
+    reseal: async (row: StaleSourceSecretRow) =>
+      await storeSourceSecret(tx, tenantId, row.id, row.key_id, await resealSourceSecret(keys, row.id, row)),
+  };
 }
