@@ -1,9 +1,11 @@
 /** The data-source kinds: a folder each and a line here. */
+import { mysqlKind } from "./mysql/mod.ts";
 import { postgresqlKind } from "./postgresql/mod.ts";
 import type { DataSourceKind } from "./types.ts";
 
 export const KINDS = {
   postgresql: postgresqlKind,
+  mysql: mysqlKind,
 } satisfies Record<string, DataSourceKind>;
 
 export type KindName = keyof typeof KINDS;
