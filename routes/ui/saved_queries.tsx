@@ -16,6 +16,8 @@ import { AppError } from "../../services/errors.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
 import { ResultTable, type RunOutcome } from "../../views/data_sources/_result_table.tsx";
 import { QueriesPage } from "../../views/data_sources/queries_page.tsx";
+import { QueryStatsPage } from "../../views/data_sources/query_stats_page.tsx";
+import { queryStats } from "../../services/data_sources/query_stats.ts";
 import { QueryEditorPage, type QueryFormValues } from "../../views/data_sources/query_editor_page.tsx";
 import { sourceDeps } from "../data_sources_deps.ts";
 import type { AppEnv } from "../deps.ts";
@@ -105,6 +107,18 @@ export function queryPages() {
         canWrite={can(principal, "saved_queries", "write")}
       />,
     );
+  });
+
+  app.get("/queries/stats", async (c) => {
+    const principal = requireUserPage(c);
+    const { sql, now } = c.get("deps");
+    const order = c.req.query("order") === "most_run" ? "most_run" : "slowest";
+    const to = now();
+    const [rows, queries] = await Promise.all([
+      queryStats(sql, principal, { from: new Date(to.getTime() - 7 * 86_400_000), to, order, limit: 50 }),
+      listSavedQueries(sql, principal),
+    ]);
+    return html(c, <QueryStatsPage rows={rows} order={order} names={new Map(queries.map((q) => [q.id, q.name]))} />);
   });
 
   app.get("/queries/new", (c) => {

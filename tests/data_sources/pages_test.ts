@@ -90,10 +90,26 @@ Deno.test("data source pages", async (t) => {
         }),
       )).text();
       assertStringIncludes(write, "must be a SELECT");
+      const missing = await (await app.request(
+        "/queries/run",
+        form({ ...fields, query_text: "SELECT * FROM nope" }, {
+          "HX-Request": "true",
+        }),
+      )).text();
+      assertStringIncludes(missing, "relation &quot;nope&quot; does not exist");
+    });
+
+    await t.step("the performance page counts executions (failed ones too, refused ones never ran)", async () => {
+      const page = await (await app.request("/queries/stats?order=most_run", { headers: p.alice.cookie })).text();
+      assertStringIncludes(page, "from the editor");
+      const api = await (await app.request("/api/v1/query-metrics?order=most_run", { headers: p.alice.bearer })).json();
+      assertEquals(api.data.length, 1);
+      assertEquals(api.data[0].runs, 2);
+      assertEquals(api.data[0].errors, 1);
     });
 
     await t.step("client users cannot open the pages", async () => {
-      for (const path of ["/data-sources", `/data-sources/${id}`, "/queries"]) {
+      for (const path of ["/data-sources", `/data-sources/${id}`, "/queries", "/queries/stats"]) {
         assertEquals((await app.request(path, { headers: p.carol.cookie })).status, 404, path);
       }
     });

@@ -16,7 +16,8 @@ export function QueriesPage(
       <hgroup>
         <h1>Saved queries</h1>
         <p>
-          Shared queries and your own, on your <a href="/data-sources">data sources</a>.
+          Shared queries and your own, on your <a href="/data-sources">data sources</a>.{" "}
+          <a href="/queries/stats">Slowest and most run</a>
         </p>
       </hgroup>
       {canWrite && <a href="/queries/new" role="button">New query</a>}

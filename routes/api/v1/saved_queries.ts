@@ -11,6 +11,7 @@ import {
   updateSavedQuery,
 } from "../../../services/data_sources/saved_queries.ts";
 import { resultJson } from "../../../services/data_sources/run.ts";
+import { queryStats } from "../../../services/data_sources/query_stats.ts";
 import {
   CreateSavedQuerySchema,
   QueryResultSchema,
@@ -129,10 +130,44 @@ const runRoute = createRoute({
   },
 });
 
+const StatsQuery = z.object({
+  order: z.enum(["slowest", "most_run"]).default("slowest").openapi({ param: { name: "order", in: "query" } }),
+  days: z.coerce.number().int().min(1).max(90).default(7).openapi({ param: { name: "days", in: "query" } }),
+});
+const StatSchema = z.object({
+  query_id: z.uuid().nullable().openapi({ description: "null: SQL run from the editor without saving" }),
+  data_source_id: z.uuid(),
+  runs: z.int(),
+  errors: z.int(),
+  p95_ms: z.int(),
+  max_ms: z.int(),
+  rows: z.int(),
+}).openapi("QueryStat");
+
+const statsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/query-metrics",
+  operationId: "listQueryMetrics",
+  security: SECURITY,
+  tags: TAG,
+  summary: "The slowest (by p95) or most-run queries of the last days",
+  description: "Needs `saved_queries:read`. From query_metrics: one row per execution, failed ones included.",
+  request: { query: StatsQuery },
+  responses: { 200: ok("Per query", z.object({ data: z.array(StatSchema) })), ...common },
+});
+
 export function savedQueriesApi() {
   const app = new OpenAPIHono<AppEnv>();
   app.use(PATH, signedIn);
   app.use(`${PATH}/*`, signedIn);
+  app.use("/api/v1/query-metrics", signedIn);
+  app.openapi(statsRoute, async (c) => {
+    const { order, days } = c.req.valid("query");
+    const to = c.get("deps").now();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const rows = await queryStats(c.get("deps").sql, requirePrincipal(c), { from, to, order, limit: 50 });
+    return c.json({ data: rows }, 200);
+  });
   app.openapi(listRoute, async (c) => {
     const f = { dataSourceId: c.req.valid("query").data_source_id };
     const rows = await listSavedQueries(c.get("deps").sql, requirePrincipal(c), f);
