@@ -91,9 +91,13 @@ async function readOnly<T>(source: OpenSource, timeoutMs: number, fn: (tx: postg
   try {
     const pool = await poolFor(source);
     return await pool.begin("read only", async (tx) => {
-      // a number we computed, not input: SET cannot take a bind parameter
-      await tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
-      return await fn(tx);
+      // Sent without waiting: fn's first statement follows on the same connection (one round trip saved);
+      // a failure here fails the transaction, so fn's statements fail too.
+      const limit = tx`SELECT set_config('statement_timeout', ${String(Math.floor(timeoutMs))}, true)`.execute();
+      limit.catch(() => {});
+      const result = await fn(tx);
+      await limit;
+      return result;
     }) as T;
   } catch (error) {
     throw error instanceof SourceError ? error : (sourceProblem(error) ?? queryProblem(error));
@@ -158,7 +162,8 @@ export const postgresqlKind: DataSourceKind = {
       // deno-lint-ignore no-explicit-any
       await tx.unsafe(`DECLARE opsdeck_result NO SCROLL CURSOR FOR ${text}`, params as any[]);
       const result: QueryResult = { columns: [], rows: [], truncated: false, bytes: 0 };
-      let batchSize = 1;
+      // 10 first: a small result needs one FETCH, and ten 1 MB rows are still well under the byte cap
+      let batchSize = 10;
       for (;;) {
         const want = Math.min(batchSize, limits.maxRows - result.rows.length + 1);
         const batch = await tx.unsafe(`FETCH ${want} FROM opsdeck_result`).values();
@@ -174,7 +179,7 @@ export const postgresqlKind: DataSourceKind = {
         if (batch.length < want) return result;
         const perRow = result.bytes / Math.max(1, result.rows.length);
         const room = Math.floor((limits.maxBytes - result.bytes) / Math.max(1, perRow));
-        batchSize = Math.max(1, Math.min(batchSize * 4, 1000, room + 1));
+        batchSize = Math.max(1, Math.min(batchSize * 8, 5000, room + 1));
       }
     });
   },
