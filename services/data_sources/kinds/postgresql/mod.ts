@@ -164,7 +164,10 @@ export const postgresqlKind: DataSourceKind = {
       const result: QueryResult = { columns: [], rows: [], truncated: false, bytes: 0 };
       // 10 first: a small result needs one FETCH, and ten 1 MB rows are still well under the byte cap
       let batchSize = 10;
+      // statement_timeout bounds each FETCH; this bounds them together
+      const deadline = performance.now() + limits.timeoutMs;
       for (;;) {
+        if (performance.now() > deadline) throw Object.assign(new Error("canceling statement"), { code: "57014" });
         const want = Math.min(batchSize, limits.maxRows - result.rows.length + 1);
         const batch = await tx.unsafe(`FETCH ${want} FROM opsdeck_result`).values();
         if (result.columns.length === 0) result.columns = columnsOf(batch.columns as unknown as PgColumn[]);
