@@ -70,6 +70,9 @@ import { METRICS_PATH, metricsApi } from "./api/v1/metrics.ts";
 import { maintenanceWindowsApi } from "./api/v1/maintenance_windows.ts";
 import { explorePages } from "./ui/explore.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
+import { dataSourcesApi } from "./api/v1/data_sources.ts";
+import { savedQueriesApi } from "./api/v1/saved_queries.ts";
+import { dataSourcePages } from "./ui/data_sources.tsx";
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -141,6 +144,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", maintenanceWindowsApi());
   app.route("/", explorePages());
   app.route("/", maintenancePages());
+  app.route("/", dataSourcesApi()).route("/", savedQueriesApi()).route("/", dataSourcePages());
   app.route("/", deploymentPages());
   app.route("/", authRoutes());
   app.route("/", oidcRoutes());

@@ -119,6 +119,7 @@ export async function listCheckResults(
 export const PARTITIONED = [
   { table: "check_results", column: "checked_at" },
   { table: "metric_snapshots", column: "recorded_at" },
+  { table: "query_metrics", column: "at" },
 ] as const;
 export type PartitionedTable = typeof PARTITIONED[number];
 

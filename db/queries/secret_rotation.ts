@@ -22,6 +22,7 @@ export async function tenantsWithStaleSecrets(
       -- GitHub webhook secrets share the notification-channel key (services/github/secret.ts).
       OR EXISTS (
         SELECT 1 FROM github_webhooks g WHERE g.tenant_id = t.id AND g.secret_key_id <> ${current.channels})
+      OR EXISTS (SELECT 1 FROM data_sources d WHERE d.tenant_id = t.id AND d.key_id <> ${current.channels})
     ORDER BY t.slug`;
 }
 

@@ -22,6 +22,9 @@ export const RESOURCES = [
   "notification_channels",
   "notification_rules",
   "audits",
+  "data_sources",
+  "saved_queries",
+  "data_models",
 ] as const;
 export const ACTIONS = ["read", "write", "delete", "manage"] as const;
 

@@ -22,6 +22,7 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { createKeyring, type Keyring, SecretDecryptError } from "./crypto.ts";
 import { channelSecretAad, identityTokenAad } from "./fields.ts";
 import { webhookSecretAad } from "../github/secret.ts";
+import { sourceSecretRotation } from "../data_sources/secret.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -39,6 +40,7 @@ export interface TenantRotation {
   identities: number;
   channels: number;
   webhooks: number;
+  dataSources: number;
   failed: string[];
 }
 
@@ -73,6 +75,7 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         identities: 0,
         channels: 0,
         webhooks: 0,
+        dataSources: 0,
         failed: [],
       };
       const walk = <Row extends { id: string }>(
@@ -95,7 +98,9 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         (afterId) => staleWebhookSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId),
         (row) => resealWebhookSecret(tx, tenant.id, channelKeys, row),
       );
-      if (r.identities + r.channels + r.webhooks > 0) {
+      const sources = sourceSecretRotation(tx, tenant.id, channelKeys, batchSize);
+      r.dataSources = await walk("data_sources", sources.batch, sources.reseal);
+      if (r.identities + r.channels + r.webhooks + r.dataSources > 0) {
         const ctx: AuditContext = { actor: null, actorLabel: "secrets:rotate", ip: null, userAgent: null, now: now() };
         await recordAudit(tx, ctx, {
           tenantId: tenant.id,
@@ -107,6 +112,7 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
               external_identities: r.identities,
               notification_channels: r.channels,
               github_webhooks: r.webhooks,
+              data_sources: r.dataSources,
             },
             failed: r.failed.length,
             new_key_ids: {
@@ -121,7 +127,7 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
     for (const failure of result.failed) say(`tenant ${tenant.slug}: cannot re-encrypt ${failure}`);
     results.push(result);
   }
-  const rotated = results.reduce((n, r) => n + r.identities + r.channels + r.webhooks, 0);
+  const rotated = results.reduce((n, r) => n + r.identities + r.channels + r.webhooks + r.dataSources, 0);
   const failed = results.reduce((n, r) => n + r.failed.length, 0);
   say(`done: ${rotated} row(s) re-encrypted, ${failed} could not be decrypted`);
   return { tenants: results, rotated, failed };

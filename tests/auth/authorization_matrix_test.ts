@@ -31,6 +31,9 @@ const MATRIX: Record<Resource, { admin: Grant; employee: Grant; client: Grant }>
   notification_channels: { admin: ALL, employee: "", client: "" },
   notification_rules: { admin: ALL, employee: "", client: "" },
   audits: { admin: "r", employee: "r", client: "" },
+  data_sources: { admin: ALL, employee: "rw", client: "" },
+  saved_queries: { admin: ALL, employee: "rw", client: "" },
+  data_models: { admin: ALL, employee: "rw", client: "" },
 };
 
 const { app, db } = await createTestApp();

@@ -152,7 +152,7 @@ Deno.test("secrets:rotate re-encrypts every old row in batches, per tenant with 
     ORDER BY created_at, seq`;
   assertEquals(audits.map((r) => [r.tenant_id, r.actor_label]), [[a.id, "secrets:rotate"], [b.id, "secrets:rotate"]]);
   assertEquals(audits[0].details, {
-    rotated: { external_identities: 3, notification_channels: 1, github_webhooks: 0 },
+    rotated: { external_identities: 3, notification_channels: 1, github_webhooks: 0, data_sources: 0 },
     failed: 0,
     new_key_ids: { external_identities: newTokens.currentKeyId, notification_channels: newChannels.currentKeyId },
   });

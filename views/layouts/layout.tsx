@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: "/explore", label: "Metrics", resource: "metrics" },
   { href: "/alerts", label: "Alerts", resource: "alerts" },
   { href: "/notifications", label: "Notifications", resource: "notification_channels" },
+  { href: "/data-sources", label: "Data", resource: "data_sources" },
   { href: "/users", label: "Users", resource: "users" },
   { href: "/roles", label: "Roles", resource: "roles" },
   { href: "/api-keys", label: "API keys" },

@@ -1,0 +1,248 @@
+/** Data sources over the API: CRUD (secrets write-only), test connection, introspection and ad-hoc queries. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  createDataSource,
+  dataSourceJson,
+  deleteDataSource,
+  getDataSource,
+  introspectDataSource,
+  listDataSources,
+  sourceSchema,
+  testDataSource,
+  updateDataSource,
+} from "../../../services/data_sources/data_sources.ts";
+import { resultCsv, runAdHoc } from "../../../services/data_sources/saved_queries.ts";
+import { resultJson } from "../../../services/data_sources/run.ts";
+import {
+  AdHocQuerySchema,
+  CreateDataSourceSchema,
+  DataSourceSchema,
+  QueryResultSchema,
+  RunFormatSchema,
+  SchemaColumnSchema,
+  TestResultSchema,
+  UpdateDataSourceSchema,
+} from "../../../services/data_sources/schemas.ts";
+import type { AppEnv } from "../../deps.ts";
+import { sourceDeps } from "../../data_sources_deps.ts";
+import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { signedIn } from "./users.ts";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+/** Bearer API keys or sessions; the session cookie works too for same-origin pages. */
+export const SECURITY = [{ bearerAuth: [] }];
+const common = {
+  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
+  ...notFoundResponse,
+  ...errorResponses,
+};
+const forbidden = { 403: problem("Your role may read data sources but not change them") };
+const unavailable = { 502: problem("The data source cannot be reached or refused the connection") };
+const IdParam = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5d0c8a4e-1f2b-4c3d-9e8f-7a6b5c4d3e2f" }),
+});
+const TAG = ["Data sources"];
+const PATH = "/api/v1/data-sources";
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+const ok = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: PATH,
+  operationId: "listDataSources",
+  security: SECURITY,
+  tags: TAG,
+  summary: "The organisation's data sources, by name",
+  description: "Needs `data_sources:read` (admins and employees; client users have no access). Secrets are never " +
+    "returned: `has_secret` says one is set.",
+  responses: { 200: ok("The sources", z.object({ data: z.array(DataSourceSchema) })), ...common },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: `${PATH}/{id}`,
+  operationId: "getDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "One data source, with its status and last error",
+  request: { params: IdParam },
+  responses: { 200: ok("The source", DataSourceSchema), ...common },
+});
+
+const createRouteDef = createRoute({
+  method: "post",
+  path: PATH,
+  operationId: "createDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Add a data source",
+  description: "Needs `data_sources:write`. postgresql: `{ host, port, database, user, password, ssl, " +
+    "timeout_seconds (≤ 60), row_limit }` or `{ url }`. The host must pass the outbound address policy: private " +
+    "ranges are allowed, loopback only when OPSDECK_PROBE_ALLOW lists it, cloud metadata and Opsdeck's own " +
+    "database never (422 naming `config.host`).",
+  request: { body: body(CreateDataSourceSchema) },
+  responses: { 201: ok("Created", DataSourceSchema), ...forbidden, ...common },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: `${PATH}/{id}`,
+  operationId: "updateDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Rename or reconfigure a source (its status goes back to pending)",
+  description: "Needs `data_sources:write`. `config` replaces the settings; leaving out the password keeps it.",
+  request: { params: IdParam, body: body(UpdateDataSourceSchema) },
+  responses: { 200: ok("The source as saved", DataSourceSchema), ...forbidden, ...common },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: `${PATH}/{id}`,
+  operationId: "deleteDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Delete a source with its schema, saved queries, models and query alerts",
+  description: "Needs `data_sources:delete` (admins).",
+  request: { params: IdParam },
+  responses: { 204: { description: "Deleted" }, 403: problem("Your role cannot delete data sources"), ...common },
+});
+
+const testRoute = createRoute({
+  method: "post",
+  path: `${PATH}/{id}/test`,
+  operationId: "testDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Connect now; the outcome becomes the source's status",
+  description: "Needs `data_sources:write`. A failed connection is still a 200 with `ok: false` and a message a " +
+    "person can act on (wrong password, refused address, timeout).",
+  request: { params: IdParam },
+  responses: { 200: ok("The outcome", TestResultSchema), ...forbidden, ...common },
+});
+
+const introspectRoute = createRoute({
+  method: "post",
+  path: `${PATH}/{id}/introspect`,
+  operationId: "introspectDataSource",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Read the source's tables and columns into its schema (sets last_sync)",
+  request: { params: IdParam },
+  responses: {
+    200: ok("The columns", z.object({ data: z.array(SchemaColumnSchema) })),
+    ...forbidden,
+    ...unavailable,
+    ...common,
+  },
+});
+
+const schemaRoute = createRoute({
+  method: "get",
+  path: `${PATH}/{id}/schema`,
+  operationId: "getDataSourceSchema",
+  security: SECURITY,
+  tags: TAG,
+  summary: "The columns found by the last introspection",
+  request: { params: IdParam },
+  responses: { 200: ok("The columns", z.object({ data: z.array(SchemaColumnSchema) })), ...common },
+});
+
+const queryRoute = createRoute({
+  method: "post",
+  path: `${PATH}/{id}/query`,
+  operationId: "runDataSourceQuery",
+  security: SECURITY,
+  tags: TAG,
+  summary: "Run SQL from the editor without saving it",
+  description: "Needs `saved_queries:write`. One read-only SELECT (parsed before it runs), `{{name}}` " +
+    "parameters bound as real bind parameters, in a READ ONLY transaction with the source's statement timeout " +
+    "and row limit. `?format=csv` returns text/csv.",
+  request: { params: IdParam, query: RunFormatSchema, body: body(AdHocQuerySchema) },
+  responses: {
+    200: {
+      description: "The result",
+      content: { "application/json": { schema: QueryResultSchema }, "text/csv": { schema: z.string() } },
+    },
+    ...forbidden,
+    ...unavailable,
+    ...common,
+  },
+});
+
+export function dataSourcesApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  app.use(PATH, signedIn);
+  app.use(`${PATH}/*`, signedIn);
+  app.openapi(listRoute, async (c) => {
+    const rows = await listDataSources(c.get("deps").sql, requirePrincipal(c));
+    return c.json({ data: rows.map(dataSourceJson) }, 200);
+  });
+  app.openapi(getRoute, async (c) => {
+    const row = await getDataSource(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);
+    return c.json(dataSourceJson(row), 200);
+  });
+  app.openapi(createRouteDef, async (c) => {
+    const row = await createDataSource(
+      c.get("deps").sql,
+      requirePrincipal(c),
+      c.req.valid("json"),
+      auditContext(c),
+      sourceDeps(c),
+    );
+    return c.json(dataSourceJson(row), 201);
+  });
+  app.openapi(updateRoute, async (c) => {
+    const { sql } = c.get("deps");
+    const id = c.req.valid("param").id;
+    const row = await updateDataSource(
+      sql,
+      requirePrincipal(c),
+      id,
+      c.req.valid("json"),
+      auditContext(c),
+      sourceDeps(c),
+    );
+    return c.json(dataSourceJson(row), 200);
+  });
+  app.openapi(deleteRoute, async (c) => {
+    await deleteDataSource(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id, auditContext(c));
+    return c.body(null, 204);
+  });
+  app.openapi(testRoute, async (c) => {
+    const { sql } = c.get("deps");
+    const r = await testDataSource(sql, requirePrincipal(c), c.req.valid("param").id, auditContext(c), sourceDeps(c));
+    return c.json({ ok: r.ok, status: r.status, message: r.message }, 200);
+  });
+  app.openapi(introspectRoute, async (c) => {
+    const { sql } = c.get("deps");
+    const id = c.req.valid("param").id;
+    const columns = await introspectDataSource(sql, requirePrincipal(c), id, auditContext(c), sourceDeps(c));
+    return c.json({ data: columns }, 200);
+  });
+  app.openapi(schemaRoute, async (c) => {
+    const columns = await sourceSchema(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);
+    return c.json({ data: columns }, 200);
+  });
+  app.openapi(queryRoute, async (c) => {
+    const { sql } = c.get("deps");
+    const result = await runAdHoc(
+      sql,
+      requirePrincipal(c),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+      sourceDeps(c),
+    );
+    if (c.req.valid("query").format === "csv") return c.body(resultCsv(result), 200, { "Content-Type": "text/csv" });
+    return c.json(resultJson(result), 200);
+  });
+  return app;
+}

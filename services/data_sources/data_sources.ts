@@ -1,0 +1,291 @@
+/**
+ * Data sources: CRUD (authorised, tenant-scoped, audited in the same
+ * transaction), test connection and introspection. The kind validates and
+ * splits the settings; secrets are sealed (secret.ts) and never returned,
+ * logged or audited.
+ */
+import type { Sql } from "../../db/client.ts";
+import * as q from "../../db/queries/data_sources.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { type AuditContext, recordAudit } from "../audits/record.ts";
+import { authorize, type Principal } from "../auth/permissions.ts";
+import type { Config } from "../config.ts";
+import { AppError, NotFoundError, ValidationError } from "../errors.ts";
+import { OutboundError } from "../net/connect.ts";
+import { KINDS } from "./kinds/mod.ts";
+import type { DataSourceKind, OpenSource } from "./kinds/types.ts";
+import type { CreateDataSourceInput, UpdateDataSourceInput } from "./schemas.ts";
+import { openSourceSecret, sealSourceSecret } from "./secret.ts";
+import { checkedTarget, sourcePolicy } from "./target.ts";
+
+export type DataSourceRow = q.DataSourceRow;
+
+/** What using a source needs besides the database: the keys, the policy settings, Opsdeck's own database. */
+export interface SourceDeps {
+  secret: string;
+  config: Config;
+  databaseUrl: string | undefined;
+}
+
+export function kindOf(kind: string): DataSourceKind {
+  const k = (KINDS as Record<string, DataSourceKind>)[kind];
+  if (!k) throw new ValidationError([{ path: "kind", message: `"${kind}" sources are not available yet` }]);
+  return k;
+}
+
+/** The JSON and page view of a source: never the secret. */
+export function dataSourceJson(row: DataSourceRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    config: row.config,
+    has_secret: row.has_secret,
+    status: row.status,
+    last_error: row.last_error,
+    last_tested_at: row.last_tested_at?.toISOString() ?? null,
+    last_sync: row.last_sync?.toISOString() ?? null,
+    metadata: row.metadata,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function snapshot(row: DataSourceRow) {
+  return { name: row.name, kind: row.kind, config: row.config, has_secret: row.has_secret };
+}
+
+/** Validates the kind's settings (422 naming `config.<field>`) and checks the host against the policy now. */
+async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps) {
+  const parsed = kind.configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError(parsed.error.issues.map((i) => ({
+      path: ["config", ...i.path.map(String)].join("."),
+      message: i.message,
+    })));
+  }
+  const split = kind.split(parsed.data);
+  const target = kind.target(split.config);
+  if (target) {
+    try {
+      await checkedTarget(target.host, target.port, sourcePolicy(deps.config, deps.databaseUrl));
+    } catch (error) {
+      // an unresolvable name may resolve later; a refused address never will
+      if (!(error instanceof OutboundError) || error.kind === "blocked") {
+        throw new ValidationError([{ path: "config.host", message: (error as Error).message }]);
+      }
+    }
+  }
+  return split;
+}
+
+export async function createDataSource(
+  sql: Sql,
+  principal: Principal,
+  input: CreateDataSourceInput,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<DataSourceRow> {
+  authorize(principal, "data_sources", "write");
+  const kind = kindOf(input.kind);
+  const split = await settingsOf(kind, input.config, deps);
+  const id = crypto.randomUUID();
+  const sealed = split.secret ? await sealSourceSecret(sealDeps(deps), id, split.secret) : null;
+  return await withTenant(sql, principal.tenantId, async (tx) => {
+    const row = await q.insertDataSource(tx, {
+      id,
+      tenantId: principal.tenantId,
+      name: input.name,
+      kind: input.kind,
+      config: split.config,
+      secret: sealed,
+      createdBy: principal.kind === "user" ? principal.userId : null,
+      now: ctx.now,
+    });
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "data_source.create",
+      resourceType: "data_source",
+      resourceId: id,
+      after: snapshot(row),
+    });
+    return row;
+  }).catch(uniqueName);
+}
+
+export async function listDataSources(sql: Sql, principal: Principal): Promise<DataSourceRow[]> {
+  authorize(principal, "data_sources", "read");
+  return await withTenant(sql, principal.tenantId, (tx) => q.listDataSources(tx, principal.tenantId, 500));
+}
+
+export async function getDataSource(sql: Sql, principal: Principal, id: string): Promise<q.DataSourceSecretRow> {
+  authorize(principal, "data_sources", "read");
+  const row = await withTenant(sql, principal.tenantId, (tx) => q.getDataSource(tx, principal.tenantId, id));
+  if (!row) throw new NotFoundError("No such data source");
+  return row;
+}
+
+export async function updateDataSource(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  input: UpdateDataSourceInput,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<DataSourceRow> {
+  authorize(principal, "data_sources", "write");
+  const row = await withTenant(sql, principal.tenantId, async (tx) => {
+    const before = await q.getDataSource(tx, principal.tenantId, id, { forUpdate: true });
+    if (!before) throw new NotFoundError("No such data source");
+    const split = input.config === undefined
+      ? { config: before.config, secret: undefined }
+      : await settingsOf(kindOf(before.kind), input.config, deps);
+    const secret = split.secret ? await sealSourceSecret(sealDeps(deps), id, split.secret) : undefined;
+    const row = await q.updateDataSource(tx, principal.tenantId, id, {
+      name: input.name ?? before.name,
+      config: split.config,
+      secret,
+    });
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "data_source.update",
+      resourceType: "data_source",
+      resourceId: id,
+      before: snapshot(before),
+      after: { ...snapshot(row), secret_changed: secret !== undefined },
+    });
+    return row;
+  }).catch(uniqueName);
+  await kindOf(row.kind).close(id);
+  return row;
+}
+
+/** Deletes the source with its columns, saved queries, models and query alerts. */
+export async function deleteDataSource(sql: Sql, principal: Principal, id: string, ctx: AuditContext): Promise<void> {
+  authorize(principal, "data_sources", "delete");
+  const kind = await withTenant(sql, principal.tenantId, async (tx) => {
+    const before = await q.getDataSource(tx, principal.tenantId, id, { forUpdate: true });
+    if (!before) throw new NotFoundError("No such data source");
+    await q.deleteDataSource(tx, principal.tenantId, id);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "data_source.delete",
+      resourceType: "data_source",
+      resourceId: id,
+      before: snapshot(before),
+    });
+    return before.kind;
+  });
+  await kindOf(kind).close(id);
+}
+
+/** The source ready for its kind: secret opened, policy attached. */
+export async function openSource(deps: SourceDeps, row: q.DataSourceSecretRow): Promise<OpenSource> {
+  return {
+    id: row.id,
+    version: row.updated_at.toISOString(),
+    config: row.config,
+    secret: await openSourceSecret(sealDeps(deps), row.id, row),
+    policy: sourcePolicy(deps.config, deps.databaseUrl),
+  };
+}
+
+/** Connects and asks the server who it is; the outcome is stored as the source's status either way. */
+export async function testDataSource(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<{ ok: boolean; status: q.SourceStatus; message: string; row: DataSourceRow }> {
+  authorize(principal, "data_sources", "write");
+  const source = await getDataSource(sql, principal, id);
+  const kind = kindOf(source.kind);
+  let outcome: { ok: boolean; message: string };
+  try {
+    const { serverVersion } = await kind.test(await openSource(deps, source));
+    outcome = { ok: true, message: serverVersion };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    outcome = { ok: false, message: error.message };
+  }
+  const status = outcome.ok ? "connected" : "error";
+  const row = await withTenant(sql, principal.tenantId, async (tx) => {
+    const row = await q.recordStatus(tx, principal.tenantId, id, {
+      status,
+      error: outcome.ok ? null : outcome.message,
+      at: ctx.now,
+      metadata: outcome.ok ? { server_version: outcome.message } : undefined,
+    });
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "data_source.test",
+      resourceType: "data_source",
+      resourceId: id,
+      details: { status, error: outcome.ok ? null : outcome.message },
+    });
+    return row;
+  });
+  return { ...outcome, status, row };
+}
+
+/** Reads the source's columns into data_source_schemas (replacing the last introspection) and sets last_sync. */
+export async function introspectDataSource(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<q.SchemaColumnRow[]> {
+  authorize(principal, "data_sources", "write");
+  const source = await getDataSource(sql, principal, id);
+  const kind = kindOf(source.kind);
+  let columns: q.SchemaColumnRow[];
+  try {
+    columns = await kind.introspect(await openSource(deps, source));
+  } catch (error) {
+    if (error instanceof AppError) {
+      await withTenant(
+        sql,
+        principal.tenantId,
+        (tx) => q.recordStatus(tx, principal.tenantId, id, { status: "error", error: error.message, at: ctx.now }),
+      );
+    }
+    throw error;
+  }
+  const tables = new Set(columns.map((c) => `${c.schema_name}.${c.table_name}`)).size;
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    await q.replaceSchema(tx, principal.tenantId, id, columns);
+    await q.recordStatus(tx, principal.tenantId, id, {
+      status: "connected",
+      error: null,
+      at: ctx.now,
+      synced: true,
+      metadata: { tables, columns: columns.length },
+    });
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "data_source.introspect",
+      resourceType: "data_source",
+      resourceId: id,
+      details: { tables, columns: columns.length },
+    });
+  });
+  return columns;
+}
+
+export async function sourceSchema(sql: Sql, principal: Principal, id: string): Promise<q.SchemaColumnRow[]> {
+  await getDataSource(sql, principal, id);
+  return await withTenant(sql, principal.tenantId, (tx) => q.listSchema(tx, principal.tenantId, id));
+}
+
+function sealDeps(deps: SourceDeps) {
+  return { secret: deps.secret, previousSecrets: deps.config.previousSecrets };
+}
+
+function uniqueName(error: unknown): never {
+  if ((error as { code?: string; constraint_name?: string }).constraint_name === "data_sources_name_key") {
+    throw new ValidationError([{ path: "name", message: "Another data source already has this name" }]);
+  }
+  throw error;
+}

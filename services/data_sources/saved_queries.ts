@@ -1,0 +1,211 @@
+/**
+ * Saved queries: named SQL with typed parameters on one source. Private to
+ * the author unless is_public; the author edits and deletes, and so does an
+ * admin (saved_queries:delete) for shared ones. Running is reading.
+ */
+import type { Sql } from "../../db/client.ts";
+import * as q from "../../db/queries/saved_queries.ts";
+import * as sources from "../../db/queries/data_sources.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { csvCell } from "../audits/export.ts";
+import { type AuditContext, recordAudit } from "../audits/record.ts";
+import { authorize, can, type Principal } from "../auth/permissions.ts";
+import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { getDataSource, kindOf, type SourceDeps } from "./data_sources.ts";
+import { assertDeclared, compile, type Parameter, type ParameterValues } from "./parameters.ts";
+import { runOnSource, type RunResult } from "./run.ts";
+import type { CreateSavedQueryInput, UpdateSavedQueryInput } from "./schemas.ts";
+import { assertReadOnlySelect } from "./sql_guard.ts";
+
+export type SavedQueryRow = q.SavedQueryRow;
+
+export function savedQueryJson(row: SavedQueryRow) {
+  return {
+    id: row.id,
+    data_source_id: row.data_source_id,
+    name: row.name,
+    description: row.description,
+    query_text: row.query_text,
+    parameters: row.parameters as Parameter[],
+    is_public: row.is_public,
+    created_by: row.created_by,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function snapshot(row: SavedQueryRow) {
+  return { name: row.name, query_text: row.query_text, parameters: row.parameters, is_public: row.is_public };
+}
+
+/** Saving checks what running would: declared parameters, one read-only SELECT in the source's dialect. */
+function checkText(kind: string, text: string, parameters: Parameter[]) {
+  const dialect = kindOf(kind).dialect;
+  assertDeclared(text, parameters);
+  if (dialect) assertReadOnlySelect(compile(text, dialect).text, dialect);
+}
+
+export async function createSavedQuery(
+  sql: Sql,
+  principal: Principal,
+  input: CreateSavedQueryInput,
+  ctx: AuditContext,
+): Promise<SavedQueryRow> {
+  authorize(principal, "saved_queries", "write");
+  const source = await getDataSource(sql, principal, input.data_source_id).catch((error) => {
+    if (error instanceof NotFoundError) throw new NotFoundError("No such data source");
+    throw error;
+  });
+  checkText(source.kind, input.query_text, input.parameters);
+  return await withTenant(sql, principal.tenantId, async (tx) => {
+    const row = await q.insertSavedQuery(tx, {
+      tenantId: principal.tenantId,
+      dataSourceId: source.id,
+      createdBy: principal.userId,
+      now: ctx.now,
+      name: input.name,
+      description: input.description ?? null,
+      query_text: input.query_text,
+      parameters: input.parameters,
+      is_public: input.is_public,
+    });
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "saved_query.create",
+      resourceType: "saved_query",
+      resourceId: row.id,
+      after: snapshot(row),
+    });
+    return row;
+  });
+}
+
+export async function listSavedQueries(
+  sql: Sql,
+  principal: Principal,
+  f: { dataSourceId?: string } = {},
+): Promise<SavedQueryRow[]> {
+  authorize(principal, "saved_queries", "read");
+  return await withTenant(
+    sql,
+    principal.tenantId,
+    (tx) => q.listSavedQueries(tx, principal.tenantId, principal.userId, { ...f, limit: 500 }),
+  );
+}
+
+export async function getSavedQuery(sql: Sql, principal: Principal, id: string): Promise<SavedQueryRow> {
+  authorize(principal, "saved_queries", "read");
+  const row = await withTenant(
+    sql,
+    principal.tenantId,
+    (tx) => q.getSavedQuery(tx, principal.tenantId, principal.userId, id),
+  );
+  if (!row) throw new NotFoundError("No such saved query");
+  return row;
+}
+
+function assertMayChange(principal: Principal, row: SavedQueryRow) {
+  if (row.created_by === principal.userId || can(principal, "saved_queries", "delete")) return;
+  throw new ForbiddenError("Only the author or an administrator can change a shared query");
+}
+
+export async function updateSavedQuery(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  input: UpdateSavedQueryInput,
+  ctx: AuditContext,
+): Promise<SavedQueryRow> {
+  authorize(principal, "saved_queries", "write");
+  return await withTenant(sql, principal.tenantId, async (tx) => {
+    const before = await q.getSavedQuery(tx, principal.tenantId, principal.userId, id, { forUpdate: true });
+    if (!before) throw new NotFoundError("No such saved query");
+    assertMayChange(principal, before);
+    const next = {
+      name: input.name ?? before.name,
+      description: input.description === undefined ? before.description : input.description,
+      query_text: input.query_text ?? before.query_text,
+      parameters: input.parameters ?? (before.parameters as Parameter[]),
+      is_public: input.is_public ?? before.is_public,
+    };
+    const source = await sources.getDataSource(tx, principal.tenantId, before.data_source_id);
+    checkText(source!.kind, next.query_text, next.parameters);
+    const row = await q.updateSavedQuery(tx, principal.tenantId, id, next);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "saved_query.update",
+      resourceType: "saved_query",
+      resourceId: id,
+      before: snapshot(before),
+      after: snapshot(row),
+    });
+    return row;
+  });
+}
+
+export async function deleteSavedQuery(sql: Sql, principal: Principal, id: string, ctx: AuditContext): Promise<void> {
+  authorize(principal, "saved_queries", "write");
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    const before = await q.getSavedQuery(tx, principal.tenantId, principal.userId, id, { forUpdate: true });
+    if (!before) throw new NotFoundError("No such saved query");
+    assertMayChange(principal, before);
+    await q.deleteSavedQuery(tx, principal.tenantId, id);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "saved_query.delete",
+      resourceType: "saved_query",
+      resourceId: id,
+      before: snapshot(before),
+    });
+  });
+}
+
+export async function runSavedQuery(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  input: { parameters: ParameterValues; limit?: number },
+  deps: SourceDeps & { now: () => Date },
+): Promise<RunResult> {
+  const query = await getSavedQuery(sql, principal, id);
+  authorize(principal, "data_sources", "read");
+  const source = await getDataSource(sql, principal, query.data_source_id);
+  return await runOnSource(sql, principal, source, {
+    queryText: query.query_text,
+    parameters: query.parameters as Parameter[],
+    values: input.parameters,
+    limit: input.limit,
+    queryId: query.id,
+  }, deps);
+}
+
+/** Runs SQL typed in the editor without saving it (needs saved_queries:write: it is writing a query). */
+export async function runAdHoc(
+  sql: Sql,
+  principal: Principal,
+  sourceId: string,
+  input: { query_text: string; parameters: Parameter[]; values: ParameterValues; limit?: number },
+  deps: SourceDeps & { now: () => Date },
+): Promise<RunResult> {
+  authorize(principal, "saved_queries", "write");
+  const source = await getDataSource(sql, principal, sourceId);
+  return await runOnSource(sql, principal, source, {
+    queryText: input.query_text,
+    parameters: input.parameters,
+    values: input.values,
+    limit: input.limit,
+    queryId: null,
+  }, deps);
+}
+
+/** RFC 4180 with a header row; text cells that a spreadsheet would run as formulas get a leading '. */
+export function resultCsv(r: RunResult): string {
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? ""
+      : typeof v === "number" || typeof v === "boolean"
+      ? String(v)
+      : csvCell(v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const lines = [r.columns.map((c) => csvCell(c.name)).join(","), ...r.rows.map((row) => row.map(cell).join(","))];
+  return lines.join("\r\n") + "\r\n";
+}

@@ -1,0 +1,117 @@
+/** Data source and saved query shapes, shared by the JSON API and the pages. */
+import { z } from "@hono/zod-openapi";
+import { ParameterSchema, ParameterValuesSchema } from "./parameters.ts";
+
+export const SOURCE_KINDS = ["postgresql", "mysql", "rest_api", "csv"] as const;
+export const SOURCE_STATUSES = ["connected", "error", "disconnected", "pending"] as const;
+
+const name = z.string().trim().min(1, "Give it a name").max(200);
+
+export const CreateDataSourceSchema = z.strictObject({
+  name: name.openapi({ example: "Shop replica" }),
+  kind: z.enum(SOURCE_KINDS),
+  config: z.record(z.string(), z.unknown()).openapi({
+    description: "The kind's settings (PostgresSourceConfig for postgresql). Secret fields (password, url) are " +
+      "stored encrypted and never returned.",
+    example: { host: "db.internal.example", port: 5432, database: "shop", user: "reporting", password: "…" },
+  }),
+}).openapi("DataSourceCreate");
+export type CreateDataSourceInput = z.infer<typeof CreateDataSourceSchema>;
+
+export const UpdateDataSourceSchema = z.strictObject({
+  name: name.optional(),
+  config: z.record(z.string(), z.unknown()).optional().openapi({
+    description: "Replaces the settings; a secret field left out keeps the stored secret",
+  }),
+}).openapi("DataSourceUpdate");
+export type UpdateDataSourceInput = z.infer<typeof UpdateDataSourceSchema>;
+
+export const DataSourceSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(SOURCE_KINDS),
+  config: z.record(z.string(), z.unknown()),
+  has_secret: z.boolean(),
+  status: z.enum(SOURCE_STATUSES),
+  last_error: z.string().nullable(),
+  last_tested_at: z.string().nullable(),
+  last_sync: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("DataSource");
+
+export const TestResultSchema = z.object({
+  ok: z.boolean(),
+  status: z.enum(SOURCE_STATUSES),
+  message: z.string().openapi({ example: "PostgreSQL 16.4 on x86_64-pc-linux-gnu" }),
+}).openapi("DataSourceTestResult");
+
+export const SchemaColumnSchema = z.object({
+  schema_name: z.string(),
+  table_name: z.string(),
+  column_name: z.string(),
+  ordinal: z.int(),
+  data_type: z.string(),
+  is_nullable: z.boolean(),
+  column_default: z.string().nullable(),
+}).openapi("DataSourceColumn");
+
+const queryText = z.string().min(1, "Write the query").max(100_000).openapi({
+  example: "SELECT country, count(*) AS customers FROM customers WHERE created_at >= {{from}} GROUP BY 1",
+});
+const parameters = z.array(ParameterSchema).max(20).default([]);
+
+export const CreateSavedQuerySchema = z.strictObject({
+  data_source_id: z.uuid(),
+  name: name.openapi({ example: "Signups by country" }),
+  description: z.string().trim().max(2000).optional(),
+  query_text: queryText,
+  parameters,
+  is_public: z.boolean().default(false).openapi({ description: "Share with everyone in the organisation" }),
+}).openapi("SavedQueryCreate");
+export type CreateSavedQueryInput = z.infer<typeof CreateSavedQuerySchema>;
+
+export const UpdateSavedQuerySchema = CreateSavedQuerySchema.omit({ data_source_id: true }).partial()
+  .openapi("SavedQueryUpdate");
+export type UpdateSavedQueryInput = z.infer<typeof UpdateSavedQuerySchema>;
+
+export const SavedQuerySchema = z.object({
+  id: z.uuid(),
+  data_source_id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  query_text: z.string(),
+  parameters: z.array(ParameterSchema),
+  is_public: z.boolean(),
+  created_by: z.uuid().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("SavedQuery");
+
+export const RunSavedQuerySchema = z.strictObject({
+  parameters: ParameterValuesSchema.default({}),
+  limit: z.int().min(1).max(100_000).optional().openapi({
+    description: "Rows at most (the source's row limit caps it); 100 for a preview",
+  }),
+}).openapi("SavedQueryRun");
+
+export const AdHocQuerySchema = z.strictObject({
+  query_text: queryText,
+  parameters: parameters,
+  values: ParameterValuesSchema.default({}),
+  limit: z.int().min(1).max(100_000).optional(),
+}).openapi("AdHocQuery");
+export type AdHocQueryInput = z.infer<typeof AdHocQuerySchema>;
+
+export const QueryResultSchema = z.object({
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  rows: z.array(z.array(z.unknown())),
+  row_count: z.int(),
+  truncated: z.boolean().openapi({ description: "The row or size cap stopped the read" }),
+  execution_time_ms: z.int(),
+}).openapi("QueryResult");
+
+export const RunFormatSchema = z.object({
+  format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" } }),
+});

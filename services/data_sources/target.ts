@@ -1,0 +1,19 @@
+/**
+ * The one place data sources meet the outbound address policy: the probe
+ * policy (private ranges for staff, loopback only through
+ * OPSDECK_PROBE_ALLOW; cloud metadata and Opsdeck's own database never), and
+ * the address a connection must be pinned to.
+ */
+import type { Config } from "../config.ts";
+import { checkedAddress } from "../net/connect.ts";
+import { type AddressPolicy, probePolicy } from "../net/policy.ts";
+
+/** Client users never reach a source (they have no data-source permissions); staff may reach private ranges. */
+export function sourcePolicy(config: Config, databaseUrl: string | undefined): AddressPolicy {
+  return probePolicy(config, { publicOnly: false, databaseUrl });
+}
+
+/** The checked address to connect to for host:port; throws OutboundError ("blocked", "dns"). */
+export async function checkedTarget(host: string, port: number, policy: AddressPolicy): Promise<string> {
+  return await checkedAddress(host, port, policy);
+}

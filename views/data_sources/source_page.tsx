@@ -1,0 +1,124 @@
+import { useContext } from "preact/hooks";
+import type { DataSourceRow, SchemaColumnRow } from "../../db/queries/data_sources.ts";
+import type { SavedQueryRow } from "../../db/queries/saved_queries.ts";
+import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
+import { Layout } from "../layouts/layout.tsx";
+import { PageContext } from "../page_context.ts";
+import { formatTime } from "../profile/format.ts";
+import { SchemaBrowser } from "./_schema.tsx";
+import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
+import { SourceStatus } from "./_status.tsx";
+
+export interface SourcePageProps {
+  row: DataSourceRow;
+  columns: SchemaColumnRow[];
+  queries: SavedQueryRow[];
+  timeZone: string;
+  canWrite: boolean;
+  canDelete: boolean;
+  values?: SourceFormValues;
+  errors?: FieldErrors;
+  /** A test or schema read that failed without JavaScript: its message. */
+  notice?: string;
+}
+
+/** The settings a source's edit form starts from. */
+export function formValuesOf(row: DataSourceRow): SourceFormValues {
+  const c = row.config as Record<string, string | number>;
+  const s = (v: unknown) => (v === undefined ? undefined : String(v));
+  return {
+    name: row.name,
+    host: s(c.host),
+    port: s(c.port),
+    database: s(c.database),
+    user: s(c.user),
+    ssl: s(c.ssl),
+    timeout_seconds: s(c.timeout_seconds),
+    row_limit: s(c.row_limit),
+  };
+}
+
+/** One source: status and "Test connection", the schema browser, its saved queries, its settings. */
+export function SourcePage(props: SourcePageProps) {
+  const { row, timeZone, canWrite } = props;
+  const { csrfToken } = useContext(PageContext);
+  const action = (path: string, target: string, label: string) => (
+    <form
+      method="post"
+      action={`/data-sources/${row.id}/${path}`}
+      hx-post={`/data-sources/${row.id}/${path}`}
+      hx-target={target}
+      hx-swap="outerHTML"
+      class="inline-form"
+    >
+      <CsrfField token={csrfToken} />
+      <button type="submit" class="outline">{label}</button>
+    </form>
+  );
+  return (
+    <Layout title={`${row.name} · Data sources`}>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href="/data-sources">Data sources</a>
+          </li>
+          <li>{row.name}</li>
+        </ul>
+      </nav>
+      <hgroup>
+        <h1>{row.name}</h1>
+        <p>
+          {row.kind} · {String(row.config.user)}@{String(row.config.host)}:{String(row.config.port)}/
+          {String(row.config.database)}
+        </p>
+      </hgroup>
+      {props.notice && <p role="alert" class="field-error">{props.notice}</p>}
+      <section>
+        <SourceStatus row={row} timeZone={timeZone} />
+        {canWrite && (
+          <p class="actions">
+            {action("test", "#source-status", "Test connection")}{" "}
+            {action("introspect", "#schema-browser", "Read schema")}
+          </p>
+        )}
+      </section>
+      <section>
+        <h2>Schema</h2>
+        <p>
+          <small>Last read {formatTime(row.last_sync, timeZone)}</small>
+        </p>
+        <SchemaBrowser columns={props.columns} />
+      </section>
+      <section>
+        <h2>Saved queries</h2>
+        {props.queries.length === 0 ? <p class="empty-state">No saved queries on this source yet.</p> : (
+          <ul>
+            {props.queries.map((q) => (
+              <li key={q.id}>
+                <a href={`/queries/${q.id}`}>{q.name}</a> {q.is_public ? "" : <small>(private)</small>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}
+      </section>
+      {canWrite && (
+        <section>
+          <h2>Settings</h2>
+          <SourceForm
+            action={`/data-sources/${row.id}`}
+            values={props.values ?? formValuesOf(row)}
+            errors={props.errors}
+            editing
+          />
+        </section>
+      )}
+      {props.canDelete && (
+        <form method="post" action={`/data-sources/${row.id}/delete`}>
+          <CsrfField token={csrfToken} />
+          <button type="submit" class="secondary">Delete this source and its saved queries</button>
+        </form>
+      )}
+    </Layout>
+  );
+}
