@@ -14,7 +14,11 @@ export interface EmbeddedPostgres {
   url: string;
   dataDir: string;
   port: number;
+  /** The postmaster; it leads its own process group (tests signal the whole group). */
+  pid: number;
   initialised: boolean;
+  /** Resolves when the postmaster has exited, however it ended. */
+  exited: Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +29,8 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Listen on this port instead of a free one (a restart keeps its address). */
+  port?: number;
 }
 
 const USER = "opsdeck";
@@ -49,7 +55,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const password = (await Deno.readTextFile(passwordFile)).trim();
   await removeStalePid(dataDir);
-  const port = freePort();
+  const port = options.port ?? freePort();
   const settings = {
     listen_addresses: "127.0.0.1",
     unix_socket_directories: "",
@@ -90,7 +96,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     dataDir,
     port,
+    pid: child.pid,
     initialised,
+    exited,
     stop() {
       stopping ??= (async () => {
         try {
