@@ -115,6 +115,7 @@ try {
     ", ",
   );
   figures["frozen: wait p50 / max"] = `${waits[Math.floor(waits.length / 2)]} / ${waits.at(-1)} ms`;
+  figures["frozen: answered within 2 s (turned away at once)"] = waits.filter((ms) => ms < 2_000).length;
   figures["frozen: open fds before → 2 s in (one-shot connections)"] = `${fdsBefore} → ${fdsDuring}`;
 } finally {
   await w.dispose();

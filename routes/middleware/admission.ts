@@ -57,8 +57,8 @@ export function admission(limits: { running: number; queue: number }): Middlewar
       const started = performance.now();
       const admitted = await waitForTurn(waiting, c.get("deps").config.requestTimeoutMs);
       metrics.dbWait.observe({}, (performance.now() - started) / 1000);
+      // Its deadline has passed: request_deadline.ts has answered (and counted) it already.
       if (!admitted) {
-        metrics.rejected.inc({ reason: "deadline" });
         return problemResponse(c, busyError("The database did not become free in time; try again shortly"));
       }
     } else {
