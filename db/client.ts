@@ -8,15 +8,55 @@ export interface PoolOptions {
   max?: number;
   /** Shown in pg_stat_activity; `/metrics` counts our connections by it. */
   applicationName?: string;
+  /** The server cancels a statement running longer (0: never; default 30 s). */
+  statementTimeoutMs?: number;
+  /** Seconds to wait for a new connection's handshake (default 5). */
+  connectTimeoutSeconds?: number;
 }
 
+/**
+ * Reconnect delay after a failed connection, in seconds. postgres.js grows it
+ * to 10–20 s after a few failures, and a query waits that long before even
+ * trying: a restarted database stayed unused for 8–12 s. A refused connection
+ * costs microseconds on loopback, so we retry within half a second.
+ */
+export const reconnectBackoff = (retries: number) => Math.min(0.05 * retries, 0.5);
+
 export function createPool(url: string, options: PoolOptions = {}): Sql {
+  guardSocketRace();
   return postgres(url, {
     max: options.max ?? 10,
     idle_timeout: 60,
-    connect_timeout: 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    backoff: reconnectBackoff,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? "opsdeck" },
+    connection: {
+      application_name: options.applicationName ?? "opsdeck",
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+    },
+  });
+}
+
+let guarded = false;
+
+/**
+ * When PostgreSQL dies between two writes of postgres.js, its deferred write
+ * (a timer) meets a socket Deno has ended ("This socket has been ended by the
+ * other party") or already dropped ("reading 'write'" of null), where no caller
+ * can catch it, and the uncaught error would end the process. The connection's
+ * queries fail on their own (CONNECTION_CLOSED), so these two errors from
+ * postgres.js's connection are dropped; every other uncaught error still ends
+ * the process.
+ */
+function guardSocketRace() {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (event) => {
+    const error = event.error as Error | undefined;
+    const fromPool = error?.stack?.includes("/postgres/src/connection.js") ?? false;
+    if (fromPool && /ended by the other party|reading 'write'/.test(error?.message ?? "")) {
+      event.preventDefault();
+    }
   });
 }
 

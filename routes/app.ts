@@ -34,6 +34,8 @@ import { observe } from "./middleware/observe.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { requestDeadline } from "./middleware/request_deadline.ts";
+import { admission } from "./middleware/admission.ts";
 import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
@@ -84,6 +86,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use("*", securityHeaders());
+  app.use("*", requestDeadline());
+  app.use("*", admission({ running: deps.poolMax * 2, queue: deps.config.dbQueueMax }));
   const defaultBodyLimit = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),

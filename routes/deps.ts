@@ -3,17 +3,18 @@ import type { Sql } from "../db/client.ts";
 import type { Migration } from "../db/migrate.ts";
 import type { Config } from "../services/config.ts";
 import type { Logger } from "../services/logger.ts";
-import type { HttpMetrics } from "../services/prometheus.ts";
+import type { Telemetry } from "../services/telemetry/mod.ts";
 import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";
+import type { DatabaseTroubles } from "../services/system/database_troubles.ts";
 
 export interface AppDeps {
   sql: Sql;
   config: Config;
   logger: Logger;
   migrations: Migration[];
-  metrics: HttpMetrics;
+  metrics: Telemetry;
   database: DatabaseInfo;
   /** The pool's application_name, so /metrics can count its connections. */
   applicationName: string;
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** OPSDECK_SECRET as resolved at start-up (generated into the data dir when unset). */
   secret: string;
   throttles: LoginThrottles;
+  /** Database troubles met by requests: counted, and reported by /readyz. */
+  troubles: DatabaseTroubles;
 }
 
 export interface AppEnv {

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from "../services/errors.ts";
 import type { Logger } from "../services/logger.ts";
+import { type DatabaseTroubles, unavailableError } from "../services/system/database_troubles.ts";
 import { renderPage } from "../views/render.tsx";
 import { ErrorPage } from "../views/errors/error_page.tsx";
 
@@ -34,9 +35,14 @@ export function fieldErrorsFromZod(issues: z.core.$ZodIssue[]): FieldError[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
 }
 
-/** Turns any thrown value into an AppError; unknown errors become a 500. */
-export function toAppError(error: unknown): AppError {
+/**
+ * Turns any thrown value into an AppError: database troubles (down, frozen,
+ * full, read-only) become a 503 with Retry-After; unknown errors a 500.
+ */
+export function toAppError(error: unknown, troubles?: DatabaseTroubles): AppError {
   if (error instanceof AppError) return error;
+  const unavailable = troubles ? troubles.toError(error) : unavailableError(error);
+  if (unavailable) return unavailable;
   if (error instanceof HTTPException) {
     if (error.status === 413) return new PayloadTooLargeError(BODY_LIMIT_BYTES);
     if (error.status === 400) return new BadRequestError(describeBadRequest(error.message));
@@ -101,8 +107,16 @@ export function onError(logger: Logger) {
       if (c.req.header("HX-Request") === "true") return c.body(null, 200, { "HX-Redirect": error.location });
       return c.redirect(error.location, 303);
     }
-    const appError = toAppError(error);
-    if (appError.status >= 500) {
+    const appError = toAppError(error, c.get("deps")?.troubles);
+    if (appError.status === 503) {
+      logger.warn("database unavailable", {
+        request_id: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        error: error.message,
+        code: (error as { code?: string }).code,
+      });
+    } else if (appError.status >= 500) {
       logger.error("unhandled error", {
         request_id: c.get("requestId"),
         method: c.req.method,

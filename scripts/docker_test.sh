@@ -268,9 +268,9 @@ run_case() {
   stop_ms=$(($(now_ms) - started))
   status=$(pm inspect --format '{{.State.ExitCode}}' "$container")
   log=$(pm logs "$container" 2>&1)
-  printf '%s\n' "$log" | grep '^opsdeck:' | sed 's/^/    | /'
+  printf '%s\n' "$log" | grep -v '"msg":"request"' | sed 's/^/    | /'
   [ "$status" = 0 ] || die "$label: exit status $status after SIGTERM (137 = killed after the $STOP_TIMEOUT s timeout)"
-  printf '%s\n' "$log" | grep -q '^opsdeck: stopped$' || die "$label: no \"opsdeck: stopped\" line after SIGTERM"
+  printf '%s\n' "$log" | grep -q '"msg":"stopped"' || die "$label: no \"stopped\" line after SIGTERM"
   info "SIGTERM → exit 0 and \"stopped\" in $stop_ms ms"
   LAST_LOG=$log
 }

@@ -9,6 +9,7 @@
 import type { Sql } from "../db/client.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import type { WorkerMetrics } from "./telemetry/worker_metrics.ts";
 import { startAlertEvaluator } from "./alerts/evaluator.ts";
 import { startScheduler } from "./checks/scheduler.ts";
 import { startRetention } from "./checks/retention.ts";
@@ -22,6 +23,8 @@ export interface BackgroundDeps {
   secret: string;
   /** Names this process in leases (claimed_by, locked_by). */
   instanceId: string;
+  /** Where workers report ticks, probes and sends for /metrics (absent in most tests). */
+  telemetry?: WorkerMetrics;
 }
 
 export interface BackgroundWorker {

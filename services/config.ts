@@ -78,6 +78,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   OPSDECK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   OPSDECK_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  OPSDECK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  OPSDECK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  OPSDECK_DB_QUEUE_MAX: z.coerce.number().int().min(0).max(100_000).default(100),
+  OPSDECK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // Set by the image build (Dockerfile ARGs); shown in opsdeck_build_info.
+  OPSDECK_VERSION: z.string().min(1).max(100).default("dev"),
+  OPSDECK_REVISION: z.string().min(1).max(100).default("unknown"),
 }).check((ctx) => {
   const v = ctx.value;
   if (Boolean(v.OPSDECK_ADMIN_EMAIL) !== Boolean(v.OPSDECK_ADMIN_PASSWORD)) {
@@ -155,6 +162,16 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   shutdownTimeoutMs: number;
   dbWaitSeconds: number;
+  /** A page or API request still running after this answers 503 (a frozen or overloaded database). */
+  requestTimeoutMs: number;
+  /** PostgreSQL's statement_timeout on the pool (0: none). */
+  statementTimeoutMs: number;
+  /** Requests allowed to wait for the database beyond those it is serving; more answer 503 at once. */
+  dbQueueMax: number;
+  /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  version: string;
+  revision: string;
 }
 
 const SECRET_NAMES = [
@@ -165,6 +182,7 @@ const SECRET_NAMES = [
   "SLACK_SIGNING_SECRET",
   "OIDC_CLIENT_SECRET",
   "OPSDECK_SECRET_PREVIOUS",
+  "OPSDECK_METRICS_TOKEN",
 ] as const;
 
 export class ConfigError extends Error {
@@ -233,6 +251,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
     dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,
+    requestTimeoutMs: v.OPSDECK_REQUEST_TIMEOUT_MS,
+    statementTimeoutMs: v.OPSDECK_STATEMENT_TIMEOUT_MS,
+    dbQueueMax: v.OPSDECK_DB_QUEUE_MAX,
+    metricsToken: v.OPSDECK_METRICS_TOKEN,
+    version: v.OPSDECK_VERSION,
+    revision: v.OPSDECK_REVISION,
   };
 }
 

@@ -27,7 +27,11 @@ const POOL_MAX = 10;
 export async function openDatabase(config: Config, say: (line: string) => void): Promise<OpenDatabase> {
   const applicationName = `opsdeck:${crypto.randomUUID().slice(0, 8)}`;
   if (config.databaseUrl) {
-    const sql = createPool(config.databaseUrl, { max: POOL_MAX, applicationName });
+    const sql = createPool(config.databaseUrl, {
+      max: POOL_MAX,
+      applicationName,
+      statementTimeoutMs: config.statementTimeoutMs,
+    });
     try {
       await waitForDatabase(sql, config.dbWaitSeconds * 1000);
     } catch (error) {
@@ -55,7 +59,11 @@ export async function openDatabase(config: Config, say: (line: string) => void):
   } catch (error) {
     throw new StartupError(`cannot start the embedded PostgreSQL in ${dir}: ${(error as Error).message}`);
   }
-  const sql = createPool(embedded.url, { max: POOL_MAX, applicationName });
+  const sql = createPool(embedded.url, {
+    max: POOL_MAX,
+    applicationName,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
   const ms = Math.round(performance.now() - started);
   return {
     sql,

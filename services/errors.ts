@@ -73,6 +73,13 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** The database cannot serve this now (down, frozen, full, read-only): try again later. */
+export class ServiceUnavailableError extends AppError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(503, "Service unavailable", detail, undefined, { "Retry-After": String(Math.ceil(retryAfterSeconds)) });
+  }
+}
+
 export function describeFieldErrors(errors: FieldError[]): string {
   const shown = errors.slice(0, 3).map((e) => `${e.path || "body"}: ${e.message}`).join("; ");
   return errors.length > 3 ? `${shown}; and ${errors.length - 3} more` : shown;

@@ -119,6 +119,25 @@ export function createHttpMetrics(registry = new Registry()) {
       new Gauge("opsdeck_db_pool_connections", "Database connections of this process by state (read at scrape time)"),
     ),
     poolMax: registry.register(new Gauge("opsdeck_db_pool_max", "Configured maximum size of the database pool")),
+    dbWait: registry.register(
+      new Histogram(
+        "opsdeck_db_request_wait_seconds",
+        "Time a request waited for its turn at the database (0 when it went straight on)",
+        [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ),
+    ),
+    dbErrors: registry.register(
+      new Counter(
+        "opsdeck_db_errors_total",
+        "Requests that failed on the database by kind: unreachable, timeout, overloaded, disk_full, read_only",
+      ),
+    ),
+    rejected: registry.register(
+      new Counter(
+        "opsdeck_http_rejected_total",
+        "Requests answered 503 without (or after) waiting: queue_full, deadline",
+      ),
+    ),
   };
 }
 

@@ -9,10 +9,11 @@ import { createApp } from "../routes/app.ts";
 import { type Config, describeConfig } from "./config.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
 import { createLogger } from "./logger.ts";
-import { createHttpMetrics } from "./prometheus.ts";
+import { createTelemetry } from "./telemetry/mod.ts";
 import { createLoginThrottles } from "./auth/throttle.ts";
 import { bootstrapAdmin } from "./auth/setup.ts";
 import { AppError } from "./errors.ts";
+import { DatabaseTroubles } from "./system/database_troubles.ts";
 import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
 
 export type Say = (line: string) => void;
@@ -53,12 +54,14 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
   }
   const logger = createLogger(config.logLevel);
+  const metrics = createTelemetry({ version: config.version, revision: config.revision });
+  const stopLagSampler = metrics.process.startLagSampler();
   const app = createApp({
     sql: db.sql,
     config,
     logger,
     migrations: await loadMigrations(),
-    metrics: createHttpMetrics(),
+    metrics,
     database: db.info,
     applicationName: db.applicationName,
     poolMax: db.poolMax,
@@ -66,6 +69,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     now: () => new Date(),
     secret: secret.secret,
     throttles: createLoginThrottles(),
+    troubles: new DatabaseTroubles(metrics.dbErrors),
   });
 
   const abort = new AbortController();
@@ -99,6 +103,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     now: () => new Date(),
     secret: secret.secret,
     instanceId: `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`,
+    telemetry: metrics.workers,
   });
 
   let stopping: Promise<void> | undefined;
@@ -112,6 +117,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
       await server.shutdown();
       clearTimeout(timer);
       await stopBackgroundWork(workers);
+      stopLagSampler();
       await db.close();
       logger.flush();
       say("stopped");

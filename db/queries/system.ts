@@ -17,6 +17,12 @@ export async function countDomainRows(sql: Sql): Promise<Record<string, number>>
   return row;
 }
 
+/** A standby, or default_transaction_read_only: every write would fail with 25006. */
+export async function isReadOnly(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ read_only: string }[]>`SELECT current_setting('transaction_read_only') AS read_only`;
+  return row.read_only === "on";
+}
+
 export interface PoolConnectionCount {
   state: string;
   count: number;

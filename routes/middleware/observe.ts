@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { Logger } from "../../services/logger.ts";
 import type { HttpMetrics } from "../../services/prometheus.ts";
+import { isOperationsPath } from "./admission.ts";
 
 export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {
   return async (c, next) => {
@@ -19,7 +20,9 @@ export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler
       const status = c.res.status;
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.duration.observe({ route }, seconds);
-      logger.info("request", {
+      // Probes and scrapes arrive every few seconds from every replica: debug, not info.
+      const log = isOperationsPath(c.req.path) ? logger.debug : logger.info;
+      log("request", {
         request_id: c.get("requestId"),
         method: c.req.method,
         path: c.req.path,

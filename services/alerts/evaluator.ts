@@ -181,6 +181,7 @@ export function createAlertEvaluator(deps: BackgroundDeps): AlertEvaluator & { s
     while (!stopping.signal.aborted) {
       try {
         await tick();
+        deps.telemetry?.tick("alert-evaluator");
       } catch (error) {
         deps.logger.error("alert evaluator tick failed", { error: String(error) });
       }

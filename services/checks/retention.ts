@@ -103,7 +103,7 @@ export function startRetention(deps: BackgroundDeps): BackgroundWorker {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const run = () => {
-    running = runner.runOnce().catch((error) =>
+    running = runner.runOnce().then(() => deps.telemetry?.tick("retention")).catch((error) =>
       deps.logger.error("retention failed", { error: (error as Error).message })
     );
   };

@@ -64,6 +64,7 @@ interface Finished {
 }
 
 const ACTOR = "system:scheduler";
+const RETRY_MS = 250;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const probe = deps.probe ?? runProbe;
@@ -120,6 +121,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     } catch (error) {
       outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
     }
+    deps.telemetry?.probe(check.type, outcome.status, (startedAt.getTime() - check.next_run_at.getTime()) / 1000);
     if (stopAbort.signal.aborted) {
       // Cut short by shutdown: not a real outcome. The lease goes back so another process runs it now.
       await releaseClaims(deps.sql, deps.instanceId, [check]).catch(() => {});
@@ -146,10 +148,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const items = buffer;
     buffer = [];
     if (items.length === 0) return flushing;
+    let kept = false;
     flushing = flushing.then(() => writeBatch(items)).catch((error) => {
       deps.logger.error("scheduler: writing results failed", { error: String(error), results: items.length });
+      // Kept and written again once the database answers: dropped, their leases would hold
+      // the checks unscheduled for a whole lease (timeout + 30 s) after an outage.
+      if (!stopping) {
+        buffer = items.concat(buffer);
+        kept = true;
+      }
     }).finally(() => {
-      unwritten -= items.length;
+      if (kept) scheduleFlush(RETRY_MS);
+      else unwritten -= items.length;
       wake?.();
     });
     return flushing;
@@ -264,6 +274,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   async function loop(): Promise<void> {
     let lastHeartbeatScan = 0;
+    let failingSince: number | null = null;
     while (!stopping) {
       let claimed = 0;
       try {
@@ -272,9 +283,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           lastHeartbeatScan = Date.now();
           await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
         }
+        deps.telemetry?.tick("scheduler");
+        if (failingSince !== null) {
+          deps.logger.info("scheduler: claiming again", { failed_ms: Date.now() - failingSince });
+          failingSince = null;
+        }
       } catch (error) {
-        deps.logger.error("scheduler: claiming failed", { error: String(error) });
-        await pause(1_000);
+        // One line when it starts failing, not four a second while the database is away.
+        if (failingSince === null) deps.logger.error("scheduler: claiming failed", { error: String(error) });
+        failingSince ??= Date.now();
+        // Short: the pool's own reconnect backoff is capped at 0.5 s, so scheduling resumes within
+        // a second of the database answering again.
+        await pause(RETRY_MS);
         continue;
       }
       // A full batch means more may be due right now; otherwise wait for time or a free slot.

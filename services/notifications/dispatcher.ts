@@ -106,7 +106,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       unit.rows = unit.rows.filter((r) => ours.has(r.id));
       if (unit.rows.length === 0) return;
     }
-    await recordSend(deps, o, channels, unit.rows, channel);
+    const lead = unit.rows[0];
+    const result = await recordSend(deps, o, channels, unit.rows, channel);
+    const kind = channel && !(channel instanceof Error) ? channel.type : "unknown";
+    deps.telemetry?.sent(kind, result.ok, (deps.now().getTime() - lead.created_at.getTime()) / 1000);
   }
 
   /** Claims, groups into messages, loads each channel once, sends with a concurrency cap. */
@@ -155,6 +158,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let handled = 0;
       try {
         handled = await tick();
+        deps.telemetry?.tick("notification-dispatcher");
       } catch (error) {
         deps.logger.error("notification dispatcher tick failed", { error: String(error) });
       }

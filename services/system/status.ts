@@ -6,10 +6,12 @@ import {
   countConnectionsByState,
   countDomainRows,
   getServerVersion,
+  isReadOnly,
   listAppliedMigrations,
 } from "../../db/queries/system.ts";
 import { decodeCursor, type Page, toPage } from "../pagination.ts";
 import type { HttpMetrics } from "../prometheus.ts";
+import { type DatabaseTroubles, describeTrouble, unavailableError } from "./database_troubles.ts";
 
 export interface SystemStatus {
   database: { kind: "embedded" | "external"; version: string; dataDir?: string };
@@ -28,14 +30,45 @@ export interface Readiness {
   ready: boolean;
   database: "up" | "down";
   migrations: string;
+  writes: "ok" | "read_only" | "disk_full";
+  detail?: string;
 }
 
-export async function checkReadiness(sql: Sql, migrations: Migration[], timeoutMs = 2000): Promise<Readiness> {
+/**
+ * Ready when the database answers and the schema is current. A database that
+ * refuses writes (read-only, or a disk-full error met by a request in the last
+ * minute) leaves the instance ready — reads still work, and every replica would
+ * fail alike — but says so in `writes`.
+ */
+export async function checkReadiness(
+  sql: Sql,
+  migrations: Migration[],
+  troubles: DatabaseTroubles,
+  timeoutMs = 2000,
+): Promise<Readiness> {
   try {
-    const status = await withTimeout(schemaStatus(sql, migrations), timeoutMs);
-    return { ready: status.ok, database: "up", migrations: status.detail };
+    const [status, readOnly] = await withTimeout(
+      Promise.all([schemaStatus(sql, migrations), isReadOnly(sql)]),
+      timeoutMs,
+    );
+    // Read-only is asked directly; a full disk is only known from a write that failed.
+    const full = troubles.writeTrouble()?.kind === "disk_full";
+    const writes = readOnly ? "read_only" : full ? "disk_full" : "ok";
+    return {
+      ready: status.ok,
+      database: "up",
+      migrations: status.detail,
+      writes,
+      ...(writes === "ok" ? {} : { detail: describeTrouble(writes) }),
+    };
   } catch (error) {
-    return { ready: false, database: "down", migrations: `unknown: ${(error as Error).message}` };
+    return {
+      ready: false,
+      database: "down",
+      migrations: `unknown: ${(error as Error).message}`,
+      writes: troubles.writeTrouble()?.kind ?? "ok",
+      detail: unavailableError(error)?.message ?? (error as Error).message,
+    };
   }
 }
 

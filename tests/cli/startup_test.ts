@@ -1,7 +1,7 @@
 /**
  * `main.ts` as a user runs it: a real process, real signals, real ports.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestDatabase } from "../helpers/db.ts";
 import { freePort } from "../../db/embedded.ts";
 
@@ -107,7 +107,11 @@ Deno.test("SIGTERM lets an in-flight request finish, then the process exits 0", 
   assertEquals(status.code, 0);
   const text = server.output.join("");
   assertStringIncludes(text, "SIGTERM: shutting down");
-  assertStringIncludes(text, "opsdeck: stopped");
+  const lines = text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  assertEquals(lines.at(-1).msg, "stopped");
+  assert(lines.some((l) => l.msg.startsWith("listening on")));
+  // The /readyz probe above is not an info line.
+  assertEquals(lines.filter((l) => l.path === "/readyz").length, 0);
   await server.child.stderr.cancel();
   await sql.end();
 });

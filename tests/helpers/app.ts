@@ -4,9 +4,11 @@ import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
 import { loadConfig } from "../../services/config.ts";
 import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
-import { createHttpMetrics } from "../../services/prometheus.ts";
+import { createTelemetry } from "../../services/telemetry/mod.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
+import { DatabaseTroubles } from "../../services/system/database_troubles.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
+import type { Sql } from "../../db/client.ts";
 
 export interface TestApp {
   db: TestDatabase;
@@ -18,14 +20,20 @@ export interface TestApp {
 
 export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  return { db, ...await buildTestApp(db.sql, overrides) };
+}
+
+/** The app on any pool (the outage tests bring their own PostgreSQL). */
+export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): Promise<Omit<TestApp, "db">> {
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = overrides.logger ?? createLogger("debug", lineSink((line) => logs.push(JSON.parse(line))));
+  const metrics = overrides.metrics ?? createTelemetry();
   const deps: AppDeps = {
-    sql: db.sql,
+    sql,
     config: loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
     logger,
     migrations: await loadMigrations(),
-    metrics: createHttpMetrics(),
+    metrics,
     database: { kind: "external" },
     applicationName: "opsdeck-test",
     poolMax: 5,
@@ -33,9 +41,19 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     now: () => new Date(),
     secret: "test-secret-test-secret-test-secret-0000",
     throttles: createLoginThrottles(),
+    troubles: new DatabaseTroubles(metrics.dbErrors),
     ...overrides,
   };
-  return { db, deps, app: createApp(deps), logs };
+  return { deps, app: createApp(deps), logs };
+}
+
+/** Serves `app.fetch` on 127.0.0.1 and a free port. */
+export function listen(app: TestApp["app"]): { url: string; stop(): Promise<void> } {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }),
+  );
+  return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => server.shutdown() };
 }
 
 export interface ServedApp extends TestApp {
@@ -46,13 +64,5 @@ export interface ServedApp extends TestApp {
 /** The whole app listening on 127.0.0.1 and a free port, for browsers and load. */
 export async function serveTestApp(overrides: Partial<AppDeps> = {}): Promise<ServedApp> {
   const test = await createTestApp({ logger: silentLogger, ...overrides });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request, info) => test.app.fetch(request, { remoteAddr: info.remoteAddr }),
-  );
-  return {
-    ...test,
-    url: `http://127.0.0.1:${server.addr.port}`,
-    stop: () => server.shutdown(),
-  };
+  return { ...test, ...listen(test.app) };
 }
