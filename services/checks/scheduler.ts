@@ -116,7 +116,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(check.timeout_ms + 1_000)]);
     let outcome: ProbeOutcome;
     try {
-      outcome = await probe(definitionOf(check), { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
+      outcome = await probe(check, { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
     } catch (error) {
       outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
     }
@@ -325,28 +325,6 @@ export function startScheduler(deps: BackgroundDeps): BackgroundWorker {
   const scheduler = createScheduler(deps);
   scheduler.start();
   return { name: "scheduler", stop: () => scheduler.stop() };
-}
-
-function definitionOf(c: ClaimedCheck): ProbeDefinition {
-  return {
-    type: c.type,
-    url: c.url,
-    host: c.host,
-    port: c.port,
-    method: c.method,
-    headers: c.headers,
-    body: c.body,
-    expectedStatus: c.expected_status,
-    keyword: c.keyword,
-    keywordInvert: c.keyword_invert,
-    jsonPath: c.json_path,
-    jsonExpected: c.json_expected,
-    degradedLatencyMs: c.degraded_latency_ms,
-    followRedirects: c.follow_redirects,
-    verifyTls: c.verify_tls,
-    timeoutMs: c.timeout_ms,
-    publicTargetsOnly: c.public_targets_only,
-  };
 }
 
 function eventBase(c: ClaimedCheck, o: ProbeOutcome, detail: string | null, checkedAt: Date) {
