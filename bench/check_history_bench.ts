@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { type CheckResultInsert, insertCheckResults } from "../db/queries/check_results.ts";
 import { withTenant } from "../db/tenant.ts";
-import { ensurePartitions } from "../services/checks/partitions.ts";
+import { ensurePartitions } from "../services/workers/partitions.ts";
 import { latencySeries, statusBars, uptime } from "../services/checks/history.ts";
 import { createLogger } from "../services/logger.ts";
 import { watchOtherCpu } from "./lib/cpu.ts";

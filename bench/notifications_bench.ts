@@ -24,7 +24,7 @@ import { createPool, type Sql } from "../db/client.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { ACTIONS, type Principal, RESOURCES } from "../services/auth/permissions.ts";
-import { type BackgroundWorker, startBackgroundWork, stopBackgroundWork } from "../services/background.ts";
+import { type BackgroundWorker, startBackgroundWork, stopBackgroundWork } from "../services/workers/workers.ts";
 import { createHealthCheck } from "../services/checks/health_checks.ts";
 import { CreateHealthCheckSchema } from "../services/checks/schemas.ts";
 import { CreateRuleSchema } from "../services/notifications/rule_schemas.ts";

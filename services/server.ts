@@ -13,7 +13,7 @@ import { createHttpMetrics } from "./prometheus.ts";
 import { createLoginThrottles } from "./auth/throttle.ts";
 import { bootstrapAdmin } from "./auth/setup.ts";
 import { AppError } from "./errors.ts";
-import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
+import { startBackgroundWork, stopBackgroundWork } from "./workers/workers.ts";
 
 export type Say = (line: string) => void;
 

@@ -18,7 +18,7 @@ import { inTransaction } from "../../db/client.ts";
 import { claimDueProbes, type ClaimedCheck, finishProbes, releaseClaims } from "../../db/queries/check_scheduler.ts";
 import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
 import { databaseUrlOf } from "../net/policy.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
@@ -81,11 +81,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<unknown> = Promise.resolve();
   let stopping = false;
-  let loopDone: Promise<void> | null = null;
+  let loop: Loop | null = null;
+  let lastHeartbeatScan = 0;
+  let waitingForSlot = false;
   let writtenTotal = 0;
   /** Finished runs not yet written: they keep their probe slot, so a slow database slows claiming down. */
   let unwritten = 0;
-  let wake: (() => void) | null = null;
 
   async function claimAndStart(): Promise<number> {
     const free = concurrency - running.size - unwritten;
@@ -103,7 +104,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     for (const check of claimed) {
       const run = runOne(check).finally(() => {
         running.delete(check.id);
-        wake?.();
+        slotFreed();
       });
       running.set(check.id, run);
     }
@@ -150,7 +151,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       deps.logger.error("scheduler: writing results failed", { error: String(error), results: items.length });
     }).finally(() => {
       unwritten -= items.length;
-      wake?.();
+      slotFreed();
     });
     return flushing;
   }
@@ -262,49 +263,32 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  async function loop(): Promise<void> {
-    let lastHeartbeatScan = 0;
-    while (!stopping) {
-      let claimed = 0;
-      try {
-        claimed = await claimAndStart();
-        if (Date.now() - lastHeartbeatScan >= 1_000) {
-          lastHeartbeatScan = Date.now();
-          await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
-        }
-      } catch (error) {
-        deps.logger.error("scheduler: claiming failed", { error: String(error) });
-        await pause(1_000);
-        continue;
-      }
-      // A full batch means more may be due right now; otherwise wait for time or a free slot.
-      if (claimed < batchSize || running.size + unwritten >= concurrency) await pause(pollMs);
+  /** One pass of the running loop; the wait it returns is cut short when a slot frees while all were busy. */
+  async function pass(): Promise<number> {
+    waitingForSlot = false;
+    const claimed = await claimAndStart();
+    if (Date.now() - lastHeartbeatScan >= 1_000) {
+      lastHeartbeatScan = Date.now();
+      await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
     }
+    waitingForSlot = running.size + unwritten >= concurrency;
+    // A full batch means more may be due right now; otherwise wait for time or a free slot.
+    return claimed < batchSize || waitingForSlot ? pollMs : 0;
   }
 
-  function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = running.size + unwritten >= concurrency ? done : null;
-      if (stopping) done();
-    });
+  function slotFreed() {
+    if (waitingForSlot) loop?.wake();
   }
 
   return {
     tick,
     start() {
-      loopDone ??= loop();
+      loop ??= runLoop({ logger: deps.logger, failure: "scheduler: claiming failed", failureWaitMs: 1_000, pass });
     },
     async stop() {
       stopping = true;
-      wake?.();
       const stopGrace = deps.stopGraceMs ?? 2_000;
-      await loopDone;
+      await loop?.stop();
       let graceTimer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(running.values()),
@@ -318,13 +302,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await flushNow();
     },
   };
-}
-
-/** The worker services/background.ts starts in every process. */
-export function startScheduler(deps: BackgroundDeps): BackgroundWorker {
-  const scheduler = createScheduler(deps);
-  scheduler.start();
-  return { name: "scheduler", stop: () => scheduler.stop() };
 }
 
 function eventBase(c: ClaimedCheck, o: ProbeOutcome, detail: string | null, checkedAt: Date) {

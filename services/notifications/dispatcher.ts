@@ -21,7 +21,7 @@ import {
   releaseClaims,
   renewLease,
 } from "../../db/queries/notification_deliveries.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { ConflictError } from "../errors.ts";
 import { Pacer, sleep } from "./backoff.ts";
 import type { SendableChannel } from "./channels.ts";
@@ -81,7 +81,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const pacer = new Pacer(deps.paceMs ?? 1000);
   const channels = deps.channels ?? defaultChannelPort;
   const stopping = new AbortController();
-  let loop: Promise<void> | undefined;
+  let loop: Loop | undefined;
 
   const lease = (): Lease => {
     const now = deps.now();
@@ -150,26 +150,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return claimed.length;
   }
 
-  async function run(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      let handled = 0;
-      try {
-        handled = await tick();
-      } catch (error) {
-        deps.logger.error("notification dispatcher tick failed", { error: String(error) });
-      }
-      if (handled === 0) await sleep(o.pollMs, stopping.signal);
-    }
-  }
-
   return {
     tick,
     start() {
-      loop ??= run();
+      loop ??= runLoop({
+        logger: deps.logger,
+        failure: "notification dispatcher tick failed",
+        failureWaitMs: o.pollMs,
+        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
+      });
     },
     async stop() {
       stopping.abort();
-      await loop;
+      await loop?.stop();
     },
   };
 }
@@ -202,13 +195,6 @@ async function loadChannel(
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
-}
-
-/** The background worker started by services/server.ts. */
-export function startDispatcher(deps: BackgroundDeps): BackgroundWorker {
-  const dispatcher = createDispatcher(deps);
-  dispatcher.start();
-  return { name: "notification-dispatcher", stop: () => dispatcher.stop() };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
-import type { BackgroundDeps } from "../../services/background.ts";
+import type { BackgroundDeps } from "../../services/workers/loop.ts";
 import type { ProbeDefinition, ProbeOutcome } from "../../services/checks/probe.ts";
 import { createScheduler, type SchedulerDeps } from "../../services/checks/scheduler.ts";
 import { loadConfig } from "../../services/config.ts";

@@ -1,11 +1,12 @@
 /**
- * The retention worker: keeps the monthly partitions of check_results and
- * metric_snapshots created ahead (services/checks/partitions.ts), drops the
- * partitions whose whole month is older than OPSDECK_RETENTION_DAYS, and
- * deletes stray DEFAULT-partition rows as old and roll-up rows a month older,
- * and finished notification deliveries and events past the same age. Runs at
- * start, then every few hours; dropping a partition is instant and leaves no
- * dead rows to vacuum, unlike DELETE.
+ * The retention worker, the one owner of everything that expires: keeps the
+ * monthly partitions of check_results and metric_snapshots created ahead
+ * (partitions.ts), drops the partitions whose whole month is older than
+ * OPSDECK_RETENTION_DAYS, deletes stray DEFAULT-partition rows as old and
+ * roll-up rows a month older, finished notification deliveries and events past
+ * the same age, and idempotency keys past their own expiry. Runs at start,
+ * then every few hours; dropping a partition is instant and leaves no dead
+ * rows to vacuum, unlike DELETE.
  */
 import type { Sql } from "../../db/client.ts";
 import {
@@ -16,10 +17,11 @@ import {
   relationExists,
 } from "../../db/queries/check_results.ts";
 import { deleteEventsBefore } from "../../db/queries/events.ts";
+import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
 import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { type BackgroundDeps, type BackgroundWorker, runLoop } from "./loop.ts";
 import { ensurePartitions, type PartitionChange, partitionEnd, withPartitionLock } from "./partitions.ts";
 
 export const RETENTION_INTERVAL_MS = 6 * 3600_000;
@@ -29,6 +31,7 @@ export interface RetentionReport {
   created: PartitionChange[];
   dropped: string[];
   deletedRows: number;
+  expiredIdempotencyKeys: number;
 }
 
 export interface RetentionRunner {
@@ -56,7 +59,8 @@ export function createRetention(deps: RetentionDeps): RetentionRunner {
       if (deletedRows + feedRows > 0) {
         deps.logger.info("retention deleted rows", { rows: deletedRows + feedRows, before: cutoff });
       }
-      return { created, dropped, deletedRows: deletedRows + feedRows };
+      const expiredIdempotencyKeys = await purgeExpiredIdempotencyKeys(deps.sql, now);
+      return { created, dropped, deletedRows: deletedRows + feedRows, expiredIdempotencyKeys };
     },
   };
 }
@@ -100,23 +104,11 @@ async function dropExpiredPartitions(sql: Sql, cutoff: Date, logger: Logger): Pr
 
 export function startRetention(deps: BackgroundDeps): BackgroundWorker {
   const runner = createRetention(deps);
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = () => {
-    running = runner.runOnce().catch((error) =>
-      deps.logger.error("retention failed", { error: (error as Error).message })
-    );
-  };
-  run();
-  const timer = setInterval(() => {
-    if (!stopped) run();
-  }, RETENTION_INTERVAL_MS);
-  return {
-    name: "retention",
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const loop = runLoop({
+    logger: deps.logger,
+    failure: "retention failed",
+    failureWaitMs: RETENTION_INTERVAL_MS,
+    pass: async () => (await runner.runOnce(), RETENTION_INTERVAL_MS),
+  });
+  return { name: "retention", stop: () => loop.stop() };
 }

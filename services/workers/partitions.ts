@@ -1,7 +1,7 @@
 /**
  * Monthly partitions of check_results and metric_snapshots (UTC months,
  * named <table>_pYYYY_MM): created ahead of time so writes never land in the
- * DEFAULT partition, and dropped whole once expired (services/checks/retention.ts).
+ * DEFAULT partition, and dropped whole once expired (retention.ts).
  */
 import { inTransaction, type Sql } from "../../db/client.ts";
 import {
