@@ -9,7 +9,8 @@ import type { ChannelType } from "../../db/queries/notification_channels.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import { AppError } from "../../services/errors.ts";
 import { CreateChannelSchema, UpdateChannelSchema } from "../../services/notifications/channel_schemas.ts";
-import { testChannel } from "../../services/notifications/channel_test.ts";
+import { CHANNEL_TYPES, channelKind } from "../../services/notifications/channels/registry.ts";
+import { testChannel } from "../../services/notifications/test_delivery.ts";
 import {
   createChannel,
   deleteChannel,
@@ -32,7 +33,7 @@ import { html, isPartial, requireUserPage } from "../render.ts";
 
 const PAGE_SIZE = 50;
 const DELIVERIES_SHOWN = 20;
-const TYPES: readonly ChannelType[] = ["slack", "email", "webhook"];
+const TYPES: readonly ChannelType[] = CHANNEL_TYPES;
 const SECRET_FIELDS = ["config.bot_token", "config.webhook_url", "config.secret"];
 
 type ListExtra = Partial<Pick<ChannelsPageProps, "values" | "errors" | "created" | "formType">>;
@@ -91,17 +92,7 @@ async function renderDetail(
 
 /** The stored settings as form values (secrets stay out). */
 function formValuesOf(name: string, type: ChannelType, config: Record<string, unknown>): ChannelFormValues {
-  if (type === "email") return { name, "config.to": ((config.to as string[]) ?? []).join("\n") };
-  if (type === "webhook") return { name, "config.url": String(config.url ?? "") };
-  return { name, "config.channel": config.mode === "bot" ? String(config.channel ?? "") : undefined };
-}
-
-/** The posted form as the API's `config` for `type`: empty fields are absent (a blank secret keeps the stored one). */
-function configFrom(type: ChannelType, form: Record<string, string>): Record<string, unknown> {
-  const field = (name: string) => form[`config.${name}`]?.trim() || undefined;
-  if (type === "email") return { to: (form["config.to"] ?? "").split(/[\s,;]+/).filter(Boolean) };
-  if (type === "webhook") return { url: field("url") ?? "", secret: field("secret") };
-  return { channel: field("channel"), bot_token: field("bot_token"), webhook_url: field("webhook_url") };
+  return { name, ...channelKind(type).form.values(config) };
 }
 
 /** Errors keyed as the form's fields: `config.to.2` belongs to the recipients box. */
@@ -129,7 +120,11 @@ export function notificationChannelPages() {
     const form = await formFields(c);
     const type = (TYPES.includes(form.type as ChannelType) ? form.type : "slack") as ChannelType;
     try {
-      const input = parseForm(CreateChannelSchema, { name: form.name ?? "", type, config: configFrom(type, form) });
+      const input = parseForm(CreateChannelSchema, {
+        name: form.name ?? "",
+        type,
+        config: channelKind(type).form.config(form),
+      });
       const { row, generatedSecret } = await createChannel(
         c.get("deps").sql,
         principal,
@@ -162,7 +157,7 @@ export function notificationChannelPages() {
       const current = await getChannel(sql, principal, id);
       const input = parseForm(UpdateChannelSchema, {
         name: form.name ?? "",
-        config: configFrom(current.type, form),
+        config: channelKind(current.type).form.config(form),
       });
       const { generatedSecret } = await updateChannel(sql, principal, id, input, auditContext(c), channelDeps(c));
       if (!generatedSecret) return c.redirect(`/notifications/channels/${id}`, 303);

@@ -24,7 +24,7 @@ import {
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { ConflictError } from "../errors.ts";
 import { Pacer, sleep } from "./backoff.ts";
-import type { SendableChannel } from "./channels.ts";
+import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import { type ChannelPort, defaultChannelPort, defaultSend, recordSend, type SendFn } from "./outbox.ts";
 
 export type { OutgoingDelivery, SendFn, SendResult } from "./outbox.ts";
@@ -90,7 +90,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function sendUnit(unit: Unit, channel: SendableChannel | null | Error): Promise<void> {
     const ids = unit.rows.map((r) => r.id);
-    if (channel && !(channel instanceof Error) && channel.type === "slack" && !channel.broken) {
+    if (channel && !(channel instanceof Error) && channelKind(channel.type).paced && !channel.broken) {
       // A tick waits for a Slack channel's pace only so long; the rest go back, due when the pace allows.
       const queued = pacer.wait(unit.rows[0].channel_id);
       if (queued > MAX_PACE_WAIT_MS) {
@@ -130,7 +130,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (const unit of units) {
       const channelId = unit.rows[0].channel_id;
       const channel = loaded.get(channelId);
-      const key = channel && !(channel instanceof Error) && channel.type === "slack" ? channelId : unit.rows[0].id;
+      const key = channel && !(channel instanceof Error) && channelKind(channel.type).paced
+        ? channelId
+        : unit.rows[0].id;
       lanes.set(key, [...(lanes.get(key) ?? []), unit]);
     }
     const queue = [...lanes.values()];

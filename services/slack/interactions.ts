@@ -26,7 +26,7 @@ import { toPrincipal } from "../auth/sessions.ts";
 import type { Config } from "../config.ts";
 import { AppError, UnauthorizedError } from "../errors.ts";
 import { loadChannelForSending } from "../notifications/channels.ts";
-import { ACTION_ACK, ACTION_RESOLVE, ACTION_SNOOZE } from "../notifications/messages/slack.ts";
+import { ACTION_ACK, ACTION_RESOLVE, ACTION_SNOOZE } from "../notifications/channels/slack/message.ts";
 import { checkSlackSignature } from "./signature.ts";
 
 export interface InteractionDeps {

@@ -2,7 +2,7 @@
 import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { loadConfig } from "../../services/config.ts";
-import type { SendDeps } from "../../services/notifications/send.ts";
+import type { SendDeps } from "../../services/notifications/channels/kind.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { TEST_SECRET } from "../helpers/fixtures.ts";
 

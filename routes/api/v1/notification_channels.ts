@@ -17,7 +17,7 @@ import {
   listChannels,
   updateChannel,
 } from "../../../services/notifications/channels.ts";
-import { testChannel } from "../../../services/notifications/channel_test.ts";
+import { testChannel } from "../../../services/notifications/test_delivery.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

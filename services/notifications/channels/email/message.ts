@@ -3,7 +3,7 @@
  * (`[Opsdeck] DOWN: <check> (<project>)`), a text part, and an HTML part in
  * which every value from data is HTML-escaped (names are user input).
  */
-import { absolute, describe, digestMessage, type EventInput, type Message, type Tone } from "./describe.ts";
+import { absolute, describe, digestMessage, type EventInput, type Message, type Tone } from "../describe.ts";
 
 export interface EmailContent {
   subject: string;

@@ -5,7 +5,7 @@
  * The id is the delivery id, the same on every retry, so receivers can drop
  * duplicates; the timestamp lets them refuse replays.
  */
-import { timingSafeEqual } from "../auth/tokens.ts";
+import { timingSafeEqual } from "../../../auth/tokens.ts";
 
 export const SECRET_PREFIX = "whsec_";
 /** 32 random bytes: the spec asks for 24 to 64. */

@@ -8,7 +8,7 @@
  * formed) and breaks bare `@channel`/`@here`/`@everyone`; mrkdwn objects are
  * `verbatim` so Slack does not auto-link or auto-mention either.
  */
-import { absolute, describe, digestMessage, type EventInput, type Message, type Tone } from "./describe.ts";
+import { absolute, describe, digestMessage, type EventInput, type Message, type Tone } from "../describe.ts";
 
 export const ACTION_ACK = "opsdeck_acknowledge";
 export const ACTION_SNOOZE = "opsdeck_snooze_1h";

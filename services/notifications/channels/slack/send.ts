@@ -10,16 +10,26 @@
  * so it does not go through the webhook address policy.
  */
 import { SlackAPI } from "@slack/deno-slack-sdk";
-import { findSlackMessage, saveSlackMessage } from "../../../db/queries/slack_messages.ts";
-import { withTenant } from "../../../db/tenant.ts";
-import { parseRetryAfter } from "../backoff.ts";
-import type { SendableChannel } from "../channels.ts";
-import { first } from "../messages/describe.ts";
-import { slackDigest, slackForEvent, type SlackMessage } from "../messages/slack.ts";
-import { eventsOf, failure, type OutgoingDelivery, SEND_TIMEOUT_MS, type SendDeps, type SendResult } from "../send.ts";
-import { postForResult } from "./webhook.ts";
+import { findSlackMessage, saveSlackMessage } from "../../../../db/queries/slack_messages.ts";
+import { withTenant } from "../../../../db/tenant.ts";
+import { parseRetryAfter } from "../../backoff.ts";
+import { first } from "../describe.ts";
+import { postForResult } from "../http.ts";
+import {
+  eventsOf,
+  failure,
+  type OutgoingDelivery,
+  SEND_TIMEOUT_MS,
+  type SendableBase,
+  type SendDeps,
+  type SendResult,
+} from "../kind.ts";
+import { slackDigest, slackForEvent, type SlackMessage } from "./message.ts";
 
-type SlackChannel = Extract<SendableChannel, { type: "slack" }>;
+export type SlackChannel =
+  & SendableBase
+  & { type: "slack" }
+  & ({ mode: "webhook"; webhookUrl: string } | { mode: "bot"; channel: string; botToken: string });
 type BotChannel = Extract<SlackChannel, { mode: "bot" }>;
 
 /** Slack errors that retrying cannot fix: the channel is marked broken until someone fixes and saves it. */

@@ -4,12 +4,21 @@
  * with a message saying so (retried: the channel itself is not at fault).
  * An SMTP 5xx reply is permanent (RFC 5321), a 4xx or a network error is retried.
  */
-import { mailerFromConfig } from "../../mail/mailer.ts";
-import type { SendableChannel } from "../channels.ts";
-import { emailDigest, emailForEvent } from "../messages/email.ts";
-import { eventsOf, failure, type OutgoingDelivery, type SendDeps, type SendResult } from "../send.ts";
+import { mailerFromConfig } from "../../../mail/mailer.ts";
+import {
+  eventsOf,
+  failure,
+  type OutgoingDelivery,
+  type SendableBase,
+  type SendDeps,
+  type SendResult,
+} from "../kind.ts";
+import { emailDigest, emailForEvent } from "./message.ts";
 
-type EmailChannel = Extract<SendableChannel, { type: "email" }>;
+export interface EmailChannel extends SendableBase {
+  type: "email";
+  to: string[];
+}
 
 export const NO_SMTP = "E-mail is not configured on this server: set SMTP_URL (and SMTP_FROM)";
 

@@ -1,5 +1,5 @@
 /**
- * "Send test": a `channel.test` delivery through the real outbox (its own
+ * "Send test" (product code: the channel's test message, not a test file): a `channel.test` delivery through the real outbox (its own
  * event id, audited), sent at once by the dispatcher's deliverNow with the
  * real sender, so the attempt lands in the channel's delivery log and its
  * health like any other message. A channel marked broken is not sent to:

@@ -6,7 +6,7 @@
  * `{ type: "digest", timestamp, data: { items: [...] } }`, one envelope per
  * grouped event.
  */
-import type { EventInput } from "./describe.ts";
+import type { EventInput } from "../describe.ts";
 
 export interface WebhookEnvelope {
   type: string;

@@ -10,13 +10,28 @@
  * 301/302 would lose the body, so a 3xx is reported as a failure naming its
  * Location and the user fixes the URL.
  */
+import { z } from "@hono/zod-openapi";
 import type { Config } from "../../config.ts";
 import { checkedAddress } from "../../net/connect.ts";
 import { OutboundError, safeRequest } from "../../net/http_client.ts";
 import { webhookPolicy } from "../../net/policy.ts";
 import type { Resolver } from "../../net/resolve.ts";
+import { parseRetryAfter } from "../backoff.ts";
+import { fail, failure, SEND_TIMEOUT_MS, type SendDeps, type SendResult } from "./kind.ts";
 
-export { OutboundError };
+/** Enough of a receiver's answer to show in the delivery log. */
+const ANSWER_BYTES = 2048;
+
+/** A destination URL field of a channel's settings. */
+export const httpUrl = (what: string) =>
+  z.string().trim().max(2000).refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, `must be an http(s) URL for ${what}, without user:password@`);
 
 export interface PostRequest {
   url: string;
@@ -57,6 +72,12 @@ export async function targetProblem(url: string, config: Config, resolver?: Reso
   }
 }
 
+/** Refuses (422 on `path`) a destination the webhook policy does not allow. */
+export async function checkTarget(path: string, url: string, config: Config): Promise<void> {
+  const problem = await targetProblem(url, config);
+  if (problem) fail(path, problem);
+}
+
 export async function postJson(req: PostRequest): Promise<PostResponse> {
   const res = await safeRequest({
     url: req.url,
@@ -75,4 +96,44 @@ export async function postJson(req: PostRequest): Promise<PostResponse> {
     body: new TextDecoder().decode(res.body),
     latencyMs: Math.round(res.latencyMs),
   };
+}
+
+/** POST and classify the answer (shared by Slack incoming webhooks). */
+export async function postForResult(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  deps: SendDeps,
+  permanentCodes: readonly number[] = [404, 410],
+): Promise<SendResult> {
+  try {
+    const res = await postJson({
+      url,
+      headers,
+      body,
+      config: deps.config,
+      resolver: deps.resolver,
+      timeoutMs: deps.timeoutMs ?? SEND_TIMEOUT_MS,
+      maxBodyBytes: ANSWER_BYTES,
+    });
+    const base = { responseCode: res.status, latencyMs: res.latencyMs };
+    if (res.status >= 200 && res.status < 300) return { ok: true, error: null, ...base };
+    const answer = res.body.trim().slice(0, 300);
+    const error = `HTTP ${res.status}${answer ? `: ${answer}` : ""}`;
+    if (res.status === 429) {
+      return { ok: false, error, ...base, retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), deps.now()) };
+    }
+    if (res.status >= 300 && res.status < 400) {
+      return {
+        ok: false,
+        error: `HTTP ${res.status}: redirects are not followed (to ${res.headers.get("location")})`,
+        ...base,
+      };
+    }
+    return { ok: false, error, ...base, permanent: permanentCodes.includes(res.status) };
+  } catch (error) {
+    // A refused destination is retried too: an administrator may allow its range meanwhile.
+    if (error instanceof OutboundError) return failure(error.message);
+    throw error;
+  }
 }
