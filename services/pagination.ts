@@ -1,9 +1,13 @@
 /**
- * Keyset pagination with opaque cursors. A cursor is the sort key of the last
- * row of a page, base64url-encoded JSON; clients must not build their own.
+ * Keyset pagination with opaque cursors, for every list. A cursor is the sort
+ * key of the last row of a page, base64url-encoded JSON; clients must not
+ * build their own, and a forged one is a 400, never a database type error.
  */
 import { z } from "@hono/zod-openapi";
 import { BadRequestError } from "./errors.ts";
+import { isUuid } from "./ids.ts";
+
+const FORGED = "cursor: not a cursor returned by this list";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -48,7 +52,32 @@ export function decodeCursor(cursor: string, shape: readonly ("string" | "number
   } catch {
     // fall through to the one error below
   }
-  throw new BadRequestError("cursor: not a cursor returned by this list");
+  throw new BadRequestError(FORGED);
+}
+
+/** decodeCursor for keys whose last part is a row id (users, roles, tenants, channels… lists). */
+export function decodeIdCursor<T extends (string | number)[]>(
+  cursor: string | undefined,
+  shape: readonly ("string" | "number")[],
+): T | undefined {
+  if (!cursor) return undefined;
+  const key = decodeCursor(cursor, shape);
+  if (!isUuid(String(key[key.length - 1]))) throw new BadRequestError(FORGED);
+  return key as T;
+}
+
+/** The newest-first (created_at, id) key after `row`; created_at comes from the app clock, so milliseconds are exact. */
+export function timeCursorKey(row: { created_at: Date; id: string }): [string, string] {
+  return [row.created_at.toISOString(), row.id];
+}
+
+/** The (created_at, id) a timeCursorKey cursor stands for. */
+export function decodeTimeCursor(cursor: string | undefined): [Date, string] | undefined {
+  if (!cursor) return undefined;
+  const [at, id] = decodeCursor(cursor, ["string", "string"]) as [string, string];
+  const time = new Date(at);
+  if (Number.isNaN(time.getTime()) || !isUuid(id)) throw new BadRequestError(FORGED);
+  return [time, id];
 }
 
 /**

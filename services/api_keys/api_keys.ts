@@ -19,8 +19,7 @@ import { API_KEY_PREFIX } from "../auth/sessions.ts";
 import { type Action, authorize, can, type Permission, type Principal } from "../auth/permissions.ts";
 import { randomToken, sha256 } from "../auth/tokens.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { decodeIdCursor, type Page, toPage } from "../pagination.ts";
 import type { ApiKeyCreateInput } from "./schemas.ts";
 
 /** `odk_` plus 8 characters of the secret: enough to tell keys apart, far too little to guess the rest. */

@@ -18,9 +18,8 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { emitEvent } from "../events/emit.ts";
-import { type Page, toPage } from "../pagination.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../pagination.ts";
 import { loadProjectFor } from "../projects/access.ts";
-import { decodeTimeCursor, timeCursorKey } from "../sows/cursor.ts";
 import type { CreateChangeRequestInput, ListChangeRequestsQuery, UpdateChangeRequestInput } from "./schemas.ts";
 
 export const NOT_FOUND = "Change request not found";

@@ -16,8 +16,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { decodeIdCursor, type Page, toPage } from "../pagination.ts";
 
 export interface DeliveryQuery {
   channelId?: string;

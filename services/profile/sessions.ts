@@ -6,8 +6,7 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
 import { SESSION_IDLE_MS } from "../auth/sessions.ts";
 import { NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { decodeIdCursor, type Page, toPage } from "../pagination.ts";
 import { requireSession } from "./profile.ts";
 
 export interface SessionView extends SessionListRow {

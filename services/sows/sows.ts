@@ -19,9 +19,8 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../pagination.ts";
 import { loadProjectFor } from "../projects/access.ts";
-import { decodeTimeCursor, timeCursorKey } from "./cursor.ts";
 import type { CreateSowInput, ListSowsQuery, UpdateSowInput } from "./schemas.ts";
 
 const NOT_FOUND = "Statement of work not found";
