@@ -75,6 +75,12 @@ export function requirePrincipal(c: Context<AppEnv>): Principal {
   return principal;
 }
 
+/** 401 before validation: an anonymous caller learns nothing from these routes' 422s. */
+export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requirePrincipal(c);
+  await next();
+};
+
 /** Actor, address and time for the audit row of this request's mutation. */
 export function auditContext(c: Context<AppEnv>): AuditContext {
   return {

@@ -9,9 +9,8 @@ import {
   ImportResultSchema,
 } from "../../../services/catalog_import/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

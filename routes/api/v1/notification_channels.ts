@@ -19,9 +19,8 @@ import {
 } from "../../../services/notifications/channels.ts";
 import { testChannel } from "../../../services/notifications/test_delivery.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

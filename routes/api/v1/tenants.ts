@@ -10,10 +10,9 @@ import {
 } from "../../../services/tenants/schemas.ts";
 import { createTenant, listTenants } from "../../../services/tenants/tenants.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,
