@@ -116,8 +116,6 @@ const schema = z.object({
   }
 });
 
-export type ConfigInput = z.input<typeof schema>;
-
 export interface OidcConfig {
   issuer: string;
   clientId: string;

@@ -89,10 +89,3 @@ export const WindowSchema = z.object({
   updated_at: z.string().openapi({ format: "date-time" }),
 }).openapi("MaintenanceWindow");
 export type WindowJson = z.infer<typeof WindowSchema>;
-
-export const PreviewQuerySchema = z.object({
-  rrule: z.string().max(500),
-  dtstart: LocalTime,
-  timezone: z.string().max(64).default("UTC"),
-  duration_minutes: z.coerce.number().int().min(1).max(44_640).default(60),
-});

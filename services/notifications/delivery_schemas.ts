@@ -14,7 +14,6 @@ export const ListDeliveriesQuerySchema = PageQuerySchema.extend({
   }),
   event_type: z.enum(DELIVERY_EVENT_TYPES).optional(),
 });
-export type ListDeliveriesQuery = z.infer<typeof ListDeliveriesQuerySchema>;
 
 export const AttemptSchema = z.object({
   attempt: z.number().int().openapi({ example: 1 }),
