@@ -1,5 +1,7 @@
 /** The health of this process and its database, for /readyz and the overview. */
 import type { Sql } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant.ts";
+import type { Principal } from "../auth/permissions.ts";
 import { type Migration, schemaStatus } from "../../db/migrate.ts";
 import {
   type AppliedMigration,
@@ -49,6 +51,7 @@ const COUNT_LABELS: Record<string, string> = {
 
 export async function getSystemStatus(
   sql: Sql,
+  principal: Principal,
   migrations: Migration[],
   database: DatabaseInfo,
   startedAt: number,
@@ -57,7 +60,7 @@ export async function getSystemStatus(
   const [version, schema, counts] = await Promise.all([
     getServerVersion(sql),
     schemaStatus(sql, migrations),
-    countDomainRows(sql),
+    withTenant(sql, principal.tenantId, countDomainRows),
   ]);
   return {
     database: { kind: database.kind, version, dataDir: database.dataDir },
