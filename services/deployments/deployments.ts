@@ -15,6 +15,7 @@ import {
 import { closeMaintenanceWindow } from "../../db/queries/maintenance_windows.ts";
 import { findProjectBySlug, getProject, type ProjectRow } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
+import { requireActiveProject } from "../projects/access.ts";
 import type { AuditContext } from "../audits/record.ts";
 import { recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
@@ -76,9 +77,7 @@ async function resolveProject(tx: Sql, principal: Principal, input: CreateDeploy
   const id = input.project_id ?? (await findProjectBySlug(tx, principal.tenantId, input.project_slug!))?.id;
   const project = id ? await getProject(tx, principal.tenantId, id, principal.clientId) : undefined;
   if (!project) throw new ValidationError([{ path: field, message: "no such project in this organisation" }]);
-  if (project.archived_at) {
-    throw new ConflictError(`Project "${project.name}" is archived: deployments cannot be recorded on it`);
-  }
+  requireActiveProject(project, "deployments cannot be recorded on it");
   return project;
 }
 
