@@ -2,10 +2,10 @@
  * Entry point: `deno task start` (serve) and `deno task migrate`.
  * Start-up and failures print one clear line each; a bad start exits 1.
  */
-import { ConfigError, loadConfig } from "./services/config.ts";
-import { StartupError } from "./services/database.ts";
+import { ConfigError, loadConfig } from "./services/platform/config.ts";
+import { StartupError } from "./services/runtime/database.ts";
 import { MigrationError } from "./db/migrate.ts";
-import { openMigratedDatabase, serve } from "./services/server.ts";
+import { openMigratedDatabase, serve } from "./services/runtime/server.ts";
 
 const say = (line: string) => console.log(`opsdeck: ${line}`);
 

@@ -18,7 +18,7 @@ import { type CheckResultInsert, insertCheckResults } from "../db/queries/check_
 import { withTenant } from "../db/tenant.ts";
 import { ensurePartitions } from "../services/workers/partitions.ts";
 import { latencySeries, statusBars, uptime } from "../services/checks/history.ts";
-import { createLogger } from "../services/logger.ts";
+import { createLogger } from "../services/platform/logger.ts";
 import { watchOtherCpu } from "./lib/cpu.ts";
 import { tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";

@@ -7,7 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { PayloadTooLargeError } from "../services/errors.ts";
+import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { systemApi } from "./api/v1/system.ts";
 import { sessionsApi } from "./api/v1/sessions.ts";
 import { invitationsApi } from "./api/v1/invitations.ts";

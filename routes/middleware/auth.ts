@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { API_KEY_PREFIX, principalFromApiKey, principalFromSession } from "../../services/auth/sessions.ts";
 import type { Principal } from "../../services/auth/permissions.ts";
-import { UnauthorizedError } from "../../services/errors.ts";
+import { UnauthorizedError } from "../../services/platform/errors.ts";
 import type { AuditContext } from "../../services/audits/record.ts";
 import type { AppEnv } from "../deps.ts";
 import { clientIp } from "./observe.ts";

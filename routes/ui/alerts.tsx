@@ -16,7 +16,7 @@ import {
 } from "../../services/alerts/lifecycle.ts";
 import { AcknowledgeSchema, ListAlertsQuerySchema } from "../../services/alerts/schemas.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
 import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
 import { AlertPage } from "../../views/alerts/alert_page.tsx";

@@ -7,7 +7,7 @@
 import { type Context, Hono } from "hono";
 import type { ChannelType } from "../../db/queries/notification_channels.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { CreateChannelSchema, UpdateChannelSchema } from "../../services/notifications/channel_schemas.ts";
 import { CHANNEL_TYPES, channelKind } from "../../services/notifications/channels/registry.ts";
 import { testChannel } from "../../services/notifications/test_delivery.ts";

@@ -21,8 +21,8 @@ import {
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
-import type { AppError } from "../../services/errors.ts";
-import { isUuid } from "../../services/ids.ts";
+import type { AppError } from "../../services/platform/errors.ts";
+import { isUuid } from "../../services/platform/ids.ts";
 import { ResultRows } from "../../views/checks/_results.tsx";
 import { CheckBoard } from "../../views/checks/board.tsx";
 import { BoardPage } from "../../views/checks/board_page.tsx";

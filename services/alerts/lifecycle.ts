@@ -12,7 +12,7 @@ import { type AlertRow, type AlertStatus, getAlert } from "../../db/queries/aler
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import type { AcknowledgeInput, ResolveInput, SnoozeInput } from "./schemas.ts";
 import { applyChange } from "./transitions.ts";
 import type { AlertChange } from "../../db/queries/alerts.ts";

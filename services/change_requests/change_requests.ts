@@ -16,9 +16,9 @@ import { getSow } from "../../db/queries/sows.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { emitEvent } from "../events/emit.ts";
-import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../pagination.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import { loadProjectFor, requireActiveProject } from "../projects/access.ts";
 import type { CreateChangeRequestInput, ListChangeRequestsQuery, UpdateChangeRequestInput } from "./schemas.ts";
 

@@ -5,12 +5,12 @@
  * a "down" outcome the scheduler records.
  */
 import type { HealthCheckDefinition } from "../../db/queries/health_checks.ts";
-import type { Config } from "../config.ts";
-import { type CertificateInfo, OutboundError, safeRequest } from "../net/http_client.ts";
-import { literalAddress } from "../net/connect.ts";
-import { type AddressPolicy, probePolicy, refusalReason } from "../net/policy.ts";
-import type { Resolver } from "../net/resolve.ts";
-import { tcpProbe } from "../net/tcp.ts";
+import type { Config } from "../platform/config.ts";
+import { type CertificateInfo, OutboundError, safeRequest } from "../platform/net/http_client.ts";
+import { literalAddress } from "../platform/net/connect.ts";
+import { type AddressPolicy, probePolicy, refusalReason } from "../platform/net/policy.ts";
+import type { Resolver } from "../platform/net/resolve.ts";
+import { tcpProbe } from "../platform/net/tcp.ts";
 import { checkJsonPath, checkKeyword, checkStatus } from "./assertions.ts";
 
 /** What one run reads from the stored definition, under the columns' own names. */

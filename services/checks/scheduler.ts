@@ -20,7 +20,7 @@ import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
-import { databaseUrlOf } from "../net/policy.ts";
+import { databaseUrlOf } from "../platform/net/policy.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
 import {
   applyOutcome,

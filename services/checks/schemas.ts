@@ -13,7 +13,7 @@ import {
   type HealthCheckRow,
   HTTP_METHODS,
 } from "../../db/queries/health_checks.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { isValidTimezone } from "./cron.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;

@@ -1,6 +1,6 @@
 /** Request and response shapes for maintenance windows: one schema for the API and the page's form. */
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;
 const Time = z.iso.datetime({ offset: true, error: "must be an RFC 3339 time like 2025-03-01T09:30:00Z" })

@@ -4,8 +4,8 @@
  * its own rules (channels/<kind>/config.ts).
  */
 import type { ChannelType } from "../../db/queries/notification_channels.ts";
-import type { Config } from "../config.ts";
-import { ValidationError } from "../errors.ts";
+import type { Config } from "../platform/config.ts";
+import { ValidationError } from "../platform/errors.ts";
 import type { SplitConfig, StoredChannel } from "./channels/kind.ts";
 import { channelKind } from "./channels/registry.ts";
 

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../../db/queries/events.ts";
 import { DELIVERY_STATUSES, type DeliveryRow } from "../../db/queries/notification_deliveries.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, "channel.test"] as const;
 

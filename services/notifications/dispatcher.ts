@@ -22,7 +22,7 @@ import {
   renewLease,
 } from "../../db/queries/notification_deliveries.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
-import { ConflictError } from "../errors.ts";
+import { ConflictError } from "../platform/errors.ts";
 import { Pacer, sleep } from "./backoff.ts";
 import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import { type ChannelPort, defaultChannelPort, defaultSend, recordSend, type SendFn } from "./outbox.ts";

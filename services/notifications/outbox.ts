@@ -5,8 +5,8 @@
  */
 import { inTransaction, type Sql } from "../../db/client.ts";
 import { type ClaimedDelivery, insertDelivery, recordOutcome } from "../../db/queries/notification_deliveries.ts";
-import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { loadChannelForSending, recordChannelHealth } from "./channels.ts";
 import type { OutgoingDelivery, SendDeps, SendResult } from "./channels/kind.ts";

@@ -8,8 +8,8 @@ import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { getProject, type ProjectRow } from "../../db/queries/projects.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
+import { ConflictError, NotFoundError } from "../platform/errors.ts";
+import { isUuid } from "../platform/ids.ts";
 
 export type { ProjectRow };
 

@@ -18,8 +18,8 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../errors.ts";
-import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../pagination.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import { loadProjectFor, requireActiveProject } from "../projects/access.ts";
 import type { CreateSowInput, ListSowsQuery, UpdateSowInput } from "./schemas.ts";
 

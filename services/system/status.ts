@@ -10,8 +10,8 @@ import {
   getServerVersion,
   listAppliedMigrations,
 } from "../../db/queries/system.ts";
-import { decodeCursor, type Page, toPage } from "../pagination.ts";
-import type { HttpMetrics } from "../prometheus.ts";
+import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
+import type { HttpMetrics } from "../platform/prometheus.ts";
 
 export interface SystemStatus {
   database: { kind: "embedded" | "external"; version: string; dataDir?: string };

@@ -6,8 +6,8 @@
  * never ends the loop.
  */
 import type { Sql } from "../../db/client.ts";
-import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 
 export interface BackgroundDeps {
   sql: Sql;

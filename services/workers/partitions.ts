@@ -11,7 +11,7 @@ import {
   PARTITIONED,
   relationExists,
 } from "../../db/queries/check_results.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../platform/logger.ts";
 
 /** The current month and this many after it exist at all times. */
 export const MONTHS_AHEAD = 2;

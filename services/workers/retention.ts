@@ -19,8 +19,8 @@ import {
 import { deleteEventsBefore } from "../../db/queries/events.ts";
 import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
 import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
-import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 import { type BackgroundDeps, type BackgroundWorker, runLoop } from "./loop.ts";
 import { ensurePartitions, type PartitionChange, partitionEnd, withPartitionLock } from "./partitions.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { type ProbeDefinition, runProbe } from "../../services/checks/probe.ts";
 import { staticResolver } from "../helpers/dns_server.ts";
 import { httpProbe, startTargets, type Targets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";

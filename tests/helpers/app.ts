@@ -2,9 +2,9 @@
 import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
-import { loadConfig } from "../../services/config.ts";
-import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
-import { createHttpMetrics } from "../../services/prometheus.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { createLogger, lineSink, type Logger, silentLogger } from "../../services/platform/logger.ts";
+import { createHttpMetrics } from "../../services/platform/prometheus.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 

@@ -14,7 +14,7 @@ import {
   ListAlertRulesQuerySchema,
   UpdateAlertRuleSchema,
 } from "../../../services/alerts/schemas.ts";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

@@ -12,7 +12,7 @@ import {
   ResolveSchema,
   SnoozeSchema,
 } from "../../../services/alerts/schemas.ts";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

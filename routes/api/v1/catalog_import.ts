@@ -1,6 +1,6 @@
 /** CSV import of clients and projects over the API: a dry run by default, then all-or-nothing. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { AppError } from "../../../services/errors.ts";
+import { AppError } from "../../../services/platform/errors.ts";
 import { importCatalog } from "../../../services/catalog_import/import.ts";
 import {
   CATALOG_CSV_EXAMPLE,

@@ -21,7 +21,7 @@ import {
   ListResultsQuerySchema,
   UpdateHealthCheckSchema,
 } from "../../../services/checks/schemas.ts";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { PayloadTooLargeError, ValidationError } from "../../../services/errors.ts";
+import { PayloadTooLargeError, ValidationError } from "../../../services/platform/errors.ts";
 import { ingestMetrics, MAX_REPORTED_ERRORS } from "../../../services/metrics/ingest.ts";
 import { listTypes, queryMetrics } from "../../../services/metrics/query.ts";
 import {

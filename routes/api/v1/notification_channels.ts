@@ -1,7 +1,7 @@
 /** Notification channels over the API: CRUD (secrets write-only) and "send test". */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import {
   ChannelSchema,
   ChannelTestResultSchema,

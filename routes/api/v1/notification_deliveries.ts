@@ -1,6 +1,6 @@
 /** The delivery log over the API: every delivery with its attempts, and re-sending one. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   deliveryJson,
   DeliverySchema,

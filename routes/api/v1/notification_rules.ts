@@ -1,6 +1,6 @@
 /** Notification rules over the API: which events go to which channel, immediately or as a digest. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateRuleSchema,
   ListRulesQuerySchema,

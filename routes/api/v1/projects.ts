@@ -1,6 +1,6 @@
 /** Projects over the API: list (search, filters, sorts), read, create, change/archive, delete (admins). */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import { deleteProject } from "../../../services/projects/delete.ts";
 import { createProject, getProjectFor, listProjects, updateProject } from "../../../services/projects/projects.ts";
 import {

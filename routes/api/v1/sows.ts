@@ -1,6 +1,6 @@
 /** Statements of work over the API: list, read, create, change (status forward only), delete drafts. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateSowSchema,
   ListSowsQuerySchema,

@@ -1,6 +1,6 @@
 /** Tenants over the API, for super-admins only (everyone else gets 404). */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateTenantSchema,
   ListTenantsQuerySchema,

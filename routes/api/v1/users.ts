@@ -1,6 +1,6 @@
 /** Users over the API: list, read, invite, change (role, client, status), re-invite. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import { type InvitationResult, inviteUser, resendInvitation } from "../../../services/users/invitations.ts";
 import {
   InvitationSchema,

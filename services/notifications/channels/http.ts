@@ -11,11 +11,11 @@
  * Location and the user fixes the URL.
  */
 import { z } from "@hono/zod-openapi";
-import type { Config } from "../../config.ts";
-import { checkedAddress } from "../../net/connect.ts";
-import { OutboundError, safeRequest } from "../../net/http_client.ts";
-import { webhookPolicy } from "../../net/policy.ts";
-import type { Resolver } from "../../net/resolve.ts";
+import type { Config } from "../../platform/config.ts";
+import { checkedAddress } from "../../platform/net/connect.ts";
+import { OutboundError, safeRequest } from "../../platform/net/http_client.ts";
+import { webhookPolicy } from "../../platform/net/policy.ts";
+import type { Resolver } from "../../platform/net/resolve.ts";
 import { parseRetryAfter } from "../backoff.ts";
 import { fail, failure, SEND_TIMEOUT_MS, type SendDeps, type SendResult } from "./kind.ts";
 

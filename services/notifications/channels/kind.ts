@@ -7,9 +7,9 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { Sql } from "../../../db/client.ts";
-import type { Config } from "../../config.ts";
-import { type FieldError, ValidationError } from "../../errors.ts";
-import type { Resolver } from "../../net/resolve.ts";
+import type { Config } from "../../platform/config.ts";
+import { type FieldError, ValidationError } from "../../platform/errors.ts";
+import type { Resolver } from "../../platform/net/resolve.ts";
 
 /** The secret part of a channel's settings, sealed as one JSON object (never returned, logged or audited). */
 export type ChannelSecret = Record<string, string>;

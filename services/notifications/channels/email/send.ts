@@ -4,7 +4,7 @@
  * with a message saying so (retried: the channel itself is not at fault).
  * An SMTP 5xx reply is permanent (RFC 5321), a 4xx or a network error is retried.
  */
-import { mailerFromConfig } from "../../../mail/mailer.ts";
+import { mailerFromConfig } from "../../../platform/mailer.ts";
 import {
   eventsOf,
   failure,

@@ -3,7 +3,7 @@
  * incoming-webhook URL (post only). The token or the URL is the secret.
  */
 import { z } from "@hono/zod-openapi";
-import type { Config } from "../../../config.ts";
+import type { Config } from "../../../platform/config.ts";
 import { checkTarget, httpUrl } from "../http.ts";
 import { fail, hint, type SplitConfig, type StoredChannel } from "../kind.ts";
 

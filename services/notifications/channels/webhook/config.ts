@@ -1,6 +1,6 @@
 /** Webhook settings: the receiver's URL and the Standard Webhooks signing secret (generated when absent). */
 import { z } from "@hono/zod-openapi";
-import type { Config } from "../../../config.ts";
+import type { Config } from "../../../platform/config.ts";
 import { checkTarget, httpUrl } from "../http.ts";
 import { hint, type SplitConfig, type StoredChannel } from "../kind.ts";
 import { generateWebhookSecret } from "./standard_webhooks.ts";

@@ -3,7 +3,7 @@
  * SMTP_URL there is no mailer, and callers show links on screen instead.
  */
 import nodemailer from "nodemailer";
-import type { Config } from "../config.ts";
+import type { Config } from "./config.ts";
 
 export interface MailMessage {
   to: string;

@@ -3,10 +3,10 @@
  * embedded PostgreSQL under OPSDECK_DATA_DIR that survives restarts.
  */
 import { resolve } from "node:path";
-import { createPool, describeDbError, type Sql, waitForDatabase } from "../db/client.ts";
-import { startEmbeddedPostgres } from "../db/embedded.ts";
-import { type Config, redactUrl } from "./config.ts";
-import type { DatabaseInfo } from "./system/status.ts";
+import { createPool, describeDbError, type Sql, waitForDatabase } from "../../db/client.ts";
+import { startEmbeddedPostgres } from "../../db/embedded.ts";
+import { type Config, redactUrl } from "../platform/config.ts";
+import type { DatabaseInfo } from "../system/status.ts";
 
 export class StartupError extends Error {
   override name = "StartupError";

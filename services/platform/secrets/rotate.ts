@@ -5,7 +5,7 @@
  * tenant's one `secrets.rotate` audit row, with the counts, commits with them.
  * A row that no configured key can decrypt is left as it is and reported.
  */
-import type { Sql } from "../../db/client.ts";
+import type { Sql } from "../../../db/client.ts";
 import {
   type StaleChannelRow,
   staleChannelSecrets,
@@ -16,12 +16,12 @@ import {
   storeIdentityTokens,
   storeWebhookSecretIfKey,
   tenantsWithStaleSecrets,
-} from "../../db/queries/secret_rotation.ts";
-import { withTenant } from "../../db/tenant.ts";
-import { type AuditContext, recordAudit } from "../audits/record.ts";
+} from "../../../db/queries/secret_rotation.ts";
+import { withTenant } from "../../../db/tenant.ts";
+import { type AuditContext, recordAudit } from "../../audits/record.ts";
 import { createKeyring, type Keyring, SecretDecryptError } from "./crypto.ts";
 import { channelSecretAad, identityTokenAad } from "./fields.ts";
-import { webhookSecretAad } from "../github/secret.ts";
+import { webhookSecretAad } from "../../github/secret.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 

@@ -1,5 +1,5 @@
 /** The invitation e-mail: a plain-text part and an HTML part with the same link. */
-import type { MailMessage } from "./mailer.ts";
+import type { MailMessage } from "../platform/mailer.ts";
 
 export interface InvitationEmail {
   to: string;

@@ -4,16 +4,16 @@
  * OPSDECK_SHUTDOWN_TIMEOUT_MS, stop background work, close the pool, stop the
  * embedded PostgreSQL).
  */
-import { loadMigrations, migrate } from "../db/migrate.ts";
-import { createApp } from "../routes/app.ts";
-import { type Config, describeConfig } from "./config.ts";
+import { loadMigrations, migrate } from "../../db/migrate.ts";
+import { createApp } from "../../routes/app.ts";
+import { type Config, describeConfig } from "../platform/config.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
-import { createLogger } from "./logger.ts";
-import { createHttpMetrics } from "./prometheus.ts";
-import { createLoginThrottles } from "./auth/throttle.ts";
-import { bootstrapAdmin } from "./auth/setup.ts";
-import { AppError } from "./errors.ts";
-import { startBackgroundWork, stopBackgroundWork } from "./workers/workers.ts";
+import { createLogger } from "../platform/logger.ts";
+import { createHttpMetrics } from "../platform/prometheus.ts";
+import { createLoginThrottles } from "../auth/throttle.ts";
+import { bootstrapAdmin } from "../auth/setup.ts";
+import { AppError } from "../platform/errors.ts";
+import { startBackgroundWork, stopBackgroundWork } from "../workers/workers.ts";
 
 export type Say = (line: string) => void;
 

@@ -17,7 +17,7 @@ import {
   getIdempotencyKey,
 } from "../../db/queries/idempotency.ts";
 import { sha256, timingSafeEqual } from "../auth/tokens.ts";
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ConflictError, ValidationError } from "./errors.ts";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
