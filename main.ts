@@ -2,11 +2,11 @@
  * Entry point: `deno task start` (serve) and `deno task migrate`.
  * Start-up and failures print one clear line each; a bad start exits 1.
  */
-import { ConfigError, loadConfig } from "./services/config.ts";
-import { createLogger, lineSink } from "./services/logger.ts";
-import { StartupError } from "./services/database.ts";
+import { ConfigError, loadConfig } from "./services/platform/config.ts";
+import { createLogger, lineSink } from "./services/platform/logger.ts";
+import { StartupError } from "./services/runtime/database.ts";
 import { MigrationError } from "./db/migrate.ts";
-import { openMigratedDatabase, serve } from "./services/server.ts";
+import { openMigratedDatabase, serve } from "./services/runtime/server.ts";
 
 // Start-up and stop lines are JSON like every other stdout line, written at once (not batched) so
 // they are out before an exit.

@@ -9,7 +9,7 @@
  * runs per row after 30 discarded.
  */
 import postgres from "postgres";
-import { loadConfig } from "../services/config.ts";
+import { loadConfig } from "../services/platform/config.ts";
 import { postgresqlKind } from "../services/data_sources/kinds/postgresql/mod.ts";
 import type { OpenSource } from "../services/data_sources/kinds/types.ts";
 import { bind, compile, type Parameter } from "../services/data_sources/parameters.ts";

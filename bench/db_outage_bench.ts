@@ -14,8 +14,8 @@
  * `deno run --allow-all bench/db_outage_bench.ts`
  */
 import { createScheduler } from "../services/checks/scheduler.ts";
-import { loadConfig } from "../services/config.ts";
-import { silentLogger } from "../services/logger.ts";
+import { loadConfig } from "../services/platform/config.ts";
+import { silentLogger } from "../services/platform/logger.ts";
 import { genClient } from "../tests/helpers/fixtures.ts";
 import { openFds, outageWorld, rawGet, timed } from "../tests/helpers/outage.ts";
 import { genProject } from "../tests/helpers/catalog.ts";

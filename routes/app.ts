@@ -1,12 +1,13 @@
 /**
- * The whole HTTP surface: middleware in order, then the API, the pages, the
- * operations endpoints and static files. `createApp` has no side effects, so
- * tests build as many apps as they like.
+ * The whole HTTP surface: middleware in order, then the route table below,
+ * which answers "which file serves this URL". `createApp` has no side
+ * effects, so tests build as many apps as they like.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { PayloadTooLargeError } from "../services/errors.ts";
+import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { systemApi } from "./api/v1/system.ts";
 import { sessionsApi } from "./api/v1/sessions.ts";
 import { invitationsApi } from "./api/v1/invitations.ts";
@@ -54,7 +55,7 @@ import { githubWebhookApi } from "./api/v1/github_webhook.ts";
 import { githubHooks } from "./hooks/github.ts";
 import { notificationChannelsApi } from "./api/v1/notification_channels.ts";
 import { slackInteractionHooks } from "./hooks/slack_interactions.ts";
-import { notificationChannelPages } from "./ui/notifications.tsx";
+import { notificationChannelPages } from "./ui/channels.tsx";
 import { deploymentPages } from "./ui/deployments.tsx";
 import { deliveryMetricsApi } from "./api/v1/delivery_metrics.ts";
 import { notificationRulesApi } from "./api/v1/notification_rules.ts";
@@ -70,11 +71,135 @@ import { heartbeatsApi } from "./api/v1/heartbeats.ts";
 import { checkPages } from "./ui/checks.tsx";
 import { METRICS_PATH, metricsApi } from "./api/v1/metrics.ts";
 import { maintenanceWindowsApi } from "./api/v1/maintenance_windows.ts";
-import { explorePages } from "./ui/explore.tsx";
+import { explorePages } from "./ui/metrics.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
+
+/** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
+export interface Mount {
+  prefixes: string[];
+  routes: () => Hono<AppEnv>;
+}
+
+/**
+ * Every module mounted at "/" in this order. The JSON API keeps its order
+ * (it is the order of /openapi.json); among pages, a module with fixed paths
+ * comes before one whose parameter would swallow them (/clients/import
+ * before /clients/{id}).
+ */
+export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
+  { area: "Operations", mounts: [{ prefixes: ["/healthz", "/readyz", "/metrics"], routes: healthRoutes }] },
+  {
+    area: "JSON API: people and access",
+    mounts: [
+      { prefixes: ["/api/v1/system"], routes: systemApi },
+      { prefixes: ["/api/v1/sessions"], routes: sessionsApi },
+      { prefixes: ["/api/v1/users"], routes: usersApi },
+      { prefixes: ["/api/v1/invitations"], routes: invitationsApi },
+      { prefixes: ["/api/v1/roles"], routes: rolesApi },
+      { prefixes: ["/api/v1/tenants"], routes: tenantsApi },
+      { prefixes: ["/api/v1/me"], routes: meApi },
+      { prefixes: ["/api/v1/api-keys"], routes: apiKeysApi },
+      { prefixes: ["/api/v1/audits"], routes: auditsApi },
+    ],
+  },
+  {
+    area: "JSON API: clients, projects, delivery",
+    mounts: [
+      { prefixes: ["/api/v1/sows"], routes: sowsApi },
+      { prefixes: ["/api/v1/change-requests"], routes: changeRequestsApi },
+      { prefixes: ["/api/v1/clients"], routes: clientsApi },
+      { prefixes: ["/api/v1/projects"], routes: projectsApi },
+      { prefixes: ["/api/v1/imports"], routes: catalogImportApi },
+      { prefixes: ["/api/v1/deployments"], routes: deploymentsApi },
+      { prefixes: ["/api/v1/github-webhook"], routes: githubWebhookApi },
+    ],
+  },
+  {
+    area: "JSON API: notifications and alerts",
+    mounts: [
+      { prefixes: ["/api/v1/notification-channels"], routes: notificationChannelsApi },
+      { prefixes: ["/api/v1/delivery-metrics"], routes: deliveryMetricsApi },
+      { prefixes: ["/api/v1/notification-rules"], routes: notificationRulesApi },
+      { prefixes: ["/api/v1/notification-deliveries"], routes: notificationDeliveriesApi },
+      { prefixes: ["/api/v1/alert-rules"], routes: alertRulesApi },
+      { prefixes: ["/api/v1/alerts"], routes: alertsApi },
+    ],
+  },
+  {
+    area: "JSON API: checks, metrics, maintenance",
+    mounts: [
+      { prefixes: ["/api/v1/health-checks"], routes: healthChecksApi },
+      { prefixes: ["/api/v1/heartbeats"], routes: heartbeatsApi },
+      { prefixes: ["/api/v1/metrics"], routes: metricsApi },
+      { prefixes: ["/api/v1/maintenance-windows"], routes: maintenanceWindowsApi },
+    ],
+  },
+  {
+    area: "JSON API: data sources and saved queries",
+    mounts: [
+      { prefixes: ["/api/v1/data-sources"], routes: dataSourcesApi },
+      { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
+    ],
+  },
+  {
+    area: "Inbound hooks (signed by the sender, no session)",
+    mounts: [
+      { prefixes: ["/hooks/github"], routes: githubHooks },
+      { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
+    ],
+  },
+  {
+    area: "Pages: people and access",
+    mounts: [
+      { prefixes: ["/users"], routes: userPages },
+      { prefixes: ["/invitations"], routes: invitationPages },
+      { prefixes: ["/roles"], routes: rolePages },
+      { prefixes: ["/tenants"], routes: tenantPages },
+      { prefixes: ["/api-keys"], routes: apiKeyPages },
+      { prefixes: ["/profile"], routes: profilePages },
+      { prefixes: ["/audits"], routes: auditRoutes },
+    ],
+  },
+  {
+    area: "Pages: clients, projects, delivery",
+    mounts: [
+      { prefixes: ["/sows", "/projects"], routes: sowPages },
+      { prefixes: ["/change-requests", "/projects"], routes: changeRequestPages },
+      { prefixes: ["/clients/import"], routes: catalogImportPages },
+      { prefixes: ["/clients"], routes: clientPages },
+      { prefixes: ["/projects"], routes: projectPages },
+      { prefixes: ["/projects"], routes: projectHubPages },
+    ],
+  },
+  {
+    area: "Pages: notifications, alerts, checks, metrics, deployments",
+    mounts: [
+      { prefixes: ["/notifications"], routes: notificationChannelPages },
+      { prefixes: ["/notifications/rules"], routes: notificationRulePages },
+      { prefixes: ["/notifications/deliveries"], routes: deliveryPages },
+      { prefixes: ["/alerts"], routes: alertPages },
+      { prefixes: ["/alert-rules"], routes: alertRulePages },
+      { prefixes: ["/checks"], routes: checkPages },
+      { prefixes: ["/explore"], routes: explorePages },
+      { prefixes: ["/maintenance"], routes: maintenancePages },
+      { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
+      { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+    ],
+  },
+  {
+    area: "Pages: sign-in, home, preferences, static files",
+    mounts: [
+      { prefixes: ["/login", "/logout", "/setup"], routes: authRoutes },
+      { prefixes: ["/auth"], routes: oidcRoutes },
+      { prefixes: ["/", "/ui/status"], routes: homeRoutes },
+      { prefixes: ["/preferences"], routes: preferenceRoutes },
+      { prefixes: ["/static"], routes: staticRoutes },
+    ],
+  },
+];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -98,63 +223,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("*", authenticate());
   app.use("*", csrfProtection());
 
-  app.route("/", healthRoutes());
-  app.route("/", systemApi());
-  app.route("/", sessionsApi());
-  app.route("/", usersApi());
-  app.route("/", invitationsApi());
-  app.route("/", rolesApi());
-  app.route("/", tenantsApi());
-  app.route("/", userPages());
-  app.route("/", invitationPages());
-  app.route("/", rolePages());
-  app.route("/", tenantPages());
-  app.route("/", meApi());
-  app.route("/", apiKeysApi());
-  app.route("/", apiKeyPages());
-  app.route("/", profilePages());
-  app.route("/", auditsApi());
-  app.route("/", auditRoutes());
-  app.route("/", sowsApi());
-  app.route("/", changeRequestsApi());
-  app.route("/", sowPages());
-  app.route("/", changeRequestPages());
-  app.route("/", clientsApi());
-  app.route("/", projectsApi());
-  app.route("/", catalogImportApi());
-  app.route("/", catalogImportPages());
-  app.route("/", clientPages());
-  app.route("/", projectPages());
-  app.route("/", projectHubPages());
-  app.route("/", deploymentsApi());
-  app.route("/", githubWebhookApi());
-  app.route("/", githubHooks());
-  app.route("/", notificationChannelsApi());
-  app.route("/", slackInteractionHooks());
-  app.route("/", notificationChannelPages());
-  app.route("/", deliveryMetricsApi());
-  app.route("/", notificationRulesApi());
-  app.route("/", notificationDeliveriesApi());
-  app.route("/", notificationRulePages());
-  app.route("/", deliveryPages());
-  app.route("/", alertRulesApi());
-  app.route("/", alertsApi());
-  app.route("/", alertPages());
-  app.route("/", alertRulePages());
-  app.route("/", healthChecksApi());
-  app.route("/", heartbeatsApi());
-  app.route("/", checkPages());
-  app.route("/", metricsApi());
-  app.route("/", maintenanceWindowsApi());
-  app.route("/", explorePages());
-  app.route("/", maintenancePages());
-  app.route("/", dataSourcesApi()).route("/", savedQueriesApi()).route("/", dataSourcePages());
-  app.route("/", deploymentPages());
-  app.route("/", authRoutes());
-  app.route("/", oidcRoutes());
-  app.route("/", homeRoutes());
-  app.route("/", preferenceRoutes());
-  app.route("/", staticRoutes());
+  for (const { mounts } of ROUTE_TABLE) {
+    for (const mount of mounts) app.route("/", mount.routes());
+  }
+  // /openapi.json and /docs, last: the document is built from every route above.
   mountDocs(app);
 
   app.notFound(notFound);

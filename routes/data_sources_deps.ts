@@ -1,7 +1,7 @@
 /** What data-source routes (API and pages) pass to the services, built once from the app's deps. */
 import type { Context } from "hono";
 import type { SourceDeps } from "../services/data_sources/data_sources.ts";
-import { databaseUrlOf } from "../services/net/policy.ts";
+import { databaseUrlOf } from "../services/platform/net/policy.ts";
 import type { AppEnv } from "./deps.ts";
 
 export function sourceDeps(c: Context<AppEnv>): SourceDeps & { now: () => Date } {

@@ -1,8 +1,8 @@
 /** What the HTTP layer is built from; tests pass their own clock and database. */
 import type { Sql } from "../db/client.ts";
 import type { Migration } from "../db/migrate.ts";
-import type { Config } from "../services/config.ts";
-import type { Logger } from "../services/logger.ts";
+import type { Config } from "../services/platform/config.ts";
+import type { Logger } from "../services/platform/logger.ts";
 import type { Telemetry } from "../services/telemetry/mod.ts";
 import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";

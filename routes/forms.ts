@@ -4,8 +4,8 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError, NotFoundError, ValidationError } from "../services/errors.ts";
-import { isUuid } from "../services/ids.ts";
+import { AppError, NotFoundError, ValidationError } from "../services/platform/errors.ts";
+import { isUuid } from "../services/platform/ids.ts";
 import { type FieldErrors, toFieldErrors } from "../views/components/form_field.tsx";
 import type { AppEnv } from "./deps.ts";
 import { fieldErrorsFromZod } from "./problem.ts";

@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { checkReadiness, samplePoolMetrics } from "../services/system/status.ts";
-import { UnauthorizedError } from "../services/errors.ts";
+import { UnauthorizedError } from "../services/platform/errors.ts";
 import type { AppEnv } from "./deps.ts";
 import { problemResponse } from "./problem.ts";
 

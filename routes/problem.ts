@@ -11,8 +11,8 @@ import {
   type FieldError,
   PayloadTooLargeError,
   ValidationError,
-} from "../services/errors.ts";
-import type { Logger } from "../services/logger.ts";
+} from "../services/platform/errors.ts";
+import type { Logger } from "../services/platform/logger.ts";
 import { type DatabaseTroubles, unavailableError } from "../services/system/database_troubles.ts";
 import { renderPage } from "../views/render.tsx";
 import { ErrorPage } from "../views/errors/error_page.tsx";

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { fileURLToPath } from "node:url";
+import type { AppEnv } from "./deps.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -22,7 +23,7 @@ const TYPES: Record<string, string> = {
 };
 
 export function staticRoutes() {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   const cache = new Map<string, Uint8Array>();
 
   app.get("/static/vendor/*", async (c) => {

@@ -7,10 +7,10 @@
  * PostgreSQL under OPSDECK_DATA_DIR (stop the server first: one embedded
  * cluster serves one process).
  */
-import { ConfigError, loadConfig } from "../services/config.ts";
-import { StartupError } from "../services/database.ts";
+import { ConfigError, loadConfig } from "../services/platform/config.ts";
+import { StartupError } from "../services/runtime/database.ts";
 import { MigrationError } from "../db/migrate.ts";
-import { openMigratedDatabase } from "../services/server.ts";
+import { openMigratedDatabase } from "../services/runtime/server.ts";
 import { describeReport, verifyAllChains } from "../services/audits/verify.ts";
 
 const say = (line: string) => console.error(`opsdeck: ${line}`);

@@ -7,9 +7,9 @@
  * Exit code: 0 when every row is on the current key, 1 otherwise.
  */
 import { resolve } from "node:path";
-import { ConfigError, loadConfig } from "../services/config.ts";
-import { openDatabase, resolveSecret, StartupError } from "../services/database.ts";
-import { rotateSecrets } from "../services/secrets/rotate.ts";
+import { ConfigError, loadConfig } from "../services/platform/config.ts";
+import { openDatabase, resolveSecret, StartupError } from "../services/runtime/database.ts";
+import { rotateSecrets } from "../services/platform/secrets/rotate.ts";
 
 const say = (line: string) => console.log(`secrets:rotate: ${line}`);
 

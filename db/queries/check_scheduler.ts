@@ -4,47 +4,27 @@
  * names tenant_id explicitly next to the check id.
  */
 import type { Sql } from "../client.ts";
-import type { CheckStatus } from "../../services/checks/transitions.ts";
+import {
+  type CheckStatus,
+  DEFINITION_COLUMNS,
+  type HealthCheckDefinition,
+  type HealthCheckRow,
+} from "./health_checks.ts";
 
-/** A claimed check: its probe definition, its state, and what an event needs. */
-export interface ClaimedCheck {
-  id: string;
-  tenant_id: string;
-  project_id: string;
-  project_name: string;
-  client_id: string;
-  name: string;
-  type: "http" | "tcp";
-  url: string | null;
-  host: string | null;
-  port: number | null;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  expected_status: number[];
-  keyword: string | null;
-  keyword_invert: boolean;
-  json_path: string | null;
-  json_expected: string | null;
-  degraded_latency_ms: number | null;
-  follow_redirects: boolean;
-  verify_tls: boolean;
-  timeout_ms: number;
-  public_targets_only: boolean;
-  interval_seconds: number;
-  confirmations: number;
-  depends_on_id: string | null;
-  status: CheckStatus;
-  consecutive_failures: number;
-  recent_outcomes: string;
-  flapping: boolean;
-  cert_fingerprint: string | null;
-  cert_notified_fingerprint: string | null;
-  cert_expiry_days: number;
-  /** The scheduled time of this run (next_run_at when claimed). */
-  next_run_at: Date;
-  claimed_until: Date;
-}
+/** A claimed check: its definition, its state, and what an event needs. */
+export type ClaimedCheck =
+  & HealthCheckDefinition
+  & Pick<HealthCheckRow, "id" | "tenant_id" | "project_name" | "client_id" | "status" | "consecutive_failures">
+  & {
+    type: "http" | "tcp";
+    recent_outcomes: string;
+    flapping: boolean;
+    cert_fingerprint: string | null;
+    cert_notified_fingerprint: string | null;
+    /** The scheduled time of this run (next_run_at when claimed). */
+    next_run_at: Date;
+    claimed_until: Date;
+  };
 
 /**
  * Claims up to `limit` due probes, oldest first, skipping rows another
@@ -73,12 +53,9 @@ export function claimDueProbes(
         next_run_at = date_trunc('milliseconds', h.next_run_at)
     FROM due, projects p
     WHERE h.tenant_id = due.tenant_id AND h.id = due.id AND p.tenant_id = h.tenant_id AND p.id = h.project_id
-    RETURNING h.id, h.tenant_id, h.project_id, p.name AS project_name, p.client_id, h.name, h.type, h.url, h.host,
-      h.port, h.method, h.headers, h.body, h.expected_status, h.keyword, h.keyword_invert, h.json_path,
-      h.json_expected, h.degraded_latency_ms, h.follow_redirects, h.verify_tls, h.timeout_ms, h.public_targets_only,
-      h.interval_seconds, h.confirmations, h.depends_on_id, h.status, h.consecutive_failures, h.recent_outcomes,
-      h.flapping, h.cert_fingerprint, h.cert_notified_fingerprint, h.cert_expiry_days, h.next_run_at,
-      h.claimed_until`;
+    RETURNING ${sql(DEFINITION_COLUMNS.map((c) => `h.${c}`))}, h.id, h.tenant_id, p.name AS project_name, p.client_id,
+      h.status, h.consecutive_failures, h.recent_outcomes, h.flapping, h.cert_fingerprint,
+      h.cert_notified_fingerprint, h.next_run_at, h.claimed_until`;
 }
 
 /** Hands back claims that were never started (clean stop): they are due again at once for anyone. */
@@ -155,30 +132,31 @@ export async function statusesOf(sql: Sql, checks: { tenantId: string; id: strin
 }
 
 /** A heartbeat check with what its deadline, state machine and events need. */
-export interface HeartbeatCheck {
-  id: string;
-  tenant_id: string;
-  project_id: string;
-  project_name: string;
-  client_id: string;
-  name: string;
-  paused: boolean;
-  interval_seconds: number;
-  grace_seconds: number;
-  cron: string | null;
-  timezone: string;
-  min_duration_ms: number | null;
-  max_duration_ms: number | null;
-  confirmations: number;
-  depends_on_id: string | null;
-  status: CheckStatus;
-  consecutive_failures: number;
-  recent_outcomes: string;
-  flapping: boolean;
-  last_ping_at: Date | null;
-  last_start_at: Date | null;
-  next_run_at: Date;
-}
+export type HeartbeatCheck =
+  & Pick<
+    HealthCheckRow,
+    | "id"
+    | "tenant_id"
+    | "project_id"
+    | "project_name"
+    | "client_id"
+    | "name"
+    | "paused"
+    | "interval_seconds"
+    | "grace_seconds"
+    | "cron"
+    | "timezone"
+    | "min_duration_ms"
+    | "max_duration_ms"
+    | "confirmations"
+    | "depends_on_id"
+    | "status"
+    | "consecutive_failures"
+    | "last_ping_at"
+    | "last_start_at"
+    | "next_run_at"
+  >
+  & { recent_outcomes: string; flapping: boolean };
 
 const HEARTBEAT_COLUMNS = (sql: Sql) =>
   sql`h.id, h.tenant_id, h.project_id, p.name AS project_name, p.client_id, h.name, h.paused, h.interval_seconds,

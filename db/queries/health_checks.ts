@@ -185,6 +185,9 @@ export const DEFINITION_COLUMNS = [
   "depends_on_id",
   "public_targets_only",
 ] as const satisfies readonly (keyof HealthCheckDefinition)[];
+// A definition field missing from the column list above fails to compile here.
+const _everyFieldIsAColumn: Exclude<keyof HealthCheckDefinition, typeof DEFINITION_COLUMNS[number]> extends never ? true
+  : never = true;
 
 export async function insertHealthCheck(
   sql: Sql,

@@ -5,7 +5,7 @@ export async function getServerVersion(sql: Sql): Promise<string> {
   return row.version;
 }
 
-/** Install-wide totals for the overview; the Identity issue scopes them per tenant. */
+/** Totals for the overview: run inside withTenant, so row-level security counts the tenant's rows only. */
 export async function countDomainRows(sql: Sql): Promise<Record<string, number>> {
   const [row] = await sql<Record<string, number>[]>`
     SELECT

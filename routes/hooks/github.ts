@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { receiveGithubHook } from "../../services/github/webhook.ts";
 import { webhookKeyring } from "../../services/github/secret.ts";
-import type { Keyring } from "../../services/secrets/crypto.ts";
+import type { Keyring } from "../../services/platform/secrets/crypto.ts";
 import type { AppEnv } from "../deps.ts";
 import { auditContext } from "../middleware/auth.ts";
 

@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { API_KEY_PREFIX, principalFromApiKey, principalFromSession } from "../../services/auth/sessions.ts";
 import type { Principal } from "../../services/auth/permissions.ts";
-import { UnauthorizedError } from "../../services/errors.ts";
+import { UnauthorizedError } from "../../services/platform/errors.ts";
 import type { AuditContext } from "../../services/audits/record.ts";
 import type { AppEnv } from "../deps.ts";
 import { clientIp } from "./observe.ts";
@@ -77,6 +77,12 @@ export function requirePrincipal(c: Context<AppEnv>): Principal {
   if (!principal) throw new UnauthorizedError();
   return principal;
 }
+
+/** 401 before validation: an anonymous caller learns nothing from these routes' 422s. */
+export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requirePrincipal(c);
+  await next();
+};
 
 /** Actor, address and time for the audit row of this request's mutation. */
 export function auditContext(c: Context<AppEnv>): AuditContext {

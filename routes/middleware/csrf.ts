@@ -8,7 +8,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { hmacSha256, timingSafeEqual, toBase64Url } from "../../services/auth/tokens.ts";
-import { ForbiddenError } from "../../services/errors.ts";
+import { ForbiddenError } from "../../services/platform/errors.ts";
 import type { AppEnv } from "../deps.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -5,8 +5,8 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { Logger } from "../../services/logger.ts";
-import type { HttpMetrics } from "../../services/prometheus.ts";
+import type { Logger } from "../../services/platform/logger.ts";
+import type { HttpMetrics } from "../../services/platform/prometheus.ts";
 import { isOperationsPath } from "./admission.ts";
 
 export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {

@@ -4,8 +4,8 @@
  * inline errors (422) otherwise; the same zod schemas as the API.
  */
 import { type Context, Hono } from "hono";
-import { RULE_FIELDS, ruleFormOptions, type RuleKind } from "../../db/queries/alert_rules.ts";
-import { withTenant } from "../../db/tenant.ts";
+import { RULE_FIELDS, type RuleKind } from "../../db/queries/alert_rules.ts";
+import { alertRuleFormOptions } from "../../services/alerts/lookups.ts";
 import {
   CHECK_KINDS,
   createAlertRule,
@@ -60,7 +60,7 @@ function ruleInput(body: Record<string, string>, kind: RuleKind, editing: boolea
 }
 
 async function options(c: Context<AppEnv>, principal: Principal) {
-  return await withTenant(c.get("deps").sql, principal.tenantId, (tx) => ruleFormOptions(tx, principal.tenantId));
+  return await alertRuleFormOptions(c.get("deps").sql, principal);
 }
 
 async function renderList(

@@ -4,8 +4,7 @@
  * back to the inbox or the alert's page.
  */
 import { type Context, Hono } from "hono";
-import { userTimezone } from "../../db/queries/alerts.ts";
-import { withTenant } from "../../db/tenant.ts";
+import { viewerTimeZone } from "../../services/alerts/lookups.ts";
 import { countNewAlerts, getAlert, getAlertWithHistory, listAlerts } from "../../services/alerts/alerts.ts";
 import {
   acknowledgeAlert,
@@ -17,7 +16,7 @@ import {
 } from "../../services/alerts/lifecycle.ts";
 import { AcknowledgeSchema, ListAlertsQuerySchema } from "../../services/alerts/schemas.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
 import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
 import { AlertPage } from "../../views/alerts/alert_page.tsx";
@@ -99,11 +98,7 @@ async function perform(c: Context<AppEnv>, principal: Principal, id: string, ver
   if (!SNOOZE_PRESETS.includes(preset)) {
     throw new ValidationError([{ path: "snooze", message: "choose 1 h, 4 h or until tomorrow 09:00" }]);
   }
-  const timeZone = await withTenant(
-    sql,
-    principal.tenantId,
-    (tx) => userTimezone(tx, principal.tenantId, principal.userId),
-  );
+  const timeZone = await viewerTimeZone(sql, principal);
   const until = snoozePresetUntil(preset, ctx.now, timeZone);
   return await snoozeAlert(sql, principal, id, { until, comment }, ctx);
 }

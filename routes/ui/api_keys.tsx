@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { createApiKey, listKeys, revokeKey, statusOf } from "../../services/api_keys/api_keys.ts";
 import { ApiKeyCreateSchema } from "../../services/api_keys/schemas.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
 import { ApiKeysPage, type ApiKeysPageProps } from "../../views/api_keys/api_keys_page.tsx";
 import { ApiKeyTableRow } from "../../views/api_keys/_row.tsx";

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { diffDetails } from "../../services/audits/diff.ts";
 import { auditFilterOptions, getAudit, listAudits } from "../../services/audits/list.ts";
 import { AuditQuerySchema } from "../../services/audits/schemas.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { toFieldErrors } from "../../views/components/form_field.tsx";
 import { AuditRows } from "../../views/audits/_rows.tsx";
 import type { AuditFilterValues } from "../../views/audits/_filters.tsx";

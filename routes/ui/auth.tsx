@@ -1,7 +1,7 @@
 /** Login, logout and first-run set-up pages. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { login, logout, openSession } from "../../services/auth/sessions.ts";
 import { createFirstTenant, needsSetup, SetupSchema } from "../../services/auth/setup.ts";
 import { LoginPage } from "../../views/auth/login_page.tsx";

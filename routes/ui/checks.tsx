@@ -5,9 +5,9 @@
  * so the API's schema and rules judge both.
  */
 import { type Context, Hono } from "hono";
-import { projectChoices } from "../../db/queries/deployments.ts";
-import { checkChoices, type CheckType } from "../../db/queries/health_checks.ts";
-import { withTenant } from "../../db/tenant.ts";
+import type { CheckType } from "../../db/queries/health_checks.ts";
+import { checkFormChoices } from "../../services/checks/choices.ts";
+import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import { boardData, type BoardFilters } from "../../services/checks/board.ts";
 import { formToInput, formValues, newFormValues } from "../../services/checks/form_input.ts";
@@ -21,8 +21,8 @@ import {
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
-import type { AppError } from "../../services/errors.ts";
-import { isUuid } from "../../services/ids.ts";
+import type { AppError } from "../../services/platform/errors.ts";
+import { isUuid } from "../../services/platform/ids.ts";
 import { ResultRows } from "../../views/checks/_results.tsx";
 import { CheckBoard } from "../../views/checks/board.tsx";
 import { BoardPage } from "../../views/checks/board_page.tsx";
@@ -70,11 +70,7 @@ async function renderForm(
   refusal?: AppError,
 ) {
   const { sql } = c.get("deps");
-  const [projects, parents] = await withTenant(sql, principal.tenantId, (tx) =>
-    Promise.all([
-      projectChoices(tx, principal.tenantId, principal.clientId),
-      checkChoices(tx, principal.tenantId, principal.clientId),
-    ]));
+  const [projects, parents] = await checkFormChoices(sql, principal);
   const shown = refusal ? formFieldErrors(refusal) : {};
   return html(
     c,
@@ -129,11 +125,7 @@ export function checkPages() {
       now: now(),
     };
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
-    const projects = await withTenant(
-      sql,
-      principal.tenantId,
-      (tx) => projectChoices(tx, principal.tenantId, principal.clientId),
-    );
+    const projects = await projectChoicesFor(sql, principal);
     return html(c, <BoardPage board={board} filters={filters} projects={projects} />);
   });
 

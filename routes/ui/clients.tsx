@@ -15,7 +15,7 @@ import {
   updateClient,
 } from "../../services/clients/clients.ts";
 import { CreateClientSchema, ListClientsQuerySchema, UpdateClientSchema } from "../../services/clients/schemas.ts";
-import type { AppError } from "../../services/errors.ts";
+import type { AppError } from "../../services/platform/errors.ts";
 import { ClientTableRow } from "../../views/clients/_client_row.tsx";
 import { ClientDeletePage } from "../../views/clients/client_delete_page.tsx";
 import { ClientPage, type ClientPageProps } from "../../views/clients/client_page.tsx";

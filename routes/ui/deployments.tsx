@@ -5,8 +5,7 @@
  * views/deployments/project_deployments_panel.tsx from services/deployments/timeline.ts.
  */
 import { type Context, Hono } from "hono";
-import { projectChoices } from "../../db/queries/deployments.ts";
-import { withTenant } from "../../db/tenant.ts";
+import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import { listDeployments } from "../../services/deployments/deployments.ts";
 import { type ListDeploymentsQuery, ListDeploymentsQuerySchema } from "../../services/deployments/schemas.ts";
@@ -83,11 +82,7 @@ export function deploymentPages() {
         : "No deployments yet. CI reports them with an API key scoped to deployments:write; see the API docs.",
     };
     if (isPartial(c)) return html(c, <DeploymentList {...list} />, 200, { fragment: true });
-    const projects = await withTenant(
-      sql,
-      principal.tenantId,
-      (tx) => projectChoices(tx, principal.tenantId, principal.clientId),
-    );
+    const projects = await projectChoicesFor(sql, principal);
     return html(
       c,
       <DeploymentsPage
@@ -106,11 +101,7 @@ export function deploymentPages() {
     const parsed = DeliveryMetricsQuerySchema.safeParse(c.req.query());
     const query = parsed.success ? parsed.data : DeliveryMetricsQuerySchema.parse({});
     const metrics = await deliveryMetrics(sql, principal, query, now());
-    const projects = await withTenant(
-      sql,
-      principal.tenantId,
-      (tx) => projectChoices(tx, principal.tenantId, principal.clientId),
-    );
+    const projects = await projectChoicesFor(sql, principal);
     return html(c, <DeliveryMetricsPage metrics={metrics} projects={projects} />);
   });
 

@@ -1,7 +1,7 @@
 /** Accepting an invitation in the browser: set a password, get signed in, land on the overview. */
 import { type Context, Hono } from "hono";
 import { openSession } from "../../services/auth/sessions.ts";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { acceptInvitation, lookupInvitation } from "../../services/users/invitations.ts";
 import { AcceptInvitationSchema } from "../../services/users/schemas.ts";
 import { toFieldErrors } from "../../views/components/form_field.tsx";

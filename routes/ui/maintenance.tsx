@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { Principal } from "../../services/auth/permissions.ts";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { windowJson } from "../../services/maintenance/build.ts";
 import { formToInput, maintenanceView, preview, type WindowForm } from "../../services/maintenance/form.ts";
 import { CreateWindowSchema } from "../../services/maintenance/schemas.ts";

@@ -20,8 +20,8 @@ import {
   resolveOidcUser,
   sealFlow,
 } from "../../services/auth/oidc.ts";
-import { createKeyring, type SecretPurpose } from "../../services/secrets/crypto.ts";
-import { ForbiddenError, NotFoundError } from "../../services/errors.ts";
+import { createKeyring, type SecretPurpose } from "../../services/platform/secrets/crypto.ts";
+import { ForbiddenError, NotFoundError } from "../../services/platform/errors.ts";
 import { LoginPage } from "../../views/auth/login_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { auditContext, isSecure, setSessionCookie } from "../middleware/auth.ts";

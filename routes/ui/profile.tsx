@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import type { Principal } from "../../services/auth/permissions.ts";
-import { AppError, ValidationError } from "../../services/errors.ts";
+import { AppError, ValidationError } from "../../services/platform/errors.ts";
 import { changePassword } from "../../services/profile/password.ts";
 import { loadPreferences, loadProfile, updatePreferences, updateProfile } from "../../services/profile/profile.ts";
 import {

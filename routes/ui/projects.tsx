@@ -5,9 +5,8 @@
  * before a permanent delete.
  */
 import { type Context, Hono } from "hono";
-import { listClientChoices } from "../../db/queries/clients.ts";
-import { listProjectTags } from "../../db/queries/projects.ts";
-import { withTenant } from "../../db/tenant.ts";
+import { clientChoicesFor } from "../../services/clients/choices.ts";
+import { projectTagsFor } from "../../services/projects/choices.ts";
 import { authorize, can, type Principal } from "../../services/auth/permissions.ts";
 import { deleteProject, projectDeletePreview } from "../../services/projects/delete.ts";
 import { createProject, getProjectFor, listProjects, updateProject } from "../../services/projects/projects.ts";
@@ -50,11 +49,7 @@ function queryString(q: ReturnType<typeof listQuery>["query"]): string {
 
 /** Clients a viewer may file a project under, or filter by (a client user: their own). */
 function clientChoices(c: Context<AppEnv>, principal: Principal) {
-  return withTenant(
-    c.get("deps").sql,
-    principal.tenantId,
-    (tx) => listClientChoices(tx, principal.tenantId, { clientId: principal.clientId }),
-  );
+  return clientChoicesFor(c.get("deps").sql, principal);
 }
 
 async function renderList(c: Context<AppEnv>, principal: Principal) {
@@ -187,11 +182,7 @@ export function projectPages() {
   app.get("/projects/tags", async (c) => {
     const principal = requireUserPage(c);
     authorize(principal, "projects", "read");
-    const tags = await withTenant(
-      c.get("deps").sql,
-      principal.tenantId,
-      (tx) => listProjectTags(tx, principal.tenantId, principal.clientId),
-    );
+    const tags = await projectTagsFor(c.get("deps").sql, principal);
     return html(c, <>{tags.map((t) => <option key={t} value={t} />)}</>, 200, { fragment: true });
   });
 

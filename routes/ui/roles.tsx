@@ -1,7 +1,7 @@
 /** The roles page: every role's permission matrix; custom roles are created, saved (htmx) and deleted here. */
 import { type Context, Hono } from "hono";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import type { AppError } from "../../services/errors.ts";
+import type { AppError } from "../../services/platform/errors.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../services/roles/roles.ts";
 import { CreateRoleSchema, ListRolesQuerySchema, UpdateRoleSchema } from "../../services/roles/schemas.ts";
 import { RoleCard } from "../../views/roles/_role_card.tsx";

@@ -12,7 +12,7 @@ import {
   runAdHoc,
   updateSavedQuery,
 } from "../../services/data_sources/saved_queries.ts";
-import { AppError } from "../../services/errors.ts";
+import { AppError } from "../../services/platform/errors.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
 import { ResultTable, type RunOutcome } from "../../views/data_sources/_result_table.tsx";
 import { QueriesPage } from "../../views/data_sources/queries_page.tsx";

@@ -5,7 +5,7 @@
 import { type Context, Hono } from "hono";
 import type { Principal } from "../../services/auth/permissions.ts";
 import { can } from "../../services/auth/permissions.ts";
-import type { AppError } from "../../services/errors.ts";
+import type { AppError } from "../../services/platform/errors.ts";
 import { type InvitationResult, inviteUser, resendInvitation } from "../../services/users/invitations.ts";
 import { InviteUserSchema, ListUsersQuerySchema, UpdateUserSchema } from "../../services/users/schemas.ts";
 import { getUser, listUsers, updateUser, userFormOptions } from "../../services/users/users.ts";

@@ -9,8 +9,7 @@ import {
 } from "../../db/queries/alerts.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeTimeCursor } from "../sows/cursor.ts";
+import { decodeTimeCursor, type Page, toPage } from "../platform/pagination.ts";
 import { findVisibleAlert } from "./lifecycle.ts";
 import type { ListAlertsQuery } from "./schemas.ts";
 

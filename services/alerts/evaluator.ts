@@ -29,7 +29,7 @@ import {
 } from "../../db/queries/alerts.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { AuditContext } from "../audits/record.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import { type BackgroundDeps, type BackgroundWorker, type Loop, runLoop } from "../workers/loop.ts";
 import { enqueueDelivery } from "../notifications/outbox.ts";
 import { evaluateMetricRule } from "./metric.ts";
 import { alertEventPayload, applyChange, clocksFrom, emitAlertEvent, resolveBySystem } from "./transitions.ts";
@@ -163,8 +163,7 @@ async function resolveRenewed(deps: BackgroundDeps, now: Date): Promise<number> 
 }
 
 export function createAlertEvaluator(deps: BackgroundDeps): AlertEvaluator & { start(): void } {
-  const stopping = new AbortController();
-  let loop: Promise<void> | undefined;
+  let loop: Loop | undefined;
 
   async function tick(): Promise<TickResult> {
     const now = deps.now();
@@ -177,40 +176,20 @@ export function createAlertEvaluator(deps: BackgroundDeps): AlertEvaluator & { s
     };
   }
 
-  async function run(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      try {
-        await tick();
-        deps.telemetry?.tick("alert-evaluator");
-      } catch (error) {
-        deps.logger.error("alert evaluator tick failed", { error: String(error) });
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        stopping.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
-    }
-  }
-
   return {
     name: "alert-evaluator",
     tick,
     start() {
-      loop ??= run();
+      loop ??= runLoop({
+        logger: deps.logger,
+        failure: "alert evaluator tick failed",
+        failureWaitMs: POLL_MS,
+        pass: async () => (await tick(), POLL_MS),
+        passed: () => deps.telemetry?.tick("alert-evaluator"),
+      });
     },
     async stop() {
-      stopping.abort();
-      await loop;
+      await loop?.stop();
     },
   };
-}
-
-/** The background worker started by services/server.ts. */
-export function startAlertEvaluator(deps: BackgroundDeps): BackgroundWorker {
-  const evaluator = createAlertEvaluator(deps);
-  evaluator.start();
-  return evaluator;
 }

@@ -12,7 +12,8 @@ import { type AlertRow, type AlertStatus, getAlert } from "../../db/queries/aler
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import type { AcknowledgeInput, ResolveInput, SnoozeInput } from "./schemas.ts";
 import { applyChange } from "./transitions.ts";
 import type { AlertChange } from "../../db/queries/alerts.ts";
 
@@ -84,7 +85,7 @@ export async function acknowledgeAlert(
   sql: Sql,
   principal: Principal,
   alertId: string,
-  input: { comment?: string },
+  input: AcknowledgeInput,
   ctx: AuditContext,
 ): Promise<AlertRow> {
   const change = { to: "acknowledged" as const, by: principal.userId };
@@ -111,14 +112,14 @@ export async function resolveAlert(
   sql: Sql,
   principal: Principal,
   alertId: string,
-  input: { comment?: string },
+  input: ResolveInput,
   ctx: AuditContext,
 ): Promise<AlertRow> {
   return await act(sql, principal, alertId, "resolve", { to: "resolved" }, input.comment, ctx);
 }
 
 /** The snooze's end from the API body: `until`, or `minutes` from now. */
-export function snoozeUntil(input: { until?: string; minutes?: number }, now: Date): Date {
+export function snoozeUntil(input: SnoozeInput, now: Date): Date {
   return input.until ? new Date(input.until) : new Date(now.getTime() + (input.minutes ?? 0) * 60_000);
 }
 

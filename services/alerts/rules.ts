@@ -22,9 +22,8 @@ import { getProject } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { type FieldError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeTimeCursor, timeCursorKey } from "../sows/cursor.ts";
+import { type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import type { CreateAlertRuleInput, ListAlertRulesQuery, UpdateAlertRuleInput } from "./schemas.ts";
 
 const NOT_FOUND = "Alert rule not found";

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { type AlertRuleRow, OPERATORS, RULE_KINDS, SEVERITIES } from "../../db/queries/alert_rules.ts";
 import { ALERT_STATUSES, type AlertRow, type HistoryRow } from "../../db/queries/alerts.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 const Uuid = z.uuid().openapi({ example: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19" });
 const Minutes = z.number().int().min(1).max(10080);

@@ -18,9 +18,8 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { API_KEY_PREFIX } from "../auth/sessions.ts";
 import { type Action, authorize, can, type Permission, type Principal } from "../auth/permissions.ts";
 import { randomToken, sha256 } from "../auth/tokens.ts";
-import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import type { ApiKeyCreateInput } from "./schemas.ts";
 
 /** `odk_` plus 8 characters of the secret: enough to tell keys apart, far too little to guess the rest. */

@@ -6,9 +6,9 @@ import type { Sql } from "../../db/client.ts";
 import * as audits from "../../db/queries/audits.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { NotFoundError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
-import { decodeCursor, type Page, toPage } from "../pagination.ts";
+import { NotFoundError } from "../platform/errors.ts";
+import { isUuid } from "../platform/ids.ts";
+import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
 import { type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
 
 /** The query's filters as the database query wants them, scoped to the principal's tenant. */

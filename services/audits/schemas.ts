@@ -3,7 +3,7 @@
  * the page's GET form, so both accept and refuse exactly the same input.
  */
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 /** The shape audits.action must have (db/migrations/00006_audits.sql). */
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

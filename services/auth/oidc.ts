@@ -6,7 +6,7 @@
  * the code and verifies the ID token. Who the person is in Opsdeck is decided
  * by `oidc/provision.ts`.
  */
-import type { OidcConfig } from "../config.ts";
+import type { OidcConfig } from "../platform/config.ts";
 import { timingSafeEqual } from "./tokens.ts";
 import { createProvider, type Provider } from "./oidc/discovery.ts";
 import { OidcRefusal } from "./oidc/errors.ts";

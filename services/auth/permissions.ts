@@ -2,7 +2,7 @@
  * The one permission layer, shared by the API and the pages. A principal's
  * permissions come from its role; an API key narrows them to its scopes.
  */
-import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { ForbiddenError, NotFoundError } from "../platform/errors.ts";
 
 export const RESOURCES = [
   "tenants",

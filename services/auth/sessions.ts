@@ -17,7 +17,7 @@ import {
 } from "../../db/queries/auth.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { RateLimitedError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { RateLimitedError, UnauthorizedError, ValidationError } from "../platform/errors.ts";
 import { dummyPasswordHash, PASSWORD_INPUT_MAX, verifyPassword } from "./passwords.ts";
 import { narrowToScopes, type Principal } from "./permissions.ts";
 import { randomToken, sha256 } from "./tokens.ts";

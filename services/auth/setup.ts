@@ -9,7 +9,7 @@ import { countTenants, insertTenant } from "../../db/queries/tenants.ts";
 import { builtinRoleId, emailTaken, insertUser, type UserRow } from "../../db/queries/users.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ConflictError, ValidationError } from "../platform/errors.ts";
 import { hashPassword, PASSWORD_INPUT_MAX, passwordProblem } from "./passwords.ts";
 
 export const SetupSchema = z.object({

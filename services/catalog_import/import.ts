@@ -10,7 +10,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { isUniqueViolation } from "../clients/unique.ts";
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ConflictError, ValidationError } from "../platform/errors.ts";
 import { insertProjectWithEnvironments } from "../projects/projects.ts";
 import { type ImportError, type ImportPlan, planImport } from "./plan.ts";
 

@@ -16,11 +16,10 @@ import { getSow } from "../../db/queries/sows.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { emitEvent } from "../events/emit.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { loadProjectFor } from "../projects/access.ts";
-import { decodeTimeCursor, timeCursorKey } from "../sows/cursor.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
+import { loadProjectFor, requireActiveProject } from "../projects/access.ts";
 import type { CreateChangeRequestInput, ListChangeRequestsQuery, UpdateChangeRequestInput } from "./schemas.ts";
 
 export const NOT_FOUND = "Change request not found";
@@ -106,9 +105,7 @@ export async function createChangeRequest(
 ): Promise<ChangeRequestRow> {
   authorize(principal, "change_requests", "write");
   const { project } = await loadProjectFor(sql, principal, input.project_id);
-  if (project.archived_at) {
-    throw new ConflictError(`Project "${project.name}" is archived: change requests cannot be filed on it`);
-  }
+  requireActiveProject(project, "change requests cannot be filed on it");
   const tenantId = principal.tenantId;
   return await withTenant(sql, tenantId, async (tx) => {
     const sowId = input.sow_id ?? null;

@@ -1,7 +1,7 @@
 /** Request and response shapes for change requests: one schema for the API and the pages. */
 import { z } from "@hono/zod-openapi";
 import { CHANGE_REQUEST_STATUSES, type ChangeRequestRow, PRIORITIES } from "../../db/queries/change_requests.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { DocumentUrl, DriveId, driveUrl } from "../sows/documents.ts";
 
 const Title = z.string().trim().min(1).max(200).openapi({ example: "Add single sign-on to the staff portal" });

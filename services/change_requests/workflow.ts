@@ -18,7 +18,7 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../platform/errors.ts";
 import { emitEvent } from "../events/emit.ts";
 import { eventSubject, findVisible, NOT_FOUND, snapshot } from "./change_requests.ts";
 import type { DecisionInput } from "./schemas.ts";

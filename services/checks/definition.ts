@@ -6,8 +6,8 @@
  */
 import type { CheckType, HealthCheckDefinition, HealthCheckRow } from "../../db/queries/health_checks.ts";
 import { DEFINITION_COLUMNS } from "../../db/queries/health_checks.ts";
-import type { FieldError } from "../errors.ts";
-import { ValidationError } from "../errors.ts";
+import type { FieldError } from "../platform/errors.ts";
+import { ValidationError } from "../platform/errors.ts";
 import { CRON_ALIASES, parseCron } from "./cron.ts";
 import { deadlineAfter } from "./heartbeats.ts";
 import type { CreateHealthCheckInput, UpdateHealthCheckInput } from "./schemas.ts";

@@ -13,8 +13,8 @@ import { barRows, type CountRange, countRanges, type Level, seriesRows } from ".
 import { listCheckResults, type ResultStatus } from "../../db/queries/check_results.ts";
 import { listWindowsOverlapping } from "../../db/queries/maintenance_windows.ts";
 import { mergeIntervals, windowIntervals } from "../maintenance/coverage.ts";
-import { BadRequestError, ValidationError } from "../errors.ts";
-import { decodeCursor, type Page, toPage } from "../pagination.ts";
+import { BadRequestError, ValidationError } from "../platform/errors.ts";
+import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
 import { percentileFromHistogram } from "./latency_histogram.ts";
 
 const HOUR = 3600_000;

@@ -4,33 +4,37 @@
  * Target problems never throw: a refused address, a timeout or a 500 are all
  * a "down" outcome the scheduler records.
  */
-import type { Config } from "../config.ts";
-import { type CertificateInfo, OutboundError, safeRequest } from "../net/http_client.ts";
-import { literalAddress } from "../net/connect.ts";
-import { type AddressPolicy, probePolicy, refusalReason } from "../net/policy.ts";
-import type { Resolver } from "../net/resolve.ts";
-import { tcpProbe } from "../net/tcp.ts";
+import type { HealthCheckDefinition } from "../../db/queries/health_checks.ts";
+import type { Config } from "../platform/config.ts";
+import { type CertificateInfo, OutboundError, safeRequest } from "../platform/net/http_client.ts";
+import { literalAddress } from "../platform/net/connect.ts";
+import { type AddressPolicy, probePolicy, refusalReason } from "../platform/net/policy.ts";
+import type { Resolver } from "../platform/net/resolve.ts";
+import { tcpProbe } from "../platform/net/tcp.ts";
 import { checkJsonPath, checkKeyword, checkStatus } from "./assertions.ts";
 
-export interface ProbeDefinition {
-  type: "http" | "tcp";
-  url: string | null;
-  host: string | null;
-  port: number | null;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  expectedStatus: number[];
-  keyword: string | null;
-  keywordInvert: boolean;
-  jsonPath: string | null;
-  jsonExpected: string | null;
-  degradedLatencyMs: number | null;
-  followRedirects: boolean;
-  verifyTls: boolean;
-  timeoutMs: number;
-  publicTargetsOnly: boolean;
-}
+/** What one run reads from the stored definition, under the columns' own names. */
+export type ProbeDefinition = Pick<HealthCheckDefinition, typeof PROBE_FIELDS[number]> & { type: "http" | "tcp" };
+
+export const PROBE_FIELDS = [
+  "type",
+  "url",
+  "host",
+  "port",
+  "method",
+  "headers",
+  "body",
+  "expected_status",
+  "keyword",
+  "keyword_invert",
+  "json_path",
+  "json_expected",
+  "degraded_latency_ms",
+  "follow_redirects",
+  "verify_tls",
+  "timeout_ms",
+  "public_targets_only",
+] as const satisfies readonly (keyof HealthCheckDefinition)[];
 
 export interface ProbeOutcome {
   status: "up" | "down" | "degraded";
@@ -55,7 +59,7 @@ export const PROBE_BODY_BYTES = 64 * 1024;
 const decoder = new TextDecoder();
 
 export async function runProbe(def: ProbeDefinition, deps: ProbeDeps): Promise<ProbeOutcome> {
-  const policy = probePolicy(deps.config, { publicOnly: def.publicTargetsOnly, databaseUrl: deps.databaseUrl });
+  const policy = probePolicy(deps.config, { publicOnly: def.public_targets_only, databaseUrl: deps.databaseUrl });
   try {
     return def.type === "tcp" ? await runTcp(def, deps, policy) : await runHttp(def, deps, policy);
   } catch (error) {
@@ -73,22 +77,22 @@ async function runHttp(def: ProbeDefinition, deps: ProbeDeps, policy: AddressPol
     body: def.body ?? undefined,
     policy,
     resolver: deps.resolver,
-    timeoutMs: def.timeoutMs,
+    timeoutMs: def.timeout_ms,
     signal: deps.signal,
-    maxRedirects: def.followRedirects ? 3 : 0,
+    maxRedirects: def.follow_redirects ? 3 : 0,
     maxBodyBytes: PROBE_BODY_BYTES,
-    verifyTls: def.verifyTls,
+    verifyTls: def.verify_tls,
     caCerts: deps.caCerts,
   });
   const base = { latencyMs: response.latencyMs, statusCode: response.status, certificate: response.certificate };
-  let problem = checkStatus(response.status, def.expectedStatus);
-  if (!problem && (def.keyword || def.jsonPath)) {
+  let problem = checkStatus(response.status, def.expected_status);
+  if (!problem && (def.keyword || def.json_path)) {
     const text = decoder.decode(response.body);
-    if (def.keyword) problem = checkKeyword(text, def.keyword, def.keywordInvert);
-    if (!problem && def.jsonPath) problem = checkJsonPath(text, def.jsonPath, def.jsonExpected);
+    if (def.keyword) problem = checkKeyword(text, def.keyword, def.keyword_invert);
+    if (!problem && def.json_path) problem = checkJsonPath(text, def.json_path, def.json_expected);
   }
   if (problem) return { ...base, status: "down", detail: problem };
-  return { ...base, ...latencyVerdict(response.latencyMs, def.degradedLatencyMs) };
+  return { ...base, ...latencyVerdict(response.latencyMs, def.degraded_latency_ms) };
 }
 
 async function runTcp(def: ProbeDefinition, deps: ProbeDeps, policy: AddressPolicy): Promise<ProbeOutcome> {
@@ -96,10 +100,10 @@ async function runTcp(def: ProbeDefinition, deps: ProbeDeps, policy: AddressPoli
   const { latencyMs } = await tcpProbe(def.host, def.port, {
     policy,
     resolver: deps.resolver,
-    timeoutMs: def.timeoutMs,
+    timeoutMs: def.timeout_ms,
     signal: deps.signal,
   });
-  return { latencyMs, statusCode: null, certificate: null, ...latencyVerdict(latencyMs, def.degradedLatencyMs) };
+  return { latencyMs, statusCode: null, certificate: null, ...latencyVerdict(latencyMs, def.degraded_latency_ms) };
 }
 
 function latencyVerdict(latencyMs: number, threshold: number | null): Pick<ProbeOutcome, "status" | "detail"> {

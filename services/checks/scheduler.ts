@@ -18,9 +18,9 @@ import { inTransaction } from "../../db/client.ts";
 import { claimDueProbes, type ClaimedCheck, finishProbes, releaseClaims } from "../../db/queries/check_scheduler.ts";
 import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
+import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
-import { databaseUrlOf } from "../net/policy.ts";
+import { databaseUrlOf } from "../platform/net/policy.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
 import {
   applyOutcome,
@@ -82,11 +82,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<unknown> = Promise.resolve();
   let stopping = false;
-  let loopDone: Promise<void> | null = null;
+  let loop: Loop | null = null;
+  let lastHeartbeatScan = 0;
+  let waitingForSlot = false;
   let writtenTotal = 0;
   /** Finished runs not yet written: they keep their probe slot, so a slow database slows claiming down. */
   let unwritten = 0;
-  let wake: (() => void) | null = null;
 
   async function claimAndStart(): Promise<number> {
     const free = concurrency - running.size - unwritten;
@@ -104,7 +105,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     for (const check of claimed) {
       const run = runOne(check).finally(() => {
         running.delete(check.id);
-        wake?.();
+        slotFreed();
       });
       running.set(check.id, run);
     }
@@ -117,7 +118,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(check.timeout_ms + 1_000)]);
     let outcome: ProbeOutcome;
     try {
-      outcome = await probe(definitionOf(check), { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
+      outcome = await probe(check, { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
     } catch (error) {
       outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
     }
@@ -160,7 +161,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }).finally(() => {
       if (kept) scheduleFlush(RETRY_MS);
       else unwritten -= items.length;
-      wake?.();
+      slotFreed();
     });
     return flushing;
   }
@@ -272,59 +273,40 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  async function loop(): Promise<void> {
-    let lastHeartbeatScan = 0;
-    let failingSince: number | null = null;
-    while (!stopping) {
-      let claimed = 0;
-      try {
-        claimed = await claimAndStart();
-        if (Date.now() - lastHeartbeatScan >= 1_000) {
-          lastHeartbeatScan = Date.now();
-          await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
-        }
-        deps.telemetry?.tick("scheduler");
-        if (failingSince !== null) {
-          deps.logger.info("scheduler: claiming again", { failed_ms: Date.now() - failingSince });
-          failingSince = null;
-        }
-      } catch (error) {
-        // One line when it starts failing, not four a second while the database is away.
-        if (failingSince === null) deps.logger.error("scheduler: claiming failed", { error: String(error) });
-        failingSince ??= Date.now();
-        // Short: the pool's own reconnect backoff is capped at 0.5 s, so scheduling resumes within
-        // a second of the database answering again.
-        await pause(RETRY_MS);
-        continue;
-      }
-      // A full batch means more may be due right now; otherwise wait for time or a free slot.
-      if (claimed < batchSize || running.size + unwritten >= concurrency) await pause(pollMs);
+  /** One pass of the running loop; the wait it returns is cut short when a slot frees while all were busy. */
+  async function pass(): Promise<number> {
+    waitingForSlot = false;
+    const claimed = await claimAndStart();
+    if (Date.now() - lastHeartbeatScan >= 1_000) {
+      lastHeartbeatScan = Date.now();
+      await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
     }
+    waitingForSlot = running.size + unwritten >= concurrency;
+    // A full batch means more may be due right now; otherwise wait for time or a free slot.
+    return claimed < batchSize || waitingForSlot ? pollMs : 0;
   }
 
-  function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = null;
-        resolve();
-      }
-      wake = running.size + unwritten >= concurrency ? done : null;
-      if (stopping) done();
-    });
+  function slotFreed() {
+    if (waitingForSlot) loop?.wake();
   }
 
   return {
     tick,
     start() {
-      loopDone ??= loop();
+      // A short retry: the pool's reconnect backoff is capped at 0.5 s, so scheduling resumes
+      // within a second of the database answering again.
+      loop ??= runLoop({
+        logger: deps.logger,
+        failure: "scheduler: claiming failed",
+        failureWaitMs: RETRY_MS,
+        pass,
+        passed: () => deps.telemetry?.tick("scheduler"),
+      });
     },
     async stop() {
       stopping = true;
-      wake?.();
       const stopGrace = deps.stopGraceMs ?? 2_000;
-      await loopDone;
+      await loop?.stop();
       let graceTimer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(running.values()),
@@ -337,35 +319,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       flushTimer = undefined;
       await flushNow();
     },
-  };
-}
-
-/** The worker services/background.ts starts in every process. */
-export function startScheduler(deps: BackgroundDeps): BackgroundWorker {
-  const scheduler = createScheduler(deps);
-  scheduler.start();
-  return { name: "scheduler", stop: () => scheduler.stop() };
-}
-
-function definitionOf(c: ClaimedCheck): ProbeDefinition {
-  return {
-    type: c.type,
-    url: c.url,
-    host: c.host,
-    port: c.port,
-    method: c.method,
-    headers: c.headers,
-    body: c.body,
-    expectedStatus: c.expected_status,
-    keyword: c.keyword,
-    keywordInvert: c.keyword_invert,
-    jsonPath: c.json_path,
-    jsonExpected: c.json_expected,
-    degradedLatencyMs: c.degraded_latency_ms,
-    followRedirects: c.follow_redirects,
-    verifyTls: c.verify_tls,
-    timeoutMs: c.timeout_ms,
-    publicTargetsOnly: c.public_targets_only,
   };
 }
 

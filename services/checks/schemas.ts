@@ -6,8 +6,14 @@
  * the stored check.
  */
 import { z } from "@hono/zod-openapi";
-import { CHECK_STATUSES, CHECK_TYPES, type HealthCheckRow, HTTP_METHODS } from "../../db/queries/health_checks.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import {
+  CHECK_STATUSES,
+  CHECK_TYPES,
+  type HealthCheckDefinition,
+  type HealthCheckRow,
+  HTTP_METHODS,
+} from "../../db/queries/health_checks.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { isValidTimezone } from "./cron.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;
@@ -32,7 +38,10 @@ const Headers = z.record(z.string(), z.string().max(4096, max(4096))).superRefin
   }
 });
 
-/** The definition fields; `nullable` ones can be cleared by PATCH with null. */
+/**
+ * The definition fields a caller may write (all of HealthCheckDefinition but public_targets_only, which the
+ * service sets); `nullable` ones can be cleared by PATCH with null.
+ */
 const fields = {
   project_id: z.uuid().openapi({ example: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19" }),
   name: z.string().trim().min(1, "is required").max(200, max(200)).openapi({ example: "Storefront home page" }),
@@ -90,38 +99,14 @@ const fields = {
   depends_on_id: z.uuid().nullable().openapi({
     description: "A check this one depends on: while that one is down, this one's alerts are held back",
   }),
-};
+} satisfies Record<Exclude<keyof HealthCheckDefinition, "public_targets_only">, z.ZodType>;
 
-export const CreateHealthCheckSchema = z.strictObject({
-  project_id: fields.project_id,
-  name: fields.name,
-  type: fields.type,
-  url: fields.url.optional(),
-  host: fields.host.optional(),
-  port: fields.port.optional(),
-  method: fields.method.optional(),
-  expected_status: fields.expected_status.optional(),
-  keyword: fields.keyword.optional(),
-  keyword_invert: fields.keyword_invert.optional(),
-  json_path: fields.json_path.optional(),
-  json_expected: fields.json_expected.optional(),
-  headers: fields.headers.optional(),
-  body: fields.body.optional(),
-  interval_seconds: fields.interval_seconds.optional(),
-  grace_seconds: fields.grace_seconds.optional(),
-  timeout_ms: fields.timeout_ms.optional(),
-  confirmations: fields.confirmations.optional(),
-  degraded_latency_ms: fields.degraded_latency_ms.optional(),
-  follow_redirects: fields.follow_redirects.optional(),
-  verify_tls: fields.verify_tls.optional(),
-  cert_expiry_days: fields.cert_expiry_days.optional(),
-  cron: fields.cron.optional(),
-  timezone: fields.timezone.optional(),
-  min_duration_ms: fields.min_duration_ms.optional(),
-  max_duration_ms: fields.max_duration_ms.optional(),
-  paused: fields.paused.optional(),
-  depends_on_id: fields.depends_on_id.optional(),
-}).openapi("HealthCheckCreate", {
+/** Everything but the three a new check needs is optional (the columns' defaults, services/checks/definition.ts). */
+const OPTIONAL_ON_CREATE = Object.fromEntries(
+  Object.keys(fields).filter((k) => !["project_id", "name", "type"].includes(k)).map((k) => [k, true as const]),
+) as { [K in Exclude<keyof typeof fields, "project_id" | "name" | "type">]: true };
+
+export const CreateHealthCheckSchema = z.strictObject(fields).partial(OPTIONAL_ON_CREATE).openapi("HealthCheckCreate", {
   example: {
     project_id: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19",
     name: "Storefront home page",

@@ -18,12 +18,12 @@
  */
 import type { Sql } from "../../db/client.ts";
 import { statusesOf } from "../../db/queries/check_scheduler.ts";
+import type { CheckStatus } from "../../db/queries/health_checks.ts";
 import type { AuditContext } from "../audits/record.ts";
 import { emitEvent } from "../events/emit.ts";
 import { activeMaintenance } from "../maintenance/coverage.ts";
 
-export type ProbeStatus = "up" | "down" | "degraded";
-export type CheckStatus = "unknown" | ProbeStatus;
+export type ProbeStatus = Exclude<CheckStatus, "unknown">;
 
 export const FLAP_WINDOW = 21;
 export const FLAP_START = 0.3;

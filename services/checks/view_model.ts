@@ -10,7 +10,7 @@ import { getHealthCheck, type HealthCheckRow } from "../../db/queries/health_che
 import { withTenant } from "../../db/tenant.ts";
 import { can, type Principal } from "../auth/permissions.ts";
 import { maintenanceIntervals } from "../maintenance/coverage.ts";
-import type { Page } from "../pagination.ts";
+import type { Page } from "../platform/pagination.ts";
 import { findVisibleCheck } from "./health_checks.ts";
 import { latencySeries, listResults, type ResultItem, type SeriesPoint, uptime } from "./history.ts";
 import type { Uptime } from "./schemas.ts";

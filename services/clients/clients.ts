@@ -23,9 +23,8 @@ import { listProjects as listProjectRows, type ProjectRow } from "../../db/queri
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { ConflictError, NotFoundError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { isUniqueViolation } from "./unique.ts";
 import type { CreateClientInput, ListClientsQuery, UpdateClientInput } from "./schemas.ts";
 

@@ -1,7 +1,7 @@
 /** Request and response shapes for clients: one schema for the API and the pages. */
 import { z } from "@hono/zod-openapi";
 import type { ClientRow } from "../../db/queries/clients.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 export const ClientName = z.string().trim().min(1, "is required").max(200, "must be at most 200 characters").openapi({
   example: "Acme Corporation",

@@ -4,7 +4,7 @@
  * the page works without JavaScript. Parsed into the API's shapes; mistakes
  * are 422s naming `parameters` or `values`.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../platform/errors.ts";
 import { type Parameter, PARAMETER_TYPES, ParameterSchema, type ParameterValues } from "./parameters.ts";
 
 export function parseParameterLines(text: string): Parameter[] {

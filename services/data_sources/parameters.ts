@@ -5,7 +5,7 @@
  * literal becomes a literal `$1`, harmless, and is documented.)
  */
 import { z } from "@hono/zod-openapi";
-import { type FieldError, ValidationError } from "../errors.ts";
+import { type FieldError, ValidationError } from "../platform/errors.ts";
 import type { Dialect } from "./sql_guard.ts";
 
 export const PARAMETER_TYPES = ["text", "integer", "number", "boolean", "timestamp", "enum"] as const;

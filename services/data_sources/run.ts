@@ -7,7 +7,7 @@ import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/data_sources.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { Principal } from "../auth/permissions.ts";
-import { AppError, ValidationError } from "../errors.ts";
+import { AppError, ValidationError } from "../platform/errors.ts";
 import { kindOf, openSource, type SourceDeps } from "./data_sources.ts";
 import { limitsOf } from "./kinds/limits.ts";
 import type { QueryResult } from "./kinds/types.ts";

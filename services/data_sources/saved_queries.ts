@@ -10,7 +10,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { csvCell } from "../audits/export.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { ForbiddenError, NotFoundError } from "../platform/errors.ts";
 import { getDataSource, kindOf, type SourceDeps } from "./data_sources.ts";
 import { assertDeclared, compile, type Parameter, type ParameterValues } from "./parameters.ts";
 import { runOnSource, type RunResult } from "./run.ts";

@@ -7,7 +7,7 @@
 import type { Sql } from "../../db/client.ts";
 import { type StaleSourceSecretRow, staleSourceSecrets, storeSourceSecret } from "../../db/queries/data_sources.ts";
 import { channelKeyring } from "../notifications/channels.ts";
-import type { Keyring, Sealed } from "../secrets/crypto.ts";
+import type { Keyring, Sealed } from "../platform/secrets/crypto.ts";
 
 export interface SecretDeps {
   secret: string;

@@ -7,7 +7,7 @@
  * mistakes into a 422 naming `query_text` before anything is sent.
  */
 import nsp from "node-sql-parser";
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../platform/errors.ts";
 
 export type Dialect = "postgresql" | "mysql";
 

@@ -4,9 +4,9 @@
  * OPSDECK_PROBE_ALLOW; cloud metadata and Opsdeck's own database never), and
  * the address a connection must be pinned to.
  */
-import type { Config } from "../config.ts";
-import { checkedAddress } from "../net/connect.ts";
-import { type AddressPolicy, probePolicy } from "../net/policy.ts";
+import type { Config } from "../platform/config.ts";
+import { checkedAddress } from "../platform/net/connect.ts";
+import { type AddressPolicy, probePolicy } from "../platform/net/policy.ts";
 
 /** Client users never reach a source (they have no data-source permissions); staff may reach private ranges. */
 export function sourcePolicy(config: Config, databaseUrl: string | undefined): AddressPolicy {

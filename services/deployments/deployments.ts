@@ -15,13 +15,13 @@ import {
 import { closeMaintenanceWindow } from "../../db/queries/maintenance_windows.ts";
 import { findProjectBySlug, getProject, type ProjectRow } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
+import { requireActiveProject } from "../projects/access.ts";
 import type { AuditContext } from "../audits/record.ts";
 import { recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { idempotent, type StoredResponse } from "../idempotency/idempotency.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeTimeCursor, timeCursorKey } from "../sows/cursor.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { idempotent, type StoredResponse } from "../platform/idempotency.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import { type DeploymentInput, emitFor, insertDeploymentFor, snapshot } from "./record.ts";
 import type { CreateDeploymentInput, DeploymentJson, ListDeploymentsQuery, UpdateDeploymentInput } from "./schemas.ts";
 import { DEFAULT_MAINTENANCE_MINUTES, deploymentJson } from "./schemas.ts";
@@ -77,9 +77,7 @@ async function resolveProject(tx: Sql, principal: Principal, input: CreateDeploy
   const id = input.project_id ?? (await findProjectBySlug(tx, principal.tenantId, input.project_slug!))?.id;
   const project = id ? await getProject(tx, principal.tenantId, id, principal.clientId) : undefined;
   if (!project) throw new ValidationError([{ path: field, message: "no such project in this organisation" }]);
-  if (project.archived_at) {
-    throw new ConflictError(`Project "${project.name}" is archived: deployments cannot be recorded on it`);
-  }
+  requireActiveProject(project, "deployments cannot be recorded on it");
   return project;
 }
 

@@ -15,7 +15,7 @@ import {
 import { insertMaintenanceWindow } from "../../db/queries/maintenance_windows.ts";
 import type { ProjectRow } from "../../db/queries/projects.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../platform/errors.ts";
 import { emitEvent } from "../events/emit.ts";
 import { MAX_ENVIRONMENTS } from "../projects/schemas.ts";
 import { ACTIVE, eventFor, timesFor } from "./transitions.ts";

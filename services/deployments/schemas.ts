@@ -1,7 +1,7 @@
 /** Request and response shapes for deployments: one schema for the API, the webhook mapping and the pages. */
 import { z } from "@hono/zod-openapi";
 import { DEPLOYMENT_SOURCES, DEPLOYMENT_STATUSES, type DeploymentRow } from "../../db/queries/deployments.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { commitUrl, durationSeconds } from "./links.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;

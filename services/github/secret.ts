@@ -10,7 +10,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { randomToken } from "../auth/tokens.ts";
-import { createKeyring, type Keyring } from "../secrets/crypto.ts";
+import { createKeyring, type Keyring } from "../platform/secrets/crypto.ts";
 
 /**
  * Webhook secrets share the key of notification channel secrets (both are

@@ -5,7 +5,7 @@
  * refusal names its field; a bad RRULE names the part too ("rrule: BYDAY …").
  */
 import type { MaintenanceWindowRow, RecurringWindowInsert } from "../../db/queries/maintenance_windows.ts";
-import { type FieldError, ValidationError } from "../errors.ts";
+import { type FieldError, ValidationError } from "../platform/errors.ts";
 import { recurrenceOf } from "./coverage.ts";
 import { nextOccurrences, parseRRule, type Recurrence, RRuleError, seriesEnd } from "./rrule.ts";
 import type { CreateWindowInput, WindowJson } from "./schemas.ts";

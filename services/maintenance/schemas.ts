@@ -1,6 +1,6 @@
 /** Request and response shapes for maintenance windows: one schema for the API and the page's form. */
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;
 const Time = z.iso.datetime({ offset: true, error: "must be an RFC 3339 time like 2025-03-01T09:30:00Z" })
@@ -89,10 +89,3 @@ export const WindowSchema = z.object({
   updated_at: z.string().openapi({ format: "date-time" }),
 }).openapi("MaintenanceWindow");
 export type WindowJson = z.infer<typeof WindowSchema>;
-
-export const PreviewQuerySchema = z.object({
-  rrule: z.string().max(500),
-  dtstart: LocalTime,
-  timezone: z.string().max(64).default("UTC"),
-  duration_minutes: z.coerce.number().int().min(1).max(44_640).default(60),
-});

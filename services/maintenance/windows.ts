@@ -18,8 +18,8 @@ import { getProject } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { decodeCursor, type Page, toPage } from "../pagination.ts";
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
 import { buildWindow, inputOf } from "./build.ts";
 import type { CreateWindowInput, ListWindowsQuery, UpdateWindowInput } from "./schemas.ts";
 

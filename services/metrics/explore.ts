@@ -9,7 +9,7 @@ import { projectChoices } from "../../db/queries/deployments.ts";
 import { deploymentMarkers } from "../../db/queries/metrics.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../platform/errors.ts";
 import { maintenanceIntervals } from "../maintenance/coverage.ts";
 import { listTypes, queryMetrics } from "./query.ts";
 import { type Aggregation, AGGREGATIONS, CHECK_LATENCY_TYPE, type SeriesJson, type TypesJson } from "./schemas.ts";

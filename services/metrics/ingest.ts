@@ -9,8 +9,8 @@ import { insertPoints, type MetricPoint, visibleProjectIds } from "../../db/quer
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { type FieldError, ValidationError } from "../errors.ts";
-import { idempotent, type StoredResponse } from "../idempotency/idempotency.ts";
+import { type FieldError, ValidationError } from "../platform/errors.ts";
+import { idempotent, type StoredResponse } from "../platform/idempotency.ts";
 import type { IngestInput, IngestResult } from "./schemas.ts";
 
 /** Points further ahead than this are a clock or unit mistake (ms vs s), not data. */

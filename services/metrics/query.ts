@@ -16,7 +16,7 @@ import {
 import { getProject } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../platform/errors.ts";
 import { CHECK_LATENCY_TYPE, type MetricQuery, type SeriesJson, type TypesJson } from "./schemas.ts";
 import { defaultStep, formatStep, MAX_BUCKETS, MAX_RANGE_DAYS, parseStep } from "./steps.ts";
 

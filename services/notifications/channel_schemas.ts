@@ -1,54 +1,16 @@
 /** Notification channel shapes, shared by the JSON API and the page's forms. */
 import { z } from "@hono/zod-openapi";
-
-export const CHANNEL_TYPES = ["slack", "email", "webhook"] as const;
-export const EMAIL_RECIPIENTS_MAX = 20;
-
-const httpUrl = (what: string) =>
-  z.string().trim().max(2000).refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, `must be an http(s) URL for ${what}, without user:password@`);
-
-/** Either a bot token and a channel (buttons, edits) or an incoming-webhook URL (post only). */
-export const SlackConfigSchema = z.strictObject({
-  bot_token: z.string().trim().regex(/^xox[bp]-[A-Za-z0-9-]{8,250}$/, "must be a Slack bot token (xoxb-…)")
-    .optional().openapi({ description: "Secret: stored encrypted, never returned", example: "xoxb-1234-5678-abcd" }),
-  channel: z.string().trim().regex(/^#?[A-Za-z0-9._-]{1,80}$/, "must be a channel id (C0123…) or #name").optional()
-    .openapi({ description: "Where the bot posts; invite the bot to it", example: "C0123456789" }),
-  webhook_url: httpUrl("the incoming webhook").optional().openapi({
-    description: "Secret: an incoming-webhook URL (no buttons, no edits); stored encrypted, never returned",
-    example: "https://hooks.slack.com/services/T000/B000/XXXX",
-  }),
-}).openapi("SlackChannelConfig");
-
-export const EmailConfigSchema = z.strictObject({
-  to: z.array(z.email("must be an e-mail address").max(254)).min(1, "Add at least one recipient")
-    .max(EMAIL_RECIPIENTS_MAX).openapi({ example: ["oncall@example.com"] }),
-}).openapi("EmailChannelConfig");
-
-export const WebhookConfigSchema = z.strictObject({
-  url: httpUrl("the receiver").openapi({ example: "https://hooks.example.com/opsdeck" }),
-  secret: z.string().trim().regex(
-    /^whsec_[A-Za-z0-9+/]{32,172}={0,2}$/,
-    "must be whsec_ followed by base64 (24 to 128 bytes)",
-  ).optional().openapi({
-    description: "Standard Webhooks signing secret; generated (and shown once) when absent. Never returned.",
-    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-  }),
-}).openapi("WebhookChannelConfig");
+import { CHANNEL_KINDS, CHANNEL_TYPES } from "./channels/registry.ts";
 
 const name = z.string().trim().min(1, "Give the channel a name").max(200).openapi({ example: "On-call Slack" });
 
-export const CreateChannelSchema = z.discriminatedUnion("type", [
-  z.strictObject({ name, type: z.literal("slack"), config: SlackConfigSchema }),
-  z.strictObject({ name, type: z.literal("email"), config: EmailConfigSchema }),
-  z.strictObject({ name, type: z.literal("webhook"), config: WebhookConfigSchema }),
-]).openapi("NotificationChannelCreate");
+const variant = (kind: typeof CHANNEL_KINDS[number]) =>
+  z.strictObject({ name, type: z.literal(kind.type), config: kind.configSchema });
+
+export const CreateChannelSchema = z.discriminatedUnion(
+  "type",
+  CHANNEL_KINDS.map(variant) as [ReturnType<typeof variant>, ...ReturnType<typeof variant>[]],
+).openapi("NotificationChannelCreate");
 export type CreateChannelInput = z.infer<typeof CreateChannelSchema>;
 
 /**

@@ -12,13 +12,14 @@ import * as q from "../../db/queries/notification_channels.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import type { Config } from "../config.ts";
-import { NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { createKeyring, type Keyring } from "../secrets/crypto.ts";
-import { channelSecretAad } from "../secrets/fields.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
-import { type ChannelSecret, splitConfig } from "./channel_config.ts";
+import type { Config } from "../platform/config.ts";
+import { NotFoundError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
+import { createKeyring, type Keyring } from "../platform/secrets/crypto.ts";
+import { channelSecretAad } from "../platform/secrets/fields.ts";
+import { splitConfig } from "./channel_config.ts";
+import type { ChannelSecret } from "./channels/kind.ts";
+import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import type { CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
 
 export type ChannelRow = q.ChannelRow;
@@ -163,20 +164,6 @@ export async function deleteChannel(sql: Sql, principal: Principal, id: string, 
   });
 }
 
-interface SendableBase {
-  id: string;
-  tenantId: string;
-  name: string;
-  broken: boolean;
-}
-
-/** A channel as the senders need it, secret opened. */
-export type SendableChannel =
-  | SendableBase & { type: "slack"; mode: "bot"; channel: string; botToken: string }
-  | SendableBase & { type: "slack"; mode: "webhook"; webhookUrl: string }
-  | SendableBase & { type: "email"; to: string[] }
-  | SendableBase & { type: "webhook"; url: string; secret: string };
-
 /**
  * For the dispatcher, outside any request: null when the channel is gone.
  * Runs on the `sql` it is given (the dispatcher's pool or its transaction;
@@ -202,11 +189,7 @@ export async function loadChannelForSending(
       ),
     )
     : {};
-  const config = row.config;
-  if (row.type === "email") return { ...base, type: "email", to: (config.to as string[]) ?? [] };
-  if (row.type === "webhook") return { ...base, type: "webhook", url: String(config.url), secret: opened.secret };
-  if (config.mode === "webhook") return { ...base, type: "slack", mode: "webhook", webhookUrl: opened.webhook_url };
-  return { ...base, type: "slack", mode: "bot", channel: String(config.channel), botToken: opened.bot_token };
+  return channelKind(row.type).open(base, row.config, opened) as SendableChannel;
 }
 
 /** After a send, on the dispatcher's `sql` or transaction (see q.storeChannelHealth for what each outcome does). */

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../../db/queries/events.ts";
 import { DELIVERY_STATUSES, type DeliveryRow } from "../../db/queries/notification_deliveries.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, "channel.test"] as const;
 
@@ -14,7 +14,6 @@ export const ListDeliveriesQuerySchema = PageQuerySchema.extend({
   }),
   event_type: z.enum(DELIVERY_EVENT_TYPES).optional(),
 });
-export type ListDeliveriesQuery = z.infer<typeof ListDeliveriesQuerySchema>;
 
 export const AttemptSchema = z.object({
   attempt: z.number().int().openapi({ example: 1 }),

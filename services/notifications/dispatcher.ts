@@ -21,10 +21,10 @@ import {
   releaseClaims,
   renewLease,
 } from "../../db/queries/notification_deliveries.ts";
-import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
-import { ConflictError } from "../errors.ts";
+import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
+import { ConflictError } from "../platform/errors.ts";
 import { Pacer, sleep } from "./backoff.ts";
-import type { SendableChannel } from "./channels.ts";
+import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import { type ChannelPort, defaultChannelPort, defaultSend, recordSend, type SendFn } from "./outbox.ts";
 
 export type { OutgoingDelivery, SendFn, SendResult } from "./outbox.ts";
@@ -81,7 +81,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const pacer = new Pacer(deps.paceMs ?? 1000);
   const channels = deps.channels ?? defaultChannelPort;
   const stopping = new AbortController();
-  let loop: Promise<void> | undefined;
+  let loop: Loop | undefined;
 
   const lease = (): Lease => {
     const now = deps.now();
@@ -90,7 +90,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function sendUnit(unit: Unit, channel: SendableChannel | null | Error): Promise<void> {
     const ids = unit.rows.map((r) => r.id);
-    if (channel && !(channel instanceof Error) && channel.type === "slack" && !channel.broken) {
+    if (channel && !(channel instanceof Error) && channelKind(channel.type).paced && !channel.broken) {
       // A tick waits for a Slack channel's pace only so long; the rest go back, due when the pace allows.
       const queued = pacer.wait(unit.rows[0].channel_id);
       if (queued > MAX_PACE_WAIT_MS) {
@@ -133,7 +133,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (const unit of units) {
       const channelId = unit.rows[0].channel_id;
       const channel = loaded.get(channelId);
-      const key = channel && !(channel instanceof Error) && channel.type === "slack" ? channelId : unit.rows[0].id;
+      const key = channel && !(channel instanceof Error) && channelKind(channel.type).paced
+        ? channelId
+        : unit.rows[0].id;
       lanes.set(key, [...(lanes.get(key) ?? []), unit]);
     }
     const queue = [...lanes.values()];
@@ -153,27 +155,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return claimed.length;
   }
 
-  async function run(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      let handled = 0;
-      try {
-        handled = await tick();
-        deps.telemetry?.tick("notification-dispatcher");
-      } catch (error) {
-        deps.logger.error("notification dispatcher tick failed", { error: String(error) });
-      }
-      if (handled === 0) await sleep(o.pollMs, stopping.signal);
-    }
-  }
-
   return {
     tick,
     start() {
-      loop ??= run();
+      loop ??= runLoop({
+        logger: deps.logger,
+        failure: "notification dispatcher tick failed",
+        failureWaitMs: o.pollMs,
+        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
+        passed: () => deps.telemetry?.tick("notification-dispatcher"),
+      });
     },
     async stop() {
       stopping.abort();
-      await loop;
+      await loop?.stop();
     },
   };
 }
@@ -206,13 +201,6 @@ async function loadChannel(
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
-}
-
-/** The background worker started by services/server.ts. */
-export function startDispatcher(deps: BackgroundDeps): BackgroundWorker {
-  const dispatcher = createDispatcher(deps);
-  dispatcher.start();
-  return { name: "notification-dispatcher", stop: () => dispatcher.stop() };
 }
 
 /**

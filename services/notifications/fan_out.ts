@@ -7,7 +7,7 @@
 import type { Sql } from "../../db/client.ts";
 import { insertFanOut } from "../../db/queries/notification_deliveries.ts";
 import type { StoredEvent } from "../events/emit.ts";
-import { isUuid } from "../ids.ts";
+import { isUuid } from "../platform/ids.ts";
 
 /**
  * Held-back events (a dependency is down, a maintenance window covers the

@@ -5,11 +5,13 @@
  */
 import { inTransaction, type Sql } from "../../db/client.ts";
 import { type ClaimedDelivery, insertDelivery, recordOutcome } from "../../db/queries/notification_deliveries.ts";
-import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 import { retryDelayMs } from "./backoff.ts";
-import { loadChannelForSending, recordChannelHealth, type SendableChannel } from "./channels.ts";
-import { type OutgoingDelivery, sendDelivery, type SendDeps, type SendResult } from "./send.ts";
+import { loadChannelForSending, recordChannelHealth } from "./channels.ts";
+import type { OutgoingDelivery, SendDeps, SendResult } from "./channels/kind.ts";
+import type { SendableChannel } from "./channels/registry.ts";
+import { sendDelivery } from "./send.ts";
 
 export interface EnqueueInput {
   tenantId: string;
@@ -42,7 +44,7 @@ export async function enqueueDelivery(tx: Sql, input: EnqueueInput): Promise<str
   });
 }
 
-export type { OutgoingDelivery, SendDeps, SendResult } from "./send.ts";
+export type { OutgoingDelivery, SendDeps, SendResult } from "./channels/kind.ts";
 
 /** The sender: CHANNELS' sendDelivery in production; tests inject one that talks to a local receiver. */
 export type SendFn = (channel: SendableChannel, delivery: OutgoingDelivery, deps: SendDeps) => Promise<SendResult>;

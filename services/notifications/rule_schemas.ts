@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../../db/queries/events.ts";
 import type { RuleRow } from "../../db/queries/notification_rules.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 export const RULE_MODES = ["immediate", "digest"] as const;
 

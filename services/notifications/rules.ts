@@ -18,9 +18,8 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { type FieldError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import type { CreateRuleInput, ListRulesQuery, UpdateRuleInput } from "./rule_schemas.ts";
 
 const snapshot = (r: RuleValues) => ({

@@ -16,7 +16,7 @@ import type { Principal } from "../auth/permissions.ts";
 import { type NewSession, SESSION_ABSOLUTE_MS } from "../auth/sessions.ts";
 import type { LoginThrottles } from "../auth/throttle.ts";
 import { randomToken, sha256 } from "../auth/tokens.ts";
-import { RateLimitedError, ValidationError } from "../errors.ts";
+import { RateLimitedError, ValidationError } from "../platform/errors.ts";
 import { requireSession } from "./profile.ts";
 import type { PasswordChange } from "./schemas.ts";
 

@@ -15,7 +15,7 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
-import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { ForbiddenError, NotFoundError } from "../platform/errors.ts";
 import { canonicalTimeZone, type PreferencesUpdate, type ProfileUpdate, type ThemeName, THEMES } from "./schemas.ts";
 
 export interface Profile extends ProfileRow {

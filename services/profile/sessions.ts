@@ -5,9 +5,8 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
 import { SESSION_IDLE_MS } from "../auth/sessions.ts";
-import { NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { NotFoundError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { requireSession } from "./profile.ts";
 
 export interface SessionView extends SessionListRow {

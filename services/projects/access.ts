@@ -8,8 +8,8 @@ import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { getProject, type ProjectRow } from "../../db/queries/projects.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { NotFoundError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
+import { ConflictError, NotFoundError } from "../platform/errors.ts";
+import { isUuid } from "../platform/ids.ts";
 
 export type { ProjectRow };
 
@@ -28,4 +28,9 @@ export async function loadProjectFor(
   );
   if (!project) throw new NotFoundError("Project not found");
   return { project, canWrite: can(principal, "projects", "write") };
+}
+
+/** New work on an archived project is a 409 saying what was refused (restore the project first). */
+export function requireActiveProject(project: ProjectRow, refused: string): void {
+  if (project.archived_at) throw new ConflictError(`Project "${project.name}" is archived: ${refused}`);
 }

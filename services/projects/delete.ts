@@ -15,7 +15,7 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError } from "../platform/errors.ts";
 import type { ProjectWithEnvironments } from "./schemas.ts";
 import { snapshot, withEnvironments } from "./projects.ts";
 

@@ -21,9 +21,9 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { isUniqueViolation } from "../clients/unique.ts";
-import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
-import { decodeCursor, encodeCursor, type Page } from "../pagination.ts";
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { isUuid } from "../platform/ids.ts";
+import { decodeCursor, encodeCursor, type Page } from "../platform/pagination.ts";
 import type { CreateProjectInput, ListProjectsQuery, ProjectWithEnvironments, UpdateProjectInput } from "./schemas.ts";
 
 /** Adds each project's environments (one query for the lot). */

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { EnvironmentRow } from "../../db/queries/project_environments.ts";
 import { PROJECT_SORTS, type ProjectRow } from "../../db/queries/projects.ts";
 import { ArchivedFilter } from "../clients/schemas.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 export const SLUG_PATTERN = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 export const MAX_ENVIRONMENTS = 20;

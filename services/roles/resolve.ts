@@ -5,8 +5,8 @@
  */
 import type { Sql } from "../../db/client.ts";
 import { findRoleByName, getRole, type RoleRow } from "../../db/queries/roles.ts";
-import { ForbiddenError, ValidationError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
+import { ForbiddenError, ValidationError } from "../platform/errors.ts";
+import { isUuid } from "../platform/ids.ts";
 import type { Permission, Principal } from "../auth/permissions.ts";
 
 /** A built-in role name, or a custom role's id or name in the tenant; otherwise a 422 naming `path`. */

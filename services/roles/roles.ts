@@ -19,9 +19,8 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Permission, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { orConflict } from "../users/rules.ts";
 import { assertCanGrant, isBuiltin } from "./resolve.ts";
 import type { CreateRoleInput, UpdateRoleInput } from "./schemas.ts";

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { ACTIONS, BUILTIN_ROLES, isPermission, type Permission, RESOURCES } from "../auth/permissions.ts";
 import type { RoleRow } from "../../db/queries/roles.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 /** The database's CHECKs, stated once for validation and for the matrix editor. */
 export function permissionAllowed(resource: string, action: string): boolean {

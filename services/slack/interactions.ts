@@ -23,10 +23,10 @@ import { acknowledgeAlert, resolveAlert, snoozeAlert } from "../alerts/lifecycle
 import type { AuditContext } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
 import { toPrincipal } from "../auth/sessions.ts";
-import type { Config } from "../config.ts";
-import { AppError, UnauthorizedError } from "../errors.ts";
+import type { Config } from "../platform/config.ts";
+import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { loadChannelForSending } from "../notifications/channels.ts";
-import { ACTION_ACK, ACTION_RESOLVE, ACTION_SNOOZE } from "../notifications/messages/slack.ts";
+import { ACTION_ACK, ACTION_RESOLVE, ACTION_SNOOZE } from "../notifications/channels/slack/message.ts";
 import { checkSlackSignature } from "./signature.ts";
 
 export interface InteractionDeps {

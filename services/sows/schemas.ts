@@ -1,7 +1,7 @@
 /** Request and response shapes for statements of work: one schema for the API and the pages. */
 import { z } from "@hono/zod-openapi";
 import { SOW_STATUSES, type SowRow } from "../../db/queries/sows.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { DocumentUrl, DriveId, driveUrl } from "./documents.ts";
 
 const Name = z.string().trim().min(1).max(200).openapi({ example: "Phase 1: storefront relaunch" });

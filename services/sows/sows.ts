@@ -18,10 +18,9 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { loadProjectFor } from "../projects/access.ts";
-import { decodeTimeCursor, timeCursorKey } from "./cursor.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
+import { loadProjectFor, requireActiveProject } from "../projects/access.ts";
 import type { CreateSowInput, ListSowsQuery, UpdateSowInput } from "./schemas.ts";
 
 const NOT_FOUND = "Statement of work not found";
@@ -74,9 +73,7 @@ export async function createSow(
 ): Promise<SowRow> {
   authorize(principal, "sows", "write");
   const { project } = await loadProjectFor(sql, principal, input.project_id);
-  if (project.archived_at) {
-    throw new ConflictError(`Project "${project.name}" is archived: restore it before adding statements of work`);
-  }
+  requireActiveProject(project, "restore it before adding statements of work");
   const { project_id: _, ...fields } = input;
   checkConsistency(fields);
   const tenantId = principal.tenantId;

@@ -4,8 +4,8 @@
  * without writing (a read-only server it asks directly).
  */
 import { type DatabaseTrouble, databaseTrouble, RETRY_AFTER_SECONDS } from "../../db/errors.ts";
-import { ServiceUnavailableError } from "../errors.ts";
-import type { Counter } from "../prometheus.ts";
+import { ServiceUnavailableError } from "../platform/errors.ts";
+import type { Counter } from "../platform/prometheus.ts";
 
 const DETAIL: Record<DatabaseTrouble, string> = {
   unreachable: "The database is not reachable; try again shortly",

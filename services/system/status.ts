@@ -1,5 +1,7 @@
 /** The health of this process and its database, for /readyz and the overview. */
 import type { Sql } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant.ts";
+import type { Principal } from "../auth/permissions.ts";
 import { type Migration, schemaStatus } from "../../db/migrate.ts";
 import {
   type AppliedMigration,
@@ -9,8 +11,8 @@ import {
   isReadOnly,
   listAppliedMigrations,
 } from "../../db/queries/system.ts";
-import { decodeCursor, type Page, toPage } from "../pagination.ts";
-import type { HttpMetrics } from "../prometheus.ts";
+import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
+import type { HttpMetrics } from "../platform/prometheus.ts";
 import { type DatabaseTroubles, describeTrouble, unavailableError } from "./database_troubles.ts";
 
 export interface SystemStatus {
@@ -82,6 +84,7 @@ const COUNT_LABELS: Record<string, string> = {
 
 export async function getSystemStatus(
   sql: Sql,
+  principal: Principal,
   migrations: Migration[],
   database: DatabaseInfo,
   startedAt: number,
@@ -90,7 +93,7 @@ export async function getSystemStatus(
   const [version, schema, counts] = await Promise.all([
     getServerVersion(sql),
     schemaStatus(sql, migrations),
-    countDomainRows(sql),
+    withTenant(sql, principal.tenantId, countDomainRows),
   ]);
   return {
     database: { kind: database.kind, version, dataDir: database.dataDir },

@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import { countCheckQueue, countOpenAlerts, countOutbox } from "../../db/queries/operations_metrics.ts";
-import { Gauge, type Registry } from "../prometheus.ts";
+import { Gauge, type Registry } from "../platform/prometheus.ts";
 
 const CHANNEL_KINDS = ["slack", "email", "webhook"];
 const OUTBOX_STATUSES = ["pending", "sending", "failed", "dead"];

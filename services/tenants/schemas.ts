@@ -1,7 +1,7 @@
 /** Tenant shapes for the super-admin API and page. */
 import { z } from "@hono/zod-openapi";
 import type { TenantListRow } from "../../db/queries/tenants.ts";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 
 export const CreateTenantSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).openapi({ example: "Globex Agency" }),

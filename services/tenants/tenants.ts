@@ -10,9 +10,8 @@ import { builtinRoleId, emailTaken, insertUser } from "../../db/queries/users.ts
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "../users/cursor.ts";
+import { ConflictError, NotFoundError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { deliverInvitation, type InviteDelivery, issueInvitation } from "../users/invitations.ts";
 import { orConflict } from "../users/rules.ts";
 import type { CreateTenantInput } from "./schemas.ts";

@@ -3,7 +3,7 @@ import type { Sql } from "../../db/client.ts";
 import type { RoleRow } from "../../db/queries/roles.ts";
 import { getClientOption, getUser, type UserRow } from "../../db/queries/users.ts";
 import type { Principal } from "../auth/permissions.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../platform/errors.ts";
 import { isBuiltin } from "../roles/resolve.ts";
 
 /**

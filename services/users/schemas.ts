@@ -1,6 +1,6 @@
 /** Request and response shapes for users and invitations: one schema for the API and the pages. */
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema } from "../pagination.ts";
+import { PageQuerySchema } from "../platform/pagination.ts";
 import { PASSWORD_INPUT_MAX } from "../auth/passwords.ts";
 import type { UserRow } from "../../db/queries/users.ts";
 

@@ -19,9 +19,8 @@ import {
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { ConflictError, ForbiddenError } from "../errors.ts";
-import { type Page, toPage } from "../pagination.ts";
-import { decodeIdCursor } from "./cursor.ts";
+import { ConflictError, ForbiddenError } from "../platform/errors.ts";
+import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { assertCanGrant, isBuiltin, resolveRole } from "../roles/resolve.ts";
 import { checkClientAssignment, loadUserFor } from "./rules.ts";
 import type { ListUsersQuery, UpdateUserInput } from "./schemas.ts";

@@ -7,7 +7,7 @@ import { assertEquals } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 import { authorize, type Principal, type Resource, RESOURCES } from "../../services/auth/permissions.ts";
-import { ForbiddenError, NotFoundError } from "../../services/errors.ts";
+import { ForbiddenError, NotFoundError } from "../../services/platform/errors.ts";
 
 type Grant = "" | "r" | "rw" | "rwd";
 const ALL = "rwd" as const;

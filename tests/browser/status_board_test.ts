@@ -6,8 +6,8 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { createScheduler } from "../../services/checks/scheduler.ts";
-import { loadConfig } from "../../services/config.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { genProject } from "../helpers/catalog.ts";

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { auditActionsFor, checkCount, createCheck, httpCheck, insertResults } from "../helpers/checks.ts";

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { createRetention } from "../../services/checks/retention.ts";
+import { createRetention } from "../../services/workers/retention.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { captureLogger, genChecks } from "./helpers.ts";
 
@@ -44,4 +44,17 @@ Deno.test("retention deletes finished deliveries, their attempts and events past
   const events = await sql<{ created_at: Date }[]>`SELECT created_at FROM events`;
   assertEquals(events.map((e) => e.created_at.toISOString()), [RECENT.toISOString()]);
   assertEquals(report.deletedRows >= 3, true);
+});
+
+Deno.test("retention purges idempotency keys past their expiry and keeps the live ones", async () => {
+  const expiries = { expired: new Date(NOW.getTime() - 60_000), live: new Date(NOW.getTime() + 3600_000) };
+  for (const [key, expiresAt] of Object.entries(expiries)) {
+    await sql`INSERT INTO idempotency_keys (tenant_id, key, method, path, request_hash, expires_at)
+              VALUES (${tenant.id}, ${key}, 'POST', '/api/v1/projects', ${new Uint8Array(32)}, ${expiresAt})`;
+  }
+  const { logger } = captureLogger();
+  const report = await createRetention({ sql, config: { retentionDays: 100 }, logger, now: () => NOW }).runOnce();
+  const left = await sql<{ key: string }[]>`SELECT key FROM idempotency_keys`;
+  assertEquals(left.map((r) => r.key), ["live"]);
+  assertEquals(report.expiredIdempotencyKeys, 1);
 });

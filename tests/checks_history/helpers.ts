@@ -1,7 +1,7 @@
 /** Fixtures for the check-history tests: a tenant with projects and checks, results, windows. */
 import type { Sql } from "../../db/client.ts";
 import { type CheckResultInsert, insertCheckResults, type ResultStatus } from "../../db/queries/check_results.ts";
-import { createLogger, lineSink } from "../../services/logger.ts";
+import { createLogger, lineSink } from "../../services/platform/logger.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { genClient, genTenant } from "../helpers/fixtures.ts";
 

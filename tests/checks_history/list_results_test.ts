@@ -2,7 +2,7 @@ import { assert, assertEquals } from "@std/assert";
 import type { CheckResultInsert } from "../../db/queries/check_results.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { listResults } from "../../services/checks/history.ts";
-import { BadRequestError } from "../../services/errors.ts";
+import { BadRequestError } from "../../services/platform/errors.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genChecks, insertInBatches } from "./helpers.ts";
 

@@ -1,8 +1,8 @@
 import { assert, assertEquals } from "@std/assert";
 import { createPool } from "../../db/client.ts";
 import type { CheckResultInsert } from "../../db/queries/check_results.ts";
-import { partitionName } from "../../services/checks/partitions.ts";
-import { createRetention } from "../../services/checks/retention.ts";
+import { partitionName } from "../../services/workers/partitions.ts";
+import { createRetention } from "../../services/workers/retention.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { captureLogger, genChecks, insertInBatches } from "./helpers.ts";
 

@@ -2,7 +2,7 @@ import { assert, assertEquals } from "@std/assert";
 import type { CheckResultInsert } from "../../db/queries/check_results.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { latencySeries, seriesLevel, statusBars } from "../../services/checks/history.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genChecks, genResults, insertInBatches, rng } from "./helpers.ts";
 

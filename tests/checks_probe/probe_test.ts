@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { type ProbeDefinition, runProbe } from "../../services/checks/probe.ts";
 import { staticResolver } from "../helpers/dns_server.ts";
 import { httpProbe, startTargets, type Targets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
@@ -22,11 +22,11 @@ Deno.test("runProbe: 200 is up, 500 is down with the status in the detail", () =
     assert(up.latencyMs !== null && up.latencyMs >= 0);
     const down = await runProbe(httpProbe(t.fail), { config });
     assertEquals([down.status, down.statusCode, down.detail], ["down", 500, "expected status 200, got 500"]);
-    const any2xx = await runProbe(httpProbe(t.status(204), { expectedStatus: [] }), { config });
+    const any2xx = await runProbe(httpProbe(t.status(204), { expected_status: [] }), { config });
     assertEquals(any2xx.status, "up");
-    const listed = await runProbe(httpProbe(t.status(503), { expectedStatus: [200, 204, 503] }), { config });
+    const listed = await runProbe(httpProbe(t.status(503), { expected_status: [200, 204, 503] }), { config });
     assertEquals(listed.status, "up");
-    const notListed = await runProbe(httpProbe(t.status(418), { expectedStatus: [200, 204] }), { config });
+    const notListed = await runProbe(httpProbe(t.status(418), { expected_status: [200, 204] }), { config });
     assertEquals(notListed.detail, "expected status 200 or 204, got 418");
   }));
 
@@ -34,9 +34,9 @@ Deno.test("runProbe: keyword missing, inverted keyword present, keyword past the
   withTargets(async (t) => {
     const missing = await runProbe(httpProbe(t.noKeyword, { keyword: "ok" }), { config });
     assertEquals([missing.status, missing.detail], ["down", 'keyword "ok" not found']);
-    const inverted = await runProbe(httpProbe(t.ok, { keyword: "ok", keywordInvert: true }), { config });
+    const inverted = await runProbe(httpProbe(t.ok, { keyword: "ok", keyword_invert: true }), { config });
     assertEquals([inverted.status, inverted.detail], ["down", 'keyword "ok" found']);
-    const invertedAbsent = await runProbe(httpProbe(t.noKeyword, { keyword: "error", keywordInvert: true }), {
+    const invertedAbsent = await runProbe(httpProbe(t.noKeyword, { keyword: "error", keyword_invert: true }), {
       config,
     });
     assertEquals(invertedAbsent.status, "up");
@@ -60,22 +60,24 @@ Deno.test("runProbe: JSON path assertions compare as text", () =>
       ["$.status", null, null],
     ];
     for (const [jsonPath, jsonExpected, detail] of cases) {
-      const outcome = await runProbe(httpProbe(t.json, { jsonPath, jsonExpected }), { config });
+      const outcome = await runProbe(httpProbe(t.json, { json_path: jsonPath, json_expected: jsonExpected }), {
+        config,
+      });
       assertEquals(outcome.detail, detail, `${jsonPath} = ${jsonExpected}`);
       assertEquals(outcome.status, detail ? "down" : "up");
     }
-    const notJson = await runProbe(httpProbe(t.ok, { jsonPath: "$.status", jsonExpected: "ok" }), { config });
+    const notJson = await runProbe(httpProbe(t.ok, { json_path: "$.status", json_expected: "ok" }), { config });
     assertEquals(notJson.detail, "the response is not JSON");
   }));
 
 Deno.test("runProbe: slow answers are degraded above the threshold, hangs time out as down", () =>
   withTargets(async (t) => {
-    const degraded = await runProbe(httpProbe(t.slow(250), { degradedLatencyMs: 100 }), { config });
+    const degraded = await runProbe(httpProbe(t.slow(250), { degraded_latency_ms: 100 }), { config });
     assertEquals(degraded.status, "degraded");
     assert(/^slow: \d+ ms, above 100 ms$/.test(degraded.detail ?? ""), degraded.detail ?? "");
-    const fine = await runProbe(httpProbe(t.slow(50), { degradedLatencyMs: 1000 }), { config });
+    const fine = await runProbe(httpProbe(t.slow(50), { degraded_latency_ms: 1000 }), { config });
     assertEquals(fine.status, "up");
-    const hang = await runProbe(httpProbe(t.hang, { timeoutMs: 300 }), { config });
+    const hang = await runProbe(httpProbe(t.hang, { timeout_ms: 300 }), { config });
     assertEquals([hang.status, hang.detail, hang.latencyMs], ["down", "timed out after 300 ms", null]);
     const close = await runProbe(httpProbe(t.close), { config });
     assertEquals(close.status, "down");
@@ -85,10 +87,10 @@ Deno.test("runProbe: slow answers are degraded above the threshold, hangs time o
 Deno.test("runProbe: redirects followed when asked, else the 3xx is judged; metadata hop refused", () =>
   withTargets(async (t) => {
     assertEquals((await runProbe(httpProbe(t.redirectChain(2), { keyword: "ok" }), { config })).status, "up");
-    const notFollowed = await runProbe(httpProbe(t.redirectChain(2), { followRedirects: false }), { config });
+    const notFollowed = await runProbe(httpProbe(t.redirectChain(2), { follow_redirects: false }), { config });
     assertEquals([notFollowed.status, notFollowed.detail], ["down", "expected status 200, got 302"]);
     const accepted302 = await runProbe(
-      httpProbe(t.redirectChain(2), { followRedirects: false, expectedStatus: [302] }),
+      httpProbe(t.redirectChain(2), { follow_redirects: false, expected_status: [302] }),
       {
         config,
       },
@@ -117,12 +119,12 @@ Deno.test("runProbe: refused targets are down with the policy's reason, never th
   const named = await runProbe(httpProbe("http://meta.evil.test/"), { config: strict, resolver });
   assertEquals(named.status, "down");
   assert(named.detail?.includes("cloud metadata"));
-  const client = await runProbe(httpProbe("http://10.0.0.1/", { publicTargetsOnly: true }), { config });
+  const client = await runProbe(httpProbe("http://10.0.0.1/", { public_targets_only: true }), { config });
   assertEquals(
     client.detail,
     "refused by the probe policy: 10.0.0.1 is private (10.0.0.0/8), and client users may only check public addresses",
   );
-  const clientLoopback = await runProbe(httpProbe("http://127.0.0.1/", { publicTargetsOnly: true }), { config });
+  const clientLoopback = await runProbe(httpProbe("http://127.0.0.1/", { public_targets_only: true }), { config });
   assertEquals(clientLoopback.detail, "refused by the probe policy: 127.0.0.1 is loopback");
   const badUrl = await runProbe(httpProbe("javascript:alert(1)"), { config });
   assertEquals(badUrl.status, "down");
@@ -163,7 +165,7 @@ Deno.test("runProbe: an expiring self-signed certificate is reported, verified w
     assertEquals([untrusted.status, untrusted.certificate], ["down", null]);
     assert(untrusted.detail?.startsWith("TLS: "), untrusted.detail ?? "");
 
-    const ignored = await runProbe(httpProbe(t.https.namedUrl, { verifyTls: false }), { config, resolver });
+    const ignored = await runProbe(httpProbe(t.https.namedUrl, { verify_tls: false }), { config, resolver });
     assertEquals(ignored.status, "up");
     assertEquals(ignored.certificate?.fingerprint256, t.https.fingerprint256);
 
@@ -183,7 +185,7 @@ Deno.test("runProbe: an expired certificate is down when verified, up and report
     const verified = await runProbe(httpProbe(t.https.url), { config, caCerts: [t.https.caPem] });
     const expiredOn = t.https.notAfter.toISOString().slice(0, 10);
     assertEquals([verified.status, verified.detail], ["down", `TLS: certificate expired on ${expiredOn}`]);
-    const ignored = await runProbe(httpProbe(t.https.url, { verifyTls: false }), { config });
+    const ignored = await runProbe(httpProbe(t.https.url, { verify_tls: false }), { config });
     assertEquals(ignored.status, "up");
     assert(ignored.certificate!.notAfter.getTime() < Date.now());
   }, -2));

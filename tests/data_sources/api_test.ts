@@ -5,7 +5,7 @@
  * and who may see what.
  */
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";

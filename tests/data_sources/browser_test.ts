@@ -4,7 +4,7 @@
  * result table in place), save it; then the editor at 390 px wide.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";

@@ -1,11 +1,11 @@
 /** The mysql kind against a real MariaDB (Debian's mariadbd): limits, read-only, policy, introspection, API path. */
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { mysqlKind } from "../../services/data_sources/kinds/mysql/mod.ts";
 import { type OpenSource, SourceError } from "../../services/data_sources/kinds/types.ts";
 import { sourcePolicy } from "../../services/data_sources/target.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";

@@ -1,6 +1,6 @@
 /** The data-source pages without a browser: forms post, errors show in place, runs render a table. */
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";

@@ -1,7 +1,7 @@
 /** The PostgreSQL kind against a real second cluster: limits, read-only, policy, introspection. */
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
-import { ValidationError } from "../../services/errors.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { ValidationError } from "../../services/platform/errors.ts";
 import { postgresqlKind } from "../../services/data_sources/kinds/postgresql/mod.ts";
 import { type OpenSource, SourceError } from "../../services/data_sources/kinds/types.ts";
 import { sourcePolicy } from "../../services/data_sources/target.ts";

@@ -3,8 +3,8 @@ import { assertEquals } from "@std/assert";
 import { insertDataSource } from "../../db/queries/data_sources.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { openSourceSecret, sealSourceSecret } from "../../services/data_sources/secret.ts";
-import { createKeyring } from "../../services/secrets/crypto.ts";
-import { rotateSecrets } from "../../services/secrets/rotate.ts";
+import { createKeyring } from "../../services/platform/secrets/crypto.ts";
+import { rotateSecrets } from "../../services/platform/secrets/rotate.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genTenant } from "../helpers/fixtures.ts";
 

@@ -2,9 +2,9 @@
 import type { Sql } from "../../db/client.ts";
 import type { EventType } from "../../db/queries/events.ts";
 import { createAlertEvaluator } from "../../services/alerts/evaluator.ts";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { type DomainEvent, emitEvent } from "../../services/events/emit.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 
 /** An HTTP check on a project, inserted as the scheduler's engineer's API would store it. */
 export async function genCheck(sql: Sql, tenantId: string, projectId: string, name = "Storefront homepage") {

@@ -2,8 +2,8 @@
 import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
-import { loadConfig } from "../../services/config.ts";
-import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { createLogger, lineSink, type Logger, silentLogger } from "../../services/platform/logger.ts";
 import { createTelemetry } from "../../services/telemetry/mod.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { DatabaseTroubles } from "../../services/system/database_troubles.ts";

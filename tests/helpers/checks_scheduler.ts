@@ -5,11 +5,11 @@
  */
 import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
-import type { BackgroundDeps } from "../../services/background.ts";
+import type { BackgroundDeps } from "../../services/workers/loop.ts";
 import type { ProbeDefinition, ProbeOutcome } from "../../services/checks/probe.ts";
 import { createScheduler, type SchedulerDeps } from "../../services/checks/scheduler.ts";
-import { loadConfig } from "../../services/config.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 import { genProject } from "./catalog.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { genClient, genTenant } from "./fixtures.ts";

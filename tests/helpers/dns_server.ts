@@ -11,8 +11,8 @@
  */
 import dgram from "node:dgram";
 import { Buffer } from "node:buffer";
-import { parseIp } from "../../services/net/addresses.ts";
-import type { Resolver } from "../../services/net/resolve.ts";
+import { parseIp } from "../../services/platform/net/addresses.ts";
+import type { Resolver } from "../../services/platform/net/resolve.ts";
 
 type Answer = string[] | (() => string[]);
 

@@ -3,7 +3,7 @@
  * with the channel's secret, the way a user's receiver would, and records
  * every request (verified or not). Queued answers simulate faults.
  */
-import { verifyWebhook } from "../../services/notifications/standard_webhooks.ts";
+import { verifyWebhook } from "../../services/notifications/channels/webhook/standard_webhooks.ts";
 
 export interface ReceivedWebhook {
   id: string | null;

@@ -7,7 +7,7 @@ import {
   parseCidr,
   parseIp,
   parseLegacyIpv4,
-} from "../../services/net/addresses.ts";
+} from "../../services/platform/net/addresses.ts";
 
 const v4 = (text: string) => {
   const bytes = parseLegacyIpv4(text);

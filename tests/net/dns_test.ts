@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { runProbe } from "../../services/checks/probe.ts";
-import { OutboundError, safeRequest } from "../../services/net/http_client.ts";
-import { probePolicy } from "../../services/net/policy.ts";
+import { OutboundError, safeRequest } from "../../services/platform/net/http_client.ts";
+import { probePolicy } from "../../services/platform/net/policy.ts";
 import { startDnsServer } from "../helpers/dns_server.ts";
 import { httpProbe, startTargets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
 

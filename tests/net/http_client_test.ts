@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
-import { OutboundError, type SafeRequest, safeRequest } from "../../services/net/http_client.ts";
-import { probePolicy } from "../../services/net/policy.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { OutboundError, type SafeRequest, safeRequest } from "../../services/platform/net/http_client.ts";
+import { probePolicy } from "../../services/platform/net/policy.ts";
 import { staticResolver } from "../helpers/dns_server.ts";
 import { startTargets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
 

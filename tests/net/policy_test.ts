@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { targetProblem } from "../../services/checks/probe.ts";
-import { probePolicy, refusalReason, webhookPolicy } from "../../services/net/policy.ts";
+import { probePolicy, refusalReason, webhookPolicy } from "../../services/platform/net/policy.ts";
 
 const config = loadConfig({});
 const staff = probePolicy(config, { publicOnly: false });

@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
-import { OutboundError } from "../../services/net/http_client.ts";
-import { databaseUrlOf, probePolicy } from "../../services/net/policy.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { OutboundError } from "../../services/platform/net/http_client.ts";
+import { databaseUrlOf, probePolicy } from "../../services/platform/net/policy.ts";
 import { staticResolver } from "../helpers/dns_server.ts";
-import { tcpProbe } from "../../services/net/tcp.ts";
+import { tcpProbe } from "../../services/platform/net/tcp.ts";
 import { startTargets, TARGETS_PROBE_ALLOW } from "../helpers/targets.ts";
 
 const policy = probePolicy(loadConfig({ OPSDECK_PROBE_ALLOW: TARGETS_PROBE_ALLOW }), { publicOnly: false });

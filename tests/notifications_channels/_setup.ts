@@ -1,8 +1,8 @@
 /** What the channel tests share: an app whose config points at local stand-ins. */
 import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
-import { loadConfig } from "../../services/config.ts";
-import type { SendDeps } from "../../services/notifications/send.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import type { SendDeps } from "../../services/notifications/channels/kind.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { TEST_SECRET } from "../helpers/fixtures.ts";
 

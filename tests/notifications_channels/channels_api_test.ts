@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
 import { loadChannelForSending } from "../../services/notifications/channels.ts";
-import { channelSecretAad } from "../../services/secrets/fields.ts";
-import { createKeyring } from "../../services/secrets/crypto.ts";
-import { rotateSecrets } from "../../services/secrets/rotate.ts";
+import { channelSecretAad } from "../../services/platform/secrets/fields.ts";
+import { createKeyring } from "../../services/platform/secrets/crypto.ts";
+import { rotateSecrets } from "../../services/platform/secrets/rotate.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { problem } from "../helpers/http.ts";
 import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";

@@ -1,7 +1,7 @@
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import { describe } from "../../services/notifications/messages/describe.ts";
-import { emailForEvent } from "../../services/notifications/messages/email.ts";
-import { slackForEvent, slackText } from "../../services/notifications/messages/slack.ts";
+import { describe } from "../../services/notifications/channels/describe.ts";
+import { emailForEvent } from "../../services/notifications/channels/email/message.ts";
+import { slackForEvent, slackText } from "../../services/notifications/channels/slack/message.ts";
 
 const at = new Date("2026-11-23T10:00:00Z");
 const ev = (eventType: string, payload: Record<string, unknown>) => ({ eventType, payload, createdAt: at });

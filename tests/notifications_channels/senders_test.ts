@@ -1,9 +1,11 @@
 import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { withTenant } from "../../db/tenant.ts";
 import { principalFromSession } from "../../services/auth/sessions.ts";
-import { createChannel, loadChannelForSending, type SendableChannel } from "../../services/notifications/channels.ts";
-import { type OutgoingDelivery, sendDelivery } from "../../services/notifications/send.ts";
-import { NO_SMTP } from "../../services/notifications/senders/email.ts";
+import { createChannel, loadChannelForSending } from "../../services/notifications/channels.ts";
+import type { SendableChannel } from "../../services/notifications/channels/registry.ts";
+import type { OutgoingDelivery } from "../../services/notifications/channels/kind.ts";
+import { sendDelivery } from "../../services/notifications/send.ts";
+import { NO_SMTP } from "../../services/notifications/channels/email/send.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { startTestSmtp } from "../helpers/mail.ts";
 import { startSlackStandIn } from "../helpers/slack_api.ts";

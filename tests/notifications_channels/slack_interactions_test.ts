@@ -4,7 +4,7 @@ import { principalFromSession } from "../../services/auth/sessions.ts";
 import { createChannel, loadChannelForSending } from "../../services/notifications/channels.ts";
 import { sendDelivery } from "../../services/notifications/send.ts";
 import { createDispatcher } from "../../services/notifications/dispatcher.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 import { slackSignature } from "../../services/slack/signature.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { problem } from "../helpers/http.ts";

@@ -7,8 +7,8 @@ import type { Sql } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { EventType } from "../../db/queries/events.ts";
 import { emitEvent } from "../../services/events/emit.ts";
-import { loadConfig } from "../../services/config.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 import { parseRetryAfter } from "../../services/notifications/backoff.ts";
 import type { DispatcherDeps, SendFn } from "../../services/notifications/dispatcher.ts";
 

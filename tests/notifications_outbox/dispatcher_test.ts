@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { claimDue } from "../../db/queries/notification_deliveries.ts";
-import { ConflictError } from "../../services/errors.ts";
+import { ConflictError } from "../../services/platform/errors.ts";
 import { createDispatcher, deliverNow } from "../../services/notifications/dispatcher.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genTenant } from "../helpers/fixtures.ts";

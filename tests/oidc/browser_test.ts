@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { serveTestApp } from "../helpers/app.ts";
 import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../../services/config.ts";
+import { ConfigError, loadConfig } from "../../services/platform/config.ts";
 
 const OIDC = { OIDC_ISSUER: "https://idp.example.com", OIDC_CLIENT_ID: "opsdeck", OIDC_CLIENT_SECRET: "s3cret" };
 

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertExists, assertStringIncludes } from "@std/assert";
 import { createApp } from "../../routes/app.ts";
-import { loadConfig } from "../../services/config.ts";
-import { createKeyring } from "../../services/secrets/crypto.ts";
-import { identityTokenAad } from "../../services/secrets/fields.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { createKeyring } from "../../services/platform/secrets/crypto.ts";
+import { identityTokenAad } from "../../services/platform/secrets/fields.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { startOidcProvider } from "../helpers/oidc_provider.ts";

@@ -4,7 +4,7 @@
  * docs/alerting-on-opsdeck.md naming only metrics that exist.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { buildTestApp } from "../helpers/app.ts";
 import { insertCheck, scheduler, schedulerWorld, scriptedProbe } from "../helpers/checks_scheduler.ts";
 

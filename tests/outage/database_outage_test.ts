@@ -15,9 +15,9 @@
  * bounds here (a few seconds) only keep the test from hanging.
  */
 import { assert, assertEquals } from "@std/assert";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 import { createScheduler } from "../../services/checks/scheduler.ts";
-import { silentLogger } from "../../services/logger.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { genClient } from "../helpers/fixtures.ts";

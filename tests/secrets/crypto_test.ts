@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch, assertNotEquals, assertRejects, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../../services/config.ts";
-import { createKeyring, SecretDecryptError } from "../../services/secrets/crypto.ts";
+import { ConfigError, loadConfig } from "../../services/platform/config.ts";
+import { createKeyring, SecretDecryptError } from "../../services/platform/secrets/crypto.ts";
 
 const OLD = "old-secret-old-secret-old-secret-00000000";
 const NEW = "new-secret-new-secret-new-secret-11111111";

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../../services/config.ts";
+import { ConfigError, loadConfig } from "../../services/platform/config.ts";
 
 Deno.test("loadConfig applies the documented defaults to an empty environment", () => {
   const config = loadConfig({});

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { decodeCursor, encodeCursor, toPage } from "../../services/pagination.ts";
-import { BadRequestError } from "../../services/errors.ts";
+import { decodeCursor, encodeCursor, toPage } from "../../services/platform/pagination.ts";
+import { BadRequestError } from "../../services/platform/errors.ts";
 
 Deno.test("a cursor round-trips its key and is URL-safe", () => {
   const key = ["2026-11-23T12:00:00.000Z", "b1c9a3f0-0000-4000-8000-000000000000"];

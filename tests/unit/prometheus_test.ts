@@ -1,5 +1,5 @@
 import { assertStringIncludes } from "@std/assert";
-import { Counter, Histogram, Registry } from "../../services/prometheus.ts";
+import { Counter, Histogram, Registry } from "../../services/platform/prometheus.ts";
 
 Deno.test("the registry renders counters and cumulative histogram buckets in the text format", () => {
   const registry = new Registry();

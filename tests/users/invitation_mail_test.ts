@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/as
 import { createTestApp } from "../helpers/app.ts";
 import { genTenant, genUser, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
 import { decodeQuotedPrintable, startTestSmtp } from "../helpers/mail.ts";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 
 async function appWithSmtp(smtpUrl: string) {
   const config = loadConfig({ OPSDECK_SECRET: TEST_SECRET, SMTP_URL: smtpUrl, SMTP_FROM: "Opsdeck <ops@example.com>" });

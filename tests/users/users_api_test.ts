@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/as
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas, genTenant, genUser, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig } from "../../services/platform/config.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;

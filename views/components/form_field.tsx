@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { FieldError as ServiceFieldError } from "../../services/errors.ts";
+import type { FieldError as ServiceFieldError } from "../../services/platform/errors.ts";
 
 /** Field errors from the same zod schemas the API uses, keyed by path. */
 export type FieldErrors = Record<string, string>;

@@ -1,4 +1,4 @@
-import type { AppError } from "../../services/errors.ts";
+import type { AppError } from "../../services/platform/errors.ts";
 import { Layout } from "../layouts/layout.tsx";
 
 export function ErrorPage({ error, requestId }: { error: AppError; requestId?: string }) {

@@ -1,4 +1,4 @@
-import type { ChannelTestResult } from "../../services/notifications/channel_test.ts";
+import type { ChannelTestResult } from "../../services/notifications/test_delivery.ts";
 
 /** The outcome of "send test", shown in place (htmx) or on the channel page. */
 export function ChannelTestResultView({ result }: { result: ChannelTestResult }) {

@@ -1,6 +1,6 @@
 import type { ChannelRow } from "../../db/queries/notification_channels.ts";
 import type { DeliveryRow } from "../../db/queries/notification_deliveries.ts";
-import type { ChannelTestResult } from "../../services/notifications/channel_test.ts";
+import type { ChannelTestResult } from "../../services/notifications/test_delivery.ts";
 import type { FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { formatTime } from "../profile/format.ts";

@@ -8,7 +8,7 @@ import {
   ApiKeySchema,
   NewApiKeySchema,
 } from "../../../services/api_keys/schemas.ts";
-import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { exportAuditsCsv } from "../../../services/audits/export.ts";
 import { getAudit, listAudits } from "../../../services/audits/list.ts";
 import { AuditQuerySchema, AuditSchema } from "../../../services/audits/schemas.ts";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { requirePrincipal } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

@@ -1,6 +1,6 @@
 /** CSV import of clients and projects over the API: a dry run by default, then all-or-nothing. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { AppError } from "../../../services/errors.ts";
+import { AppError } from "../../../services/platform/errors.ts";
 import { importCatalog } from "../../../services/catalog_import/import.ts";
 import {
   CATALOG_CSV_EXAMPLE,
@@ -9,9 +9,8 @@ import {
   ImportResultSchema,
 } from "../../../services/catalog_import/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

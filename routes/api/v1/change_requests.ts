@@ -15,11 +15,10 @@ import {
   UpdateChangeRequestSchema,
 } from "../../../services/change_requests/schemas.ts";
 import { completeChangeRequest, decideChangeRequest } from "../../../services/change_requests/workflow.ts";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

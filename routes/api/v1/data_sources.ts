@@ -27,7 +27,7 @@ import type { AppEnv } from "../../deps.ts";
 import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
+import { signedIn } from "../../middleware/auth.ts";
 
 const problem = (description: string) => ({
   description,

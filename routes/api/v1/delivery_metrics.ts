@@ -3,9 +3,8 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { deliveryMetrics } from "../../../services/delivery_metrics/metrics.ts";
 import { DeliveryMetricsQuerySchema, DeliveryMetricsSchema } from "../../../services/delivery_metrics/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { requirePrincipal } from "../../middleware/auth.ts";
+import { requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const route = createRoute({
   method: "get",

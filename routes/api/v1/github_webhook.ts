@@ -2,10 +2,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { rotateWebhookSecret, webhookKeyring, webhookStatus } from "../../../services/github/secret.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const TAGS = ["Deployments"];
 const problem = (description: string) => ({

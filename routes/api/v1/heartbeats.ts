@@ -8,7 +8,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { receivePing } from "../../../services/checks/heartbeats.ts";
-import { NotFoundError } from "../../../services/errors.ts";
+import { NotFoundError } from "../../../services/platform/errors.ts";
 import type { AppEnv } from "../../deps.ts";
 import { ProblemSchema } from "../schemas.ts";
 

@@ -1,7 +1,7 @@
 /** Accepting an invitation over the API (no sign-in: the token is the credential). */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { mailerFromConfig } from "../../../services/mail/mailer.ts";
+import { mailerFromConfig } from "../../../services/platform/mailer.ts";
 import { acceptInvitation, type InviteDelivery } from "../../../services/users/invitations.ts";
 import { AcceptedSchema, AcceptInvitationSchema } from "../../../services/users/schemas.ts";
 import type { AppEnv } from "../../deps.ts";

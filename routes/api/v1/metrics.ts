@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { PayloadTooLargeError, ValidationError } from "../../../services/errors.ts";
+import { PayloadTooLargeError, ValidationError } from "../../../services/platform/errors.ts";
 import { ingestMetrics, MAX_REPORTED_ERRORS } from "../../../services/metrics/ingest.ts";
 import { listTypes, queryMetrics } from "../../../services/metrics/query.ts";
 import {
@@ -15,10 +15,9 @@ import {
   TypesSchema,
 } from "../../../services/metrics/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { problemResponse } from "../../problem.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 /** 10,000 points with RFC 3339 times are ~1.3 MB of JSON, over the app-wide 1 MiB; long type names need more. */
 export const METRICS_BODY_LIMIT_BYTES = 4 * 1024 * 1024;

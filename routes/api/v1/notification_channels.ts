@@ -1,7 +1,7 @@
 /** Notification channels over the API: CRUD (secrets write-only) and "send test". */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import {
   ChannelSchema,
   ChannelTestResultSchema,
@@ -17,11 +17,10 @@ import {
   listChannels,
   updateChannel,
 } from "../../../services/notifications/channels.ts";
-import { testChannel } from "../../../services/notifications/channel_test.ts";
+import { testChannel } from "../../../services/notifications/test_delivery.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

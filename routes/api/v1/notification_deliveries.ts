@@ -1,6 +1,6 @@
 /** The delivery log over the API: every delivery with its attempts, and re-sending one. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   deliveryJson,
   DeliverySchema,
@@ -8,9 +8,8 @@ import {
 } from "../../../services/notifications/delivery_schemas.ts";
 import { getDelivery, listDeliveries, resendDelivery } from "../../../services/notifications/deliveries.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

@@ -1,6 +1,6 @@
 /** Notification rules over the API: which events go to which channel, immediately or as a digest. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateRuleSchema,
   ListRulesQuerySchema,
@@ -10,9 +10,8 @@ import {
 } from "../../../services/notifications/rule_schemas.ts";
 import { createRule, deleteRule, getRule, listRules, updateRule } from "../../../services/notifications/rules.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

@@ -1,6 +1,6 @@
 /** Projects over the API: list (search, filters, sorts), read, create, change/archive, delete (admins). */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import { deleteProject } from "../../../services/projects/delete.ts";
 import { createProject, getProjectFor, listProjects, updateProject } from "../../../services/projects/projects.ts";
 import {
@@ -11,9 +11,8 @@ import {
   UpdateProjectSchema,
 } from "../../../services/projects/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

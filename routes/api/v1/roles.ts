@@ -1,6 +1,6 @@
 /** Roles over the API: built-in and custom roles with their permissions; custom ones can be changed. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../../services/roles/roles.ts";
 import {
   CreateRoleSchema,
@@ -10,9 +10,8 @@ import {
   UpdateRoleSchema,
 } from "../../../services/roles/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

@@ -25,7 +25,7 @@ import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { SECURITY } from "./data_sources.ts";
-import { signedIn } from "./users.ts";
+import { signedIn } from "../../middleware/auth.ts";
 
 const problem = (description: string) => ({
   description,

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { login, logout } from "../../../services/auth/sessions.ts";
 import { PASSWORD_INPUT_MAX } from "../../../services/auth/passwords.ts";
 import { listMySessions, revokeMySession } from "../../../services/profile/sessions.ts";
-import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, clearSessionCookie, requirePrincipal, setSessionCookie } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";

@@ -1,6 +1,6 @@
 /** Statements of work over the API: list, read, create, change (status forward only), delete drafts. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateSowSchema,
   ListSowsQuerySchema,
@@ -10,9 +10,8 @@ import {
 } from "../../../services/sows/schemas.ts";
 import { createSow, deleteSow, getSow, listSows, updateSow } from "../../../services/sows/sows.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

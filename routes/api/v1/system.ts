@@ -1,6 +1,6 @@
 /** Read-only facts about this installation's schema. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
+import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import { listMigrations } from "../../../services/system/status.ts";
 import type { AppEnv } from "../../deps.ts";
 import { errorResponses } from "../schemas.ts";

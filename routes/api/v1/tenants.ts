@@ -1,6 +1,6 @@
 /** Tenants over the API, for super-admins only (everyone else gets 404). */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateTenantSchema,
   ListTenantsQuerySchema,
@@ -10,10 +10,9 @@ import {
 } from "../../../services/tenants/schemas.ts";
 import { createTenant, listTenants } from "../../../services/tenants/tenants.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
-import { signedIn } from "./users.ts";
 
 const problem = (description: string) => ({
   description,

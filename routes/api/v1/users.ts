@@ -1,7 +1,6 @@
 /** Users over the API: list, read, invite, change (role, client, status), re-invite. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
-import { pageSchema } from "../../../services/pagination.ts";
+import { pageSchema } from "../../../services/platform/pagination.ts";
 import { type InvitationResult, inviteUser, resendInvitation } from "../../../services/users/invitations.ts";
 import {
   InvitationSchema,
@@ -13,7 +12,7 @@ import {
 } from "../../../services/users/schemas.ts";
 import { getUser, listUsers, updateUser } from "../../../services/users/users.ts";
 import type { AppEnv } from "../../deps.ts";
-import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
+import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
 
@@ -22,12 +21,6 @@ const problem = (description: string) => ({
   content: { "application/problem+json": { schema: ProblemSchema } },
 });
 const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-/** 401 before validation: an anonymous caller learns nothing from these routes' 422s. */
-export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
-  requirePrincipal(c);
-  await next();
-};
 
 const IdParam = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0b9b6d3e-7f1a-4c1e-9a57-2f6e8d7c5b41" }),

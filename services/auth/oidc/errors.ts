@@ -1,5 +1,5 @@
 /** Why a single sign-on attempt stopped: a status and message for the person, a reason code for the log. */
-import { AppError } from "../../errors.ts";
+import { AppError } from "../../platform/errors.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad request",

@@ -7,7 +7,7 @@
  * clean up and nobody can read or forge it.
  */
 import { z } from "zod";
-import type { Keyring } from "../../secrets/crypto.ts";
+import type { Keyring } from "../../platform/secrets/crypto.ts";
 import { randomToken, sha256, toBase64Url } from "../tokens.ts";
 
 export const FLOW_TTL_MS = 10 * 60_000;

@@ -5,8 +5,8 @@
  * columns and runs one read-only query under the limits.
  */
 import type { z } from "@hono/zod-openapi";
-import { AppError } from "../../errors.ts";
-import type { AddressPolicy } from "../../net/policy.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { AddressPolicy } from "../../platform/net/policy.ts";
 import type { Dialect } from "../sql_guard.ts";
 
 /** Bounds every run obeys; the defaults are docs/data-sources.md's. */

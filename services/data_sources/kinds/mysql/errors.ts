@@ -4,8 +4,8 @@
  * table, time limit, a write refused by the read-only transaction) is a 422
  * naming `query_text`.
  */
-import { AppError, ValidationError } from "../../../errors.ts";
-import { OutboundError } from "../../../net/connect.ts";
+import { AppError, ValidationError } from "../../../platform/errors.ts";
+import { OutboundError } from "../../../platform/net/connect.ts";
 import { SourceError } from "../types.ts";
 
 const SOURCE_ERRNOS: Record<number, string> = {

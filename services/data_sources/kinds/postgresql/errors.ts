@@ -4,8 +4,8 @@
  * anything the statement did (syntax, missing table, timeout, a write refused
  * by the read-only transaction) is a 422 naming `query_text`.
  */
-import { ValidationError } from "../../../errors.ts";
-import { OutboundError } from "../../../net/connect.ts";
+import { ValidationError } from "../../../platform/errors.ts";
+import { OutboundError } from "../../../platform/net/connect.ts";
 import { SourceError } from "../types.ts";
 
 const SOURCE_CODES: Record<string, string> = {

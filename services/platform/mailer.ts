@@ -1,0 +1,40 @@
+/**
+ * Outbound e-mail over SMTP (SMTP_URL, SMTP_FROM) with nodemailer. Without
+ * SMTP_URL there is no mailer, and callers show links on screen instead.
+ */
+import nodemailer from "nodemailer";
+import type { Config } from "./config.ts";
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Connection and greeting limits, so a dead SMTP server cannot hold a request for minutes. */
+const TIMEOUT_MS = 10_000;
+
+/**
+ * A mailer for the configured SMTP server, or null when SMTP is not set.
+ * nodemailer connects per message; building the transport itself is cheap.
+ */
+export function mailerFromConfig(config: Pick<Config, "smtpUrl" | "smtpFrom">): Mailer | null {
+  if (!config.smtpUrl) return null;
+  // Keys the URL sets (host, port, auth, secure) win; the timeouts fill in.
+  const transport = nodemailer.createTransport({
+    url: config.smtpUrl,
+    connectionTimeout: TIMEOUT_MS,
+    greetingTimeout: TIMEOUT_MS,
+    socketTimeout: TIMEOUT_MS,
+  });
+  return {
+    async send(message) {
+      await transport.sendMail({ from: config.smtpFrom, ...message });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The retention worker, the one owner of everything that expires: keeps the
+ * monthly partitions of check_results and metric_snapshots created ahead
+ * (partitions.ts), drops the partitions whose whole month is older than
+ * OPSDECK_RETENTION_DAYS, deletes stray DEFAULT-partition rows as old and
+ * roll-up rows a month older, finished notification deliveries and events past
+ * the same age, and idempotency keys past their own expiry. Runs at start,
+ * then every few hours; dropping a partition is instant and leaves no dead
+ * rows to vacuum, unlike DELETE.
+ */
+import type { Sql } from "../../db/client.ts";
+import {
+  deleteExpiredRows,
+  dropPartition,
+  listMonthlyPartitions,
+  PARTITIONED,
+  relationExists,
+} from "../../db/queries/check_results.ts";
+import { deleteEventsBefore } from "../../db/queries/events.ts";
+import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
+import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
+import { type BackgroundDeps, type BackgroundWorker, runLoop } from "./loop.ts";
+import { ensurePartitions, type PartitionChange, partitionEnd, withPartitionLock } from "./partitions.ts";
+
+export const RETENTION_INTERVAL_MS = 6 * 3600_000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionReport {
+  created: PartitionChange[];
+  dropped: string[];
+  deletedRows: number;
+  expiredIdempotencyKeys: number;
+}
+
+export interface RetentionRunner {
+  runOnce(now?: Date): Promise<RetentionReport>;
+}
+
+export interface RetentionDeps {
+  sql: Sql;
+  config: Pick<Config, "retentionDays">;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** The work without timers: tests call `runOnce(now)` with the clock they want. */
+export function createRetention(deps: RetentionDeps): RetentionRunner {
+  return {
+    async runOnce(now = deps.now()) {
+      const created = await ensurePartitions(deps.sql, now, deps.logger);
+      const cutoff = new Date(now.getTime() - deps.config.retentionDays * DAY_MS);
+      const dropped = await dropExpiredPartitions(deps.sql, cutoff, deps.logger);
+      // A month's raw rows stay until the whole month has expired; roll-ups stay a month longer than the
+      // setting so that every raw row still stored has its roll-ups (uptime subtracts one from the other).
+      const deletedRows = await deleteExpiredRows(deps.sql, cutoff, new Date(cutoff.getTime() - 32 * DAY_MS));
+      const feedRows = await deleteExpiredFeed(deps.sql, cutoff);
+      if (deletedRows + feedRows > 0) {
+        deps.logger.info("retention deleted rows", { rows: deletedRows + feedRows, before: cutoff });
+      }
+      const expiredIdempotencyKeys = await purgeExpiredIdempotencyKeys(deps.sql, now);
+      return { created, dropped, deletedRows: deletedRows + feedRows, expiredIdempotencyKeys };
+    },
+  };
+}
+
+const FEED_BATCH = 5_000;
+/** Upper bound per run, so one run never holds the database for long; the next run goes on. */
+const FEED_MAX_BATCHES = 200;
+
+/** Finished notification deliveries (with their attempts) and events past retention, in bounded batches. */
+async function deleteExpiredFeed(sql: Sql, cutoff: Date): Promise<number> {
+  let total = 0;
+  for (const remove of [deleteFinishedDeliveries, deleteEventsBefore]) {
+    for (let batch = 0; batch < FEED_MAX_BATCHES; batch++) {
+      const n = await remove(sql, cutoff, FEED_BATCH);
+      total += n;
+      if (n < FEED_BATCH) break;
+    }
+  }
+  return total;
+}
+
+/** Drops every monthly partition that ends at or before `cutoff` (the month holds nothing newer). */
+async function dropExpiredPartitions(sql: Sql, cutoff: Date, logger: Logger): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const t of PARTITIONED) {
+    for (const name of await listMonthlyPartitions(sql, t)) {
+      const end = partitionEnd(name);
+      if (!end || end > cutoff) continue;
+      const done = await withPartitionLock(sql, async (tx) => {
+        if (!(await relationExists(tx, name))) return false;
+        await dropPartition(tx, name);
+        return true;
+      });
+      if (!done) continue;
+      logger.info("partition dropped", { table: t.table, partition: name, retention_cutoff: cutoff });
+      dropped.push(name);
+    }
+  }
+  return dropped;
+}
+
+export function startRetention(deps: BackgroundDeps): BackgroundWorker {
+  const runner = createRetention(deps);
+  const loop = runLoop({
+    logger: deps.logger,
+    failure: "retention failed",
+    failureWaitMs: RETENTION_INTERVAL_MS,
+    pass: async () => (await runner.runOnce(), RETENTION_INTERVAL_MS),
+    passed: () => deps.telemetry?.tick("retention"),
+  });
+  return { name: "retention", stop: () => loop.stop() };
+}

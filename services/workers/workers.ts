@@ -1,0 +1,39 @@
+/**
+ * The background work one Opsdeck process runs next to the HTTP server:
+ * health-check scheduler, alert evaluator, notification dispatcher,
+ * retention. Every worker claims its rows from PostgreSQL (FOR UPDATE SKIP
+ * LOCKED with a lease, or an advisory lock), so several processes on one
+ * database share the work, and each stops cleanly: `stop()` resolves once
+ * in-flight work has finished or been handed back. A new worker is a
+ * `create…` with start/stop in its domain (or a module here), on runLoop, and
+ * one line below.
+ */
+import { createAlertEvaluator } from "../alerts/evaluator.ts";
+import { createScheduler } from "../checks/scheduler.ts";
+import { createDispatcher } from "../notifications/dispatcher.ts";
+import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
+import { startRetention } from "./retention.ts";
+
+export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
+
+type StartWorker = (deps: BackgroundDeps) => BackgroundWorker;
+
+const started = (name: string, worker: { start(): void; stop(): Promise<void> }): BackgroundWorker => {
+  worker.start();
+  return { name, stop: () => worker.stop() };
+};
+
+const WORKERS: StartWorker[] = [
+  (deps) => started("alert-evaluator", createAlertEvaluator(deps)),
+  (deps) => started("scheduler", createScheduler(deps)),
+  startRetention,
+  (deps) => started("notification-dispatcher", createDispatcher(deps)),
+];
+
+export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {
+  return WORKERS.map((start) => start(deps));
+}
+
+export async function stopBackgroundWork(workers: BackgroundWorker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.stop()));
+}
