@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { checkReadiness, samplePoolMetrics } from "../services/system/status.ts";
 import type { AppEnv } from "./deps.ts";
+import { PUBLIC } from "./api/openapi_shared.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
 const ReadinessSchema = z.object({
@@ -13,6 +14,8 @@ const ReadinessSchema = z.object({
 const healthz = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getLiveness",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Liveness: the process is up",
   responses: { 200: { description: "Up", content: { "application/json": { schema: HealthSchema } } } },
@@ -21,6 +24,8 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Readiness: the database answers and every migration is applied",
   responses: {
@@ -32,6 +37,8 @@ const readyz = createRoute({
 const metricsRoute = createRoute({
   method: "get",
   path: "/metrics",
+  operationId: "getPrometheusMetrics",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Prometheus metrics (text exposition format)",
   responses: { 200: { description: "Metrics", content: { "text/plain": { schema: z.string() } } } },

@@ -6,14 +6,7 @@ import { AuditQuerySchema, AuditSchema } from "../../../services/audits/schemas.
 import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const unauthorized = {
-  401: {
-    description: "Not signed in",
-    content: { "application/problem+json": { schema: ProblemSchema } },
-  },
-} as const;
+import { notFoundResponse, SIGNED_IN } from "../openapi_shared.ts";
 
 const CSV_EXAMPLE = "id,seq,created_at,actor_type,actor_id,actor_label,action,resource_type,resource_id,ip," +
   "user_agent,details\r\n" +
@@ -22,6 +15,8 @@ const CSV_EXAMPLE = "id,seq,created_at,actor_type,actor_id,actor_label,action,re
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/audits",
+  operationId: "listAudits",
+  security: SIGNED_IN,
   tags: ["Audit"],
   summary: "List the tenant's audit log, newest first, or export it as CSV",
   description: "Needs `audits:read` (admins and employees; client users get 404). " +
@@ -36,15 +31,15 @@ const listRoute = createRoute({
         "text/csv": { schema: z.string().openapi({ example: CSV_EXAMPLE }) },
       },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/audits/{id}",
+  operationId: "getAudit",
+  security: SIGNED_IN,
   tags: ["Audit"],
   summary: "One audit row",
   request: {
@@ -54,9 +49,7 @@ const getRoute = createRoute({
   },
   responses: {
     200: { description: "The audit row", content: { "application/json": { schema: AuditSchema } } },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 

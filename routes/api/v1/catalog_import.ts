@@ -10,17 +10,14 @@ import {
 } from "../../../services/catalog_import/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { signedIn } from "./users.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const importRoute = createRoute({
   method: "post",
   path: "/api/v1/imports/catalog",
+  operationId: "importCatalog",
+  security: SIGNED_IN,
   tags: ["Clients", "Projects"],
   summary: "Import clients and projects from CSV",
   description: "Needs `clients:write` and `projects:write`. The body is CSV (`text/csv`) whose first line names " +
@@ -46,12 +43,10 @@ const importRoute = createRoute({
       description: "Imported: everything in the plan was created",
       content: { "application/json": { schema: ImportResultSchema } },
     },
-    401: problem("Not signed in"),
     403: problem("You may read clients or projects but not create them"),
     ...notFoundResponse,
     409: problem("A slug or client name was taken while the import ran"),
     415: problem("The body is not text/csv"),
-    ...errorResponses,
   },
 });
 

@@ -16,19 +16,11 @@ import {
 import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { signedIn } from "./users.ts";
+import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Deployments"];
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "3d6f0a52-8e1b-4c7d-a9f2-5b4e3c2d1a0f" }),
-});
 const IdempotencyHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({
     param: { in: "header" },
@@ -47,6 +39,8 @@ const deploymentResponse = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/deployments",
+  operationId: "listDeployments",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List deployments, newest first",
   description: "Needs `deployments:read`. Filters: `project_id`, `environment`, `status`, `since`, `until` (on the " +
@@ -57,24 +51,26 @@ const listRoute = createRoute({
       description: "A page of deployments",
       content: { "application/json": { schema: pageSchema(DeploymentSchema, "DeploymentPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/deployments/{id}",
+  operationId: "getDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One deployment",
   request: { params: IdParam },
-  responses: { 200: deploymentResponse("The deployment"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: deploymentResponse("The deployment"), ...notFoundResponse },
 });
 
 const createDeploymentRoute = createRoute({
   method: "post",
   path: "/api/v1/deployments",
+  operationId: "createDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Record a deployment (from CI)",
   description: "Needs `deployments:write`: an API key scoped to `deployments:write` is all a CI job needs. Name " +
@@ -105,17 +101,17 @@ const createDeploymentRoute = createRoute({
   },
   responses: {
     201: deploymentResponse("Recorded (or, for a retry with the same Idempotency-Key, the first answer replayed)"),
-    ...unauthorized,
     403: problem("Your role or key may read deployments but not record them"),
     404: problem("The caller may not see deployments at all"),
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/deployments/{id}",
+  operationId: "updateDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Change a deployment's status",
   description: "Allowed: `queued → in_progress | failed | cancelled`, `in_progress → succeeded | failed | " +
@@ -131,11 +127,9 @@ const updateRoute = createRoute({
   },
   responses: {
     200: deploymentResponse("The deployment as changed"),
-    ...unauthorized,
     403: problem("Your role or key may read deployments but not change them"),
     ...notFoundResponse,
     409: problem("The change is not allowed from the current status; the message names it"),
-    ...errorResponses,
   },
 });
 

@@ -4,14 +4,10 @@ import { rotateWebhookSecret, webhookKeyring, webhookStatus } from "../../../ser
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { signedIn } from "./users.ts";
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const TAGS = ["Deployments"];
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
 
 const StatusSchema = z.object({
   configured: z.boolean().openapi({ description: "Whether a secret has been generated" }),
@@ -29,30 +25,30 @@ const SecretSchema = StatusSchema.extend({
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/github-webhook",
+  operationId: "getGithubWebhook",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "The GitHub webhook's payload URL and whether its secret is set",
   description: "Needs `settings:manage`. In GitHub: Settings → Webhooks → Add webhook, content type " +
     "`application/json`, events `Deployments` and `Deployment statuses`.",
   responses: {
     200: { description: "The webhook settings", content: { "application/json": { schema: StatusSchema } } },
-    401: problem("Not signed in"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const rotateRoute = createRoute({
   method: "post",
   path: "/api/v1/github-webhook/secret",
+  operationId: "rotateGithubWebhookSecret",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Generate (or replace) the GitHub webhook secret",
   description: "Needs `settings:manage`. The old secret stops verifying at once. The new one is in this answer only.",
   responses: {
     201: { description: "The new secret", content: { "application/json": { schema: SecretSchema } } },
-    401: problem("Not signed in"),
     403: problem("The caller may not manage settings"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 

@@ -11,19 +11,15 @@ import {
 import { createTenant, listTenants } from "../../../services/tenants/tenants.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
 import { signedIn } from "./users.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/tenants",
+  operationId: "listTenants",
+  security: SIGNED_IN,
   tags: ["Tenants"],
   summary: "List every tenant of the installation (super-admin)",
   request: { query: ListTenantsQuerySchema },
@@ -32,15 +28,15 @@ const listRoute = createRoute({
       description: "A page of tenants, by name",
       content: { "application/json": { schema: pageSchema(TenantSchema, "TenantPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createTenantRoute = createRoute({
   method: "post",
   path: "/api/v1/tenants",
+  operationId: "createTenant",
+  security: SIGNED_IN,
   tags: ["Tenants"],
   summary: "Create a tenant and invite its first admin (super-admin)",
   description: "The admin is invited like any user: a single-use link valid for 7 days, e-mailed when SMTP_URL " +
@@ -58,10 +54,8 @@ const createTenantRoute = createRoute({
   },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: TenantCreatedSchema } } },
-    ...unauthorized,
     ...notFoundResponse,
     409: problem("The slug or the admin's e-mail address is taken"),
-    ...errorResponses,
   },
 });
 
