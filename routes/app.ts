@@ -34,7 +34,8 @@ import { observe } from "./middleware/observe.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
-import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
+import { BODY_LIMIT_BYTES, onError, problemResponse, validationHook } from "./problem.ts";
+import { notFoundOrWrongMethod } from "./method_not_allowed.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
 import { authRoutes } from "./ui/auth.tsx";
@@ -149,7 +150,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", staticRoutes());
   mountDocs(app);
 
-  app.notFound(notFound);
+  app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError(deps.logger));
   return app;
 }

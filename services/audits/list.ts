@@ -9,10 +9,10 @@ import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { NotFoundError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import { decodeCursor, type Page, toPage } from "../pagination.ts";
-import { type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
+import { type AuditFilterQuery, type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
 
 /** The query's filters as the database query wants them, scoped to the principal's tenant. */
-export function toFilter(principal: Principal, query: AuditQuery): audits.AuditFilter {
+export function toFilter(principal: Principal, query: AuditFilterQuery): audits.AuditFilter {
   return {
     tenantId: principal.tenantId,
     actorId: query.actor_id,

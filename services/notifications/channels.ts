@@ -19,7 +19,7 @@ import { createKeyring, type Keyring } from "../secrets/crypto.ts";
 import { channelSecretAad } from "../secrets/fields.ts";
 import { decodeIdCursor } from "../users/cursor.ts";
 import { type ChannelSecret, splitConfig } from "./channel_config.ts";
-import type { CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
+import type { ChannelJson, CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
 
 export type ChannelRow = q.ChannelRow;
 
@@ -219,7 +219,8 @@ export async function recordChannelHealth(
   await q.storeChannelHealth(sql, tenantId, channelId, health);
 }
 
-export function channelJson(row: ChannelRow) {
+/** The stored config was shaped for the row's type by `splitConfig`, so the pair is one variant of the union. */
+export function channelJson(row: ChannelRow): ChannelJson {
   const iso = (d: Date | null) => d ? d.toISOString() : null;
   return {
     id: row.id,
@@ -233,5 +234,5 @@ export function channelJson(row: ChannelRow) {
     last_success_at: iso(row.last_success_at),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-  };
+  } as ChannelJson;
 }

@@ -18,7 +18,7 @@ import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const forbidden = { 403: problem("Your role may read alert rules but not change them") };
 const TAGS = ["Alert rules"];
@@ -147,7 +147,7 @@ export function alertRulesApi() {
   });
   app.openapi(createRuleRoute, async (c) => {
     const rule = await createAlertRule(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(alertRuleJson(rule), 201);
+    return c.json(alertRuleJson(rule), 201, locationOf(c, rule.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -11,7 +11,7 @@ import {
 import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
@@ -110,7 +110,7 @@ export function apiKeysApi() {
     const ctx = auditContext(c);
     const { key, row } = await createApiKey(c.get("deps").sql, actor, c.req.valid("json"), ctx);
     c.header("Cache-Control", "no-store");
-    return c.json({ ...apiKeyJson(row, ctx.now), key }, 201);
+    return c.json({ ...apiKeyJson(row, ctx.now), key }, 201, locationOf(c, row.id));
   });
   app.openapi(revokeRoute, async (c) => {
     await revokeKey(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id, auditContext(c));

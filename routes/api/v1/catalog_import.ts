@@ -61,7 +61,9 @@ export function catalogImportApi() {
     }
     const dryRun = c.req.valid("query").dry_run;
     const result = await importCatalog(c.get("deps").sql, principal, await c.req.text(), { dryRun }, auditContext(c));
-    return c.json(importJson(result, dryRun), dryRun ? 200 : 201);
+    // An import adds many rows; its Location is the collection they joined.
+    if (dryRun) return c.json(importJson(result, dryRun), 200);
+    return c.json(importJson(result, dryRun), 201, { Location: "/api/v1/projects" });
   });
   return app;
 }

@@ -19,7 +19,7 @@ import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const TAGS = ["Change requests"];
 
@@ -174,7 +174,7 @@ export function changeRequestsApi() {
   app.openapi(createCrRoute, async (c) => {
     const { sql } = c.get("deps");
     const cr = await createChangeRequest(sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(changeRequestJson(cr), 201);
+    return c.json(changeRequestJson(cr), 201, locationOf(c, cr.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -12,7 +12,7 @@ import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, jsonBody, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const forbidden = (what: string) => ({ 403: problem(what) });
 
@@ -131,7 +131,7 @@ export function clientsApi() {
   });
   app.openapi(createRouteDef, async (c) => {
     const client = await createClient(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(clientJson(client), 201);
+    return c.json(clientJson(client), 201, locationOf(c, client.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -17,7 +17,7 @@ import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const TAGS = ["Deployments"];
 
@@ -157,7 +157,7 @@ export function deploymentsApi() {
       },
     );
     if (result.replayed) c.header("Idempotent-Replayed", "true");
-    return c.json(result.body, 201);
+    return c.json(result.body, 201, locationOf(c, result.body.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -64,7 +64,8 @@ export function githubWebhookApi() {
     const principal = requirePrincipal(c);
     const keyring = await webhookKeyring({ current: secret, previous: config.previousSecrets });
     const newSecret = await rotateWebhookSecret(sql, principal, keyring, auditContext(c));
-    return c.json({ ...(await webhookStatus(sql, principal, selfOrigin(c))), secret: newSecret }, 201);
+    const status = await webhookStatus(sql, principal, selfOrigin(c));
+    return c.json({ ...status, secret: newSecret }, 201, { Location: "/api/v1/github-webhook" });
   });
   return app;
 }

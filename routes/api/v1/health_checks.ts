@@ -26,7 +26,7 @@ import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const forbidden = { 403: problem("Your role or key may read health checks but not change them") };
 const TAGS = ["Health checks"];
@@ -216,7 +216,7 @@ export function healthChecksApi() {
       origin: selfOrigin(c),
     });
     if (created.pingUrl) c.header("Cache-Control", "no-store");
-    return c.json({ ...healthCheckJson(created), ping_url: created.pingUrl }, 201);
+    return c.json({ ...healthCheckJson(created), ping_url: created.pingUrl }, 201, locationOf(c, created.check.id));
   });
   app.openapi(getRoute, async (c) => {
     const { sql, now } = c.get("deps");

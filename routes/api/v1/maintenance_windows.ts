@@ -19,7 +19,7 @@ import { pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const TAGS = ["Maintenance windows"];
 const PATH = "/api/v1/maintenance-windows";
@@ -177,7 +177,7 @@ export function maintenanceWindowsApi() {
   app.openapi(createWindowRoute, async (c) => {
     const ctx = auditContext(c);
     const row = await createWindow(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), ctx);
-    return c.json(windowJson(row, ctx.now), 201);
+    return c.json(windowJson(row, ctx.now), 201, locationOf(c, row.id));
   });
   app.openapi(getRoute, async (c) => {
     const { sql, now } = c.get("deps");

@@ -21,7 +21,7 @@ import { testChannel } from "../../../services/notifications/channel_test.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const forbidden = { 403: problem("You may read notification channels but not change them") };
 const TAG = ["Notification channels"];
@@ -77,7 +77,9 @@ const createRouteDef = createRoute({
     "resolve to public addresses unless OPSDECK_WEBHOOK_ALLOW lists the range (422 naming the field).",
   request: {
     body: json(CreateChannelSchema, {
-      slack: { value: { name: "On-call", type: "slack", config: { bot_token: "xoxb-1-2-abc", channel: "C0123" } } },
+      slack: {
+        value: { name: "On-call", type: "slack", config: { bot_token: "xoxb-1234-5678-abcd", channel: "C0123" } },
+      },
       email: { value: { name: "Ops mail", type: "email", config: { to: ["ops@example.com"] } } },
       webhook: { value: { name: "PagerBridge", type: "webhook", config: { url: "https://hooks.example.com/o" } } },
     }),
@@ -173,7 +175,11 @@ export function notificationChannelsApi() {
       channelDeps(c),
     );
     if (generatedSecret) c.header("Cache-Control", "no-store");
-    return c.json({ ...channelJson(row), ...(generatedSecret ? { secret: generatedSecret } : {}) }, 201);
+    return c.json(
+      { ...channelJson(row), ...(generatedSecret ? { secret: generatedSecret } : {}) },
+      201,
+      locationOf(c, row.id),
+    );
   });
   app.openapi(updateRoute, async (c) => {
     const { row, generatedSecret } = await updateChannel(

@@ -12,7 +12,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule } from "../../..
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, jsonBody, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const forbidden = { 403: problem("Your role may read notification rules but not change them") };
 
@@ -122,7 +122,7 @@ export function notificationRulesApi() {
   });
   app.openapi(createRuleRoute, async (c) => {
     const rule = await createRule(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(ruleJson(rule), 201);
+    return c.json(ruleJson(rule), 201, locationOf(c, rule.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

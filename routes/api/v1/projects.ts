@@ -13,7 +13,7 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const EXAMPLE = {
   id: "2d7e9c1a-5b3f-4a8e-9c6d-1e2f3a4b5c6d",
@@ -169,7 +169,7 @@ export function projectsApi() {
   });
   app.openapi(createRouteDef, async (c) => {
     const project = await createProject(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(projectJson(project), 201);
+    return c.json(projectJson(project), 201, locationOf(c, project.id));
   });
   app.openapi(updateRoute, async (c) => {
     const project = await updateProject(

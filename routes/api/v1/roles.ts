@@ -12,7 +12,7 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const example = {
   name: "Release manager",
@@ -124,7 +124,7 @@ export function rolesApi() {
   });
   app.openapi(createRoleRoute, async (c) => {
     const role = await createRole(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(roleJson(role), 201);
+    return c.json(roleJson(role), 201, locationOf(c, role.id));
   });
   app.openapi(updateRoleRoute, async (c) => {
     const principal = requirePrincipal(c);

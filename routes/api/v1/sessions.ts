@@ -6,7 +6,7 @@ import { listMySessions, revokeMySession } from "../../../services/profile/sessi
 import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, clearSessionCookie, requirePrincipal, setSessionCookie } from "../../middleware/auth.ts";
-import { notFoundResponse, problem, PUBLIC, SIGNED_IN } from "../openapi_shared.ts";
+import { locationOf, notFoundResponse, problem, PUBLIC, SIGNED_IN } from "../openapi_shared.ts";
 
 export const LoginSchema = z.object({
   email: z.string().trim().min(1).max(320).openapi({ example: "ada@example.com" }),
@@ -100,7 +100,8 @@ export function sessionsApi() {
     const { sql, throttles } = c.get("deps");
     const session = await login(sql, throttles, c.req.valid("json"), auditContext(c));
     setSessionCookie(c, session.token, session.expiresAt);
-    return c.json({ token: session.token, expires_at: session.expiresAt.toISOString() }, 201);
+    const body = { token: session.token, expires_at: session.expiresAt.toISOString() };
+    return c.json(body, 201, locationOf(c, session.sessionId));
   });
   app.openapi(deleteSession, async (c) => {
     const principal = requirePrincipal(c);

@@ -12,7 +12,7 @@ import { createSow, deleteSow, getSow, listSows, updateSow } from "../../../serv
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { signedIn } from "./users.ts";
-import { IdParam, jsonBody, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const sowResponse = (description: string) => ({
   description,
@@ -125,7 +125,7 @@ export function sowsApi() {
   });
   app.openapi(createSowRoute, async (c) => {
     const sow = await createSow(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(sowJson(sow), 201);
+    return c.json(sowJson(sow), 201, locationOf(c, sow.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

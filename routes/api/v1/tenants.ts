@@ -13,7 +13,7 @@ import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { inviteDelivery } from "./invitations.ts";
 import { signedIn } from "./users.ts";
-import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
@@ -76,13 +76,17 @@ export function tenantsApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json({
-      id: created.id,
-      invite_url: created.url,
-      admin_id: created.adminId,
-      expires_at: created.expiresAt.toISOString(),
-      email_sent: created.emailSent,
-    }, 201);
+    return c.json(
+      {
+        id: created.id,
+        invite_url: created.url,
+        admin_id: created.adminId,
+        expires_at: created.expiresAt.toISOString(),
+        email_sent: created.emailSent,
+      },
+      201,
+      locationOf(c, created.id),
+    );
   });
   return app;
 }

@@ -15,7 +15,7 @@ import { getUser, listUsers, updateUser } from "../../../services/users/users.ts
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { inviteDelivery } from "./invitations.ts";
-import { IdParam, jsonBody, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 /** 401 before validation: an anonymous caller learns nothing from these routes' 422s. */
 export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -142,7 +142,7 @@ export function usersApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json(invitationJson(result), 201);
+    return c.json(invitationJson(result), 201, locationOf(c, result.user.id));
   });
   app.openapi(updateRoute, async (c) => {
     const principal = requirePrincipal(c);
@@ -164,7 +164,7 @@ export function usersApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json(invitationJson(result), 201);
+    return c.json(invitationJson(result), 201, { Location: `/api/v1/users/${result.user.id}` });
   });
   return app;
 }
