@@ -37,6 +37,15 @@ Deno.test("in Chromium: /docs Try-it-out POSTs as the signed-in user (CSRF heade
       .sql`SELECT name FROM clients WHERE tenant_id = ${p.tenant.id} AND name = 'Made in the docs'`;
     assertEquals(rows.length, 1);
     assertEquals(errors, []);
+    // What Try-it-out added: the same POST from this page without the CSRF header is refused.
+    const bare = await page.evaluate(() =>
+      fetch("/api/v1/clients", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "No token" }),
+      }).then((r) => r.status)
+    );
+    assertEquals(bare, 403);
 
     // No cookie: Authorize with an API key, then a read succeeds with it.
     const { key } = await createKey(served.app, p.bob.bearer, { scopes: ["clients:read"] });

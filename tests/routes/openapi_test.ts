@@ -48,6 +48,7 @@ Deno.test("every operation has a unique camelCase operationId, tags and a securi
     "pingHeartbeatFail",
     "pingHeartbeatStart",
     "pingHeartbeatSuccess",
+    "receiveGithubWebhook",
     "reportHeartbeatFail",
     "reportHeartbeatStart",
     "reportHeartbeatSuccess",
