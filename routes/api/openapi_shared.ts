@@ -33,7 +33,10 @@ export const notFoundResponse = { 404: problem("Not found, or not visible to the
  * session cookie, and on unsafe methods also `X-CSRF-Token` (added to the document per method).
  */
 export const SIGNED_IN: Record<string, string[]>[] = [{ bearerToken: [] }, { sessionCookie: [] }];
-/** No credentials: the body or URL carries the secret (sign-in, invitations, heartbeat pings). */
+/**
+ * No credentials: the body, URL or a signature carries the secret (sign-in, invitations, heartbeat pings, the GitHub
+ * webhook), or there is none (liveness, readiness, Prometheus metrics).
+ */
 export const PUBLIC: Record<string, string[]>[] = [];
 
 export const IdParam = z.object({
