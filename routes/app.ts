@@ -35,9 +35,10 @@ import { observe } from "./middleware/observe.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { BODY_LIMIT_BYTES, onError, problemResponse, validationHook } from "./problem.ts";
+import { notFoundOrWrongMethod } from "./method_not_allowed.ts";
 import { requestDeadline } from "./middleware/request_deadline.ts";
 import { admission } from "./middleware/admission.ts";
-import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
 import { authRoutes } from "./ui/auth.tsx";
@@ -229,7 +230,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // /openapi.json and /docs, last: the document is built from every route above.
   mountDocs(app);
 
-  app.notFound(notFound);
+  app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError(deps.logger));
   return app;
 }

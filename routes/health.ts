@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { checkReadiness, samplePoolMetrics } from "../services/system/status.ts";
 import { UnauthorizedError } from "../services/platform/errors.ts";
 import type { AppEnv } from "./deps.ts";
+import { PUBLIC } from "./api/openapi_shared.ts";
 import { problemResponse } from "./problem.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
@@ -23,6 +24,8 @@ const ReadinessSchema = z.object({
 const healthz = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getLiveness",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Liveness: the process is up (never touches the database)",
   responses: { 200: { description: "Up", content: { "application/json": { schema: HealthSchema } } } },
@@ -31,6 +34,8 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Readiness: the database answers and every migration is applied; says whether writes work",
   responses: {
@@ -42,6 +47,8 @@ const readyz = createRoute({
 const metricsRoute = createRoute({
   method: "get",
   path: "/metrics",
+  operationId: "getPrometheusMetrics",
+  security: PUBLIC,
   tags: ["Operations"],
   summary: "Prometheus metrics (text exposition format); `Bearer OPSDECK_METRICS_TOKEN` when that is set",
   responses: {

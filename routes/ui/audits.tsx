@@ -25,7 +25,7 @@ export function auditRoutes() {
     // An empty form field means "any": drop blanks, then parse with the API's own schema.
     const query = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
     const values: AuditFilterValues = Object.fromEntries(FILTERS.map((k) => [k, query[k]]));
-    const csvUrl = auditsUrl(values, { format: "csv" }, "/api/v1/audits");
+    const csvUrl = auditsUrl(values, {}, "/api/v1/audits/export");
     const parsed = AuditQuerySchema.safeParse(query);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsFromZod(parsed.error.issues);

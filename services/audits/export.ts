@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/audits?format=csv`: every row matching the filters as CSV,
+ * `GET /api/v1/audits/export`: every row matching the filters as CSV,
  * streamed in keyset batches so memory stays bounded whatever the log's size.
  * Each batch is its own short tenant transaction: the log is append-only and
  * walked downwards by seq, so rows written during the export (higher seq)
@@ -10,7 +10,7 @@ import { listAudits } from "../../db/queries/audits.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { toFilter, toView } from "./list.ts";
-import type { AuditQuery, AuditView } from "./schemas.ts";
+import type { AuditFilterQuery, AuditView } from "./schemas.ts";
 
 export const CSV_BATCH = 1000;
 
@@ -63,7 +63,7 @@ function auditLine(a: AuditView): string {
 }
 
 /** Authorizes now (so a refusal is a proper 404), then streams the header and the rows newest first. */
-export function exportAuditsCsv(sql: Sql, principal: Principal, query: AuditQuery): ReadableStream<Uint8Array> {
+export function exportAuditsCsv(sql: Sql, principal: Principal, query: AuditFilterQuery): ReadableStream<Uint8Array> {
   authorize(principal, "audits", "read");
   const filter = toFilter(principal, query);
   const encoder = new TextEncoder();

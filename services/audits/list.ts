@@ -6,13 +6,13 @@ import type { Sql } from "../../db/client.ts";
 import * as audits from "../../db/queries/audits.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
+import { type AuditFilterQuery, type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { isUuid } from "../platform/ids.ts";
 import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
-import { type AuditQuery, type AuditView, parseInstant } from "./schemas.ts";
 
 /** The query's filters as the database query wants them, scoped to the principal's tenant. */
-export function toFilter(principal: Principal, query: AuditQuery): audits.AuditFilter {
+export function toFilter(principal: Principal, query: AuditFilterQuery): audits.AuditFilter {
   return {
     tenantId: principal.tenantId,
     actorId: query.actor_id,

@@ -66,16 +66,16 @@ function rangeInOrder(q: { since?: string; until?: string }): boolean {
 }
 const RANGE_ERROR = { message: "must be after since", path: ["until"] };
 
-/** The API's query string and the page's GET form: filters, paging, and `format=csv` for the export. */
+/** The list's query string and the page's GET form: filters and paging. */
 export const AuditQuerySchema = z.object({
   ...AUDIT_FILTER_SHAPE,
   ...PageQuerySchema.shape,
-  format: z.enum(["json", "csv"]).optional().openapi({
-    description: "`csv` streams every matching row (no page limit; `limit` and `cursor` are ignored) as text/csv",
-    example: "csv",
-  }),
 }).refine(rangeInOrder, RANGE_ERROR);
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+/** The CSV export's query string: the same filters, no paging (every matching row). */
+export const AuditExportQuerySchema = z.object(AUDIT_FILTER_SHAPE).refine(rangeInOrder, RANGE_ERROR);
+export type AuditFilterQuery = z.infer<typeof AuditExportQuerySchema>;
 
 export const AuditActorSchema = z.object({
   type: z.enum(["user", "api_key"]).nullable().openapi({

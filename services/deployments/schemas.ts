@@ -53,7 +53,9 @@ export const CreateDeploymentSchema = z.strictObject({
   if (body.started_at && body.finished_at && Date.parse(body.finished_at) < Date.parse(body.started_at)) {
     ctx.addIssue({ code: "custom", path: ["finished_at"], message: "must not be before started_at" });
   }
-}).openapi("DeploymentCreate");
+  // The refinement above says "exactly one of project_id / project_slug" with a plain message; the document says it
+  // the JSON Schema way, for generated clients and validators.
+}).openapi("DeploymentCreate", { oneOf: [{ required: ["project_id"] }, { required: ["project_slug"] }] });
 export type CreateDeploymentInput = z.infer<typeof CreateDeploymentSchema>;
 
 export const UpdateDeploymentSchema = z.strictObject({

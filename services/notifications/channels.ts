@@ -12,15 +12,15 @@ import * as q from "../../db/queries/notification_channels.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
+import { splitConfig } from "./channel_config.ts";
+import type { ChannelJson, CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
 import type { Config } from "../platform/config.ts";
 import { NotFoundError } from "../platform/errors.ts";
 import { decodeIdCursor, type Page, toPage } from "../platform/pagination.ts";
 import { createKeyring, type Keyring } from "../platform/secrets/crypto.ts";
 import { channelSecretAad } from "../platform/secrets/fields.ts";
-import { splitConfig } from "./channel_config.ts";
 import type { ChannelSecret } from "./channels/kind.ts";
 import { channelKind, type SendableChannel } from "./channels/registry.ts";
-import type { CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
 
 export type ChannelRow = q.ChannelRow;
 
@@ -202,7 +202,8 @@ export async function recordChannelHealth(
   await q.storeChannelHealth(sql, tenantId, channelId, health);
 }
 
-export function channelJson(row: ChannelRow) {
+/** The stored config was shaped for the row's type by `splitConfig`, so the pair is one variant of the union. */
+export function channelJson(row: ChannelRow): ChannelJson {
   const iso = (d: Date | null) => d ? d.toISOString() : null;
   return {
     id: row.id,
@@ -216,5 +217,5 @@ export function channelJson(row: ChannelRow) {
     last_success_at: iso(row.last_success_at),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-  };
+  } as ChannelJson;
 }

@@ -24,7 +24,7 @@ Deno.test("csvCell quotes what RFC 4180 requires and defuses spreadsheet formula
   assertEquals(csvCell("a=b"), "a=b");
 });
 
-Deno.test("GET /api/v1/audits?format=csv streams the filtered rows with a header, quoted and defused", async () => {
+Deno.test("GET /api/v1/audits/export streams the filtered rows with a header, quoted and defused", async () => {
   const hostile = await genAudits(sql, p.tenant.id, 3, (i) => ({
     action: "client.create",
     resourceType: "client",
@@ -34,7 +34,7 @@ Deno.test("GET /api/v1/audits?format=csv streams the filtered rows with a header
   }));
   await genAudits(sql, p.tenant.id, 4, () => ({ action: "thing.update" }));
 
-  const res = await app.request("/api/v1/audits?format=csv&action=client.create&limit=1", { headers: p.alice.bearer });
+  const res = await app.request("/api/v1/audits/export?action=client.create&limit=1", { headers: p.alice.bearer });
   assertEquals(res.status, 200);
   assertEquals(res.headers.get("Content-Type"), "text/csv; charset=utf-8");
   assertStringIncludes(res.headers.get("Content-Disposition")!, 'attachment; filename="opsdeck-audits-');
@@ -59,7 +59,7 @@ Deno.test("GET /api/v1/audits?format=csv streams the filtered rows with a header
 Deno.test("the CSV export walks past its batch size without repeating or dropping a row", async () => {
   const tenant = await genPersonas(sql);
   await genAudits(sql, tenant.tenant.id, CSV_BATCH * 2 + 17, () => ({ action: "metric.ingest" }));
-  const res = await app.request("/api/v1/audits?format=csv&action=metric.ingest", { headers: tenant.alice.bearer });
+  const res = await app.request("/api/v1/audits/export?action=metric.ingest", { headers: tenant.alice.bearer });
   assertEquals(res.status, 200);
   const rows = parseCsv(await res.text()).slice(1);
   assertEquals(rows.length, CSV_BATCH * 2 + 17);
@@ -69,7 +69,7 @@ Deno.test("the CSV export walks past its batch size without repeating or droppin
 });
 
 Deno.test("the CSV export refuses bad filters before streaming anything", async () => {
-  const res = await app.request("/api/v1/audits?format=csv&since=soon", { headers: p.alice.bearer });
+  const res = await app.request("/api/v1/audits/export?since=soon", { headers: p.alice.bearer });
   assertEquals(res.status, 422);
   assertEquals((await res.json()).errors[0].path, "since");
 });

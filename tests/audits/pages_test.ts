@@ -32,7 +32,7 @@ Deno.test("GET /audits renders the filter form and the newest 50 rows, then an o
     html,
     /<tr class="audit-more" hx-get="\/audits\?cursor=[^"]+" hx-trigger="revealed" hx-swap="outerHTML">/,
   );
-  assertStringIncludes(html, 'href="/api/v1/audits?format=csv"');
+  assertStringIncludes(html, 'href="/api/v1/audits/export"');
   assertStringIncludes(html, `<option value="${p.alice.user.id}">Alice (${p.alice.user.email})</option>`);
 });
 

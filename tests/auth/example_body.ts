@@ -16,7 +16,8 @@ export function exampleFor(schema: Schema, components: Record<string, Schema>, d
   if (schema.enum?.length) return schema.enum[0];
   if (schema.const !== undefined) return schema.const;
   for (const key of ["anyOf", "oneOf", "allOf"]) {
-    if (schema[key]?.length) {
+    // An object whose oneOf only says which properties are required ("exactly one of a / b") is still an object.
+    if (schema[key]?.length && !schema.properties) {
       const options = schema[key].filter((s: Schema) => s.type !== "null");
       if (key === "allOf") {
         return Object.assign(
@@ -31,7 +32,7 @@ export function exampleFor(schema: Schema, components: Record<string, Schema>, d
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) {
+      for (const name of [...schema.required ?? [], ...schema.oneOf?.[0]?.required ?? []]) {
         out[name] = exampleFor(schema.properties?.[name], components, depth + 1);
       }
       return out;

@@ -1,5 +1,5 @@
 /** Alert rules over the API: list, read, create, edit, delete. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
   createAlertRule,
   deleteAlertRule,
@@ -17,19 +17,11 @@ import {
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const forbidden = { 403: problem("Your role may read alert rules but not change them") };
 const TAGS = ["Alert rules"];
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "8c1e4b2a-6d3f-4e9a-b7c5-1f0e2d3c4b5a" }),
-});
 const ruleResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: AlertRuleSchema } },
@@ -43,6 +35,8 @@ const KINDS_DOC = "Kinds: `check_down` and `check_degraded` (after the check's c
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/alert-rules",
+  operationId: "listAlertRules",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List alert rules, newest first",
   description: "Needs `alert_rules:read`. Filters: `project_id`, `kind`, `enabled`.",
@@ -52,24 +46,26 @@ const listRoute = createRoute({
       description: "A page of alert rules",
       content: { "application/json": { schema: pageSchema(AlertRuleSchema, "AlertRulePage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/alert-rules/{id}",
+  operationId: "getAlertRule",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One alert rule",
   request: { params: IdParam },
-  responses: { 200: ruleResponse("The rule"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: ruleResponse("The rule"), ...notFoundResponse },
 });
 
 const createRuleRoute = createRoute({
   method: "post",
   path: "/api/v1/alert-rules",
+  operationId: "createAlertRule",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Create an alert rule",
   description: `Needs \`alert_rules:write\`. ${KINDS_DOC}`,
@@ -95,12 +91,14 @@ const createRuleRoute = createRoute({
       },
     },
   },
-  responses: { 201: ruleResponse("Created"), ...unauthorized, ...forbidden, ...errorResponses },
+  responses: { 201: ruleResponse("Created"), ...forbidden },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/alert-rules/{id}",
+  operationId: "updateAlertRule",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Edit an alert rule",
   description: "Needs `alert_rules:write`. The kind cannot change; `null` clears an optional field.",
@@ -113,26 +111,24 @@ const updateRoute = createRoute({
   },
   responses: {
     200: ruleResponse("The rule as edited"),
-    ...unauthorized,
     ...forbidden,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: "/api/v1/alert-rules/{id}",
+  operationId: "deleteAlertRule",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Delete an alert rule and its alerts",
   description: "Needs `alert_rules:delete`. The rule's alerts and their history go with it; the deletion is audited.",
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     403: problem("Your role may not delete alert rules"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -150,7 +146,7 @@ export function alertRulesApi() {
   });
   app.openapi(createRuleRoute, async (c) => {
     const rule = await createAlertRule(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(alertRuleJson(rule), 201);
+    return c.json(alertRuleJson(rule), 201, locationOf(c, rule.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -15,22 +15,15 @@ import {
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Alerts"];
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "8c1e4b2a-6d3f-4e9a-b7c5-1f0e2d3c4b5a" }),
-});
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/alerts",
+  operationId: "listAlerts",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List alerts, most recently triggered first",
   description: "Needs `alerts:read`. Filters: `status` (or `open`), `severity`, `project_id`, `rule_id`, `since`. " +
@@ -41,24 +34,22 @@ const listRoute = createRoute({
       description: "A page of alerts",
       content: { "application/json": { schema: pageSchema(AlertSchema, "AlertPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/alerts/{id}",
+  operationId: "getAlert",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One alert with its history",
   description: "`history` lists every transition, oldest first, with its actor (`null`: the system) and comment.",
   request: { params: IdParam },
   responses: {
     200: { description: "The alert", content: { "application/json": { schema: AlertWithHistorySchema } } },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -71,6 +62,8 @@ const actionRoute = (
   createRoute({
     method: "post",
     path: `/api/v1/alerts/{id}/${verb}`,
+    operationId: `${verb}Alert`,
+    security: SIGNED_IN,
     tags: TAGS,
     summary: `${verb[0].toUpperCase()}${verb.slice(1)} an alert`,
     description: `Needs \`alerts:write\`. ${description} Writes a history row and an audit row.`,
@@ -80,11 +73,9 @@ const actionRoute = (
     },
     responses: {
       200: { description: "The alert after the transition", content: { "application/json": { schema: AlertSchema } } },
-      ...unauthorized,
       403: problem("Your role may read alerts but not act on them"),
       ...notFoundResponse,
       409: problem("The alert's status does not allow this; the message names it"),
-      ...errorResponses,
     },
   });
 

@@ -1,5 +1,5 @@
 /** API keys over the API: list, create (the key is in the answer once), revoke. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiKeyRow } from "../../../db/queries/api_keys.ts";
 import { createApiKey, listKeys, revokeKey, statusOf } from "../../../services/api_keys/api_keys.ts";
 import {
@@ -11,21 +11,13 @@ import {
 import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0b9b6d3e-7f1a-4c1e-9a57-2f6e8d7c5b41" }),
-});
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/api-keys",
+  operationId: "listApiKeys",
+  security: SIGNED_IN,
   tags: ["API keys"],
   summary: "List API keys, newest first",
   description: "Your own keys, revoked and expired ones included. With `api_keys:manage`, `?user_id=` lists " +
@@ -37,16 +29,16 @@ const listRoute = createRoute({
       description: "A page of API keys",
       content: { "application/json": { schema: pageSchema(ApiKeySchema, "ApiKeyPage") } },
     },
-    ...unauthorized,
     403: problem("Other users' keys need api_keys:manage"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createKeyRoute = createRoute({
   method: "post",
   path: "/api/v1/api-keys",
+  operationId: "createApiKey",
+  security: SIGNED_IN,
   tags: ["API keys"],
   summary: "Create an API key for yourself",
   description: "The answer holds the key itself, this one time; only its SHA-256 is stored. Scopes must be a " +
@@ -65,15 +57,15 @@ const createKeyRoute = createRoute({
   },
   responses: {
     201: { description: "Created; store the key now", content: { "application/json": { schema: NewApiKeySchema } } },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const revokeRoute = createRoute({
   method: "delete",
   path: "/api/v1/api-keys/{id}",
+  operationId: "revokeApiKey",
+  security: SIGNED_IN,
   tags: ["API keys"],
   summary: "Revoke an API key",
   description: "Your own key, or anyone's in the organisation with `api_keys:manage`. The next request made with " +
@@ -81,9 +73,7 @@ const revokeRoute = createRoute({
   request: { params: IdParam },
   responses: {
     204: { description: "Revoked" },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -120,7 +110,7 @@ export function apiKeysApi() {
     const ctx = auditContext(c);
     const { key, row } = await createApiKey(c.get("deps").sql, actor, c.req.valid("json"), ctx);
     c.header("Cache-Control", "no-store");
-    return c.json({ ...apiKeyJson(row, ctx.now), key }, 201);
+    return c.json({ ...apiKeyJson(row, ctx.now), key }, 201, locationOf(c, row.id));
   });
   app.openapi(revokeRoute, async (c) => {
     await revokeKey(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id, auditContext(c));

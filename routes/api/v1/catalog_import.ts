@@ -10,16 +10,13 @@ import {
 } from "../../../services/catalog_import/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const importRoute = createRoute({
   method: "post",
   path: "/api/v1/imports/catalog",
+  operationId: "importCatalog",
+  security: SIGNED_IN,
   tags: ["Clients", "Projects"],
   summary: "Import clients and projects from CSV",
   description: "Needs `clients:write` and `projects:write`. The body is CSV (`text/csv`) whose first line names " +
@@ -45,12 +42,10 @@ const importRoute = createRoute({
       description: "Imported: everything in the plan was created",
       content: { "application/json": { schema: ImportResultSchema } },
     },
-    401: problem("Not signed in"),
     403: problem("You may read clients or projects but not create them"),
     ...notFoundResponse,
     409: problem("A slug or client name was taken while the import ran"),
     415: problem("The body is not text/csv"),
-    ...errorResponses,
   },
 });
 
@@ -65,7 +60,9 @@ export function catalogImportApi() {
     }
     const dryRun = c.req.valid("query").dry_run;
     const result = await importCatalog(c.get("deps").sql, principal, await c.req.text(), { dryRun }, auditContext(c));
-    return c.json(importJson(result, dryRun), dryRun ? 200 : 201);
+    // An import adds many rows; its Location is the collection they joined.
+    if (dryRun) return c.json(importJson(result, dryRun), 200);
+    return c.json(importJson(result, dryRun), 201, { Location: "/api/v1/projects" });
   });
   return app;
 }

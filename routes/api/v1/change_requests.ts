@@ -1,5 +1,5 @@
 /** Change requests over the API: file, list, read, edit while pending, approve/reject, complete. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
   createChangeRequest,
   getChangeRequest,
@@ -18,18 +18,9 @@ import { completeChangeRequest, decideChangeRequest } from "../../../services/ch
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Change requests"];
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "8c1e4b2a-6d3f-4e9a-b7c5-1f0e2d3c4b5a" }),
-});
 
 const crResponse = (description: string) => ({
   description,
@@ -39,6 +30,8 @@ const crResponse = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/change-requests",
+  operationId: "listChangeRequests",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List change requests, newest first",
   description: "Needs `change_requests:read`. Filters: `project_id`, `status`, `priority`. Client users see the " +
@@ -49,24 +42,26 @@ const listRoute = createRoute({
       description: "A page of change requests",
       content: { "application/json": { schema: pageSchema(ChangeRequestSchema, "ChangeRequestPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/change-requests/{id}",
+  operationId: "getChangeRequest",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One change request",
   request: { params: IdParam },
-  responses: { 200: crResponse("The change request"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: crResponse("The change request"), ...notFoundResponse },
 });
 
 const createCrRoute = createRoute({
   method: "post",
   path: "/api/v1/change-requests",
+  operationId: "createChangeRequest",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "File a change request on a project",
   description: "Needs `change_requests:write`; client users may file on their own client's projects. The caller " +
@@ -89,17 +84,17 @@ const createCrRoute = createRoute({
   },
   responses: {
     201: crResponse("Filed"),
-    ...unauthorized,
     403: problem("Your role may read change requests but not file them"),
     404: problem("No such project, or not visible to the caller"),
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/change-requests/{id}",
+  operationId: "updateChangeRequest",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Edit a pending change request",
   description: "Title, description, priority, document and SOW, while the request is pending: by its requester, " +
@@ -113,11 +108,9 @@ const updateRoute = createRoute({
   },
   responses: {
     200: crResponse("The change request as edited"),
-    ...unauthorized,
     403: problem("Not the requester, and not staff who may write change requests"),
     ...notFoundResponse,
     409: problem("The request is no longer pending"),
-    ...errorResponses,
   },
 });
 
@@ -130,6 +123,8 @@ const decisionRoute = (decision: "approve" | "reject") =>
   createRoute({
     method: "post",
     path: `/api/v1/change-requests/{id}/${decision}`,
+    operationId: `${decision}ChangeRequest`,
+    security: SIGNED_IN,
     tags: TAGS,
     summary: decision === "approve" ? "Approve a pending change request" : "Reject a pending change request",
     description: "Needs `change_requests:write` on a staff account (client users file requests, they do not " +
@@ -140,28 +135,26 @@ const decisionRoute = (decision: "approve" | "reject") =>
     },
     responses: {
       200: crResponse(decision === "approve" ? "Approved" : "Rejected"),
-      ...unauthorized,
       403: problem("The caller may not decide change requests"),
       ...notFoundResponse,
       409: problem("The request is not pending; the message names its status"),
-      ...errorResponses,
     },
   });
 
 const completeRoute = createRoute({
   method: "post",
   path: "/api/v1/change-requests/{id}/complete",
+  operationId: "completeChangeRequest",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Mark an approved change request completed",
   description: "Needs `change_requests:write` on a staff account. Sets `resolved_at`.",
   request: { params: IdParam },
   responses: {
     200: crResponse("Completed"),
-    ...unauthorized,
     403: problem("The caller may not complete change requests"),
     ...notFoundResponse,
     409: problem("The request is not approved; the message names its status"),
-    ...errorResponses,
   },
 });
 
@@ -180,7 +173,7 @@ export function changeRequestsApi() {
   app.openapi(createCrRoute, async (c) => {
     const { sql } = c.get("deps");
     const cr = await createChangeRequest(sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(changeRequestJson(cr), 201);
+    return c.json(changeRequestJson(cr), 201, locationOf(c, cr.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

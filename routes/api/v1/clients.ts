@@ -1,5 +1,5 @@
 /** Clients over the API: list, read, create, rename/archive, delete (admins, when nothing depends on it). */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { createClient, deleteClient, getClient, listClients, updateClient } from "../../../services/clients/clients.ts";
 import {
   clientJson,
@@ -11,22 +11,10 @@ import {
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const forbidden = (what: string) => ({ 403: problem(what) });
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b" }),
-});
-const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
-  required: true,
-  content: { "application/json": { schema, example } },
-});
 const one = (description: string) => ({
   description,
   content: {
@@ -48,6 +36,8 @@ const one = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/clients",
+  operationId: "listClients",
+  security: SIGNED_IN,
   tags: ["Clients"],
   summary: "List clients, by name",
   description: "Needs `clients:read` (client users have none: 404). `q` matches part of the name; archived " +
@@ -58,59 +48,61 @@ const listRoute = createRoute({
       description: "A page of clients",
       content: { "application/json": { schema: pageSchema(ClientSchema, "ClientPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/clients/{id}",
+  operationId: "getClient",
+  security: SIGNED_IN,
   tags: ["Clients"],
   summary: "One client",
   request: { params: IdParam },
-  responses: { 200: one("The client"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: one("The client"), ...notFoundResponse },
 });
 
 const createRouteDef = createRoute({
   method: "post",
   path: "/api/v1/clients",
+  operationId: "createClient",
+  security: SIGNED_IN,
   tags: ["Clients"],
   summary: "Create a client",
   description: "Needs `clients:write`. Names are unique in the organisation, ignoring letter case.",
-  request: { body: json(CreateClientSchema, { name: "Acme Corporation" }) },
+  request: { body: jsonBody(CreateClientSchema, { name: "Acme Corporation" }) },
   responses: {
     201: one("Created"),
-    ...unauthorized,
     ...forbidden("You may read clients but not create them"),
     ...notFoundResponse,
     409: problem("A client with this name already exists (`errors` names `name`)"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/clients/{id}",
+  operationId: "updateClient",
+  security: SIGNED_IN,
   tags: ["Clients"],
   summary: "Rename, archive or restore a client",
   description: "Needs `clients:write`. Archiving hides the client from lists and pickers; its projects stay as " +
     "they are (archive them separately), and no new project can be created for it until it is restored.",
-  request: { params: IdParam, body: json(UpdateClientSchema, { archived: true }) },
+  request: { params: IdParam, body: jsonBody(UpdateClientSchema, { archived: true }) },
   responses: {
     200: one("The client as changed"),
-    ...unauthorized,
     ...forbidden("You may read clients but not change them"),
     ...notFoundResponse,
     409: problem("Another client already has this name"),
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: "/api/v1/clients/{id}",
+  operationId: "deleteClient",
+  security: SIGNED_IN,
   tags: ["Clients"],
   summary: "Delete a client permanently",
   description: "Needs `clients:delete` (admins). Refused with 409 while the client has any project (archived " +
@@ -118,11 +110,9 @@ const deleteRoute = createRoute({
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     ...forbidden("Only administrators delete clients"),
     ...notFoundResponse,
     409: problem('Something depends on the client: `Cannot delete client "Acme": it has 3 projects…`'),
-    ...errorResponses,
   },
 });
 
@@ -140,7 +130,7 @@ export function clientsApi() {
   });
   app.openapi(createRouteDef, async (c) => {
     const client = await createClient(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(clientJson(client), 201);
+    return c.json(clientJson(client), 201, locationOf(c, client.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -26,25 +26,14 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-/** Bearer API keys or sessions; the session cookie works too for same-origin pages. */
-export const SECURITY = [{ bearerAuth: [] }];
 const common = {
-  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
   ...notFoundResponse,
-  ...errorResponses,
 };
 const forbidden = { 403: problem("Your role may read data sources but not change them") };
 const unavailable = { 502: problem("The data source cannot be reached or refused the connection") };
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5d0c8a4e-1f2b-4c3d-9e8f-7a6b5c4d3e2f" }),
-});
 const TAG = ["Data sources"];
 const PATH = "/api/v1/data-sources";
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
@@ -57,7 +46,7 @@ const listRoute = createRoute({
   method: "get",
   path: PATH,
   operationId: "listDataSources",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "The organisation's data sources, by name",
   description: "Needs `data_sources:read` (admins and employees; client users have no access). Secrets are never " +
@@ -69,7 +58,7 @@ const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
   operationId: "getDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "One data source, with its status and last error",
   request: { params: IdParam },
@@ -80,7 +69,7 @@ const createRouteDef = createRoute({
   method: "post",
   path: PATH,
   operationId: "createDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Add a data source",
   description: "Needs `data_sources:write`. postgresql: `{ host, port, database, user, password, ssl, " +
@@ -95,7 +84,7 @@ const updateRoute = createRoute({
   method: "patch",
   path: `${PATH}/{id}`,
   operationId: "updateDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Rename or reconfigure a source (its status goes back to pending)",
   description: "Needs `data_sources:write`. `config` replaces the settings; leaving out the password keeps it.",
@@ -107,7 +96,7 @@ const deleteRoute = createRoute({
   method: "delete",
   path: `${PATH}/{id}`,
   operationId: "deleteDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a source with its schema, saved queries, models and query alerts",
   description: "Needs `data_sources:delete` (admins).",
@@ -119,7 +108,7 @@ const testRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/test`,
   operationId: "testDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Connect now; the outcome becomes the source's status",
   description: "Needs `data_sources:write`. A failed connection is still a 200 with `ok: false` and a message a " +
@@ -132,7 +121,7 @@ const introspectRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/introspect`,
   operationId: "introspectDataSource",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Read the source's tables and columns into its schema (sets last_sync)",
   request: { params: IdParam },
@@ -148,7 +137,7 @@ const schemaRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}/schema`,
   operationId: "getDataSourceSchema",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "The columns found by the last introspection",
   request: { params: IdParam },
@@ -159,7 +148,7 @@ const queryRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/query`,
   operationId: "runDataSourceQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Run SQL from the editor without saving it",
   description: "Needs `saved_queries:write`. One read-only SELECT (parsed before it runs), `{{name}}` " +
@@ -179,7 +168,6 @@ const queryRoute = createRoute({
 
 export function dataSourcesApi() {
   const app = new OpenAPIHono<AppEnv>();
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.use(PATH, signedIn);
   app.use(`${PATH}/*`, signedIn);
   app.openapi(listRoute, async (c) => {
@@ -198,7 +186,7 @@ export function dataSourcesApi() {
       auditContext(c),
       sourceDeps(c),
     );
-    return c.json(dataSourceJson(row), 201);
+    return c.json(dataSourceJson(row), 201, locationOf(c, row.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -4,11 +4,13 @@ import { deliveryMetrics } from "../../../services/delivery_metrics/metrics.ts";
 import { DeliveryMetricsQuerySchema, DeliveryMetricsSchema } from "../../../services/delivery_metrics/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { notFoundResponse, SIGNED_IN } from "../openapi_shared.ts";
 
 const route = createRoute({
   method: "get",
   path: "/api/v1/delivery-metrics",
+  operationId: "getDeliveryMetrics",
+  security: SIGNED_IN,
   tags: ["Deployments"],
   summary: "Delivery metrics (DORA) over the last 7, 30 or 90 days",
   description: "Needs `deployments:read`. Deployment frequency, lead time for changes (from `committed_at` to " +
@@ -18,12 +20,7 @@ const route = createRoute({
   request: { query: DeliveryMetricsQuerySchema },
   responses: {
     200: { description: "The figures", content: { "application/json": { schema: DeliveryMetricsSchema } } },
-    401: {
-      description: "Not signed in",
-      content: { "application/problem+json": { schema: ProblemSchema } },
-    },
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 

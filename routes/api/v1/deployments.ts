@@ -16,18 +16,10 @@ import {
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Deployments"];
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "3d6f0a52-8e1b-4c7d-a9f2-5b4e3c2d1a0f" }),
-});
 const IdempotencyHeaders = z.object({
   "idempotency-key": z.string().optional().openapi({
     param: { in: "header" },
@@ -46,6 +38,8 @@ const deploymentResponse = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/deployments",
+  operationId: "listDeployments",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List deployments, newest first",
   description: "Needs `deployments:read`. Filters: `project_id`, `environment`, `status`, `since`, `until` (on the " +
@@ -56,24 +50,26 @@ const listRoute = createRoute({
       description: "A page of deployments",
       content: { "application/json": { schema: pageSchema(DeploymentSchema, "DeploymentPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/deployments/{id}",
+  operationId: "getDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One deployment",
   request: { params: IdParam },
-  responses: { 200: deploymentResponse("The deployment"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: deploymentResponse("The deployment"), ...notFoundResponse },
 });
 
 const createDeploymentRoute = createRoute({
   method: "post",
   path: "/api/v1/deployments",
+  operationId: "createDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Record a deployment (from CI)",
   description: "Needs `deployments:write`: an API key scoped to `deployments:write` is all a CI job needs. Name " +
@@ -104,17 +100,17 @@ const createDeploymentRoute = createRoute({
   },
   responses: {
     201: deploymentResponse("Recorded (or, for a retry with the same Idempotency-Key, the first answer replayed)"),
-    ...unauthorized,
     403: problem("Your role or key may read deployments but not record them"),
     404: problem("The caller may not see deployments at all"),
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/deployments/{id}",
+  operationId: "updateDeployment",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Change a deployment's status",
   description: "Allowed: `queued → in_progress | failed | cancelled`, `in_progress → succeeded | failed | " +
@@ -130,11 +126,9 @@ const updateRoute = createRoute({
   },
   responses: {
     200: deploymentResponse("The deployment as changed"),
-    ...unauthorized,
     403: problem("Your role or key may read deployments but not change them"),
     ...notFoundResponse,
     409: problem("The change is not allowed from the current status; the message names it"),
-    ...errorResponses,
   },
 });
 
@@ -162,7 +156,7 @@ export function deploymentsApi() {
       },
     );
     if (result.replayed) c.header("Idempotent-Replayed", "true");
-    return c.json(result.body, 201);
+    return c.json(result.body, 201, locationOf(c, result.body.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

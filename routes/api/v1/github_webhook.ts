@@ -4,13 +4,9 @@ import { rotateWebhookSecret, webhookKeyring, webhookStatus } from "../../../ser
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const TAGS = ["Deployments"];
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
 
 const StatusSchema = z.object({
   configured: z.boolean().openapi({ description: "Whether a secret has been generated" }),
@@ -28,30 +24,30 @@ const SecretSchema = StatusSchema.extend({
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/github-webhook",
+  operationId: "getGithubWebhook",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "The GitHub webhook's payload URL and whether its secret is set",
   description: "Needs `settings:manage`. In GitHub: Settings → Webhooks → Add webhook, content type " +
     "`application/json`, events `Deployments` and `Deployment statuses`.",
   responses: {
     200: { description: "The webhook settings", content: { "application/json": { schema: StatusSchema } } },
-    401: problem("Not signed in"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const rotateRoute = createRoute({
   method: "post",
   path: "/api/v1/github-webhook/secret",
+  operationId: "rotateGithubWebhookSecret",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Generate (or replace) the GitHub webhook secret",
   description: "Needs `settings:manage`. The old secret stops verifying at once. The new one is in this answer only.",
   responses: {
     201: { description: "The new secret", content: { "application/json": { schema: SecretSchema } } },
-    401: problem("Not signed in"),
     403: problem("The caller may not manage settings"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -67,7 +63,8 @@ export function githubWebhookApi() {
     const principal = requirePrincipal(c);
     const keyring = await webhookKeyring({ current: secret, previous: config.previousSecrets });
     const newSecret = await rotateWebhookSecret(sql, principal, keyring, auditContext(c));
-    return c.json({ ...(await webhookStatus(sql, principal, selfOrigin(c))), secret: newSecret }, 201);
+    const status = await webhookStatus(sql, principal, selfOrigin(c));
+    return c.json({ ...status, secret: newSecret }, 201, { Location: "/api/v1/github-webhook" });
   });
   return app;
 }

@@ -1,5 +1,5 @@
 /** Health checks over the API: CRUD, pause/resume/run now, ping-token rotation and results. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
   changeSchedule,
   createHealthCheck,
@@ -25,20 +25,12 @@ import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const forbidden = { 403: problem("Your role or key may read health checks but not change them") };
 const TAGS = ["Health checks"];
 const BASE = "/api/v1/health-checks";
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5b" }),
-});
 const checkResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: HealthCheckSchema } },
@@ -51,6 +43,8 @@ const withPingUrl = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: BASE,
+  operationId: "listHealthChecks",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List health checks, newest first",
   description: "Needs `health_checks:read`. Filters: `project_id`, `status`, `type`. Client users see their own " +
@@ -61,15 +55,15 @@ const listRoute = createRoute({
       description: "A page of health checks",
       content: { "application/json": { schema: pageSchema(HealthCheckSchema, "HealthCheckPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createCheckRoute = createRoute({
   method: "post",
   path: BASE,
+  operationId: "createHealthCheck",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Create a health check",
   description: "Needs `health_checks:write`. `http` needs `url`, `tcp` needs `host` and `port`, `heartbeat` needs " +
@@ -82,26 +76,28 @@ const createCheckRoute = createRoute({
   },
   responses: {
     201: withPingUrl("Created"),
-    ...unauthorized,
     ...forbidden,
     ...notFoundResponse,
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: `${BASE}/{id}`,
+  operationId: "getHealthCheck",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One health check, with its state, last result and uptime over 24 h / 7 d / 30 d / 90 d",
   request: { params: IdParam },
-  responses: { 200: checkResponse("The check"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: checkResponse("The check"), ...notFoundResponse },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: `${BASE}/{id}`,
+  operationId: "updateHealthCheck",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Change a health check",
   description: "Any definition field but `type`; `null` clears an optional one. The whole check is validated as " +
@@ -113,27 +109,25 @@ const updateRoute = createRoute({
   },
   responses: {
     200: checkResponse("The check as changed"),
-    ...unauthorized,
     ...forbidden,
     ...notFoundResponse,
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: `${BASE}/{id}`,
+  operationId: "deleteHealthCheck",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Delete a health check and its results",
   description: "Needs `health_checks:delete`. Checks that depended on it no longer depend on anything.",
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     403: problem("Your role or key may not delete health checks"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -158,39 +152,41 @@ const scheduleRoute = (action: ScheduleAction) =>
   createRoute({
     method: "post",
     path: `${BASE}/{id}/${action}`,
+    operationId: `${action}HealthCheck`,
+    security: SIGNED_IN,
     tags: TAGS,
     ...SCHEDULE_TEXT[action],
     request: { params: IdParam },
     responses: {
       200: checkResponse("The check"),
-      ...unauthorized,
       ...forbidden,
       ...notFoundResponse,
       ...(action === "run" ? { 409: problem("A heartbeat or paused check cannot be run") } : {}),
-      ...errorResponses,
     },
   });
 
 const rotateRoute = createRoute({
   method: "post",
   path: `${BASE}/{id}/rotate-token`,
+  operationId: "rotateHeartbeatToken",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Give a heartbeat check a new ping URL",
   description: "The old URL stops working at once. The new one is in this answer only.",
   request: { params: IdParam },
   responses: {
     200: withPingUrl("The check with its new ping_url"),
-    ...unauthorized,
     ...forbidden,
     ...notFoundResponse,
     409: problem("Not a heartbeat check"),
-    ...errorResponses,
   },
 });
 
 const resultsRoute = createRoute({
   method: "get",
   path: `${BASE}/{id}/results`,
+  operationId: "listCheckResults",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "A check's results, newest first",
   description: "Filters: `since`, `until` (on checked_at), `status`.",
@@ -200,9 +196,7 @@ const resultsRoute = createRoute({
       description: "A page of results",
       content: { "application/json": { schema: pageSchema(CheckResultSchema, "CheckResultPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -221,7 +215,7 @@ export function healthChecksApi() {
       origin: selfOrigin(c),
     });
     if (created.pingUrl) c.header("Cache-Control", "no-store");
-    return c.json({ ...healthCheckJson(created), ping_url: created.pingUrl }, 201);
+    return c.json({ ...healthCheckJson(created), ping_url: created.pingUrl }, 201, locationOf(c, created.check.id));
   });
   app.openapi(getRoute, async (c) => {
     const { sql, now } = c.get("deps");

@@ -10,7 +10,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { receivePing } from "../../../services/checks/heartbeats.ts";
 import { NotFoundError } from "../../../services/platform/errors.ts";
 import type { AppEnv } from "../../deps.ts";
-import { ProblemSchema } from "../schemas.ts";
+import { problem, PUBLIC } from "../openapi_shared.ts";
 
 type PingKind = "success" | "start" | "fail";
 
@@ -42,11 +42,12 @@ const pingRoute = (kind: PingKind, method: "get" | "post") =>
   createRoute({
     method,
     path: `/api/v1/heartbeats/{token}${SUFFIX[kind]}`,
+    operationId: `${method === "get" ? "ping" : "report"}Heartbeat${kind[0].toUpperCase()}${kind.slice(1)}`,
     tags: ["Heartbeats"],
     ...TEXT[kind],
     description: TEXT[kind].description + " No authentication: the token is the secret." +
       (method === "post" ? ` A body (first ${PING_BODY_MAX} characters) is kept with the result.` : " HEAD works too."),
-    security: [],
+    security: PUBLIC,
     request: {
       params: TokenParam,
       ...(method === "post"
@@ -60,10 +61,7 @@ const pingRoute = (kind: PingKind, method: "get" | "post") =>
     },
     responses: {
       200: { description: "Recorded", content: { "text/plain": { schema: z.string().openapi({ example: "OK" }) } } },
-      404: {
-        description: "No check has this token (or it was rotated)",
-        content: { "application/problem+json": { schema: ProblemSchema } },
-      },
+      404: problem("No check has this token (or it was rotated)"),
     },
   });
 

@@ -6,12 +6,7 @@ import { acceptInvitation, type InviteDelivery } from "../../../services/users/i
 import { AcceptedSchema, AcceptInvitationSchema } from "../../../services/users/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
+import { notFoundResponse, problem, PUBLIC } from "../openapi_shared.ts";
 
 /**
  * Where invitation links point and how they travel. Without OPSDECK_BASE_URL
@@ -29,6 +24,8 @@ export function inviteDelivery(c: Context<AppEnv>): InviteDelivery {
 const acceptRoute = createRoute({
   method: "post",
   path: "/api/v1/invitations/accept",
+  operationId: "acceptInvitation",
+  security: PUBLIC,
   tags: ["Users"],
   summary: "Accept an invitation: set a password and activate the account",
   description: "No authentication: the token from the invite URL is the credential. The password must be 8 to " +
@@ -49,7 +46,6 @@ const acceptRoute = createRoute({
     200: { description: "The account is active", content: { "application/json": { schema: AcceptedSchema } } },
     ...notFoundResponse,
     410: problem("The invitation was already used, was withdrawn, or expired"),
-    ...errorResponses,
   },
 });
 

@@ -1,5 +1,5 @@
 /** Maintenance windows over the API: CRUD plus "end now", so a CI job can mute a rollout and unmute it. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { windowJson } from "../../../services/maintenance/build.ts";
 import {
   CreateWindowSchema,
@@ -18,19 +18,11 @@ import {
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Maintenance windows"];
 const PATH = "/api/v1/maintenance-windows";
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }),
-});
 const windowResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: WindowSchema } },
@@ -39,6 +31,8 @@ const windowResponse = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: PATH,
+  operationId: "listMaintenanceWindows",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "List maintenance windows, open series and latest-ending first",
   description: "Needs `health_checks:read`. Client users see their client's projects' windows and tenant-wide " +
@@ -49,15 +43,15 @@ const listRoute = createRoute({
       description: "A page of windows",
       content: { "application/json": { schema: pageSchema(WindowSchema, "MaintenanceWindowPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createWindowRoute = createRoute({
   method: "post",
   path: PATH,
+  operationId: "createMaintenanceWindow",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Create a maintenance window (one-off or recurring)",
   description: "Needs `health_checks:write`. One-off: `starts_at` (default now) and `ends_at` or " +
@@ -94,25 +88,27 @@ const createWindowRoute = createRoute({
   },
   responses: {
     201: windowResponse("Created"),
-    ...unauthorized,
     403: problem("Your role or key may read maintenance windows but not create them"),
     404: problem("The caller may not see health checks at all"),
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
+  operationId: "getMaintenanceWindow",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "One maintenance window, with its next occurrences",
   request: { params: IdParam },
-  responses: { 200: windowResponse("The window"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: windowResponse("The window"), ...notFoundResponse },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: `${PATH}/{id}`,
+  operationId: "updateMaintenanceWindow",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Change a maintenance window",
   description: "Needs `health_checks:write`. Fields as for creating; the result is validated as a whole. " +
@@ -126,16 +122,16 @@ const updateRoute = createRoute({
   },
   responses: {
     200: windowResponse("The window as changed"),
-    ...unauthorized,
     403: problem("Your role or key may read maintenance windows but not change them"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const endRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/end`,
+  operationId: "endMaintenanceWindow",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "End a window now (a series: stop it)",
   description: "Needs `health_checks:write`. Ends the running window (or occurrence) now; a series has no " +
@@ -144,17 +140,17 @@ const endRoute = createRoute({
   request: { params: IdParam },
   responses: {
     200: windowResponse("The window as ended"),
-    ...unauthorized,
     403: problem("Your role or key may read maintenance windows but not end them"),
     ...notFoundResponse,
     409: problem("The window has not started yet"),
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: `${PATH}/{id}`,
+  operationId: "deleteMaintenanceWindow",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Delete a maintenance window",
   description: "Needs `health_checks:delete`. Past windows are better ended and kept: uptime figures " +
@@ -162,10 +158,8 @@ const deleteRoute = createRoute({
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     403: problem("Your role or key may not delete maintenance windows"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -182,7 +176,7 @@ export function maintenanceWindowsApi() {
   app.openapi(createWindowRoute, async (c) => {
     const ctx = auditContext(c);
     const row = await createWindow(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), ctx);
-    return c.json(windowJson(row, ctx.now), 201);
+    return c.json(windowJson(row, ctx.now), 201, locationOf(c, row.id));
   });
   app.openapi(getRoute, async (c) => {
     const { sql, now } = c.get("deps");

@@ -11,8 +11,8 @@ import {
 } from "../../../services/profile/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, setSessionCookie } from "../../middleware/auth.ts";
-import { errorResponses, ProblemSchema } from "../schemas.ts";
 import { SessionSchema } from "./sessions.ts";
+import { problem, SIGNED_IN } from "../openapi_shared.ts";
 
 export const MeSchema = z.object({
   id: z.uuid(),
@@ -26,26 +26,25 @@ export const MeSchema = z.object({
   authenticated_with: z.enum(["session", "api_key"]),
 }).openapi("Me");
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in") };
 const sessionOnly = { 403: problem("Called with an API key: changing the account needs a user session") };
 const json = <T>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const meRoute = createRoute({
   method: "get",
   path: "/api/v1/me",
+  operationId: "getMe",
+  security: SIGNED_IN,
   tags: ["Auth"],
   summary: "The signed-in user and their effective permissions",
   description: "For an API key, the permissions are the key's scopes within its owner's.",
-  responses: { 200: json(MeSchema, "Me"), ...unauthorized, ...errorResponses },
+  responses: { 200: json(MeSchema, "Me") },
 });
 
 const updateMeRoute = createRoute({
   method: "patch",
   path: "/api/v1/me",
+  operationId: "updateMe",
+  security: SIGNED_IN,
   tags: ["Profile"],
   summary: "Change your name or time zone",
   request: {
@@ -54,20 +53,24 @@ const updateMeRoute = createRoute({
       content: { "application/json": { schema: ProfileUpdateSchema, example: { timezone: "Europe/Paris" } } },
     },
   },
-  responses: { 200: json(ProfileSchema, "The profile as saved"), ...unauthorized, ...sessionOnly, ...errorResponses },
+  responses: { 200: json(ProfileSchema, "The profile as saved"), ...sessionOnly },
 });
 
 const preferencesRoute = createRoute({
   method: "get",
   path: "/api/v1/me/preferences",
+  operationId: "getPreferences",
+  security: SIGNED_IN,
   tags: ["Profile"],
   summary: "Your preferences",
-  responses: { 200: json(PreferencesSchema, "Preferences"), ...unauthorized, ...errorResponses },
+  responses: { 200: json(PreferencesSchema, "Preferences") },
 });
 
 const putPreferencesRoute = createRoute({
   method: "put",
   path: "/api/v1/me/preferences",
+  operationId: "setPreferences",
+  security: SIGNED_IN,
   tags: ["Profile"],
   summary: "Set preferences",
   description: "Sets the preferences given; those left out keep their values. `timezone` is the profile's.",
@@ -79,15 +82,15 @@ const putPreferencesRoute = createRoute({
   },
   responses: {
     200: json(PreferencesSchema, "The preferences as saved"),
-    ...unauthorized,
     ...sessionOnly,
-    ...errorResponses,
   },
 });
 
 const passwordRoute = createRoute({
   method: "post",
   path: "/api/v1/me/password",
+  operationId: "changePassword",
+  security: SIGNED_IN,
   tags: ["Profile"],
   summary: "Change your password",
   description: "Checks the current password, then ends every session of yours, the calling one included, and " +
@@ -105,10 +108,8 @@ const passwordRoute = createRoute({
   },
   responses: {
     200: json(SessionSchema, "Changed; use the new session from now on"),
-    ...unauthorized,
     ...sessionOnly,
     429: problem("Too many wrong passwords; see Retry-After"),
-    ...errorResponses,
   },
 });
 

@@ -17,22 +17,19 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { problemResponse } from "../../problem.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 /** 10,000 points with RFC 3339 times are ~1.3 MB of JSON, over the app-wide 1 MiB; long type names need more. */
 export const METRICS_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 export const METRICS_PATH = "/api/v1/metrics";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
 const TAGS = ["Metrics"];
 
 const ingestRoute = createRoute({
   method: "post",
   path: METRICS_PATH,
+  operationId: "ingestMetrics",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Ingest a batch of metric points",
   description: `Needs \`metrics:write\`. Up to ${MAX_POINTS.toLocaleString("en")} points per request (a larger ` +
@@ -76,10 +73,8 @@ const ingestRoute = createRoute({
       description: "Stored (or, for a retry with the same Idempotency-Key, the first answer replayed)",
       content: { "application/json": { schema: IngestResultSchema } },
     },
-    ...unauthorized,
     403: problem("Your role or key may read metrics but not write them"),
     ...notFoundResponse,
-    ...errorResponses,
     413: problem("Request body larger than 4 MiB"),
   },
 });
@@ -87,6 +82,8 @@ const ingestRoute = createRoute({
 const queryRoute = createRoute({
   method: "get",
   path: METRICS_PATH,
+  operationId: "queryMetrics",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "Aggregate a metric per step",
   description: "Needs `metrics:read`. Buckets of `step` aligned to the epoch (so the same range gives the same " +
@@ -97,15 +94,15 @@ const queryRoute = createRoute({
   request: { query: QuerySchema },
   responses: {
     200: { description: "The series", content: { "application/json": { schema: SeriesSchema } } },
-    ...unauthorized,
     404: problem("The project or check is unknown or not visible to the caller"),
-    ...errorResponses,
   },
 });
 
 const typesRoute = createRoute({
   method: "get",
   path: `${METRICS_PATH}/types`,
+  operationId: "listMetricTypes",
+  security: SIGNED_IN,
   tags: TAGS,
   summary: "The metric types of a project",
   description: "Needs `metrics:read`. The types with stored points, alphabetically, then `check.latency_ms` once " +
@@ -113,9 +110,7 @@ const typesRoute = createRoute({
   request: { query: TypesQuerySchema },
   responses: {
     200: { description: "The types", content: { "application/json": { schema: TypesSchema } } },
-    ...unauthorized,
     404: problem("The project is unknown or not visible to the caller"),
-    ...errorResponses,
   },
 });
 

@@ -20,21 +20,9 @@ import {
 import { testChannel } from "../../../services/notifications/test_delivery.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const common = {
-  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
-  ...notFoundResponse,
-  ...errorResponses,
-};
 const forbidden = { 403: problem("You may read notification channels but not change them") };
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5d0c8a4e-1f2b-4c3d-9e8f-7a6b5c4d3e2f" }),
-});
 const TAG = ["Notification channels"];
 const PATH = "/api/v1/notification-channels";
 const json = <T extends z.ZodType>(schema: T, examples: Record<string, { value: unknown }>) => ({
@@ -45,6 +33,8 @@ const json = <T extends z.ZodType>(schema: T, examples: Record<string, { value: 
 const listRoute = createRoute({
   method: "get",
   path: PATH,
+  operationId: "listNotificationChannels",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "The organisation's notification channels, by name",
   description: "Needs `notification_channels:read`. Secrets are never returned: `has_secret` and " +
@@ -55,25 +45,29 @@ const listRoute = createRoute({
       description: "A page of channels",
       content: { "application/json": { schema: pageSchema(ChannelSchema, "NotificationChannelPage") } },
     },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
+  operationId: "getNotificationChannel",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "One channel, with its health (broken, last error, last success)",
   request: { params: IdParam },
   responses: {
     200: { description: "The channel", content: { "application/json": { schema: ChannelSchema } } },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const createRouteDef = createRoute({
   method: "post",
   path: PATH,
+  operationId: "createNotificationChannel",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Add a Slack, e-mail or webhook channel",
   description: "Needs `notification_channels:write`. Slack: `{ bot_token, channel }` (buttons, edits in place) or " +
@@ -82,7 +76,9 @@ const createRouteDef = createRoute({
     "resolve to public addresses unless OPSDECK_WEBHOOK_ALLOW lists the range (422 naming the field).",
   request: {
     body: json(CreateChannelSchema, {
-      slack: { value: { name: "On-call", type: "slack", config: { bot_token: "xoxb-1-2-abc", channel: "C0123" } } },
+      slack: {
+        value: { name: "On-call", type: "slack", config: { bot_token: "xoxb-1234-5678-abcd", channel: "C0123" } },
+      },
       email: { value: { name: "Ops mail", type: "email", config: { to: ["ops@example.com"] } } },
       webhook: { value: { name: "PagerBridge", type: "webhook", config: { url: "https://hooks.example.com/o" } } },
     }),
@@ -90,13 +86,15 @@ const createRouteDef = createRoute({
   responses: {
     201: { description: "Created", content: { "application/json": { schema: NewChannelSchema } } },
     ...forbidden,
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: `${PATH}/{id}`,
+  operationId: "updateNotificationChannel",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Rename or reconfigure a channel (saving clears `broken`)",
   description: "Needs `notification_channels:write`. `config` replaces the settings of the channel's type; a " +
@@ -111,13 +109,15 @@ const updateRoute = createRoute({
   responses: {
     200: { description: "The channel as saved", content: { "application/json": { schema: NewChannelSchema } } },
     ...forbidden,
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: `${PATH}/{id}`,
+  operationId: "deleteNotificationChannel",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a channel, with its notification rules and delivery log",
   description: "Needs `notification_channels:delete`.",
@@ -125,13 +125,15 @@ const deleteRoute = createRoute({
   responses: {
     204: { description: "Deleted" },
     403: problem("You may read notification channels but not delete them"),
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const testRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/test`,
+  operationId: "testNotificationChannel",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Send a test message now and return the attempt",
   description: "Needs `notification_channels:write`. Enqueues a `channel.test` delivery and sends it at once; the " +
@@ -141,7 +143,7 @@ const testRoute = createRoute({
     200: { description: "The attempt", content: { "application/json": { schema: ChannelTestResultSchema } } },
     ...forbidden,
     409: problem("The test delivery is already being sent"),
-    ...common,
+    ...notFoundResponse,
   },
 });
 
@@ -172,7 +174,11 @@ export function notificationChannelsApi() {
       channelDeps(c),
     );
     if (generatedSecret) c.header("Cache-Control", "no-store");
-    return c.json({ ...channelJson(row), ...(generatedSecret ? { secret: generatedSecret } : {}) }, 201);
+    return c.json(
+      { ...channelJson(row), ...(generatedSecret ? { secret: generatedSecret } : {}) },
+      201,
+      locationOf(c, row.id),
+    );
   });
   app.openapi(updateRoute, async (c) => {
     const { row, generatedSecret } = await updateChannel(

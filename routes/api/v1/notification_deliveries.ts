@@ -1,5 +1,5 @@
 /** The delivery log over the API: every delivery with its attempts, and re-sending one. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   deliveryJson,
@@ -9,26 +9,16 @@ import {
 import { getDelivery, listDeliveries, resendDelivery } from "../../../services/notifications/deliveries.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const common = {
-  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
-  ...notFoundResponse,
-  ...errorResponses,
-};
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "9a1f6c2e-3b4d-4e5f-8a7b-6c5d4e3f2a1b" }),
-});
 const TAG = ["Notification deliveries"];
 const PATH = "/api/v1/notification-deliveries";
 
 const listRoute = createRoute({
   method: "get",
   path: PATH,
+  operationId: "listNotificationDeliveries",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "The delivery log, newest first, each delivery with its attempts",
   description: "Needs `notification_channels:read`. Filters: `channel_id`, `alert_id`, `status` (`dead` lists the " +
@@ -39,25 +29,29 @@ const listRoute = createRoute({
       description: "A page of deliveries",
       content: { "application/json": { schema: pageSchema(DeliverySchema, "NotificationDeliveryPage") } },
     },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
+  operationId: "getNotificationDelivery",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "One delivery with its attempts",
   request: { params: IdParam },
   responses: {
     200: { description: "The delivery", content: { "application/json": { schema: DeliverySchema } } },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const resendRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/resend`,
+  operationId: "resendNotificationDelivery",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Send a delivery again",
   description: "Needs `notification_channels:write`. A sent, failed or dead delivery goes back to `pending`, due " +
@@ -67,7 +61,7 @@ const resendRoute = createRoute({
     200: { description: "The delivery, queued again", content: { "application/json": { schema: DeliverySchema } } },
     403: problem("Your role may read the delivery log but not re-send"),
     409: problem("The delivery is already queued or being sent"),
-    ...common,
+    ...notFoundResponse,
   },
 });
 

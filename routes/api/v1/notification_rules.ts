@@ -1,5 +1,5 @@
 /** Notification rules over the API: which events go to which channel, immediately or as a digest. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateRuleSchema,
@@ -11,32 +11,18 @@ import {
 import { createRule, deleteRule, getRule, listRules, updateRule } from "../../../services/notifications/rules.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const common = {
-  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
-  ...notFoundResponse,
-  ...errorResponses,
-};
 const forbidden = { 403: problem("Your role may read notification rules but not change them") };
 
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5c0d3b7e-2a41-4e7b-9c55-1f2d3e4a5b6c" }),
-});
-const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
-  required: true,
-  content: { "application/json": { schema, example } },
-});
 const TAG = ["Notification rules"];
 const PATH = "/api/v1/notification-rules";
 
 const listRoute = createRoute({
   method: "get",
   path: PATH,
+  operationId: "listNotificationRules",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "List notification rules, oldest first",
   description: "Needs `notification_rules:read`. Filters: `channel_id`, `project_id`.",
@@ -46,25 +32,29 @@ const listRoute = createRoute({
       description: "A page of rules",
       content: { "application/json": { schema: pageSchema(RuleSchema, "NotificationRulePage") } },
     },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
+  operationId: "getNotificationRule",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "One notification rule",
   request: { params: IdParam },
   responses: {
     200: { description: "The rule", content: { "application/json": { schema: RuleSchema } } },
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const createRuleRoute = createRoute({
   method: "post",
   path: PATH,
+  operationId: "createNotificationRule",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Create a notification rule",
   description: "Needs `notification_rules:write`. Events of the listed types (of `project_id`, or of the whole " +
@@ -72,7 +62,7 @@ const createRuleRoute = createRoute({
     "one message per `digest_minutes` window (`digest`). When several rules send one event to one channel, it " +
     "is delivered once. A channel or project of another organisation is a 422 naming the field.",
   request: {
-    body: json(CreateRuleSchema, {
+    body: jsonBody(CreateRuleSchema, {
       event_types: ["health_check.down", "health_check.up"],
       channel_id: "3f0c6a52-8a57-4f7e-a2b4-7d7f2d0c9e11",
       mode: "immediate",
@@ -81,27 +71,31 @@ const createRuleRoute = createRoute({
   responses: {
     201: { description: "Created", content: { "application/json": { schema: RuleSchema } } },
     ...forbidden,
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: `${PATH}/{id}`,
+  operationId: "updateNotificationRule",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Change a notification rule (or enable/disable it)",
   description: "Needs `notification_rules:write`. Fields left out keep their value.",
-  request: { params: IdParam, body: json(UpdateRuleSchema, { enabled: false }) },
+  request: { params: IdParam, body: jsonBody(UpdateRuleSchema, { enabled: false }) },
   responses: {
     200: { description: "The rule as changed", content: { "application/json": { schema: RuleSchema } } },
     ...forbidden,
-    ...common,
+    ...notFoundResponse,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: `${PATH}/{id}`,
+  operationId: "deleteNotificationRule",
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a notification rule",
   description: "Needs `notification_rules:delete`. Deliveries it already made stay in the delivery log.",
@@ -109,7 +103,7 @@ const deleteRoute = createRoute({
   responses: {
     204: { description: "Deleted" },
     403: problem("Your role may not delete notification rules"),
-    ...common,
+    ...notFoundResponse,
   },
 });
 
@@ -127,7 +121,7 @@ export function notificationRulesApi() {
   });
   app.openapi(createRuleRoute, async (c) => {
     const rule = await createRule(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(ruleJson(rule), 201);
+    return c.json(ruleJson(rule), 201, locationOf(c, rule.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

@@ -1,5 +1,5 @@
 /** Projects over the API: list (search, filters, sorts), read, create, change/archive, delete (admins). */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import { deleteProject } from "../../../services/projects/delete.ts";
 import { createProject, getProjectFor, listProjects, updateProject } from "../../../services/projects/projects.ts";
@@ -12,17 +12,7 @@ import {
 } from "../../../services/projects/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "2d7e9c1a-5b3f-4a8e-9c6d-1e2f3a4b5c6d" }),
-});
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const EXAMPLE = {
   id: "2d7e9c1a-5b3f-4a8e-9c6d-1e2f3a4b5c6d",
@@ -50,6 +40,8 @@ const one = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/projects",
+  operationId: "listProjects",
+  security: SIGNED_IN,
   tags: ["Projects"],
   summary: "List projects",
   description: "Needs `projects:read`; client users see only their client's projects. `q` matches part of the " +
@@ -66,24 +58,26 @@ const listRoute = createRoute({
         },
       },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/projects/{id}",
+  operationId: "getProject",
+  security: SIGNED_IN,
   tags: ["Projects"],
   summary: "One project, with its environments",
   request: { params: IdParam },
-  responses: { 200: one("The project"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: one("The project"), ...notFoundResponse },
 });
 
 const createRouteDef = createRoute({
   method: "post",
   path: "/api/v1/projects",
+  operationId: "createProject",
+  security: SIGNED_IN,
   tags: ["Projects"],
   summary: "Create a project",
   description: "Needs `projects:write`. `client_id` must be an active client of the organisation (422 naming " +
@@ -110,17 +104,17 @@ const createRouteDef = createRoute({
   },
   responses: {
     201: one("Created"),
-    ...unauthorized,
     403: problem("You may read projects but not create them"),
     ...notFoundResponse,
     409: problem("The slug is taken (`errors` names `slug`)"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/projects/{id}",
+  operationId: "updateProject",
+  security: SIGNED_IN,
   tags: ["Projects"],
   summary: "Change, archive or restore a project",
   description: "Needs `projects:write`. Only the fields given change; `environments` replaces the list as a " +
@@ -135,17 +129,17 @@ const updateRoute = createRoute({
   },
   responses: {
     200: one("The project as changed"),
-    ...unauthorized,
     403: problem("You may read projects but not change them"),
     ...notFoundResponse,
     409: problem("The slug is taken, or a removed environment has deployments"),
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: "/api/v1/projects/{id}",
+  operationId: "deleteProject",
+  security: SIGNED_IN,
   tags: ["Projects"],
   summary: "Delete a project permanently",
   description: "Needs `projects:delete` (admins). Refused with 409 while SOWs, change requests, deployments, " +
@@ -154,11 +148,9 @@ const deleteRoute = createRoute({
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted, with its environments" },
-    ...unauthorized,
     403: problem("Only administrators delete projects"),
     ...notFoundResponse,
     409: problem('Something depends on the project: `Cannot delete project "Storefront": it has 12 deployments…`'),
-    ...errorResponses,
   },
 });
 
@@ -176,7 +168,7 @@ export function projectsApi() {
   });
   app.openapi(createRouteDef, async (c) => {
     const project = await createProject(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(projectJson(project), 201);
+    return c.json(projectJson(project), 201, locationOf(c, project.id));
   });
   app.openapi(updateRoute, async (c) => {
     const project = await updateProject(

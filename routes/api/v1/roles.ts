@@ -1,5 +1,5 @@
 /** Roles over the API: built-in and custom roles with their permissions; custom ones can be changed. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import { createRole, deleteRole, getRole, listRoles, updateRole } from "../../../services/roles/roles.ts";
 import {
@@ -11,17 +11,7 @@ import {
 } from "../../../services/roles/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5f0c8a9e-2b1d-4e6f-8a7b-9c0d1e2f3a4b" }),
-});
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const example = {
   name: "Release manager",
@@ -32,6 +22,8 @@ const example = {
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/roles",
+  operationId: "listRoles",
+  security: SIGNED_IN,
   tags: ["Roles"],
   summary: "List roles: the built-in ones first, then the organisation's own, by name",
   description: "Needs `roles:read`.",
@@ -41,29 +33,29 @@ const listRoute = createRoute({
       description: "A page of roles",
       content: { "application/json": { schema: pageSchema(RoleSchema, "RolePage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/roles/{id}",
+  operationId: "getRole",
+  security: SIGNED_IN,
   tags: ["Roles"],
   summary: "One role",
   request: { params: IdParam },
   responses: {
     200: { description: "The role", content: { "application/json": { schema: RoleSchema } } },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createRoleRoute = createRoute({
   method: "post",
   path: "/api/v1/roles",
+  operationId: "createRole",
+  security: SIGNED_IN,
   tags: ["Roles"],
   summary: "Create a custom role",
   description: "Needs `roles:manage`. Permissions are `resource:action` strings (422 naming `permissions.N` for " +
@@ -71,17 +63,17 @@ const createRoleRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateRoleSchema, example } } } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: RoleSchema } } },
-    ...unauthorized,
     403: problem("You may read roles but not manage them, or you do not hold a permission you grant"),
     ...notFoundResponse,
     409: problem("A role with that name already exists"),
-    ...errorResponses,
   },
 });
 
 const updateRoleRoute = createRoute({
   method: "patch",
   path: "/api/v1/roles/{id}",
+  operationId: "updateRole",
+  security: SIGNED_IN,
   tags: ["Roles"],
   summary: "Change a custom role's name, description or permissions",
   description: "Needs `roles:manage`. `permissions` replaces the whole set. Users holding the role get the new " +
@@ -95,27 +87,25 @@ const updateRoleRoute = createRoute({
   },
   responses: {
     200: { description: "The role as changed", content: { "application/json": { schema: RoleSchema } } },
-    ...unauthorized,
     403: problem("A built-in role, or permissions you do not hold"),
     ...notFoundResponse,
     409: problem("A role with that name already exists"),
-    ...errorResponses,
   },
 });
 
 const deleteRoleRoute = createRoute({
   method: "delete",
   path: "/api/v1/roles/{id}",
+  operationId: "deleteRole",
+  security: SIGNED_IN,
   tags: ["Roles"],
   summary: "Delete a custom role nobody holds",
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     403: problem("A built-in role, or you may not manage roles"),
     ...notFoundResponse,
     409: problem("Users hold the role: give them another one first"),
-    ...errorResponses,
   },
 });
 
@@ -133,7 +123,7 @@ export function rolesApi() {
   });
   app.openapi(createRoleRoute, async (c) => {
     const role = await createRole(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(roleJson(role), 201);
+    return c.json(roleJson(role), 201, locationOf(c, role.id));
   });
   app.openapi(updateRoleRoute, async (c) => {
     const principal = requirePrincipal(c);

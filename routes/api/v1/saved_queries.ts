@@ -23,23 +23,13 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
-import { SECURITY } from "./data_sources.ts";
+import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
 const common = {
-  401: problem("Not signed in, or the key or session is invalid, expired or revoked"),
   ...notFoundResponse,
-  ...errorResponses,
 };
 const forbidden = { 403: problem("Only the author or an administrator may change this query") };
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "5d0c8a4e-1f2b-4c3d-9e8f-7a6b5c4d3e2f" }),
-});
 const ListQuery = z.object({
   data_source_id: z.uuid().optional().openapi({ param: { name: "data_source_id", in: "query" } }),
 });
@@ -55,7 +45,7 @@ const listRoute = createRoute({
   method: "get",
   path: PATH,
   operationId: "listSavedQueries",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Saved queries the caller may see: shared ones and their own, by name",
   description: "Needs `saved_queries:read` (admins and employees; client users have no access).",
@@ -67,7 +57,7 @@ const getRoute = createRoute({
   method: "get",
   path: `${PATH}/{id}`,
   operationId: "getSavedQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "One saved query",
   request: { params: IdParam },
@@ -78,7 +68,7 @@ const createRouteDef = createRoute({
   method: "post",
   path: PATH,
   operationId: "createSavedQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Save a query",
   description: "Needs `saved_queries:write`. The text must parse as one read-only SELECT (or WITH … SELECT) in " +
@@ -91,7 +81,7 @@ const updateRoute = createRoute({
   method: "patch",
   path: `${PATH}/{id}`,
   operationId: "updateSavedQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Change a saved query (author, or an administrator)",
   request: { params: IdParam, body: body(UpdateSavedQuerySchema) },
@@ -102,7 +92,7 @@ const deleteRoute = createRoute({
   method: "delete",
   path: `${PATH}/{id}`,
   operationId: "deleteSavedQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a saved query (author, or an administrator)",
   request: { params: IdParam },
@@ -113,7 +103,7 @@ const runRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/run`,
   operationId: "runSavedQuery",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "Run a saved query with parameter values",
   description: "Needs `saved_queries:read` and `data_sources:read`. Values are typed by the query's parameters " +
@@ -148,7 +138,7 @@ const statsRoute = createRoute({
   method: "get",
   path: "/api/v1/query-metrics",
   operationId: "listQueryMetrics",
-  security: SECURITY,
+  security: SIGNED_IN,
   tags: TAG,
   summary: "The slowest (by p95) or most-run queries of the last days",
   description: "Needs `saved_queries:read`. From query_metrics: one row per execution, failed ones included.",
@@ -179,7 +169,7 @@ export function savedQueriesApi() {
   });
   app.openapi(createRouteDef, async (c) => {
     const row = await createSavedQuery(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(savedQueryJson(row), 201);
+    return c.json(savedQueryJson(row), 201, locationOf(c, row.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

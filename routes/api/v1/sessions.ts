@@ -6,7 +6,7 @@ import { listMySessions, revokeMySession } from "../../../services/profile/sessi
 import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, clearSessionCookie, requirePrincipal, setSessionCookie } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { locationOf, notFoundResponse, problem, PUBLIC, SIGNED_IN } from "../openapi_shared.ts";
 
 export const LoginSchema = z.object({
   email: z.string().trim().min(1).max(320).openapi({ example: "ada@example.com" }),
@@ -31,14 +31,11 @@ const ActiveSessionSchema = z.object({
   current: z.boolean().openapi({ description: "The session making this request" }),
 }).openapi("ActiveSession");
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-
 const createSession = createRoute({
   method: "post",
   path: "/api/v1/sessions",
+  operationId: "createSession",
+  security: PUBLIC,
   tags: ["Auth"],
   summary: "Sign in with e-mail and password",
   description: "Sets the session cookie and returns the token, so a script can bootstrap its first API key.",
@@ -47,21 +44,24 @@ const createSession = createRoute({
     201: { description: "Signed in", content: { "application/json": { schema: SessionSchema } } },
     401: problem("Wrong e-mail or password (the same answer for unknown users)"),
     429: problem("Too many failed attempts; see Retry-After"),
-    ...errorResponses,
   },
 });
 
 const deleteSession = createRoute({
   method: "delete",
   path: "/api/v1/sessions/current",
+  operationId: "deleteCurrentSession",
+  security: SIGNED_IN,
   tags: ["Auth"],
   summary: "Sign out: revoke the session that made this request",
-  responses: { 204: { description: "Signed out" }, 401: problem("Not signed in"), ...errorResponses },
+  responses: { 204: { description: "Signed out" } },
 });
 
 const listSessions = createRoute({
   method: "get",
   path: "/api/v1/sessions",
+  operationId: "listSessions",
+  security: SIGNED_IN,
   tags: ["Auth"],
   summary: "Your active sessions, newest first",
   request: { query: PageQuerySchema },
@@ -70,15 +70,15 @@ const listSessions = createRoute({
       description: "A page of sessions",
       content: { "application/json": { schema: pageSchema(ActiveSessionSchema, "ActiveSessionPage") } },
     },
-    401: problem("Not signed in"),
     403: problem("Called with an API key: sessions are managed with a user session"),
-    ...errorResponses,
   },
 });
 
 const revokeSessionRoute = createRoute({
   method: "delete",
   path: "/api/v1/sessions/{id}",
+  operationId: "deleteSession",
+  security: SIGNED_IN,
   tags: ["Auth"],
   summary: "End one of your sessions",
   description: "Effective on that session's very next request. Another user's session is a 404.",
@@ -89,10 +89,8 @@ const revokeSessionRoute = createRoute({
   },
   responses: {
     204: { description: "Ended" },
-    401: problem("Not signed in"),
     403: problem("Called with an API key: sessions are managed with a user session"),
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
@@ -102,7 +100,8 @@ export function sessionsApi() {
     const { sql, throttles } = c.get("deps");
     const session = await login(sql, throttles, c.req.valid("json"), auditContext(c));
     setSessionCookie(c, session.token, session.expiresAt);
-    return c.json({ token: session.token, expires_at: session.expiresAt.toISOString() }, 201);
+    const body = { token: session.token, expires_at: session.expiresAt.toISOString() };
+    return c.json(body, 201, locationOf(c, session.sessionId));
   });
   app.openapi(deleteSession, async (c) => {
     const principal = requirePrincipal(c);

@@ -1,5 +1,5 @@
 /** Statements of work over the API: list, read, create, change (status forward only), delete drafts. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import {
   CreateSowSchema,
@@ -11,22 +11,8 @@ import {
 import { createSow, deleteSow, getSow, listSows, updateSow } from "../../../services/sows/sows.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "3d6f1c2b-8a4e-4b7d-9c1f-0e2d3c4b5a69" }),
-});
-
-const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
-  required: true,
-  content: { "application/json": { schema, example } },
-});
 const sowResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: SowSchema } },
@@ -35,6 +21,8 @@ const sowResponse = (description: string) => ({
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/sows",
+  operationId: "listSows",
+  security: SIGNED_IN,
   tags: ["Statements of work"],
   summary: "List statements of work, newest first",
   description: "Needs `sows:read`. Filters: `project_id`, `status`. Client users see their own client's only.",
@@ -44,30 +32,32 @@ const listRoute = createRoute({
       description: "A page of SOWs",
       content: { "application/json": { schema: pageSchema(SowSchema, "SowPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/sows/{id}",
+  operationId: "getSow",
+  security: SIGNED_IN,
   tags: ["Statements of work"],
   summary: "One statement of work",
   request: { params: IdParam },
-  responses: { 200: sowResponse("The SOW"), ...unauthorized, ...notFoundResponse, ...errorResponses },
+  responses: { 200: sowResponse("The SOW"), ...notFoundResponse },
 });
 
 const createSowRoute = createRoute({
   method: "post",
   path: "/api/v1/sows",
+  operationId: "createSow",
+  security: SIGNED_IN,
   tags: ["Statements of work"],
   summary: "Add a statement of work to a project",
   description: "Needs `sows:write`. Link the document with `document_url` or a Google Drive `drive_id`. " +
     "`value` is a decimal string and needs `currency`; `ends_on` cannot be before `starts_on`.",
   request: {
-    body: json(CreateSowSchema, {
+    body: jsonBody(CreateSowSchema, {
       project_id: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19",
       name: "Phase 1: storefront relaunch",
       drive_id: "1A2b3C4d5E6f7G8h9I0jKlMnOpQrStUvW",
@@ -79,46 +69,44 @@ const createSowRoute = createRoute({
   },
   responses: {
     201: sowResponse("Created"),
-    ...unauthorized,
     403: problem("Your role may read SOWs but not write them"),
     404: problem("No such project, or not visible to the caller"),
     409: problem("The project is archived"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/sows/{id}",
+  operationId: "updateSow",
+  security: SIGNED_IN,
   tags: ["Statements of work"],
   summary: "Change a statement of work",
   description: "Needs `sows:write`. `null` clears an optional field. Status moves forward only " +
     "(draft → signed → active → closed, steps may be skipped); closed is final. The project cannot change.",
-  request: { params: IdParam, body: json(UpdateSowSchema, { status: "signed", signed_on: "2025-03-01" }) },
+  request: { params: IdParam, body: jsonBody(UpdateSowSchema, { status: "signed", signed_on: "2025-03-01" }) },
   responses: {
     200: sowResponse("The SOW as changed"),
-    ...unauthorized,
     403: problem("Your role may read SOWs but not write them"),
     ...notFoundResponse,
     409: problem("The status change goes backwards, or the SOW is closed"),
-    ...errorResponses,
   },
 });
 
 const deleteRoute = createRoute({
   method: "delete",
   path: "/api/v1/sows/{id}",
+  operationId: "deleteSow",
+  security: SIGNED_IN,
   tags: ["Statements of work"],
   summary: "Delete a draft statement of work",
   description: "Needs `sows:delete` (admins). Only drafts with no change requests under them; close the others.",
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
-    ...unauthorized,
     403: problem("Your role cannot delete SOWs"),
     ...notFoundResponse,
     409: problem("The SOW is not a draft, or change requests are filed under it"),
-    ...errorResponses,
   },
 });
 
@@ -136,7 +124,7 @@ export function sowsApi() {
   });
   app.openapi(createSowRoute, async (c) => {
     const sow = await createSow(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
-    return c.json(sowJson(sow), 201);
+    return c.json(sowJson(sow), 201, locationOf(c, sow.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

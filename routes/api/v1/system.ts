@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import { listMigrations } from "../../../services/system/status.ts";
 import type { AppEnv } from "../../deps.ts";
-import { errorResponses } from "../schemas.ts";
+import { SIGNED_IN } from "../openapi_shared.ts";
 
 const MigrationSchema = z.object({
   version: z.number().int().openapi({ example: 1 }),
@@ -15,6 +15,8 @@ const MigrationSchema = z.object({
 const listMigrationsRoute = createRoute({
   method: "get",
   path: "/api/v1/system/migrations",
+  operationId: "listMigrations",
+  security: SIGNED_IN,
   tags: ["System"],
   summary: "List applied schema migrations, oldest first",
   request: { query: PageQuerySchema },
@@ -23,7 +25,6 @@ const listMigrationsRoute = createRoute({
       description: "A page of migrations",
       content: { "application/json": { schema: pageSchema(MigrationSchema, "MigrationPage") } },
     },
-    ...errorResponses,
   },
 });
 

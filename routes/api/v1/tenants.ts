@@ -11,18 +11,14 @@ import {
 import { createTenant, listTenants } from "../../../services/tenants/tenants.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
+import { locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/tenants",
+  operationId: "listTenants",
+  security: SIGNED_IN,
   tags: ["Tenants"],
   summary: "List every tenant of the installation (super-admin)",
   request: { query: ListTenantsQuerySchema },
@@ -31,15 +27,15 @@ const listRoute = createRoute({
       description: "A page of tenants, by name",
       content: { "application/json": { schema: pageSchema(TenantSchema, "TenantPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const createTenantRoute = createRoute({
   method: "post",
   path: "/api/v1/tenants",
+  operationId: "createTenant",
+  security: SIGNED_IN,
   tags: ["Tenants"],
   summary: "Create a tenant and invite its first admin (super-admin)",
   description: "The admin is invited like any user: a single-use link valid for 7 days, e-mailed when SMTP_URL " +
@@ -57,10 +53,8 @@ const createTenantRoute = createRoute({
   },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: TenantCreatedSchema } } },
-    ...unauthorized,
     ...notFoundResponse,
     409: problem("The slug or the admin's e-mail address is taken"),
-    ...errorResponses,
   },
 });
 
@@ -81,13 +75,17 @@ export function tenantsApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json({
-      id: created.id,
-      invite_url: created.url,
-      admin_id: created.adminId,
-      expires_at: created.expiresAt.toISOString(),
-      email_sent: created.emailSent,
-    }, 201);
+    return c.json(
+      {
+        id: created.id,
+        invite_url: created.url,
+        admin_id: created.adminId,
+        expires_at: created.expiresAt.toISOString(),
+        email_sent: created.emailSent,
+      },
+      201,
+      locationOf(c, created.id),
+    );
   });
   return app;
 }

@@ -1,5 +1,5 @@
 /** Users over the API: list, read, invite, change (role, client, status), re-invite. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import { type InvitationResult, inviteUser, resendInvitation } from "../../../services/users/invitations.ts";
 import {
@@ -13,27 +13,14 @@ import {
 import { getUser, listUsers, updateUser } from "../../../services/users/users.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
-import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 import { inviteDelivery } from "./invitations.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const unauthorized = { 401: problem("Not signed in, or the key or session is invalid, expired or revoked") };
-
-const IdParam = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0b9b6d3e-7f1a-4c1e-9a57-2f6e8d7c5b41" }),
-});
-
-const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
-  required: true,
-  content: { "application/json": { schema, example } },
-});
+import { IdParam, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/users",
+  operationId: "listUsers",
+  security: SIGNED_IN,
   tags: ["Users"],
   summary: "List the organisation's users, by e-mail",
   description: "Needs `users:read`. Filters: `status`, `role` (name or id), `client_id`.",
@@ -43,81 +30,79 @@ const listRoute = createRoute({
       description: "A page of users",
       content: { "application/json": { schema: pageSchema(UserSchema, "UserPage") } },
     },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/v1/users/{id}",
+  operationId: "getUser",
+  security: SIGNED_IN,
   tags: ["Users"],
   summary: "One user",
   request: { params: IdParam },
   responses: {
     200: { description: "The user", content: { "application/json": { schema: UserSchema } } },
-    ...unauthorized,
     ...notFoundResponse,
-    ...errorResponses,
   },
 });
 
 const inviteRoute = createRoute({
   method: "post",
   path: "/api/v1/users",
+  operationId: "inviteUser",
+  security: SIGNED_IN,
   tags: ["Users"],
   summary: "Invite a user",
   description: "Needs `users:manage`. Creates the user as `invited` and returns a single-use link valid for 7 " +
     "days; it is also e-mailed when SMTP_URL is set. The `client` role needs `client_id`. You cannot give a " +
     "role carrying permissions you do not hold (403).",
   request: {
-    body: json(InviteUserSchema, { email: "grace@example.com", name: "Grace Hopper", role: "employee" }),
+    body: jsonBody(InviteUserSchema, { email: "grace@example.com", name: "Grace Hopper", role: "employee" }),
   },
   responses: {
     201: { description: "Invited", content: { "application/json": { schema: InvitationSchema } } },
-    ...unauthorized,
     403: problem("You may read users but not manage them, or the role carries permissions you do not hold"),
     ...notFoundResponse,
     409: problem("The e-mail address already has an account"),
-    ...errorResponses,
   },
 });
 
 const updateRoute = createRoute({
   method: "patch",
   path: "/api/v1/users/{id}",
+  operationId: "updateUser",
+  security: SIGNED_IN,
   tags: ["Users"],
   summary: "Change a user's name, role, client or status",
   description: "Needs `users:manage`. A change of role or client, and suspension or deactivation, end all of " +
     "the user's sessions at once; suspended and inactive users' API keys stop working. Nobody changes their " +
     "own role, client or status (403). Reactivating someone who never accepted their invitation makes them " +
     "`invited` again, ready for a new link.",
-  request: { params: IdParam, body: json(UpdateUserSchema, { role: "admin" }) },
+  request: { params: IdParam, body: jsonBody(UpdateUserSchema, { role: "admin" }) },
   responses: {
     200: { description: "The user as changed", content: { "application/json": { schema: UserSchema } } },
-    ...unauthorized,
     403: problem("Not allowed: your own role or status, a super-admin, or a more powerful role"),
     ...notFoundResponse,
     409: problem("An invited user cannot be set active: they become active by accepting"),
-    ...errorResponses,
   },
 });
 
 const resendRoute = createRoute({
   method: "post",
   path: "/api/v1/users/{id}/invitation",
+  operationId: "reissueInvitation",
+  security: SIGNED_IN,
   tags: ["Users"],
   summary: "Issue a new invitation link for a user who has not accepted yet",
   description: "Needs `users:manage`. The user's older links stop working.",
   request: { params: IdParam },
   responses: {
     201: { description: "A new link", content: { "application/json": { schema: InvitationSchema } } },
-    ...unauthorized,
     403: problem("You may read users but not manage them"),
     ...notFoundResponse,
     409: problem("The user is not in the invited state"),
-    ...errorResponses,
   },
 });
 
@@ -150,7 +135,7 @@ export function usersApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json(invitationJson(result), 201);
+    return c.json(invitationJson(result), 201, locationOf(c, result.user.id));
   });
   app.openapi(updateRoute, async (c) => {
     const principal = requirePrincipal(c);
@@ -172,7 +157,7 @@ export function usersApi() {
       auditContext(c),
       inviteDelivery(c),
     );
-    return c.json(invitationJson(result), 201);
+    return c.json(invitationJson(result), 201, { Location: `/api/v1/users/${result.user.id}` });
   });
   return app;
 }
