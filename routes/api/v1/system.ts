@@ -1,9 +1,17 @@
-/** Read-only facts about this installation's schema. */
+/**
+ * Read-only facts about this installation's schema. Administrators only
+ * (`settings:manage`): names, checksums and times tell an attacker which
+ * release runs here.
+ */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { can } from "../../../services/auth/permissions.ts";
+import { ForbiddenError } from "../../../services/errors.ts";
 import { PageQuerySchema, pageSchema } from "../../../services/pagination.ts";
 import { listMigrations } from "../../../services/system/status.ts";
 import type { AppEnv } from "../../deps.ts";
-import { errorResponses } from "../schemas.ts";
+import { requirePrincipal } from "../../middleware/auth.ts";
+import { errorResponses, ProblemSchema } from "../schemas.ts";
+import { signedIn } from "./users.ts";
 
 const MigrationSchema = z.object({
   version: z.number().int().openapi({ example: 1 }),
@@ -23,13 +31,22 @@ const listMigrationsRoute = createRoute({
       description: "A page of migrations",
       content: { "application/json": { schema: pageSchema(MigrationSchema, "MigrationPage") } },
     },
+    401: { description: "Not signed in", content: { "application/problem+json": { schema: ProblemSchema } } },
+    403: {
+      description: "Only administrators (settings:manage) may list migrations",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
     ...errorResponses,
   },
 });
 
 export function systemApi() {
   const app = new OpenAPIHono<AppEnv>();
+  app.use(listMigrationsRoute.path, signedIn);
   app.openapi(listMigrationsRoute, async (c) => {
+    if (!can(requirePrincipal(c), "settings", "manage")) {
+      throw new ForbiddenError("Only administrators can list the schema migrations");
+    }
     const { limit, cursor } = c.req.valid("query");
     const page = await listMigrations(c.get("deps").sql, limit, cursor);
     return c.json({
