@@ -34,6 +34,7 @@ import { observe } from "./middleware/observe.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
+import { textRule } from "./middleware/text_rule.ts";
 import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.use("*", authenticate());
   app.use("*", csrfProtection());
+  app.use("*", textRule());
 
   app.route("/", healthRoutes());
   app.route("/", systemApi());
