@@ -4,6 +4,7 @@
  * becomes a ConfigError naming the variable, printed as one line by main.ts.
  */
 import { z } from "zod";
+import { createOutboundPolicy, type OutboundPolicy } from "./net/policy.ts";
 
 const cidrList = z.string().transform((value, ctx) => {
   const items = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -155,6 +156,16 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   shutdownTimeoutMs: number;
   dbWaitSeconds: number;
+  /**
+   * The outbound address policies, built once: from DATABASE_URL here, and
+   * again by `withDatabaseAddress` once start-up knows the database it runs on.
+   */
+  outbound: OutboundPolicy;
+}
+
+/** The configuration with its outbound policies protecting the database at `databaseUrl` (embedded or not). */
+export function withDatabaseAddress(config: Config, databaseUrl: string | undefined): Config {
+  return { ...config, outbound: createOutboundPolicy(config, databaseUrl ?? config.databaseUrl) };
 }
 
 const SECRET_NAMES = [
@@ -201,7 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const v = parsed.data;
-  return {
+  const config: Omit<Config, "outbound"> = {
     databaseUrl: v.DATABASE_URL,
     port: v.PORT,
     host: v.HOST,
@@ -234,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
     dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,
   };
+  return { ...config, outbound: createOutboundPolicy(config) };
 }
 
 /** The configuration as the README's table shows it, secrets redacted. */

@@ -6,7 +6,8 @@
  */
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createApp } from "../routes/app.ts";
-import { type Config, describeConfig } from "./config.ts";
+import { type Config, describeConfig, withDatabaseAddress } from "./config.ts";
+import { databaseUrlOf } from "./net/policy.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
 import { createLogger } from "./logger.ts";
 import { createHttpMetrics } from "./prometheus.ts";
@@ -38,7 +39,8 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-export async function serve(config: Config, say: Say): Promise<RunningServer> {
+export async function serve(envConfig: Config, say: Say): Promise<RunningServer> {
+  let config = envConfig;
   const startedAt = Date.now();
   const secret = await resolveSecret(config);
   if (secret.generated) say(`generated OPSDECK_SECRET into ${secret.path} (keep it with the data)`);
@@ -49,6 +51,8 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     );
   }
   const db = await openMigratedDatabase(config, say);
+  // The one set of outbound policies, now that the database's address is known (embedded or not).
+  config = withDatabaseAddress(config, databaseUrlOf(db.sql));
   if (config.adminEmail && config.adminPassword) {
     await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
   }

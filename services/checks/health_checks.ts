@@ -26,7 +26,6 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import type { Config } from "../config.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { probePolicy } from "../net/policy.ts";
 import { type Page, toPage } from "../pagination.ts";
 import { decodeTimeCursor, timeCursorKey } from "../sows/cursor.ts";
 import { applyInput, defaultDefinition, definitionOf, nextRunAfterEdit, targetChanged } from "./definition.ts";
@@ -139,8 +138,8 @@ async function checkReferences(
   }
   if (d.type !== "heartbeat") {
     const problem = targetProblem(
-      { type: d.type, url: d.url, host: d.host },
-      probePolicy(config, { publicOnly: d.public_targets_only }),
+      { type: d.type, url: d.url, host: d.host, port: d.port },
+      d.public_targets_only ? config.outbound.clientProbe : config.outbound.probe,
     );
     if (problem) errors.push({ path: d.type === "http" ? "url" : "host", message: problem });
   }

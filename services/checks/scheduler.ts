@@ -20,7 +20,6 @@ import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
 import type { BackgroundDeps, BackgroundWorker } from "../background.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
-import { databaseUrlOf } from "../net/policy.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
 import {
   applyOutcome,
@@ -67,8 +66,6 @@ const ACTOR = "system:scheduler";
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const probe = deps.probe ?? runProbe;
-  // Probes never reach Opsdeck's own database, also when it is the embedded one (not in DATABASE_URL).
-  const databaseUrl = deps.config.databaseUrl ?? databaseUrlOf(deps.sql);
   const batchSize = deps.batchSize ?? 200;
   const pollMs = deps.pollMs ?? 100;
   const flushMs = deps.flushMs ?? 100;
@@ -116,7 +113,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(check.timeout_ms + 1_000)]);
     let outcome: ProbeOutcome;
     try {
-      outcome = await probe(definitionOf(check), { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
+      outcome = await probe(definitionOf(check), { ...deps.probeDeps, config: deps.config, signal });
     } catch (error) {
       outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
     }

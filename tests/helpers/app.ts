@@ -2,7 +2,8 @@
 import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
-import { loadConfig } from "../../services/config.ts";
+import { loadConfig, withDatabaseAddress } from "../../services/config.ts";
+import { databaseUrlOf } from "../../services/net/policy.ts";
 import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
 import { createHttpMetrics } from "../../services/prometheus.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
@@ -22,7 +23,10 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
   const logger: Logger = overrides.logger ?? createLogger("debug", lineSink((line) => logs.push(JSON.parse(line))));
   const deps: AppDeps = {
     sql: db.sql,
-    config: loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
+    config: withDatabaseAddress(
+      loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
+      databaseUrlOf(db.sql),
+    ),
     logger,
     migrations: await loadMigrations(),
     metrics: createHttpMetrics(),

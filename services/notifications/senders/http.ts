@@ -13,7 +13,6 @@
 import type { Config } from "../../config.ts";
 import { checkedAddress } from "../../net/connect.ts";
 import { OutboundError, safeRequest } from "../../net/http_client.ts";
-import { webhookPolicy } from "../../net/policy.ts";
 import type { Resolver } from "../../net/resolve.ts";
 
 export { OutboundError };
@@ -46,7 +45,7 @@ export async function targetProblem(url: string, config: Config, resolver?: Reso
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "must be an http: or https: URL";
   const port = Number(parsed.port) || (parsed.protocol === "https:" ? 443 : 80);
   try {
-    await checkedAddress(parsed.hostname, port, webhookPolicy(config), resolver);
+    await checkedAddress(parsed.hostname, port, config.outbound.webhook, resolver);
     return null;
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
@@ -63,7 +62,7 @@ export async function postJson(req: PostRequest): Promise<PostResponse> {
     method: "POST",
     headers: req.headers,
     body: req.body,
-    policy: webhookPolicy(req.config),
+    policy: req.config.outbound.webhook,
     resolver: req.resolver,
     timeoutMs: req.timeoutMs,
     maxRedirects: 0,
