@@ -74,6 +74,7 @@ const schema = z.object({
   OPSDECK_PROBE_DENY: cidrList.default([]),
   OPSDECK_PROBE_ALLOW: cidrList.default([]),
   OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
+  OPSDECK_TRUSTED_PROXIES: cidrList.default([]),
   OPSDECK_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
   OPSDECK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -149,6 +150,8 @@ export interface Config {
   probeDeny: string[];
   probeAllow: string[];
   webhookAllow: string[];
+  /** Reverse proxies whose Forwarded / X-Forwarded-* headers are believed (services/net/forwarded.ts). */
+  trustedProxies: string[];
   /** Probes in flight at once, across all checks of this process. */
   probeConcurrency: number;
   /** Check results and metric points older than this are dropped, a monthly partition at a time. */
@@ -239,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     probeDeny: v.OPSDECK_PROBE_DENY,
     probeAllow: v.OPSDECK_PROBE_ALLOW,
     webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,
+    trustedProxies: v.OPSDECK_TRUSTED_PROXIES,
     probeConcurrency: v.OPSDECK_PROBE_CONCURRENCY,
     retentionDays: v.OPSDECK_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,

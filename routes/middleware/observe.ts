@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { Logger } from "../../services/logger.ts";
 import type { HttpMetrics } from "../../services/prometheus.ts";
+import { clientIp } from "../client.ts";
 
 export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {
   return async (c, next) => {
@@ -36,10 +37,4 @@ export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler
 function matchedRoute(c: Context): string {
   const path = routePath(c);
   return !path || path === "*" || path === "/*" ? "unmatched" : path;
-}
-
-/** The peer address; X-Forwarded-For is trusted only when the Identity layer says so. */
-export function clientIp(c: Context): string | undefined {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname;
 }

@@ -27,6 +27,7 @@ import type { AppEnv } from "../deps.ts";
 import { auditContext, isSecure, setSessionCookie } from "../middleware/auth.ts";
 import { html, requireUserPage } from "../render.ts";
 import { safeNext } from "../safe_next.ts";
+import { publicOrigin } from "../client.ts";
 
 const SSO_URL = "/auth/oidc/start";
 
@@ -35,7 +36,7 @@ function flowCookieName(c: Context<AppEnv>): string {
 }
 
 function redirectUri(c: Context<AppEnv>): string {
-  return `${c.get("deps").config.baseUrl ?? new URL(c.req.url).origin}/auth/oidc/callback`;
+  return `${publicOrigin(c)}/auth/oidc/callback`;
 }
 
 function keyring(c: Context<AppEnv>, purpose: SecretPurpose) {

@@ -5,6 +5,7 @@ import { mailerFromConfig } from "../../../services/mail/mailer.ts";
 import { acceptInvitation, type InviteDelivery } from "../../../services/users/invitations.ts";
 import { AcceptedSchema, AcceptInvitationSchema } from "../../../services/users/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
+import { publicOrigin } from "../../client.ts";
 import { auditContext } from "../../middleware/auth.ts";
 import { errorResponses, notFoundResponse, ProblemSchema } from "../schemas.ts";
 
@@ -20,7 +21,7 @@ const problem = (description: string) => ({
 export function inviteDelivery(c: Context<AppEnv>): InviteDelivery {
   const { config, logger } = c.get("deps");
   return {
-    baseUrl: config.baseUrl ?? new URL(c.req.url).origin,
+    baseUrl: publicOrigin(c),
     mailer: mailerFromConfig(config),
     logger,
   };
