@@ -35,6 +35,7 @@ import { authenticate } from "./middleware/auth.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { textRule } from "./middleware/text_rule.ts";
+import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { BODY_LIMIT_BYTES, notFound, onError, problemResponse, validationHook } from "./problem.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
 
   app.use("*", authenticate());
+  app.use("*", apiRateLimit(deps.config));
   app.use("*", csrfProtection());
   app.use("*", textRule());
 

@@ -75,6 +75,8 @@ const schema = z.object({
   OPSDECK_PROBE_ALLOW: cidrList.default([]),
   OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
   OPSDECK_TRUSTED_PROXIES: cidrList.default([]),
+  OPSDECK_API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  OPSDECK_API_RATE_LIMIT_IP: z.coerce.number().int().min(0).max(1_000_000).default(1200),
   OPSDECK_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
   OPSDECK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -152,6 +154,10 @@ export interface Config {
   webhookAllow: string[];
   /** Reverse proxies whose Forwarded / X-Forwarded-* headers are believed (services/net/forwarded.ts). */
   trustedProxies: string[];
+  /** API requests a minute per API key or session, per process; 0 = no limit. */
+  apiRateLimit: number;
+  /** API requests a minute per client IP, per process; 0 = no limit. */
+  apiRateLimitIp: number;
   /** Probes in flight at once, across all checks of this process. */
   probeConcurrency: number;
   /** Check results and metric points older than this are dropped, a monthly partition at a time. */
@@ -243,6 +249,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     probeAllow: v.OPSDECK_PROBE_ALLOW,
     webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,
     trustedProxies: v.OPSDECK_TRUSTED_PROXIES,
+    apiRateLimit: v.OPSDECK_API_RATE_LIMIT,
+    apiRateLimitIp: v.OPSDECK_API_RATE_LIMIT_IP,
     probeConcurrency: v.OPSDECK_PROBE_CONCURRENCY,
     retentionDays: v.OPSDECK_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,

@@ -24,7 +24,12 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
   const deps: AppDeps = {
     sql: db.sql,
     config: withDatabaseAddress(
-      loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
+      // Test files call the API far faster than people do; tests/hardening/rate_limit_test.ts turns it on.
+      loadConfig({
+        OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000",
+        OPSDECK_API_RATE_LIMIT: "0",
+        OPSDECK_API_RATE_LIMIT_IP: "0",
+      }),
       databaseUrlOf(db.sql),
     ),
     logger,
