@@ -17,6 +17,12 @@ import { textProblems } from "../../services/text_rule.ts";
 import { METRICS_PATH } from "../api/v1/metrics.ts";
 import type { AppEnv } from "../deps.ts";
 
+/**
+ * `next` has a stricter rule of its own (routes/safe_next.ts): anything odd
+ * sends the user home instead of to an error page, as sign-in links should.
+ */
+const OWN_RULE = "next";
+
 const FORMS = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 export function textRule(): MiddlewareHandler<AppEnv> {
@@ -37,7 +43,9 @@ function queryOf(url: string): Record<string, string | string[]> {
 /** One value per name reports as `q`, several as `q.0`, `q.1`; uploaded files are not text. */
 function byName(entries: URLSearchParams | FormData): Record<string, string | string[]> {
   const out: Record<string, string[]> = {};
-  for (const [key, value] of entries) if (typeof value === "string") (out[key] ??= []).push(value);
+  for (const [key, value] of entries) {
+    if (typeof value === "string" && key !== OWN_RULE) (out[key] ??= []).push(value);
+  }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
 }
 
