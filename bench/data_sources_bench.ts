@@ -76,7 +76,7 @@ export default async function dataSourcesBench(): Promise<BenchReport> {
     version: "1",
     config: split.config,
     secret: split.secret ?? {},
-    policy: sourcePolicy(config, undefined),
+    policy: sourcePolicy(config),
   };
   const limits = { timeoutMs: 10_000, maxRows: 10_000, maxBytes: 32 * 1024 * 1024 };
   try {

@@ -77,6 +77,8 @@ import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
+import { textRule } from "./middleware/text_rule.ts";
+import { apiRateLimit } from "./middleware/rate_limit.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -222,7 +224,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
 
   app.use("*", authenticate());
+  app.use("*", apiRateLimit(deps.config));
   app.use("*", csrfProtection());
+  app.use("*", textRule());
 
   for (const { mounts } of ROUTE_TABLE) {
     for (const mount of mounts) app.route("/", mount.routes());

@@ -1,7 +1,6 @@
 /** What data-source routes (API and pages) pass to the services, built once from the app's deps. */
 import type { Context } from "hono";
 import type { SourceDeps } from "../services/data_sources/data_sources.ts";
-import { databaseUrlOf } from "../services/platform/net/policy.ts";
 import type { AppEnv } from "./deps.ts";
 
 export function sourceDeps(c: Context<AppEnv>): SourceDeps & { now: () => Date } {
@@ -9,7 +8,6 @@ export function sourceDeps(c: Context<AppEnv>): SourceDeps & { now: () => Date }
   return {
     secret: deps.secret,
     config: deps.config,
-    databaseUrl: deps.config.databaseUrl ?? databaseUrlOf(deps.sql),
     now: deps.now,
   };
 }

@@ -47,6 +47,9 @@ export function startOpsdeck(dataDir: string, logLevel: "warn" | "info"): Promis
   return serve({
     OPSDECK_DATA_DIR: dataDir,
     LOG_LEVEL: logLevel,
+    // Load from one address is the point of a bench, not something to refuse.
+    OPSDECK_API_RATE_LIMIT: "0",
+    OPSDECK_API_RATE_LIMIT_IP: "0",
     // An inherited DATABASE_URL would point the bench at someone's real database.
     DATABASE_URL: "",
   }, "piped");
@@ -78,6 +81,8 @@ export async function withOpsdeckOnOwnPostgres<T>(
       DATABASE_URL: pg.url,
       LOG_LEVEL: "warn",
       OPSDECK_SECRET: "bench-secret-bench-secret-bench-secret-00",
+      OPSDECK_API_RATE_LIMIT: "0",
+      OPSDECK_API_RATE_LIMIT_IP: "0",
     }, "inherit");
     return await fn(opsdeck, pg.url);
   } finally {

@@ -10,8 +10,8 @@ import type { Principal } from "../../services/auth/permissions.ts";
 import { UnauthorizedError } from "../../services/platform/errors.ts";
 import type { AuditContext } from "../../services/audits/record.ts";
 import type { AppEnv } from "../deps.ts";
-import { clientIp } from "./observe.ts";
 import { isOperationsPath } from "./admission.ts";
+import { clientIp, publicOrigin } from "../client.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {
   return isSecure(c) ? "__Host-opsdeck_session" : "opsdeck_session";
@@ -19,8 +19,7 @@ export function sessionCookieName(c: Context<AppEnv>): string {
 
 /** Cookies are Secure (and `__Host-` prefixed) when Opsdeck is served over https. */
 export function isSecure(c: Context<AppEnv>): boolean {
-  const base = c.get("deps").config.baseUrl;
-  return base ? base.startsWith("https:") : new URL(c.req.url).protocol === "https:";
+  return publicOrigin(c).startsWith("https:");
 }
 
 export function authenticate(): MiddlewareHandler<AppEnv> {

@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { hmacSha256, timingSafeEqual, toBase64Url } from "../../services/auth/tokens.ts";
 import { ForbiddenError } from "../../services/platform/errors.ts";
 import type { AppEnv } from "../deps.ts";
+import { publicOrigin } from "../client.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -18,7 +19,7 @@ export async function csrfTokenFor(secret: string, sessionId: string): Promise<s
 }
 
 export function selfOrigin(c: Context<AppEnv>): string {
-  return c.get("deps").config.baseUrl ? new URL(c.get("deps").config.baseUrl!).origin : new URL(c.req.url).origin;
+  return publicOrigin(c);
 }
 
 export function csrfProtection(): MiddlewareHandler<AppEnv> {

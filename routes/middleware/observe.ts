@@ -8,6 +8,7 @@ import { routePath } from "hono/route";
 import type { Logger } from "../../services/platform/logger.ts";
 import type { HttpMetrics } from "../../services/platform/prometheus.ts";
 import { isOperationsPath } from "./admission.ts";
+import { clientIp } from "../client.ts";
 
 export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler {
   return async (c, next) => {
@@ -39,10 +40,4 @@ export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler
 function matchedRoute(c: Context): string {
   const path = routePath(c);
   return !path || path === "*" || path === "/*" ? "unmatched" : path;
-}
-
-/** The peer address; X-Forwarded-For is trusted only when the Identity layer says so. */
-export function clientIp(c: Context): string | undefined {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname;
 }

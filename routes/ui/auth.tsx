@@ -12,17 +12,13 @@ import { formErrors, formFields, parseForm } from "../forms.ts";
 import { auditContext, clearSessionCookie, setSessionCookie } from "../middleware/auth.ts";
 import { fieldErrorsFromZod } from "../problem.ts";
 import { html } from "../render.ts";
+import { safeNext } from "../safe_next.ts";
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, "Enter your e-mail").max(320),
   password: z.string().min(1, "Enter your password").max(1024),
   next: z.string().max(2000).optional(),
 });
-
-/** Only ever continue to a path on this site (no open redirect). */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 export function authRoutes() {
   const app = new Hono<AppEnv>();

@@ -26,7 +26,8 @@ import { LoginPage } from "../../views/auth/login_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { auditContext, isSecure, setSessionCookie } from "../middleware/auth.ts";
 import { html, requireUserPage } from "../render.ts";
-import { safeNext } from "./auth.tsx";
+import { safeNext } from "../safe_next.ts";
+import { publicOrigin } from "../client.ts";
 
 const SSO_URL = "/auth/oidc/start";
 
@@ -35,7 +36,7 @@ function flowCookieName(c: Context<AppEnv>): string {
 }
 
 function redirectUri(c: Context<AppEnv>): string {
-  return `${c.get("deps").config.baseUrl ?? new URL(c.req.url).origin}/auth/oidc/callback`;
+  return `${publicOrigin(c)}/auth/oidc/callback`;
 }
 
 function keyring(c: Context<AppEnv>, purpose: SecretPurpose) {
@@ -98,7 +99,7 @@ export function oidcRoutes() {
           throw new OidcRefusal(403, "link_user_changed", "Sign in again, then link single sign-on from your profile");
         }
         await linkOidcIdentity(sql, tokenKeys, principal, signIn, auditContext(c));
-        return c.redirect(started.next, 303);
+        return c.redirect(safeNext(started.next), 303);
       }
       const ctx = auditContext(c);
       const user = await resolveOidcUser(sql, config, tokenKeys, signIn, ctx);
@@ -106,7 +107,7 @@ export function oidcRoutes() {
       const session = await openSession(sql, user.tenantId, user.userId, loginCtx, "session.login", { via: "oidc" });
       logger.info("oidc sign-in", { request_id: c.get("requestId"), user_id: user.userId, outcome: user.outcome });
       setSessionCookie(c, session.token, session.expiresAt);
-      return c.redirect(started.next, 303);
+      return c.redirect(safeNext(started.next), 303);
     } catch (error) {
       if (!(error instanceof OidcRefusal)) throw error;
       logger.warn("oidc sign-in refused", {

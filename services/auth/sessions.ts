@@ -53,15 +53,14 @@ export async function login(
   if (input.password.length > PASSWORD_INPUT_MAX) {
     throw new ValidationError([{ path: "password", message: `must be at most ${PASSWORD_INPUT_MAX} characters` }]);
   }
-  const now = ctx.now.getTime();
-  const wait = Math.max(throttles.account.retryAfterMs(email, now), throttles.ip.retryAfterMs(ctx.ip ?? "-", now));
+  const attempt = { email, ip: ctx.ip };
+  const wait = await throttles.retryAfterMs(sql, attempt, ctx.now);
   if (wait > 0) throw new RateLimitedError(wait / 1000, "Too many failed sign-ins; try again later");
 
   const user = await findUserForLogin(sql, email);
   const ok = await verifyPassword(input.password, user?.password_hash ?? await dummyPasswordHash());
   if (!user || !ok || !user.password_hash || user.status !== "active") {
-    throttles.account.fail(email, now);
-    throttles.ip.fail(ctx.ip ?? "-", now);
+    await throttles.fail(sql, attempt, ctx.now);
     if (user) {
       await withTenant(sql, user.tenant_id, (tx) =>
         recordAudit(tx, { ...ctx, actorLabel: user.email }, {
@@ -74,7 +73,7 @@ export async function login(
     }
     throw new UnauthorizedError(INVALID);
   }
-  throttles.account.clear(email);
+  await throttles.succeed(sql, attempt);
   return await openSession(sql, user.tenant_id, user.id, ctx, "session.login");
 }
 

@@ -26,7 +26,7 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import type { Config } from "../platform/config.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
-import { probePolicy } from "../platform/net/policy.ts";
+
 import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import { applyInput, defaultDefinition, definitionOf, nextRunAfterEdit, targetChanged } from "./definition.ts";
 import { deadlineAfter, generatePingToken } from "./heartbeats.ts";
@@ -138,8 +138,8 @@ async function checkReferences(
   }
   if (d.type !== "heartbeat") {
     const problem = targetProblem(
-      { type: d.type, url: d.url, host: d.host },
-      probePolicy(config, { publicOnly: d.public_targets_only }),
+      { type: d.type, url: d.url, host: d.host, port: d.port },
+      d.public_targets_only ? config.outbound.clientProbe : config.outbound.probe,
     );
     if (problem) errors.push({ path: d.type === "http" ? "url" : "host", message: problem });
   }

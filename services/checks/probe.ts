@@ -8,10 +8,10 @@ import type { HealthCheckDefinition } from "../../db/queries/health_checks.ts";
 import type { Config } from "../platform/config.ts";
 import { type CertificateInfo, OutboundError, safeRequest } from "../platform/net/http_client.ts";
 import { literalAddress } from "../platform/net/connect.ts";
-import { type AddressPolicy, probePolicy, refusalReason } from "../platform/net/policy.ts";
 import type { Resolver } from "../platform/net/resolve.ts";
 import { tcpProbe } from "../platform/net/tcp.ts";
 import { checkJsonPath, checkKeyword, checkStatus } from "./assertions.ts";
+import { type AddressPolicy, protectedTarget, refusalReason } from "../platform/net/policy.ts";
 
 /** What one run reads from the stored definition, under the columns' own names. */
 export type ProbeDefinition = Pick<HealthCheckDefinition, typeof PROBE_FIELDS[number]> & { type: "http" | "tcp" };
@@ -49,8 +49,6 @@ export interface ProbeDeps {
   resolver?: Resolver;
   caCerts?: string[];
   signal?: AbortSignal;
-  /** The database Opsdeck runs on (embedded or DATABASE_URL), never probed; defaults to config.databaseUrl. */
-  databaseUrl?: string;
 }
 
 /** Bodies are read up to this many bytes; keywords and JSON paths look no further. */
@@ -59,7 +57,7 @@ export const PROBE_BODY_BYTES = 64 * 1024;
 const decoder = new TextDecoder();
 
 export async function runProbe(def: ProbeDefinition, deps: ProbeDeps): Promise<ProbeOutcome> {
-  const policy = probePolicy(deps.config, { publicOnly: def.public_targets_only, databaseUrl: deps.databaseUrl });
+  const policy = def.public_targets_only ? deps.config.outbound.clientProbe : deps.config.outbound.probe;
   try {
     return def.type === "tcp" ? await runTcp(def, deps, policy) : await runHttp(def, deps, policy);
   } catch (error) {
@@ -115,11 +113,12 @@ function latencyVerdict(latencyMs: number, threshold: number | null): Pick<Probe
 
 /**
  * Create-time check of a target as written: scheme, host syntax, and literal
- * addresses in every spelling. Names are resolved, and checked again, at
- * every run. Null when the target is acceptable.
+ * addresses in every spelling, and Opsdeck's own database (by the host and
+ * port as written). Names are resolved, and checked again, at every run.
+ * Null when the target is acceptable.
  */
 export function targetProblem(
-  input: { type: string; url?: string | null; host?: string | null },
+  input: { type: string; url?: string | null; host?: string | null; port?: number | null },
   policy: AddressPolicy,
 ): string | null {
   if (input.type === "http") {
@@ -131,7 +130,8 @@ export function targetProblem(
       return "must be a URL such as https://example.com/health";
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return "only http: and https: URLs can be checked";
-    return literalProblem(url.hostname, policy);
+    const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+    return databaseProblem(url.hostname, port, policy) ?? literalProblem(url.hostname, policy);
   }
   if (input.type === "tcp") {
     const host = (input.host ?? "").trim();
@@ -145,9 +145,15 @@ export function targetProblem(
     if (url.username || url.password || url.port || url.pathname !== "/" || url.search || url.hash) {
       return "must be a host name or an IP address, without port or path";
     }
-    return literalProblem(url.hostname, policy);
+    return (input.port ? databaseProblem(url.hostname, input.port, policy) : null) ??
+      literalProblem(url.hostname, policy);
   }
   return null;
+}
+
+function databaseProblem(hostname: string, port: number, policy: AddressPolicy): string | null {
+  const reason = protectedTarget(hostname, port, policy);
+  return reason ? `refused by the ${policy.purpose} policy: ${reason}` : null;
 }
 
 function literalProblem(hostname: string, policy: AddressPolicy): string | null {

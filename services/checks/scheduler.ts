@@ -20,7 +20,6 @@ import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
-import { databaseUrlOf } from "../platform/net/policy.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
 import {
   applyOutcome,
@@ -68,8 +67,6 @@ const RETRY_MS = 250;
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const probe = deps.probe ?? runProbe;
-  // Probes never reach Opsdeck's own database, also when it is the embedded one (not in DATABASE_URL).
-  const databaseUrl = deps.config.databaseUrl ?? databaseUrlOf(deps.sql);
   const batchSize = deps.batchSize ?? 200;
   const pollMs = deps.pollMs ?? 100;
   const flushMs = deps.flushMs ?? 100;
@@ -118,7 +115,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const signal = AbortSignal.any([stopAbort.signal, AbortSignal.timeout(check.timeout_ms + 1_000)]);
     let outcome: ProbeOutcome;
     try {
-      outcome = await probe(check, { databaseUrl, ...deps.probeDeps, config: deps.config, signal });
+      outcome = await probe(check, { ...deps.probeDeps, config: deps.config, signal });
     } catch (error) {
       outcome = { status: "down", latencyMs: null, statusCode: null, detail: String(error), certificate: null };
     }

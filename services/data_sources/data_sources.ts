@@ -20,11 +20,10 @@ import { checkedTarget, sourcePolicy } from "./target.ts";
 
 export type DataSourceRow = q.DataSourceRow;
 
-/** What using a source needs besides the database: the keys, the policy settings, Opsdeck's own database. */
+/** What using a source needs besides the database: the keys and the outbound policy (in the config). */
 export interface SourceDeps {
   secret: string;
   config: Config;
-  databaseUrl: string | undefined;
 }
 
 export function kindOf(kind: string): DataSourceKind {
@@ -68,7 +67,7 @@ async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps
   const target = kind.target(split.config);
   if (target) {
     try {
-      await checkedTarget(target.host, target.port, sourcePolicy(deps.config, deps.databaseUrl));
+      await checkedTarget(target.host, target.port, sourcePolicy(deps.config));
     } catch (error) {
       // an unresolvable name may resolve later; a refused address never will
       if (!(error instanceof OutboundError) || error.kind === "blocked") {
@@ -186,7 +185,7 @@ export async function openSource(deps: SourceDeps, row: q.DataSourceSecretRow): 
     version: row.updated_at.toISOString(),
     config: row.config,
     secret: await openSourceSecret(sealDeps(deps), row.id, row),
-    policy: sourcePolicy(deps.config, deps.databaseUrl),
+    policy: sourcePolicy(deps.config),
   };
 }
 

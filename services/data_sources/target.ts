@@ -6,11 +6,14 @@
  */
 import type { Config } from "../platform/config.ts";
 import { checkedAddress } from "../platform/net/connect.ts";
-import { type AddressPolicy, probePolicy } from "../platform/net/policy.ts";
+import type { AddressPolicy } from "../platform/net/policy.ts";
 
-/** Client users never reach a source (they have no data-source permissions); staff may reach private ranges. */
-export function sourcePolicy(config: Config, databaseUrl: string | undefined): AddressPolicy {
-  return probePolicy(config, { publicOnly: false, databaseUrl });
+/**
+ * The staff probe policy of the one outbound policy object (it already refuses Opsdeck's own database): client users
+ * never reach a source (they have no data-source permissions); staff may reach private ranges.
+ */
+export function sourcePolicy(config: Config): AddressPolicy {
+  return config.outbound.probe;
 }
 
 /** The checked address to connect to for host:port; throws OutboundError ("blocked", "dns"). */

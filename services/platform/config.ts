@@ -4,6 +4,7 @@
  * becomes a ConfigError naming the variable, printed as one line by main.ts.
  */
 import { z } from "zod";
+import { createOutboundPolicy, type OutboundPolicy } from "./net/policy.ts";
 
 const cidrList = z.string().transform((value, ctx) => {
   const items = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -73,6 +74,9 @@ const schema = z.object({
   OPSDECK_PROBE_DENY: cidrList.default([]),
   OPSDECK_PROBE_ALLOW: cidrList.default([]),
   OPSDECK_WEBHOOK_ALLOW: cidrList.default([]),
+  OPSDECK_TRUSTED_PROXIES: cidrList.default([]),
+  OPSDECK_API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  OPSDECK_API_RATE_LIMIT_IP: z.coerce.number().int().min(0).max(1_000_000).default(1200),
   OPSDECK_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
   OPSDECK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -153,6 +157,12 @@ export interface Config {
   probeDeny: string[];
   probeAllow: string[];
   webhookAllow: string[];
+  /** Reverse proxies whose Forwarded / X-Forwarded-* headers are believed (services/net/forwarded.ts). */
+  trustedProxies: string[];
+  /** API requests a minute per API key or session, per process; 0 = no limit. */
+  apiRateLimit: number;
+  /** API requests a minute per client IP, per process; 0 = no limit. */
+  apiRateLimitIp: number;
   /** Probes in flight at once, across all checks of this process. */
   probeConcurrency: number;
   /** Check results and metric points older than this are dropped, a monthly partition at a time. */
@@ -170,6 +180,16 @@ export interface Config {
   metricsToken?: string;
   version: string;
   revision: string;
+  /**
+   * The outbound address policies, built once: from DATABASE_URL here, and
+   * again by `withDatabaseAddress` once start-up knows the database it runs on.
+   */
+  outbound: OutboundPolicy;
+}
+
+/** The configuration with its outbound policies protecting the database at `databaseUrl` (embedded or not). */
+export function withDatabaseAddress(config: Config, databaseUrl: string | undefined): Config {
+  return { ...config, outbound: createOutboundPolicy(config, databaseUrl ?? config.databaseUrl) };
 }
 
 const SECRET_NAMES = [
@@ -217,7 +237,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const v = parsed.data;
-  return {
+  const config: Omit<Config, "outbound"> = {
     databaseUrl: v.DATABASE_URL,
     port: v.PORT,
     host: v.HOST,
@@ -244,6 +264,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     probeDeny: v.OPSDECK_PROBE_DENY,
     probeAllow: v.OPSDECK_PROBE_ALLOW,
     webhookAllow: v.OPSDECK_WEBHOOK_ALLOW,
+    trustedProxies: v.OPSDECK_TRUSTED_PROXIES,
+    apiRateLimit: v.OPSDECK_API_RATE_LIMIT,
+    apiRateLimitIp: v.OPSDECK_API_RATE_LIMIT_IP,
     probeConcurrency: v.OPSDECK_PROBE_CONCURRENCY,
     retentionDays: v.OPSDECK_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,
@@ -256,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     version: v.OPSDECK_VERSION,
     revision: v.OPSDECK_REVISION,
   };
+  return { ...config, outbound: createOutboundPolicy(config) };
 }
 
 /** The configuration as the README's table shows it, secrets redacted. */

@@ -29,7 +29,8 @@ export async function changePassword(
 ): Promise<NewSession> {
   requireSession(actor, "Changing your password");
   const now = ctx.now.getTime();
-  const wait = throttles.account.retryAfterMs(actor.email, now);
+  const attempt = { email: actor.email.toLowerCase(), ip: ctx.ip };
+  const wait = await throttles.retryAfterMs(sql, attempt, ctx.now);
   if (wait > 0) throw new RateLimitedError(wait / 1000, "Too many wrong passwords; try again later");
 
   const stored = await withTenant(sql, actor.tenantId, (tx) => getPasswordHash(tx, actor.tenantId, actor.userId));
@@ -37,7 +38,7 @@ export async function changePassword(
     throw new ValidationError([{ path: "current_password", message: "Your account has no password to change" }]);
   }
   if (!await verifyPassword(input.current_password, stored)) {
-    throttles.account.fail(actor.email, now);
+    await throttles.fail(sql, attempt, ctx.now);
     await withTenant(sql, actor.tenantId, (tx) =>
       recordAudit(tx, ctx, {
         tenantId: actor.tenantId,
@@ -78,6 +79,6 @@ export async function changePassword(
     });
     return row;
   });
-  throttles.account.clear(actor.email);
+  await throttles.succeed(sql, attempt);
   return { token, sessionId: session.id, expiresAt, userId: actor.userId, tenantId: actor.tenantId };
 }

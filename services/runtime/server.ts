@@ -6,7 +6,6 @@
  */
 import { loadMigrations, migrate } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
-import { type Config, describeConfig } from "../platform/config.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
 import { createLogger } from "../platform/logger.ts";
 import { createTelemetry } from "../telemetry/mod.ts";
@@ -15,6 +14,8 @@ import { bootstrapAdmin } from "../auth/setup.ts";
 import { AppError } from "../platform/errors.ts";
 import { DatabaseTroubles } from "../system/database_troubles.ts";
 import { startBackgroundWork, stopBackgroundWork } from "../workers/workers.ts";
+import { type Config, describeConfig, withDatabaseAddress } from "../platform/config.ts";
+import { databaseUrlOf } from "../platform/net/policy.ts";
 
 export type Say = (line: string) => void;
 
@@ -39,7 +40,8 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-export async function serve(config: Config, say: Say): Promise<RunningServer> {
+export async function serve(envConfig: Config, say: Say): Promise<RunningServer> {
+  let config = envConfig;
   const startedAt = Date.now();
   const secret = await resolveSecret(config);
   if (secret.generated) say(`generated OPSDECK_SECRET into ${secret.path} (keep it with the data)`);
@@ -50,6 +52,8 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     );
   }
   const db = await openMigratedDatabase(config, say);
+  // The one set of outbound policies, now that the database's address is known (embedded or not).
+  config = withDatabaseAddress(config, databaseUrlOf(db.sql));
   if (config.adminEmail && config.adminPassword) {
     await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
   }

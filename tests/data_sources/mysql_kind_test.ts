@@ -1,6 +1,6 @@
 /** The mysql kind against a real MariaDB (Debian's mariadbd): limits, read-only, policy, introspection, API path. */
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/platform/config.ts";
+import { loadConfig, withDatabaseAddress } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { mysqlKind } from "../../services/data_sources/kinds/mysql/mod.ts";
 import { type OpenSource, SourceError } from "../../services/data_sources/kinds/types.ts";
@@ -24,7 +24,7 @@ function open(overrides: Record<string, unknown> = {}, password = maria.password
     version: "1",
     config: stored,
     secret: secret ?? {},
-    policy: sourcePolicy(config, Deno.env.get("OPSDECK_TEST_DATABASE_URL")),
+    policy: sourcePolicy(withDatabaseAddress(config, Deno.env.get("OPSDECK_TEST_DATABASE_URL"))),
   };
 }
 const limits = { timeoutMs: 5_000, maxRows: 10_000, maxBytes: 32 * 1024 * 1024 };

@@ -1,6 +1,6 @@
 /** The PostgreSQL kind against a real second cluster: limits, read-only, policy, introspection. */
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { loadConfig } from "../../services/platform/config.ts";
+import { loadConfig, withDatabaseAddress } from "../../services/platform/config.ts";
 import { ValidationError } from "../../services/platform/errors.ts";
 import { postgresqlKind } from "../../services/data_sources/kinds/postgresql/mod.ts";
 import { type OpenSource, SourceError } from "../../services/data_sources/kinds/types.ts";
@@ -10,7 +10,7 @@ import { startSourcePostgres } from "../helpers/source_postgres.ts";
 const source = await startSourcePostgres();
 const opsdeckDb = Deno.env.get("OPSDECK_TEST_DATABASE_URL")!;
 const config = loadConfig({ OPSDECK_SECRET: "x".repeat(40), OPSDECK_PROBE_ALLOW: "127.0.0.0/8" });
-const policy = sourcePolicy(config, opsdeckDb);
+const policy = sourcePolicy(withDatabaseAddress(config, opsdeckDb));
 
 function open(overrides: Record<string, unknown> = {}, password = source.password): OpenSource {
   const parsed = postgresqlKind.configSchema.parse({

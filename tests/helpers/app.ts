@@ -2,13 +2,14 @@
 import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
-import { loadConfig } from "../../services/platform/config.ts";
 import { createLogger, lineSink, type Logger, silentLogger } from "../../services/platform/logger.ts";
 import { createTelemetry } from "../../services/telemetry/mod.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { DatabaseTroubles } from "../../services/system/database_troubles.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import type { Sql } from "../../db/client.ts";
+import { loadConfig, withDatabaseAddress } from "../../services/platform/config.ts";
+import { databaseUrlOf } from "../../services/platform/net/policy.ts";
 
 export interface TestApp {
   db: TestDatabase;
@@ -30,7 +31,15 @@ export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): 
   const metrics = overrides.metrics ?? createTelemetry();
   const deps: AppDeps = {
     sql,
-    config: loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
+    config: withDatabaseAddress(
+      // Test files call the API far faster than people do; tests/hardening/rate_limit_test.ts turns it on.
+      loadConfig({
+        OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000",
+        OPSDECK_API_RATE_LIMIT: "0",
+        OPSDECK_API_RATE_LIMIT_IP: "0",
+      }),
+      databaseUrlOf(sql),
+    ),
     logger,
     migrations: await loadMigrations(),
     metrics,

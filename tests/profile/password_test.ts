@@ -79,7 +79,7 @@ Deno.test("a weak, unchanged or oversized new password is refused naming new_pas
 Deno.test("guessing the current password is throttled with the sign-in throttle: 429 with Retry-After", async () => {
   const user = await genUser(sql, p.tenant.id);
   const who = await signIn(sql, user);
-  for (let i = 0; i < 5; i++) deps.throttles.account.fail(user.email, Date.now());
+  for (let i = 0; i < 5; i++) await deps.throttles.fail(sql, { email: user.email, ip: null }, new Date());
   const res = await change(who.bearer, GOOD_PASSWORD, NEW_PASSWORD);
   assertEquals(res.status, 429);
   assert(Number(res.headers.get("Retry-After")) > 0);

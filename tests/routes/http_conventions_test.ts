@@ -1,8 +1,10 @@
 import { assertEquals, assertExists, assertStringIncludes } from "@std/assert";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createTestApp } from "../helpers/app.ts";
+import { genTenant, genUser, signIn } from "../helpers/fixtures.ts";
 
 const { app, logs, db } = await createTestApp();
+const admin = await signIn(db.sql, await genUser(db.sql, (await genTenant(db.sql)).id, { role: "admin" }));
 app.get("/test/boom", () => {
   throw new Error("secret internals at /srv/opsdeck/x.ts:12");
 });
@@ -80,7 +82,7 @@ Deno.test("body validation failures are 422 naming each nested field", async () 
 });
 
 Deno.test("query validation failures are 422 with field paths", async () => {
-  const res = await app.request("/api/v1/system/migrations?limit=0");
+  const res = await app.request("/api/v1/system/migrations?limit=0", { headers: admin.bearer });
   assertEquals(res.status, 422);
   assertEquals(res.headers.get("Content-Type"), "application/problem+json");
   const body = await res.json();
@@ -129,7 +131,10 @@ Deno.test("list routes page with opaque cursors until next_cursor is null", asyn
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res: Response = await app.request(`/api/v1/system/migrations?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    const res: Response = await app.request(
+      `/api/v1/system/migrations?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      { headers: admin.bearer },
+    );
     assertEquals(res.status, 200);
     const page = await res.json();
     seen.push(...page.data.map((m: { version: number }) => m.version));
@@ -138,7 +143,7 @@ Deno.test("list routes page with opaque cursors until next_cursor is null", asyn
   } while (cursor && pages < 100);
   assertEquals(seen.length, count);
   assertEquals(seen, [...seen].sort((a, b) => a - b));
-  const bad = await app.request("/api/v1/system/migrations?cursor=garbage!");
+  const bad = await app.request("/api/v1/system/migrations?cursor=garbage!", { headers: admin.bearer });
   assertEquals(bad.status, 400);
 });
 

@@ -5,6 +5,7 @@ import { mailerFromConfig } from "../../../services/platform/mailer.ts";
 import { acceptInvitation, type InviteDelivery } from "../../../services/users/invitations.ts";
 import { AcceptedSchema, AcceptInvitationSchema } from "../../../services/users/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
+import { publicOrigin } from "../../client.ts";
 import { auditContext } from "../../middleware/auth.ts";
 import { notFoundResponse, problem, PUBLIC } from "../openapi_shared.ts";
 
@@ -15,7 +16,7 @@ import { notFoundResponse, problem, PUBLIC } from "../openapi_shared.ts";
 export function inviteDelivery(c: Context<AppEnv>): InviteDelivery {
   const { config, logger } = c.get("deps");
   return {
-    baseUrl: config.baseUrl ?? new URL(c.req.url).origin,
+    baseUrl: publicOrigin(c),
     mailer: mailerFromConfig(config),
     logger,
   };

@@ -1,9 +1,16 @@
-/** Read-only facts about this installation's schema. */
+/**
+ * Read-only facts about this installation's schema. Administrators only
+ * (`settings:manage`): names, checksums and times tell an attacker which
+ * release runs here.
+ */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { PageQuerySchema, pageSchema } from "../../../services/platform/pagination.ts";
 import { listMigrations } from "../../../services/system/status.ts";
 import type { AppEnv } from "../../deps.ts";
-import { SIGNED_IN } from "../openapi_shared.ts";
+import { can } from "../../../services/auth/permissions.ts";
+import { ForbiddenError } from "../../../services/platform/errors.ts";
+import { requirePrincipal, signedIn } from "../../middleware/auth.ts";
+import { problem, SIGNED_IN } from "../openapi_shared.ts";
 
 const MigrationSchema = z.object({
   version: z.number().int().openapi({ example: 1 }),
@@ -25,12 +32,17 @@ const listMigrationsRoute = createRoute({
       description: "A page of migrations",
       content: { "application/json": { schema: pageSchema(MigrationSchema, "MigrationPage") } },
     },
+    403: problem("Only administrators (settings:manage) may list migrations"),
   },
 });
 
 export function systemApi() {
   const app = new OpenAPIHono<AppEnv>();
+  app.use(listMigrationsRoute.path, signedIn);
   app.openapi(listMigrationsRoute, async (c) => {
+    if (!can(requirePrincipal(c), "settings", "manage")) {
+      throw new ForbiddenError("Only administrators can list the schema migrations");
+    }
     const { limit, cursor } = c.req.valid("query");
     const page = await listMigrations(c.get("deps").sql, limit, cursor);
     return c.json({

@@ -14,7 +14,6 @@ import { z } from "@hono/zod-openapi";
 import type { Config } from "../../platform/config.ts";
 import { checkedAddress } from "../../platform/net/connect.ts";
 import { OutboundError, safeRequest } from "../../platform/net/http_client.ts";
-import { webhookPolicy } from "../../platform/net/policy.ts";
 import type { Resolver } from "../../platform/net/resolve.ts";
 import { parseRetryAfter } from "../backoff.ts";
 import { fail, failure, SEND_TIMEOUT_MS, type SendDeps, type SendResult } from "./kind.ts";
@@ -61,7 +60,7 @@ export async function targetProblem(url: string, config: Config, resolver?: Reso
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "must be an http: or https: URL";
   const port = Number(parsed.port) || (parsed.protocol === "https:" ? 443 : 80);
   try {
-    await checkedAddress(parsed.hostname, port, webhookPolicy(config), resolver);
+    await checkedAddress(parsed.hostname, port, config.outbound.webhook, resolver);
     return null;
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
@@ -84,7 +83,7 @@ export async function postJson(req: PostRequest): Promise<PostResponse> {
     method: "POST",
     headers: req.headers,
     body: req.body,
-    policy: webhookPolicy(req.config),
+    policy: req.config.outbound.webhook,
     resolver: req.resolver,
     timeoutMs: req.timeoutMs,
     maxRedirects: 0,

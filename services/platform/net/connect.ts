@@ -8,7 +8,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { formatIp, parseIp, parseLegacyIpv4 } from "./addresses.ts";
 import { certificateOf, verificationProblem } from "./certificate.ts";
-import { type AddressPolicy, refusalReason } from "./policy.ts";
+import { type AddressPolicy, protectedTarget, refusalReason } from "./policy.ts";
 import { type Resolver, systemResolver } from "./resolve.ts";
 
 export type OutboundErrorKind = "blocked" | "dns" | "connect" | "timeout" | "tls" | "protocol" | "redirect" | "aborted";
@@ -86,6 +86,9 @@ async function protectedReason(
   address: string,
   resolver: Resolver,
 ): Promise<string | null> {
+  // Loopback counts as one host: a database on 127.0.0.1 may also answer on 127.0.0.2 or ::1.
+  const asWritten = protectedTarget(address, port, policy) ?? protectedTarget(name, port, policy);
+  if (asWritten) return `${address}:${port} is Opsdeck's own database`;
   for (const endpoint of policy.protectedEndpoints ?? []) {
     if (endpoint.port !== port) continue;
     const literal = literalAddress(endpoint.host);

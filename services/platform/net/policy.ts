@@ -14,6 +14,29 @@
 import type { Config } from "../config.ts";
 import { classify, embeddedIpv4, formatIp, inCidr, type IpAddress, parseCidr, parseIp } from "./addresses.ts";
 
+/**
+ * Every outbound policy of one Opsdeck process, built once at start-up
+ * (`Config.outbound`, see `withDatabaseAddress`) with the address of the
+ * database it actually runs on, embedded or DATABASE_URL. Probes, webhook
+ * channels and any later kind of outbound request take theirs from here, so
+ * none can forget the database.
+ */
+export interface OutboundPolicy {
+  /** Staff checks: private ranges allowed. */
+  probe: AddressPolicy;
+  /** Client users' checks: public addresses only. */
+  clientProbe: AddressPolicy;
+  webhook: AddressPolicy;
+}
+
+export function createOutboundPolicy(config: Omit<Config, "outbound">, databaseUrl?: string): OutboundPolicy {
+  return {
+    probe: probePolicy(config, { publicOnly: false, databaseUrl }),
+    clientProbe: probePolicy(config, { publicOnly: true, databaseUrl }),
+    webhook: webhookPolicy(config, { databaseUrl }),
+  };
+}
+
 export interface AddressPolicy {
   purpose: "probe" | "webhook";
   allowPrivate: boolean;
@@ -34,7 +57,7 @@ export interface AddressPolicy {
  * embedded PostgreSQL's URL when that is what runs.
  */
 export function probePolicy(
-  config: Config,
+  config: Omit<Config, "outbound">,
   opts: { publicOnly: boolean; databaseUrl?: string },
 ): AddressPolicy {
   return {
@@ -47,7 +70,7 @@ export function probePolicy(
 }
 
 /** Webhooks: public addresses only, unless the operator lists a range in OPSDECK_WEBHOOK_ALLOW. */
-export function webhookPolicy(config: Config, opts: { databaseUrl?: string } = {}): AddressPolicy {
+export function webhookPolicy(config: Omit<Config, "outbound">, opts: { databaseUrl?: string } = {}): AddressPolicy {
   return {
     purpose: "webhook",
     allowPrivate: false,
@@ -88,6 +111,26 @@ function cidr(text: string) {
     cidrCache.set(text, parsed);
   }
   return parsed;
+}
+
+/**
+ * Create-time check of a target as written: host (name or literal, loopback
+ * names and addresses counted as one) and port against the protected
+ * endpoints. Names are resolved and checked again at every connection.
+ */
+export function protectedTarget(host: string, port: number, policy: AddressPolicy): string | null {
+  const key = hostKey(host);
+  const hit = (policy.protectedEndpoints ?? []).find((e) => e.port === port && hostKey(e.host) === key);
+  return hit ? `${host}:${port} is Opsdeck's own database` : null;
+}
+
+function hostKey(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  const ip = parseIp(bare);
+  if (bare === "localhost" || bare.endsWith(".localhost") || (ip && classify(ip).kind === "loopback")) {
+    return "loopback";
+  }
+  return ip ? formatIp(ip) : bare;
 }
 
 /** Why the canonical IP `address` is refused under `policy`, or null when it may be reached. */
