@@ -15,6 +15,7 @@ import { type Server, startOpsdeck, tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
 import { timeRuns, type Timing } from "./lib/timing.ts";
 import { measureBareHono, measureChecked, type Measurement } from "./lib/wrk.ts";
+import { runWhenMain } from "./lib/main.ts";
 
 const LOGINS = 20;
 
@@ -102,3 +103,5 @@ function ratio(m: Measurement, base: Measurement): string {
 function addedMs(m: Measurement, base: Measurement): string {
   return (1000 / m.requestsPerSecond - 1000 / base.requestsPerSecond).toFixed(3);
 }
+
+await runWhenMain(import.meta, authBench);
