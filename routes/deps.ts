@@ -7,6 +7,7 @@ import type { HttpMetrics } from "../services/prometheus.ts";
 import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";
+import type { ApiKeyCache } from "../services/auth/api_key_cache.ts";
 
 export interface AppDeps {
   sql: Sql;
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** OPSDECK_SECRET as resolved at start-up (generated into the data dir when unset). */
   secret: string;
   throttles: LoginThrottles;
+  /** Recently verified API keys; cleared on every replica when the auth tables change. */
+  apiKeys: ApiKeyCache;
 }
 
 export interface AppEnv {

@@ -11,6 +11,7 @@ import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./
 import { createLogger } from "./logger.ts";
 import { createHttpMetrics } from "./prometheus.ts";
 import { createLoginThrottles } from "./auth/throttle.ts";
+import { createApiKeyCache, listenForAuthChanges } from "./auth/api_key_cache.ts";
 import { bootstrapAdmin } from "./auth/setup.ts";
 import { AppError } from "./errors.ts";
 import { startBackgroundWork, stopBackgroundWork } from "./background.ts";
@@ -53,6 +54,8 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     await bootstrapFromEnv(db, { email: config.adminEmail, password: config.adminPassword }, say);
   }
   const logger = createLogger(config.logLevel);
+  const apiKeys = createApiKeyCache();
+  const stopListening = await listenForAuthChanges(db.sql, apiKeys);
   const app = createApp({
     sql: db.sql,
     config,
@@ -66,6 +69,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
     now: () => new Date(),
     secret: secret.secret,
     throttles: createLoginThrottles(),
+    apiKeys,
   });
 
   const abort = new AbortController();
@@ -112,6 +116,7 @@ export async function serve(config: Config, say: Say): Promise<RunningServer> {
       await server.shutdown();
       clearTimeout(timer);
       await stopBackgroundWork(workers);
+      await stopListening().catch(() => {});
       await db.close();
       logger.flush();
       say("stopped");

@@ -6,6 +6,7 @@ import { loadConfig } from "../../services/config.ts";
 import { createLogger, lineSink, type Logger, silentLogger } from "../../services/logger.ts";
 import { createHttpMetrics } from "../../services/prometheus.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
+import { createApiKeyCache } from "../../services/auth/api_key_cache.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export interface TestApp {
@@ -33,6 +34,9 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     now: () => new Date(),
     secret: "test-secret-test-secret-test-secret-0000",
     throttles: createLoginThrottles(),
+    // No caching by default: tests change users and keys with SQL and expect the next request to see it at once,
+    // without waiting for the notification (tests/auth/api_key_cache_test.ts covers the cache).
+    apiKeys: createApiKeyCache({ ttlMs: 0 }),
     ...overrides,
   };
   return { db, deps, app: createApp(deps), logs };
