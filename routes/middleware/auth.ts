@@ -19,7 +19,8 @@ export function sessionCookieName(c: Context<AppEnv>): string {
 /** Cookies are Secure (and `__Host-` prefixed) when Opsdeck is served over https. */
 export function isSecure(c: Context<AppEnv>): boolean {
   const base = c.get("deps").config.baseUrl;
-  return base ? base.startsWith("https:") : new URL(c.req.url).protocol === "https:";
+  // A prefix test, not `new URL()`: this runs on every request (security headers, cookie name).
+  return (base ?? c.req.url).startsWith("https:");
 }
 
 /**
