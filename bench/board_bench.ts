@@ -15,8 +15,8 @@ import { formatTimings, type Timed, timeRuns } from "./lib/timing.ts";
 
 const CHECKS = 2_000;
 const PROJECTS = 20;
-const RUNS = 40;
-const WARMUP = 5;
+const RUNS = 15;
+const WARMUP = 2;
 
 export default function boardBench(): Promise<BenchReport> {
   return withOpsdeckOnOwnPostgres("opsdeck-bench-board-", async ({ url }, databaseUrl) => {
