@@ -15,8 +15,10 @@ import { type Server, startOpsdeck, tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
 import { timeRuns, type Timing } from "./lib/timing.ts";
 import { measureBareHono, measureChecked, type Measurement } from "./lib/wrk.ts";
+import { runWhenMain } from "./lib/main.ts";
 
 const LOGINS = 20;
+const PROJECTS = 10;
 
 export default async function authBench(): Promise<BenchReport> {
   const dataDir = await tempDataDir("opsdeck-bench-auth-");
@@ -33,6 +35,11 @@ export default async function authBench(): Promise<BenchReport> {
     const list = await measureChecked(
       "GET /api/v1/api-keys (API key + RLS)",
       `${opsdeck.url}/api/v1/api-keys?limit=50`,
+      auth,
+    );
+    const projects = await measureChecked(
+      `GET /api/v1/projects (API key, ${PROJECTS} projects)`,
+      `${opsdeck.url}/api/v1/projects?limit=50`,
       auth,
     );
     console.error(`bench: ${LOGINS} sequential logins, then ${LOGINS} two at a time…`);
@@ -61,6 +68,11 @@ export default async function authBench(): Promise<BenchReport> {
         http("auth GET /readyz", "GET /readyz (no auth, 1 query)", readyz),
         http("auth GET /api/v1/me api key", "GET /api/v1/me, API key", me),
         http("auth GET /api/v1/api-keys api key rls", "GET /api/v1/api-keys, API key + RLS", list),
+        http(
+          "auth GET /api/v1/projects api key",
+          `GET /api/v1/projects?limit=50, API key (${PROJECTS} projects, 2 environments each)`,
+          projects,
+        ),
         { name: "auth POST /api/v1/sessions sequential", label: "POST /api/v1/sessions, 1 at a time", ...sequential },
         {
           name: "auth POST /api/v1/sessions concurrency 2",
@@ -75,9 +87,21 @@ export default async function authBench(): Promise<BenchReport> {
   }
 }
 
-/** First-run set-up through the page, a login, and an unscoped API key for the admin. */
+/** First-run set-up through the page, a login, PROJECTS projects, and an unscoped API key for the admin. */
 async function bootstrap(url: string): Promise<string> {
   const token = await setUpAndLogIn(url);
+  const client = await postJson(url, "/api/v1/clients", token, { name: "Bench client" });
+  for (let i = 0; i < PROJECTS; i++) {
+    await postJson(url, "/api/v1/projects", token, {
+      client_id: client.id,
+      name: `Bench project ${i}`,
+      slug: `bench-project-${i}`,
+      environments: [
+        { name: "production", url: `https://p${i}.example.com` },
+        { name: "staging", url: `https://staging.p${i}.example.com` },
+      ],
+    });
+  }
   return (await postJson(url, "/api/v1/api-keys", token, { name: "bench" })).key;
 }
 
@@ -102,3 +126,5 @@ function ratio(m: Measurement, base: Measurement): string {
 function addedMs(m: Measurement, base: Measurement): string {
   return (1000 / m.requestsPerSecond - 1000 / base.requestsPerSecond).toFixed(3);
 }
+
+await runWhenMain(import.meta, authBench);

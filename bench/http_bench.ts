@@ -8,6 +8,7 @@ import { setUpAndLogIn } from "./lib/api.ts";
 import { type Server, startOpsdeck, tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
 import { measureBareHono, measureChecked, type Measurement } from "./lib/wrk.ts";
+import { runWhenMain } from "./lib/main.ts";
 
 const ROUTES = ["/healthz", "/readyz", "/api/v1/system/migrations?limit=50"];
 
@@ -59,3 +60,5 @@ export default async function httpBench(): Promise<BenchReport> {
     await Deno.remove(dataDir, { recursive: true });
   }
 }
+
+await runWhenMain(import.meta, httpBench);

@@ -16,8 +16,9 @@ import type { IngestInput } from "../services/metrics/schemas.ts";
 import { get, postJson, setUpAndLogIn } from "./lib/api.ts";
 import { watchOtherCpu } from "./lib/cpu.ts";
 import { withOpsdeckOnOwnPostgres } from "./lib/servers.ts";
-import type { BenchReport } from "./lib/table.ts";
+import { type BenchReport, versus } from "./lib/table.ts";
 import { formatTimings, summarise, type Timed, timeRuns, type Timing } from "./lib/timing.ts";
+import { runWhenMain } from "./lib/main.ts";
 
 const BATCH = 10_000;
 const PROJECTS = 20;
@@ -105,7 +106,10 @@ export default function metricsIngestBench(): Promise<BenchReport> {
       // Both ends given: a `to` defaulting to "now" at the server would make the range a little over 90 days.
       const until = new Date();
       const since = `${new Date(until.getTime() - 90 * 86_400_000).toISOString()}&to=${until.toISOString()}`;
-      const reads: Timed[] = [];
+      const reads: Timed[] = [{
+        label: "GET /readyz (baseline)",
+        m: await timeRuns(() => get(`${url}/readyz`, {}), 30, { warmup: 5 }),
+      }];
       for (
         const [label, extra] of [["90 d, default step (12h)", `from=${since}`], [
           "90 d, step=1h",
@@ -132,13 +136,23 @@ export default function metricsIngestBench(): Promise<BenchReport> {
           formatTimings("query", reads),
         ].join("\n"),
         rows: [
-          { name: "metrics ingest http", label: "POST /api/v1/metrics (10k-point batches)", ...http },
-          { name: "metrics ingest service", label: "ingestMetrics() (10k-point batches)", ...service },
-          ...reads.map(({ label, m }) => ({
-            name: `metrics query ${label}`,
-            label: `GET /api/v1/metrics ${label}`,
-            ...m,
-          })),
+          ...versus(
+            [
+              { name: "metrics ingest http", label: "POST /api/v1/metrics (10k-point batches)", ...http },
+              { name: "metrics ingest service", label: "ingestMetrics() (10k-point batches)", ...service },
+            ],
+            service,
+            "ingestMetrics() in process",
+          ),
+          ...versus(
+            reads.map(({ label, m }, i) => ({
+              name: i ? `metrics query ${label}` : "metrics readyz",
+              label: i ? `GET /api/v1/metrics ${label}` : label,
+              ...m,
+            })),
+            reads[0].m,
+            "/readyz, sequential",
+          ),
         ],
       };
     } finally {
@@ -169,7 +183,4 @@ async function run(send: () => Promise<boolean>): Promise<Timing> {
   return summarise(latencies, seconds, errors.reduce((a, b) => a + b, 0), otherCores());
 }
 
-if (import.meta.main) {
-  const report = await metricsIngestBench();
-  console.log(report.title);
-}
+await runWhenMain(import.meta, metricsIngestBench);

@@ -6,22 +6,38 @@
  */
 import type { Sql } from "./client.ts";
 
-/** `fn` gets the transaction typed as `Sql` so the query functions in db/queries take either. */
+/**
+ * `fn` gets the transaction typed as `Sql` so the query functions in db/queries take either.
+ *
+ * BEGIN and the scoping are sent without waiting on a reserved connection, so
+ * they travel with fn's first query (pipelined): a transaction of one query is
+ * two round trips (that query, COMMIT) where `sql.begin` needs four. An error
+ * in BEGIN or the scoping aborts the transaction, so fn's queries fail too and
+ * nothing runs unscoped; the earlier statement's error is the one reported.
+ */
 export async function withTenant<T>(sql: Sql, tenantId: string, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return await sql.begin(async (tx) => {
-    // Sent without waiting: fn's first query follows it on the same connection
-    // (pipelined), which saves a round trip on every tenant-scoped request.
+  const tx = await sql.reserve();
+  try {
+    const begin = tx`BEGIN`.execute();
     const scope = tx`SELECT set_config('opsdeck.tenant_id', ${tenantId}, true), set_config('role', 'opsdeck_app', true)`
       .execute();
+    begin.catch(() => {});
     scope.catch(() => {});
+    let result: T;
     try {
-      const result = await fn(tx as unknown as Sql);
+      result = await fn(tx as unknown as Sql);
+      await begin;
       await scope;
-      return result;
     } catch (error) {
-      // If scoping failed, that is the real cause of whatever fn then hit.
+      await tx`ROLLBACK`.catch(() => {});
+      // If opening or scoping failed, that is the real cause of whatever fn then hit.
+      await begin;
       await scope;
       throw error;
     }
-  }) as T;
+    await tx`COMMIT`;
+    return result;
+  } finally {
+    tx.release();
+  }
 }

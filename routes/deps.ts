@@ -8,6 +8,7 @@ import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";
 import type { DatabaseTroubles } from "../services/system/database_troubles.ts";
+import type { ApiKeyCache } from "../services/auth/api_key_cache.ts";
 
 export interface AppDeps {
   sql: Sql;
@@ -26,6 +27,8 @@ export interface AppDeps {
   throttles: LoginThrottles;
   /** Database troubles met by requests: counted, and reported by /readyz. */
   troubles: DatabaseTroubles;
+  /** Recently verified API keys; cleared on every replica when the auth tables change. */
+  apiKeys: ApiKeyCache;
 }
 
 export interface AppEnv {

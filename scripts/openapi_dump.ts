@@ -6,6 +6,7 @@
 import { createPool } from "../db/client.ts";
 import { loadMigrations } from "../db/migrate.ts";
 import { createApp } from "../routes/app.ts";
+import { createApiKeyCache } from "../services/auth/api_key_cache.ts";
 import { createLoginThrottles } from "../services/auth/throttle.ts";
 import { loadConfig } from "../services/platform/config.ts";
 import { silentLogger } from "../services/platform/logger.ts";
@@ -30,6 +31,7 @@ export async function openApiDocument(): Promise<string> {
     now: () => new Date(),
     secret,
     throttles: createLoginThrottles(),
+    apiKeys: createApiKeyCache({ ttlMs: 0 }),
   });
   const res = await app.request("/openapi.json");
   if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}: ${await res.text()}`);

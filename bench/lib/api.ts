@@ -51,8 +51,12 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
 }
 
 /** Throws unless `url` answers 2xx: a benchmark of error answers measures nothing. */
-export async function expectOk(url: string, headers: Record<string, string> = {}): Promise<void> {
-  const res = await fetch(url, { headers });
+export async function expectOk(
+  url: string,
+  headers: Record<string, string> = {},
+  request?: { method: string; body: string },
+): Promise<void> {
+  const res = await fetch(url, { headers, ...request });
   if (!res.ok) throw new Error(`${url} answered ${res.status}; not benchmarking it: ${await res.text()}`);
   await res.body?.cancel();
 }

@@ -1,3 +1,10 @@
+-- WRK_METHOD and WRK_BODY (set by wrk.ts) turn the requests into e.g. POSTs with a body.
+local method = os.getenv("WRK_METHOD")
+if method then
+  wrk.method = method
+  wrk.body = os.getenv("WRK_BODY") or ""
+end
+
 -- wrk calls done() once after the measured run. Printing the raw figures as one
 -- JSON line lets wrk.ts read exact numbers (microseconds, counts) instead of
 -- parsing wrk's rounded human-readable report ("1.23ms", "45.67k").

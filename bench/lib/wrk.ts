@@ -51,15 +51,22 @@ export async function wrkVersion(): Promise<string | undefined> {
   }
 }
 
+/** Another method than GET, with a body. */
+export interface WrkRequest {
+  method: string;
+  body: string;
+}
+
 /** A warm-up run, then the measured run; `headers` go with every request (e.g. Authorization). */
 export async function measure(
   url: string,
   settings: WrkSettings = SETTINGS,
   headers: Record<string, string> = {},
+  request?: WrkRequest,
 ): Promise<Measurement> {
-  await run(url, settings, settings.warmupSeconds, headers);
+  await run(url, settings, settings.warmupSeconds, headers, request);
   const otherCores = watchOtherCpu();
-  const result = await run(url, settings, settings.seconds, headers);
+  const result = await run(url, settings, settings.seconds, headers, request);
   return { ...result, otherCores: otherCores() };
 }
 
@@ -68,10 +75,11 @@ export async function measureChecked(
   label: string,
   url: string,
   headers: Record<string, string> = {},
+  request?: WrkRequest,
 ): Promise<Measurement> {
-  await expectOk(url, headers);
+  await expectOk(url, headers, request);
   console.error(`bench: ${label}…`);
-  return await measure(url, undefined, headers);
+  return await measure(url, undefined, headers, request);
 }
 
 /** The baseline: bare Hono's `GET /`, its server started for the measurement and stopped after. */
@@ -89,6 +97,7 @@ async function run(
   settings: WrkSettings,
   seconds: number,
   headers: Record<string, string>,
+  request?: WrkRequest,
 ): Promise<WrkResult> {
   const out = await new Deno.Command("wrk", {
     args: [
@@ -105,6 +114,7 @@ async function run(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    env: request ? { WRK_METHOD: request.method, WRK_BODY: request.body } : {},
   }).output();
   const stdout = new TextDecoder().decode(out.stdout);
   const line = stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));

@@ -47,11 +47,12 @@ export interface ApiKeyRow extends PrincipalRow {
   api_key_id: string;
   scopes: string[];
   last_used_at: Date | null;
+  expires_at: Date | null;
 }
 
 export async function findActiveApiKey(sql: Sql, tokenHash: Uint8Array, now: Date): Promise<ApiKeyRow | undefined> {
   const [row] = await sql<ApiKeyRow[]>`
-    SELECT k.id AS api_key_id, k.scopes, k.last_used_at, ${principalColumns(sql)}
+    SELECT k.id AS api_key_id, k.scopes, k.last_used_at, k.expires_at, ${principalColumns(sql)}
     FROM api_keys k
     JOIN users u ON u.id = k.user_id
     JOIN roles r ON r.id = u.role_id

@@ -175,16 +175,22 @@ export function lockMissedHeartbeats(sql: Sql, now: Date, limit: number): Promis
 }
 
 /**
- * The heartbeat a ping token belongs to, locked until the ping is recorded.
+ * The heartbeats some ping tokens belong to (SHA-256 in hex), each with its hash, locked
+ * until the pings are recorded (in id order, so two batches never deadlock).
  * Cross-tenant on purpose: the token in the URL is the only credential.
  */
-export async function lockHeartbeatByToken(sql: Sql, tokenHash: Uint8Array): Promise<HeartbeatCheck | null> {
-  const [row] = await sql<HeartbeatCheck[]>`
-    SELECT ${HEARTBEAT_COLUMNS(sql)}
+export async function lockHeartbeatsByTokens(
+  sql: Sql,
+  tokenHashesHex: string[],
+): Promise<(HeartbeatCheck & { token_hash_hex: string })[]> {
+  if (tokenHashesHex.length === 0) return [];
+  return await sql<(HeartbeatCheck & { token_hash_hex: string })[]>`
+    SELECT ${HEARTBEAT_COLUMNS(sql)}, encode(h.ping_token_hash, 'hex') AS token_hash_hex
     FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
-    WHERE h.ping_token_hash = ${tokenHash} AND h.type = 'heartbeat'
+    WHERE h.ping_token_hash IN (SELECT decode(x, 'hex') FROM unnest(${tokenHashesHex}::text[]) AS x)
+      AND h.type = 'heartbeat'
+    ORDER BY h.id
     FOR UPDATE OF h`;
-  return row ?? null;
 }
 
 /** Writes heartbeat states (after pings or misses) in one statement. */
@@ -210,7 +216,15 @@ export async function updateHeartbeats(
     WHERE h.tenant_id = v.tenant_id AND h.id = v.id`;
 }
 
-/** A /start ping: only the start of the run is remembered. */
-export async function markHeartbeatStarted(sql: Sql, tenantId: string, id: string, at: Date): Promise<void> {
-  await sql`UPDATE health_checks SET last_start_at = ${at} WHERE tenant_id = ${tenantId} AND id = ${id}`;
+/** /start pings: only the start of each run is remembered. */
+export async function markHeartbeatsStarted(
+  sql: Sql,
+  rows: { tenantId: string; id: string; at: Date }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE health_checks h SET last_start_at = v.at
+    FROM unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.id)}::uuid[],
+                ${rows.map((r) => iso(r.at))}::timestamptz[]) AS v(tenant_id, id, at)
+    WHERE h.tenant_id = v.tenant_id AND h.id = v.id`;
 }

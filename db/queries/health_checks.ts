@@ -96,29 +96,47 @@ export async function listHealthChecks(sql: Sql, tenantId: string, f: HealthChec
     LIMIT ${f.limit + 1}`;
 }
 
-/**
- * The status board: every visible check grouped by client and project, by
- * name. Capped at `limit`; the board says when it is cut short.
- */
-export async function boardChecks(
-  sql: Sql,
-  tenantId: string,
-  f: { projectId?: string; status?: CheckStatus | "paused"; clientId: string | null; limit: number },
-): Promise<HealthCheckRow[]> {
+export interface BoardQuery {
+  projectId?: string;
+  status?: CheckStatus | "paused";
+  clientId: string | null;
+}
+
+function boardWhere(sql: Sql, tenantId: string, f: BoardQuery) {
   const status = f.status === "paused"
     ? sql`AND h.paused`
     : f.status
     ? sql`AND h.status = ${f.status} AND NOT h.paused`
     : sql``;
-  return await sql<HealthCheckRow[]>`
-    SELECT ${columns(sql)}
-    FROM health_checks h ${joins(sql)}
+  return sql`
     WHERE h.tenant_id = ${tenantId} AND p.archived_at IS NULL
       ${f.projectId ? sql`AND h.project_id = ${f.projectId}` : sql``}
       ${f.clientId ? sql`AND p.client_id = ${f.clientId}` : sql``}
-      ${status}
+      ${status}`;
+}
+
+/** A page of the status board: visible checks grouped by client and project, by name; `limit + 1` rows. */
+export async function boardChecks(
+  sql: Sql,
+  tenantId: string,
+  f: BoardQuery & { limit: number; offset: number },
+): Promise<HealthCheckRow[]> {
+  return await sql<HealthCheckRow[]>`
+    SELECT ${columns(sql)}
+    FROM health_checks h ${joins(sql)}
+    ${boardWhere(sql, tenantId, f)}
     ORDER BY lower(c.name), c.id, lower(p.name), p.id, lower(h.name), h.id
-    LIMIT ${f.limit}`;
+    LIMIT ${f.limit + 1} OFFSET ${f.offset}`;
+}
+
+/** How many checks the whole board holds per shown status (paused counts apart), for its summary and pages. */
+export async function boardCounts(sql: Sql, tenantId: string, f: BoardQuery): Promise<Record<string, number>> {
+  const rows = await sql<{ shown: string; n: number }[]>`
+    SELECT CASE WHEN h.paused THEN 'paused' ELSE h.status END AS shown, count(*)::int AS n
+    FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+    ${boardWhere(sql, tenantId, f)}
+    GROUP BY 1`;
+  return Object.fromEntries(rows.map((r) => [r.shown, r.n]));
 }
 
 /** The writable definition columns, as stored. */

@@ -1,5 +1,6 @@
 import type { Sql } from "../client.ts";
 import { likePattern } from "./clients.ts";
+import type { EnvironmentRow } from "./project_environments.ts";
 
 export interface ProjectRow {
   id: string;
@@ -73,6 +74,29 @@ export interface ProjectListRow extends ProjectRow {
  * tenant's rows on the way (see 00008 for why no index serves it).
  */
 export async function listProjects(sql: Sql, tenantId: string, f: ProjectFilter): Promise<ProjectListRow[]> {
+  return await sql<ProjectListRow[]>`${pageQuery(sql, tenantId, f)}`;
+}
+
+/**
+ * The same page with each project's environments as a JSON array, in one
+ * query: the projects list answers in one round trip. The subquery runs on the
+ * page only (the outer scan keeps the inner order), never on every match.
+ */
+export async function listProjectsWithEnvironments(
+  sql: Sql,
+  tenantId: string,
+  f: ProjectFilter,
+): Promise<(ProjectListRow & { environments: EnvironmentRow[] })[]> {
+  return await sql<(ProjectListRow & { environments: EnvironmentRow[] })[]>`
+    SELECT page.*, coalesce((
+      SELECT json_agg(json_build_object('id', e.id, 'project_id', e.project_id, 'name', e.name, 'url', e.url,
+                                        'position', e.position) ORDER BY e.position, e.name)
+      FROM project_environments e WHERE e.tenant_id = page.tenant_id AND e.project_id = page.id
+    ), '[]'::json) AS environments
+    FROM (${pageQuery(sql, tenantId, f)}) page`;
+}
+
+function pageQuery(sql: Sql, tenantId: string, f: ProjectFilter) {
   const descending = f.sort.startsWith("-");
   const field = f.sort.replace("-", "");
   const key = field === "name" ? sql`lower(p.name)` : field === "created_at" ? sql`p.created_at` : sql`p.updated_at`;
@@ -83,7 +107,7 @@ export async function listProjects(sql: Sql, tenantId: string, f: ProjectFilter)
       ? sql`AND (${key}, p.id) < (${value(f.after[0])}, ${f.after[1]}::uuid)`
       : sql`AND (${key}, p.id) > (${value(f.after[0])}, ${f.after[1]}::uuid)`
     : sql``;
-  return await sql<ProjectListRow[]>`
+  return sql`
     SELECT ${projectColumns(sql)}, (${key})::text AS sort_value
     FROM projects p JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
     WHERE p.tenant_id = ${tenantId}

@@ -22,9 +22,28 @@ export function isSecure(c: Context<AppEnv>): boolean {
   return publicOrigin(c).startsWith("https:");
 }
 
+/**
+ * Write routes that cannot change what a principal is made of; every other
+ * successful write clears this process's API-key cache when it answers, so a
+ * change made here holds for the very next request, before the database's
+ * notification (which reaches the other replicas) has arrived.
+ */
+const AUTH_NEUTRAL_WRITES = ["/api/v1/metrics", "/api/v1/deployments", "/api/v1/heartbeats/"];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { sql, now } = c.get("deps");
+    if (SAFE_METHODS.has(c.req.method)) return await identify(c, next);
+    await identify(c, next);
+    if (c.res.status < 400 && !AUTH_NEUTRAL_WRITES.some((p) => c.req.path.startsWith(p))) {
+      c.get("deps").apiKeys.clear();
+    }
+  };
+}
+
+async function identify(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  {
+    const { sql, now, apiKeys } = c.get("deps");
     c.set("principal", null);
     c.set("authVia", null);
     // A liveness probe that happens to carry a token must get its 200/503, also while the database is down.
@@ -35,7 +54,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       if (!match) throw new UnauthorizedError("Authorization header must be `Bearer <API key or session token>`");
       const token = match[1];
       const principal = token.startsWith(API_KEY_PREFIX)
-        ? await principalFromApiKey(sql, token, now())
+        ? await principalFromApiKey(sql, apiKeys, token, now())
         : await principalFromSession(sql, token, now());
       if (!principal) throw new UnauthorizedError("The API key or session token is invalid, expired or revoked");
       c.set("principal", principal);
@@ -53,7 +72,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       }
     }
     await next();
-  };
+  }
 }
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date) {

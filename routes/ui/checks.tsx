@@ -43,12 +43,17 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
   if ((BOARD_STATUSES as readonly string[]).includes(q.status ?? "")) {
     filters.status = q.status as BoardFilters["status"];
   }
+  const page = Number(q.page);
+  if (Number.isInteger(page) && page > 1 && page <= 100_000) filters.page = page;
   return filters;
 }
 
-const boardUrl = (filters: BoardFilters) => {
-  const search = new URLSearchParams(filters as Record<string, string>).toString();
-  return search ? `/checks?${search}` : "/checks";
+const boardUrl = (filters: BoardFilters, base = "/checks") => {
+  const { page, ...rest } = filters;
+  const params = new URLSearchParams(rest as Record<string, string>);
+  if (page && page > 1) params.set("page", String(page));
+  const search = params.toString();
+  return search ? `${base}?${search}` : base;
 };
 
 /** A field error like `headers.X-A` or `expected_status.0` belongs under its form field. */
@@ -120,7 +125,8 @@ export function checkPages() {
     const board = {
       ...data,
       selfUrl: boardUrl(filters),
-      filtered: Object.keys(filters).length > 0,
+      pageUrl: (page: number) => boardUrl({ ...filters, page }),
+      filtered: Boolean(filters.project_id || filters.status),
       canWrite: can(principal, "health_checks", "write"),
       now: now(),
     };
@@ -244,13 +250,15 @@ export function checkPages() {
 /** The project hub's Health tab: that project's part of the board (polling like the board). */
 export async function projectChecksPanel(c: Context<AppEnv>, principal: Principal, projectId: string) {
   const { sql, now } = c.get("deps");
-  const filters = { project_id: projectId };
+  // Its pager leads to the board itself, filtered to the project.
+  const filters: BoardFilters = { project_id: projectId };
   const data = await boardData(sql, principal, filters, now());
   const canWrite = can(principal, "health_checks", "write");
+  const pageUrl = (page: number) => boardUrl({ ...filters, page });
   return (
     <ProjectChecksPanel
       projectId={projectId}
-      board={{ ...data, selfUrl: boardUrl(filters), filtered: false, canWrite, now: now() }}
+      board={{ ...data, selfUrl: boardUrl(filters), pageUrl, filtered: false, canWrite, now: now() }}
     />
   );
 }

@@ -21,6 +21,7 @@ import { RateLimitedError, UnauthorizedError, ValidationError } from "../platfor
 import { dummyPasswordHash, PASSWORD_INPUT_MAX, verifyPassword } from "./passwords.ts";
 import { narrowToScopes, type Principal } from "./permissions.ts";
 import { randomToken, sha256 } from "./tokens.ts";
+import type { ApiKeyCache } from "./api_key_cache.ts";
 import type { LoginThrottles } from "./throttle.ts";
 
 export const SESSION_IDLE_MS = 12 * 60 * 60_000;
@@ -129,10 +130,21 @@ export async function principalFromSession(sql: Sql, token: string, now: Date): 
   return { ...toPrincipal(row, "user"), sessionId: row.session_id };
 }
 
-export async function principalFromApiKey(sql: Sql, key: string, now: Date): Promise<Principal | undefined> {
-  const row = await findActiveApiKey(sql, await sha256(key), now);
-  if (!row || row.status !== "active") return undefined;
+/** An API key → Principal, or undefined when unknown, expired, revoked or its user suspended; `cache` spares the lookup. */
+export async function principalFromApiKey(
+  sql: Sql,
+  cache: ApiKeyCache,
+  key: string,
+  now: Date,
+): Promise<Principal | undefined> {
+  let row = cache.get(key, now);
+  if (!row) {
+    row = await findActiveApiKey(sql, await sha256(key), now);
+    if (!row || row.status !== "active") return undefined;
+    cache.set(key, row, now);
+  }
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
+    row.last_used_at = now;
     await touchApiKey(sql, row.api_key_id, now);
   }
   const principal = toPrincipal(row, "api_key");

@@ -4,13 +4,17 @@
  * in three queries whatever the number of checks.
  */
 import type { Sql } from "../../db/client.ts";
-import { boardChecks, type CheckStatus, type HealthCheckRow } from "../../db/queries/health_checks.ts";
+import { boardChecks, boardCounts, type CheckStatus, type HealthCheckRow } from "../../db/queries/health_checks.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { type Bar, statusBars, uptime } from "./history.ts";
 
-/** More than this and the board asks for a filter: a page of thousands of rows helps nobody. */
-export const BOARD_LIMIT = 1000;
+/**
+ * Checks per page of the board: a few screenfuls. Beyond it the board pages
+ * (every check is on some page, none is dropped), so a page and its 5-s poll
+ * stay small however many checks there are.
+ */
+export const BOARD_PAGE_SIZE = 200;
 
 /** The bars: one per hour over the last day (read from the hourly roll-ups). */
 export const BAR_COUNT = 24;
@@ -32,6 +36,17 @@ export interface BoardGroup {
 export interface BoardFilters {
   project_id?: string;
   status?: CheckStatus | "paused";
+  /** 1-based. */
+  page?: number;
+}
+
+export interface BoardData {
+  groups: BoardGroup[];
+  page: number;
+  /** Checks on the whole board (all pages) and per shown status. */
+  total: number;
+  counts: Record<"up" | "down" | "degraded" | "unknown" | "paused", number>;
+  hasNext: boolean;
 }
 
 export async function boardData(
@@ -39,17 +54,17 @@ export async function boardData(
   principal: Principal,
   filters: BoardFilters,
   now: Date,
-): Promise<{ groups: BoardGroup[]; truncated: boolean }> {
+): Promise<BoardData> {
   authorize(principal, "health_checks", "read");
   const tenantId = principal.tenantId;
-  const rows = await withTenant(sql, tenantId, (tx) =>
-    boardChecks(tx, tenantId, {
-      projectId: filters.project_id,
-      status: filters.status,
-      clientId: principal.clientId,
-      limit: BOARD_LIMIT + 1,
-    }));
-  const checks = rows.slice(0, BOARD_LIMIT);
+  const page = Math.max(1, filters.page ?? 1);
+  const query = { projectId: filters.project_id, status: filters.status, clientId: principal.clientId };
+  const [rows, counted] = await withTenant(sql, tenantId, (tx) =>
+    Promise.all([
+      boardChecks(tx, tenantId, { ...query, limit: BOARD_PAGE_SIZE, offset: (page - 1) * BOARD_PAGE_SIZE }),
+      boardCounts(tx, tenantId, query),
+    ]));
+  const checks = rows.slice(0, BOARD_PAGE_SIZE);
   const ids = checks.map((c) => c.id);
   // Two transactions on two pool connections: the bars and the uptime figures are read in parallel.
   const [bars, figures] = await Promise.all([
@@ -78,5 +93,7 @@ export async function boardData(
       uptime24: figures.get(check.id)?.h24 ?? null,
     });
   }
-  return { groups, truncated: rows.length > BOARD_LIMIT };
+  const counts = { up: 0, down: 0, degraded: 0, unknown: 0, paused: 0, ...counted };
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return { groups, page, total, counts, hasNext: rows.length > BOARD_PAGE_SIZE };
 }

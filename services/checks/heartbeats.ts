@@ -13,14 +13,15 @@
  * failure, with the duration in the detail.
  */
 import { inTransaction, type Sql } from "../../db/client.ts";
-import { insertCheckResults } from "../../db/queries/check_results.ts";
+import { type CheckResultInsert, insertCheckResults } from "../../db/queries/check_results.ts";
 import {
   type HeartbeatCheck,
-  lockHeartbeatByToken,
+  lockHeartbeatsByTokens,
   lockMissedHeartbeats,
-  markHeartbeatStarted,
+  markHeartbeatsStarted,
   updateHeartbeats,
 } from "../../db/queries/check_scheduler.ts";
+import { batcherFor } from "./heartbeat_batcher.ts";
 import { randomToken, sha256 } from "../auth/tokens.ts";
 import { nextRun, parseCron } from "./cron.ts";
 import { applyOutcome, type CheckEvent, emitCheckEvents, type ProbeStatus, stateOf } from "./transitions.ts";
@@ -36,49 +37,119 @@ export async function generatePingToken(): Promise<{ token: string; hash: Uint8A
   return { token, hash: await sha256(token) };
 }
 
-/** Records a ping. Unknown tokens answer found: false (the endpoint's 404) and change nothing. */
-export async function receivePing(
-  sql: Sql,
-  input: { token: string; kind: PingKind; now: Date; body?: string },
-): Promise<{ found: boolean }> {
-  const hash = await sha256(input.token);
+export interface Ping {
+  token: string;
+  kind: PingKind;
+  now: Date;
+  body?: string;
+}
+
+/**
+ * Records a ping. Unknown tokens answer found: false (the endpoint's 404) and
+ * change nothing. Pings are group-committed (heartbeat_batcher.ts): this
+ * resolves only after the transaction holding the ping has committed, so an
+ * acknowledged ping is never lost.
+ */
+export function receivePing(sql: Sql, ping: Ping): Promise<{ found: boolean }> {
+  return batcherFor(sql, recordPings).submit(ping);
+}
+
+/**
+ * Records a batch of pings in one transaction, in their order (several pings
+ * of one check apply one after another). Answers found per ping.
+ */
+export async function recordPings(sql: Sql, pings: Ping[]): Promise<{ found: boolean }[]> {
+  const hashes = await Promise.all(pings.map((p) => sha256(p.token)));
+  const hex = hashes.map((h) => toHex(h));
   return await inTransaction(sql, async (tx) => {
-    const check = await lockHeartbeatByToken(tx, hash);
-    if (!check) return { found: false };
-    const now = input.now;
-    if (input.kind === "start") {
-      await markHeartbeatStarted(tx, check.tenant_id, check.id, now);
+    const locked = await lockHeartbeatsByTokens(tx, [...new Set(hex)]);
+    const byHash = new Map(locked.map((c) => [c.token_hash_hex, c]));
+    // per check pinged: its row as the pings left it, the last ping's time, the last success or failure's time
+    const pinged = new Map<string, { check: HeartbeatCheck; now: Date; outcomeAt: Date | null }>();
+    const results: CheckResultInsert[] = [];
+    const events: CheckEvent[] = [];
+    const found = pings.map((ping, i) => {
+      const check = byHash.get(hex[i]);
+      if (!check) return { found: false };
+      const outcome = applyPing(check, ping, results, events);
+      const outcomeAt = outcome ? ping.now : pinged.get(check.id)?.outcomeAt ?? null;
+      pinged.set(check.id, { check, now: ping.now, outcomeAt });
       return { found: true };
-    }
-    const durationMs = check.last_start_at ? now.getTime() - check.last_start_at.getTime() : null;
-    let status: ProbeStatus = "up";
-    let detail = input.body?.trim().slice(0, 2000) || null;
-    if (input.kind === "fail") {
-      status = "down";
-      detail ??= "the job reported a failure (/fail)";
-    } else if (durationMs !== null) {
-      const bound = durationProblem(check, durationMs);
-      if (bound) [status, detail] = ["down", detail ? `${bound}; ${detail}` : bound];
-    }
-    const { state, transition } = applyOutcome(stateOf(check), status, check.confirmations);
-    await updateHeartbeats(tx, [heartbeatUpdate(check, state, now, { pingAt: now, startAt: null })]);
-    const latencyMs = durationMs !== null && durationMs >= 0 && durationMs <= MAX_INT ? durationMs : null;
-    await insertCheckResults(tx, [{
-      tenantId: check.tenant_id,
-      checkId: check.id,
-      status,
-      latencyMs,
-      statusCode: null,
-      detail,
-      checkedAt: now,
-    }]);
-    if (transition?.notify) {
-      const payload = { ...eventBase(check, detail, latencyMs, now), from: transition.from, to: transition.to };
-      await emitCheckEvents(tx, now, ACTOR, [{ type: `health_check.${transition.to}`, check, payload }], new Map());
-    }
-    return { found: true };
+    });
+    const touched = [...pinged.values()];
+    await updateHeartbeats(
+      tx,
+      touched.filter((t) => t.outcomeAt).map((t) =>
+        heartbeatUpdate(t.check, stateOf(t.check), t.outcomeAt!, {
+          pingAt: t.check.last_ping_at,
+          startAt: t.check.last_start_at,
+        }, t.check.next_run_at)
+      ),
+    );
+    await markHeartbeatsStarted(
+      tx,
+      touched.filter((t) => !t.outcomeAt).map((t) => ({ tenantId: t.check.tenant_id, id: t.check.id, at: t.now })),
+    );
+    await insertCheckResults(tx, results);
+    if (events.length) await emitCheckEvents(tx, pings[pings.length - 1].now, ACTOR, events, new Map());
+    return found;
   });
 }
+
+/**
+ * One ping applied to the check's row in memory: a start remembers its time;
+ * a success or failure moves the state machine and the deadline on, and adds
+ * its result (and event, on a transition). Answers whether it was an outcome.
+ */
+function applyPing(
+  check: HeartbeatCheck,
+  ping: Ping,
+  results: CheckResultInsert[],
+  events: CheckEvent[],
+): boolean {
+  const now = ping.now;
+  if (ping.kind === "start") {
+    check.last_start_at = now;
+    return false;
+  }
+  const durationMs = check.last_start_at ? now.getTime() - check.last_start_at.getTime() : null;
+  let status: ProbeStatus = "up";
+  let detail = ping.body?.trim().slice(0, 2000) || null;
+  if (ping.kind === "fail") {
+    status = "down";
+    detail ??= "the job reported a failure (/fail)";
+  } else if (durationMs !== null) {
+    const bound = durationProblem(check, durationMs);
+    if (bound) [status, detail] = ["down", detail ? `${bound}; ${detail}` : bound];
+  }
+  const { state, transition } = applyOutcome(stateOf(check), status, check.confirmations);
+  const latencyMs = durationMs !== null && durationMs >= 0 && durationMs <= MAX_INT ? durationMs : null;
+  results.push({
+    tenantId: check.tenant_id,
+    checkId: check.id,
+    status,
+    latencyMs,
+    statusCode: null,
+    detail,
+    checkedAt: now,
+  });
+  if (transition?.notify) {
+    const payload = { ...eventBase(check, detail, latencyMs, now), from: transition.from, to: transition.to };
+    events.push({ type: `health_check.${transition.to}`, check: { ...check }, payload });
+  }
+  Object.assign(check, {
+    status: state.status,
+    consecutive_failures: state.consecutiveFailures,
+    recent_outcomes: state.recentOutcomes,
+    flapping: state.flapping,
+    last_ping_at: now,
+    last_start_at: null,
+    next_run_at: deadlineAfter(check, now),
+  });
+  return true;
+}
+
+const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
  * Marks heartbeats past their deadline down (one transaction, rows locked
@@ -143,19 +214,20 @@ export function deadlineAfter(
   return new Date(due.getTime() + c.grace_seconds * 1000);
 }
 
-/** A heartbeat's new state row: a ping or a miss moves its deadline on from `now`. */
+/** A heartbeat's new state row: a ping or a miss moves its deadline on from `now` (or to `nextRunAt`). */
 function heartbeatUpdate(
   check: HeartbeatCheck,
   state: ReturnType<typeof applyOutcome>["state"],
   now: Date,
   pings: { pingAt: Date | null; startAt: Date | null },
+  nextRunAt = deadlineAfter(check, now),
 ) {
   return {
     tenantId: check.tenant_id,
     id: check.id,
     ...state,
     checkedAt: now,
-    nextRunAt: deadlineAfter(check, now),
+    nextRunAt,
     scheduledAt: null,
     claimedUntil: null,
     certExpiresAt: null,

@@ -5,9 +5,10 @@
  * lease (claimed_until/claimed_by), so several processes on one database
  * split the work and a check runs once per interval; a check whose process
  * died is claimed again when its lease expires. No more checks are claimed
- * than there are free probe slots (config.probeConcurrency; a finished run
- * keeps its slot until it is written), so nothing claimed waits in a local
- * queue and a slow database slows claiming instead of piling up results.
+ * than there are free probe slots (config.probeConcurrency; a run frees its
+ * slot when its probe ends), so nothing claimed waits in a local queue; and
+ * none while more than BACKLOG_BATCHES batches of finished runs wait to be
+ * written, so a slow database slows claiming instead of piling up results.
  * Outcomes are collected for `flushMs` (or up to `flushSize`) and written in
  * one transaction: results, states, events.
  *
@@ -62,6 +63,8 @@ interface Finished {
   startedAt: Date;
 }
 
+/** Batches of finished runs that may wait to be written before claiming stops. */
+const BACKLOG_BATCHES = 4;
 const ACTOR = "system:scheduler";
 const RETRY_MS = 250;
 
@@ -83,11 +86,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let lastHeartbeatScan = 0;
   let waitingForSlot = false;
   let writtenTotal = 0;
-  /** Finished runs not yet written: they keep their probe slot, so a slow database slows claiming down. */
+  /** Finished runs not yet written: past `backlog` of them, nothing is claimed until a batch is written. */
   let unwritten = 0;
+  const backlog = BACKLOG_BATCHES * flushSize;
+  const full = () => running.size >= concurrency || unwritten >= backlog;
 
   async function claimAndStart(): Promise<number> {
-    const free = concurrency - running.size - unwritten;
+    // A finished probe's slot is free at once: waiting for its batch's commit (~150 ms at 10,000 checks/min)
+    // capped the scheduler at about concurrency / 0.15 s checks/s while the CPU still had room.
+    const free = Math.min(concurrency - running.size, backlog - unwritten);
     if (free <= 0 || stopping) return 0;
     const claimed = await claimDueProbes(deps.sql, {
       now: deps.now(),
@@ -278,7 +285,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       lastHeartbeatScan = Date.now();
       await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
     }
-    waitingForSlot = running.size + unwritten >= concurrency;
+    waitingForSlot = full();
     // A full batch means more may be due right now; otherwise wait for time or a free slot.
     return claimed < batchSize || waitingForSlot ? pollMs : 0;
   }

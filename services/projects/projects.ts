@@ -11,7 +11,7 @@ import {
   findProjectBySlug,
   getProject,
   insertProject,
-  listProjects as queryProjects,
+  listProjectsWithEnvironments,
   type ProjectPatch,
   type ProjectRow,
   touchProject,
@@ -59,7 +59,7 @@ export async function listProjects(
     return { data: [], next_cursor: null };
   }
   return await withTenant(sql, tenantId, async (tx) => {
-    const rows = await queryProjects(tx, tenantId, {
+    const rows = await listProjectsWithEnvironments(tx, tenantId, {
       q: query.q || undefined,
       clientId: principal.clientId ?? query.client_id,
       tag: query.tag || undefined,
@@ -71,7 +71,7 @@ export async function listProjects(
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      data: await withEnvironments(tx, tenantId, page),
+      data: page,
       next_cursor: rows.length > query.limit ? encodeCursor([query.sort, last.sort_value, last.id]) : null,
     };
   });

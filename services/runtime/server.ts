@@ -16,6 +16,7 @@ import { DatabaseTroubles } from "../system/database_troubles.ts";
 import { startBackgroundWork, stopBackgroundWork } from "../workers/workers.ts";
 import { type Config, describeConfig, withDatabaseAddress } from "../platform/config.ts";
 import { databaseUrlOf } from "../platform/net/policy.ts";
+import { createApiKeyCache, listenForAuthChanges } from "../auth/api_key_cache.ts";
 
 export type Say = (line: string) => void;
 
@@ -60,6 +61,8 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
   const logger = createLogger(config.logLevel);
   const metrics = createTelemetry({ version: config.version, revision: config.revision });
   const stopLagSampler = metrics.process.startLagSampler();
+  const apiKeys = createApiKeyCache();
+  const stopListening = await listenForAuthChanges(db.sql, apiKeys);
   const app = createApp({
     sql: db.sql,
     config,
@@ -74,6 +77,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
     secret: secret.secret,
     throttles: createLoginThrottles(),
     troubles: new DatabaseTroubles(metrics.dbErrors),
+    apiKeys,
   });
 
   const abort = new AbortController();
@@ -122,6 +126,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
       clearTimeout(timer);
       await stopBackgroundWork(workers);
       stopLagSampler();
+      await stopListening().catch(() => {});
       await db.close();
       logger.flush();
       say("stopped");

@@ -29,7 +29,7 @@ Deno.test("GET /projects: full page without htmx, only the rows with htmx", asyn
     assertStringIncludes(body, 'id="project-rows"');
     assertStringIncludes(body, "Acme shop");
     assertStringIncludes(body, 'href="/projects"');
-    assertEquals(res.headers.get("Vary"), "HX-Request");
+    assertEquals(res.headers.get("Vary"), "HX-Request, Accept-Encoding");
   });
   await t.step("htmx search returns rows only, filtered", async () => {
     const res = await getPage(app, "/projects?q=portal&client_id=&tag=&sort=name", p.bob.cookie, true);

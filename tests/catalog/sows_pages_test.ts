@@ -19,7 +19,7 @@ Deno.test("GET /projects/{id}/documents: a fragment for the hub's tab, a full pa
     const res = await page(app, `/projects/${project.id}/documents`, p.bob.cookie, true);
     assertEquals(res.status, 200);
     assertStringIncludes(res.headers.get("Content-Type")!, "text/html");
-    assertEquals(res.headers.get("Vary"), "HX-Request");
+    assertEquals(res.headers.get("Vary"), "HX-Request, Accept-Encoding");
     const html = await res.text();
     assert(html.startsWith(`<section id="documents-panel"`), html.slice(0, 80));
     assertStringIncludes(html, "No statements of work yet.");

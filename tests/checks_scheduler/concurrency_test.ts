@@ -104,3 +104,35 @@ Deno.test("stop: probes that finish within the grace are recorded; the rest are 
   assertEquals(row.next_run_at.getTime(), T0.getTime());
   await w.db.sql.end();
 });
+
+Deno.test("a probe frees its slot when it ends: with one slot, all due checks run while their results wait to be written", async () => {
+  const w = await schedulerWorld();
+  const ids = await Promise.all([1, 2, 3].map((i) => insertCheck(w, { url: `http://127.0.0.1:9/c${i}` })));
+  const scripted = scriptedProbe();
+  // Writing results blocks on this lock until the test lets go of it.
+  const blocker = await w.db.sql.reserve();
+  await blocker`BEGIN`;
+  await blocker`LOCK TABLE check_results_hourly IN ACCESS EXCLUSIVE MODE`;
+  const s = scheduler(w, {
+    probe: scripted.probe,
+    config: { ...w.deps().config, probeConcurrency: 1 },
+    pollMs: 5,
+    flushMs: 1,
+  });
+  s.start();
+  try {
+    for (let i = 0; i < 400 && scripted.calls.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    assertEquals(scripted.calls.length, 3, "each finished probe handed its slot on before its result was written");
+    assertEquals((await Promise.all(ids.map((id) => resultsOf(w, id)))).flat(), [], "nothing written yet");
+  } finally {
+    await blocker`ROLLBACK`;
+    blocker.release();
+  }
+  for (let i = 0; i < 400; i++) {
+    if ((await Promise.all(ids.map((id) => resultsOf(w, id)))).every((r) => r.length === 1)) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await s.stop();
+  assertEquals((await Promise.all(ids.map((id) => resultsOf(w, id)))).map((r) => r.length), [1, 1, 1]);
+  await w.db.sql.end();
+});

@@ -6,6 +6,7 @@ import { createLogger, lineSink, type Logger, silentLogger } from "../../service
 import { createTelemetry } from "../../services/telemetry/mod.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { DatabaseTroubles } from "../../services/system/database_troubles.ts";
+import { createApiKeyCache } from "../../services/auth/api_key_cache.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import type { Sql } from "../../db/client.ts";
 import { loadConfig, withDatabaseAddress } from "../../services/platform/config.ts";
@@ -51,6 +52,9 @@ export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): 
     secret: "test-secret-test-secret-test-secret-0000",
     throttles: createLoginThrottles(),
     troubles: new DatabaseTroubles(metrics.dbErrors),
+    // No caching by default: tests change users and keys with SQL and expect the next request to see it at once,
+    // without waiting for the notification (tests/auth/api_key_cache_test.ts covers the cache).
+    apiKeys: createApiKeyCache({ ttlMs: 0 }),
     ...overrides,
   };
   return { deps, app: createApp(deps), logs };

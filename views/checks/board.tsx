@@ -5,18 +5,17 @@
  * seconds (htmx polling, outerHTML swap of this element only), so filters in
  * the URL and the page's scroll position stay as they are.
  */
-import { BAR_SECONDS, type BoardGroup, type BoardRow } from "../../services/checks/board.ts";
+import { BAR_SECONDS, BOARD_PAGE_SIZE, type BoardData, type BoardRow } from "../../services/checks/board.ts";
 import type { Bar } from "../../services/checks/history.ts";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
 
 /** How often the board re-reads itself. */
 export const BOARD_POLL_SECONDS = 5;
-export interface BoardProps {
-  groups: BoardGroup[];
-  /** The board's own address with its filters, for polling. */
+export interface BoardProps extends BoardData {
+  /** The board's own address with its filters and page, for polling. */
   selfUrl: string;
-  /** More checks matched than the board shows. */
-  truncated: boolean;
+  /** The address of another page of the board, same filters. */
+  pageUrl: (page: number) => string;
   filtered: boolean;
   canWrite: boolean;
   now: Date;
@@ -81,9 +80,9 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
   );
 }
 
-export function CheckBoard({ groups, selfUrl, truncated, filtered, canWrite, now }: BoardProps) {
-  const counts = { up: 0, down: 0, degraded: 0, unknown: 0, paused: 0 };
-  for (const g of groups) for (const r of g.rows) counts[shownStatus(r.check)]++;
+export function CheckBoard(
+  { groups, selfUrl, pageUrl, page, total, counts, hasNext, filtered, canWrite, now }: BoardProps,
+) {
   return (
     <div
       id="check-board"
@@ -148,11 +147,24 @@ export function CheckBoard({ groups, selfUrl, truncated, filtered, canWrite, now
                 </div>
               </section>
             ))}
-            {truncated && (
-              <p class="muted">Only the first checks are shown: filter by project or status to see the rest.</p>
-            )}
+            {(page > 1 || hasNext) && <Pager page={page} total={total} hasNext={hasNext} pageUrl={pageUrl} />}
           </>
         )}
     </div>
+  );
+}
+
+/** Which checks this page shows and links to its neighbours: every check is on some page. */
+function Pager({ page, total, hasNext, pageUrl }: Pick<BoardProps, "page" | "total" | "hasNext" | "pageUrl">) {
+  const from = (page - 1) * BOARD_PAGE_SIZE + 1;
+  const to = Math.min(page * BOARD_PAGE_SIZE, total);
+  return (
+    <nav class="board-pager" aria-label="Board pages">
+      {page > 1 ? <a href={pageUrl(page - 1)} rel="prev">← Previous</a> : <span />}
+      <span>
+        Checks {from.toLocaleString("en")}–{to.toLocaleString("en")} of {total.toLocaleString("en")}
+      </span>
+      {hasNext ? <a href={pageUrl(page + 1)} rel="next">Next →</a> : <span />}
+    </nav>
   );
 }
