@@ -3,7 +3,7 @@ import type { Sql } from "../db/client.ts";
 import type { Migration } from "../db/migrate.ts";
 import type { Config } from "../services/platform/config.ts";
 import type { Logger } from "../services/platform/logger.ts";
-import type { Telemetry } from "../services/telemetry/mod.ts";
+import type { Telemetry } from "../services/runtime/telemetry/mod.ts";
 import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";

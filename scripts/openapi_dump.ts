@@ -11,7 +11,7 @@ import { createLoginThrottles } from "../services/auth/throttle.ts";
 import { loadConfig } from "../services/platform/config.ts";
 import { silentLogger } from "../services/platform/logger.ts";
 import { DatabaseTroubles } from "../services/system/database_troubles.ts";
-import { createTelemetry } from "../services/telemetry/mod.ts";
+import { createTelemetry } from "../services/runtime/telemetry/mod.ts";
 
 export async function openApiDocument(): Promise<string> {
   const secret = "openapi-dump-openapi-dump-openapi-dump-00";

@@ -8,7 +8,7 @@ import { loadMigrations, migrate } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import { type OpenDatabase, openDatabase, resolveSecret, StartupError } from "./database.ts";
 import { createLogger } from "../platform/logger.ts";
-import { createTelemetry } from "../telemetry/mod.ts";
+import { createTelemetry } from "./telemetry/mod.ts";
 import { createLoginThrottles } from "../auth/throttle.ts";
 import { bootstrapAdmin } from "../auth/setup.ts";
 import { AppError } from "../platform/errors.ts";

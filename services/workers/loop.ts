@@ -8,7 +8,7 @@
 import type { Sql } from "../../db/client.ts";
 import type { Config } from "../platform/config.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { WorkerMetrics } from "../telemetry/worker_metrics.ts";
+import type { WorkerMetrics } from "../runtime/telemetry/worker_metrics.ts";
 
 export interface BackgroundDeps {
   sql: Sql;

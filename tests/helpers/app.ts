@@ -3,7 +3,7 @@ import { loadMigrations } from "../../db/migrate.ts";
 import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../routes/deps.ts";
 import { createLogger, lineSink, type Logger, silentLogger } from "../../services/platform/logger.ts";
-import { createTelemetry } from "../../services/telemetry/mod.ts";
+import { createTelemetry } from "../../services/runtime/telemetry/mod.ts";
 import { createLoginThrottles } from "../../services/auth/throttle.ts";
 import { DatabaseTroubles } from "../../services/system/database_troubles.ts";
 import { createApiKeyCache } from "../../services/auth/api_key_cache.ts";

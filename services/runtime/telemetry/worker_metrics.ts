@@ -3,7 +3,7 @@
  * probe (with how late it started), each notification send (with how long the
  * event waited for it). Counters and histograms, rendered by /metrics.
  */
-import { Counter, Gauge, Histogram, type Registry } from "../platform/prometheus.ts";
+import { Counter, Gauge, Histogram, type Registry } from "../../platform/prometheus.ts";
 
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 

@@ -3,7 +3,7 @@
  * database troubles, the process, the domain gauges and the workers' own
  * counters. One bundle per process, shared by the HTTP app and the workers.
  */
-import { createHttpMetrics, Registry } from "../platform/prometheus.ts";
+import { createHttpMetrics, Registry } from "../../platform/prometheus.ts";
 import { createDomainMetrics } from "./domain_metrics.ts";
 import { type BuildInfo, createProcessMetrics } from "./process_metrics.ts";
 import { createWorkerMetrics } from "./worker_metrics.ts";

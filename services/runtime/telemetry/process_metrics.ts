@@ -6,7 +6,7 @@
  * `startLagSampler` runs in the serving process.
  */
 import process from "node:process";
-import { Counter, Gauge, type Registry } from "../platform/prometheus.ts";
+import { Counter, Gauge, type Registry } from "../../platform/prometheus.ts";
 
 export interface BuildInfo {
   version: string;

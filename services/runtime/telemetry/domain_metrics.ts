@@ -3,9 +3,9 @@
  * notification outbox and open alerts, install-wide. A gauge whose label set
  * went to zero is written as 0, so an alert on it resolves.
  */
-import type { Sql } from "../../db/client.ts";
-import { countCheckQueue, countOpenAlerts, countOutbox } from "../../db/queries/operations_metrics.ts";
-import { Gauge, type Registry } from "../platform/prometheus.ts";
+import type { Sql } from "../../../db/client.ts";
+import { countCheckQueue, countOpenAlerts, countOutbox } from "../../../db/queries/operations_metrics.ts";
+import { Gauge, type Registry } from "../../platform/prometheus.ts";
 
 const CHANNEL_KINDS = ["slack", "email", "webhook"];
 const OUTBOX_STATUSES = ["pending", "sending", "failed", "dead"];
