@@ -20,6 +20,7 @@ import {
   updateHealthCheck,
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
+import { notifyForm } from "../../services/checks/notify.ts";
 import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/errors.ts";
 import { isUuid } from "../../services/ids.ts";
@@ -30,7 +31,7 @@ import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_fo
 import { CheckPage } from "../../views/checks/check_page.tsx";
 import { ProjectChecksPanel } from "../../views/checks/project_checks_panel.tsx";
 import type { AppEnv } from "../deps.ts";
-import { formErrors, formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { formBody, formErrors, idParam, isShownInPlace, parseForm, texts } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { selfOrigin } from "../middleware/csrf.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
@@ -62,12 +63,23 @@ function formFieldErrors(error: AppError) {
   return { errors: byField, error: message };
 }
 
+/** The form's text fields, and the Notify channels when the form had the Notify fieldset. */
+async function checkForm(c: Context<AppEnv>): Promise<{ form: Record<string, string>; notify?: string[] }> {
+  const body = await formBody(c);
+  const form = Object.fromEntries(
+    Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  return { form, notify: body.notify_present ? texts(body.notify_channel_ids) : undefined };
+}
+
 async function renderForm(
   c: Context<AppEnv>,
   principal: Principal,
   checkId: string | null,
   values: CheckFormValues,
   refusal?: AppError,
+  /** The channels ticked in a refused form, shown ticked again. */
+  ticked?: string[],
 ) {
   const { sql } = c.get("deps");
   const [projects, parents] = await withTenant(sql, principal.tenantId, (tx) =>
@@ -75,10 +87,19 @@ async function renderForm(
       projectChoices(tx, principal.tenantId, principal.clientId),
       checkChoices(tx, principal.tenantId, principal.clientId),
     ]));
+  const notify = await notifyForm(sql, principal, checkId);
+  if (ticked) notify.selected = ticked;
   const shown = refusal ? formFieldErrors(refusal) : {};
   return html(
     c,
-    <CheckFormPage checkId={checkId} values={values} projects={projects} parents={parents} {...shown} />,
+    <CheckFormPage
+      checkId={checkId}
+      values={values}
+      projects={projects}
+      parents={parents}
+      notify={notify}
+      {...shown}
+    />,
     refusal?.status ?? 200,
   );
 }
@@ -145,10 +166,14 @@ export function checkPages() {
 
   app.post("/checks", async (c) => {
     const principal = requireUserPage(c);
-    const form = await formFields(c);
+    const { form, notify } = await checkForm(c);
     const type = (["http", "tcp", "heartbeat"].includes(form.type) ? form.type : "http") as CheckType;
     try {
-      const input = parseForm(CreateHealthCheckSchema, { type, ...formToInput(form, type, "create") });
+      const input = parseForm(CreateHealthCheckSchema, {
+        type,
+        ...formToInput(form, type, "create"),
+        notify_channel_ids: notify,
+      });
       const { sql, config } = c.get("deps");
       const created = await createHealthCheck(sql, principal, config, input, auditContext(c), {
         origin: selfOrigin(c),
@@ -159,7 +184,7 @@ export function checkPages() {
       return await renderCheckPage(c, principal, created.check.id, { pingUrl: created.pingUrl }, 201);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderForm(c, principal, null, form, error);
+      return renderForm(c, principal, null, form, error, notify);
     }
   });
 
@@ -194,14 +219,17 @@ export function checkPages() {
     const id = idParam(c, "Health check not found");
     const { sql, config, now } = c.get("deps");
     const { check } = await getCheck(sql, principal, id, now());
-    const form = await formFields(c);
+    const { form, notify } = await checkForm(c);
     try {
-      const input = parseForm(UpdateHealthCheckSchema, formToInput(form, check.type, "edit"));
+      const input = parseForm(UpdateHealthCheckSchema, {
+        ...formToInput(form, check.type, "edit"),
+        notify_channel_ids: notify,
+      });
       await updateHealthCheck(sql, principal, config, id, input, auditContext(c));
       return c.redirect(`/checks/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderForm(c, principal, id, { ...form, type: check.type }, error);
+      return renderForm(c, principal, id, { ...form, type: check.type }, error, notify);
     }
   });
 

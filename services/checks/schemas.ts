@@ -121,6 +121,12 @@ export const CreateHealthCheckSchema = z.strictObject({
   max_duration_ms: fields.max_duration_ms.optional(),
   paused: fields.paused.optional(),
   depends_on_id: fields.depends_on_id.optional(),
+  notify_channel_ids: z.array(z.uuid()).max(50).optional().openapi({
+    description: "Channels this check's alerts go to (kept as notification rules about this check). " +
+      "Absent on create: none (the page ticks the organisation's default channels); " +
+      "on update, absent keeps them and [] clears them.",
+    example: ["0b7f4c2e-9a51-4d8e-b6f3-2c1d0e9a8b7c"],
+  }),
 }).openapi("HealthCheckCreate", {
   example: {
     project_id: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19",
