@@ -22,6 +22,8 @@ import { meApi } from "./api/v1/me.ts";
 import { apiKeyPages } from "./ui/api_keys.tsx";
 import { profilePages } from "./ui/profile.tsx";
 import { auditsApi } from "./api/v1/audits.ts";
+import { searchApi } from "./api/v1/search.ts";
+import { searchPages } from "./ui/search.tsx";
 import { auditRoutes } from "./ui/audits.tsx";
 import { sowsApi } from "./api/v1/sows.ts";
 import { changeRequestsApi } from "./api/v1/change_requests.ts";
@@ -145,6 +147,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", authRoutes());
   app.route("/", oidcRoutes());
   app.route("/", homeRoutes());
+  app.route("/", searchApi());
+  app.route("/", searchPages());
   app.route("/", preferenceRoutes());
   app.route("/", staticRoutes());
   mountDocs(app);

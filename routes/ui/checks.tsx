@@ -35,6 +35,7 @@ import { formBody, formErrors, idParam, isShownInPlace, parseForm, texts } from 
 import { auditContext } from "../middleware/auth.ts";
 import { selfOrigin } from "../middleware/csrf.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
+import { keepShownOnce, takeShownOnce } from "./shown_once.ts";
 
 /** The board's filters from the query; a hand-edited bad value is dropped rather than an error page. */
 function boardFilters(c: Context<AppEnv>): BoardFilters {
@@ -178,17 +179,20 @@ export function checkPages() {
       const created = await createHealthCheck(sql, principal, config, input, auditContext(c), {
         origin: selfOrigin(c),
       });
-      if (!created.pingUrl) return c.redirect(`/checks/${created.check.id}`, 303);
-      // The ping URL is shown in this answer only: render it (no redirect) and keep it out of caches.
-      c.header("Cache-Control", "no-store");
-      return await renderCheckPage(c, principal, created.check.id, { pingUrl: created.pingUrl }, 201);
+      const path = `/checks/${created.check.id}`;
+      if (created.pingUrl) keepShownOnce(c, path, created.pingUrl);
+      return c.redirect(path, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
       return renderForm(c, principal, null, form, error, notify);
     }
   });
 
-  app.get("/checks/:id", (c) => renderCheckPage(c, requireUserPage(c), idParam(c, "Health check not found")));
+  app.get("/checks/:id", (c) => {
+    const id = idParam(c, "Health check not found");
+    const pingUrl = takeShownOnce(c, `/checks/${id}`);
+    return renderCheckPage(c, requireUserPage(c), id, pingUrl ? { pingUrl } : {});
+  });
 
   app.get("/checks/:id/results", async (c) => {
     const principal = requireUserPage(c);
@@ -254,8 +258,8 @@ export function checkPages() {
       const rotated = await rotatePingToken(c.get("deps").sql, principal, id, auditContext(c), {
         origin: selfOrigin(c),
       });
-      c.header("Cache-Control", "no-store");
-      return await renderCheckPage(c, principal, id, { pingUrl: rotated.pingUrl! });
+      keepShownOnce(c, `/checks/${id}`, rotated.pingUrl!);
+      return c.redirect(`/checks/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
       return renderCheckPage(c, principal, id, { error: error.message }, error.status);

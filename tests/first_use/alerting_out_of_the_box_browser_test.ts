@@ -52,6 +52,8 @@ Deno.test("in Chromium: a new organisation's check with Notify alerts live in th
     await page.getByLabel("Password").fill(GOOD_PASSWORD);
     await page.getByRole("button", { name: "Create organisation" }).click();
     await page.waitForURL(`${served.url}/`);
+    // The overview's first-run checklist, nothing done yet.
+    assertStringIncludes(await page.locator(".first-run").innerText(), "0 of 4 done");
 
     // The organisation starts with its two alert rules.
     await page.goto(`${served.url}/alert-rules`);
@@ -87,6 +89,11 @@ Deno.test("in Chromium: a new organisation's check with Notify alerts live in th
     await page.getByRole("button", { name: "Create check" }).click();
     await page.waitForURL(/\/checks\/[0-9a-f-]{36}$/);
     const checkUrl = page.url();
+
+    await page.goto(`${served.url}/`);
+    assertStringIncludes(await page.locator(".first-run").innerText(), "2 of 4 done");
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/first_use_overview.png`, fullPage: true });
+    await page.goto(checkUrl);
 
     const inbox = await context.newPage();
     watchErrors(inbox, errors);

@@ -1,0 +1,31 @@
+/** Global search: projects, checks, clients, deployments and alerts by name. */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { search, SearchQuerySchema, SearchResultSchema } from "../../../services/search/search.ts";
+import type { AppEnv } from "../../deps.ts";
+import { requirePrincipal } from "../../middleware/auth.ts";
+import { errorResponses, ProblemSchema } from "../schemas.ts";
+
+const searchRoute = createRoute({
+  method: "get",
+  path: "/api/v1/search",
+  operationId: "searchEverything",
+  tags: ["Search"],
+  summary: "Search projects, checks, clients, deployments and alerts",
+  description: "Names containing `q` (projects also by slug, deployments by commit prefix), up to 10 per kind, " +
+    "only kinds the caller may read and, for client users, only their client's.",
+  request: { query: SearchQuerySchema },
+  responses: {
+    200: { description: "Matches", content: { "application/json": { schema: SearchResultSchema } } },
+    401: { description: "Not signed in", content: { "application/problem+json": { schema: ProblemSchema } } },
+    ...errorResponses,
+  },
+});
+
+export function searchApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(
+    searchRoute,
+    async (c) => c.json(await search(c.get("deps").sql, requirePrincipal(c), c.req.valid("query")), 200),
+  );
+  return app;
+}
