@@ -24,6 +24,8 @@ import { meApi } from "./api/v1/me.ts";
 import { apiKeyPages } from "./ui/api_keys.tsx";
 import { profilePages } from "./ui/profile.tsx";
 import { auditsApi } from "./api/v1/audits.ts";
+import { searchApi } from "./api/v1/search.ts";
+import { searchPages } from "./ui/search.tsx";
 import { auditRoutes } from "./ui/audits.tsx";
 import { sowsApi } from "./api/v1/sows.ts";
 import { changeRequestsApi } from "./api/v1/change_requests.ts";
@@ -148,6 +150,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
     ],
   },
+  { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   {
     area: "Inbound hooks (signed by the sender, no session)",
     mounts: [
@@ -198,7 +201,8 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/login", "/logout", "/setup"], routes: authRoutes },
       { prefixes: ["/auth"], routes: oidcRoutes },
-      { prefixes: ["/", "/ui/status"], routes: homeRoutes },
+      { prefixes: ["/", "/ui/status", "/ui/now"], routes: homeRoutes },
+      { prefixes: ["/search"], routes: searchPages },
       { prefixes: ["/preferences"], routes: preferenceRoutes },
       { prefixes: ["/static"], routes: staticRoutes },
     ],

@@ -16,6 +16,10 @@ import type { Logger } from "../services/platform/logger.ts";
 import { type DatabaseTroubles, unavailableError } from "../services/system/database_troubles.ts";
 import { renderPage } from "../views/render.tsx";
 import { ErrorPage } from "../views/errors/error_page.tsx";
+import { getCookie } from "hono/cookie";
+import { h } from "preact";
+import { PageContext, type PageContextValue } from "../views/page_context.ts";
+import type { Principal } from "../services/auth/permissions.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -79,7 +83,15 @@ export function problemResponse(c: Context, error: AppError): Response {
   if (wantsHtml(c)) {
     headers.set("Content-Type", "text/html; charset=utf-8");
     const isFragment = c.req.header("HX-Request") === "true";
-    return new Response(renderPage(ErrorPage({ error, requestId }), { fragment: isFragment }), {
+    // The signed-in reader keeps the app's navigation on an error page (issue 12); the theme comes from its cookie.
+    const theme = getCookie(c, "opsdeck_theme");
+    const context: PageContextValue = {
+      theme: theme === "light" || theme === "dark" ? theme : "auto",
+      path: c.req.path,
+      principal: (c.get("principal") as Principal | null | undefined) ?? null,
+    };
+    const page = h(PageContext.Provider, { value: context }, ErrorPage({ error, requestId }));
+    return new Response(renderPage(page, { fragment: isFragment }), {
       status: error.status,
       headers,
     });

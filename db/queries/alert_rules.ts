@@ -221,6 +221,34 @@ export async function checkBelongs(sql: Sql, tenantId: string, checkId: string, 
   return Boolean(row) && (projectId === null || row.project_id === projectId);
 }
 
+/** The condition fields: two rules equal on all of them would open the same alert twice. */
+export const CONDITION_FIELDS = [
+  "kind",
+  "project_id",
+  "check_id",
+  "metric_type",
+  "operator",
+  "threshold",
+  "window_seconds",
+  "days_before",
+  "environment",
+] as const satisfies readonly (keyof RuleFields)[];
+
+/** Another rule of the tenant watching the same condition (`exceptId`: the rule being edited). */
+export async function findIdenticalRule(
+  sql: Sql,
+  tenantId: string,
+  r: RuleFields,
+  exceptId: string | null,
+): Promise<{ id: string; name: string } | undefined> {
+  const same = CONDITION_FIELDS.map((f) => sql`AND ${sql(f)} IS NOT DISTINCT FROM ${r[f]}`);
+  const [row] = await sql<{ id: string; name: string }[]>`
+    SELECT id, name FROM alert_rules
+    WHERE tenant_id = ${tenantId} ${exceptId ? sql`AND id <> ${exceptId}` : sql``} ${same}
+    LIMIT 1`;
+  return row;
+}
+
 export async function channelExists(sql: Sql, tenantId: string, channelId: string): Promise<boolean> {
   const rows = await sql`SELECT 1 FROM notification_channels WHERE id = ${channelId} AND tenant_id = ${tenantId}`;
   return rows.length === 1;

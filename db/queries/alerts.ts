@@ -97,11 +97,11 @@ export async function getAlert(
   return row;
 }
 
-/** Alerts triggered after `since` that the inbox has not shown yet (its poll). */
-export async function countAlertsSince(sql: Sql, tenantId: string, since: Date, clientId: string | null) {
+/** Open (not resolved) alerts the reader can see: the tab title's count. */
+export async function countOpenAlerts(sql: Sql, tenantId: string, clientId: string | null): Promise<number> {
   const [row] = await sql<{ count: number }[]>`
     SELECT count(*)::int AS count FROM ${alertFrom(sql)}
-    WHERE a.tenant_id = ${tenantId} AND a.created_at > ${since} ${clientScope(sql, clientId)}`;
+    WHERE a.tenant_id = ${tenantId} AND a.status <> 'resolved' ${clientScope(sql, clientId)}`;
   return row.count;
 }
 

@@ -16,11 +16,13 @@ export interface PrincipalRow {
   client_id: string | null;
   super_admin: boolean;
   permissions: Permission[];
+  time_zone: string | null;
 }
 
 const principalColumns = (sql: Sql) =>
   sql`
   u.id AS user_id, u.tenant_id, u.email, u.name, u.status, u.role_id, r.name AS role_name, u.client_id, u.super_admin,
+  u.timezone AS time_zone,
   coalesce((SELECT array_agg(p.resource || ':' || p.action) FROM permissions p WHERE p.role_id = u.role_id), '{}') AS permissions`;
 
 export interface SessionRow extends PrincipalRow {

@@ -18,6 +18,8 @@ export interface FanOutEvent {
   createdAt: Date;
   /** An alert the event speaks about (kept only if it exists in the tenant). */
   alertId: string | null;
+  /** The health check the event (or its alert) is about: rules about one check match only its events. */
+  checkId: string | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function insertFanOut(sql: Sql, e: FanOutEvent): Promise<number> {
     JOIN notification_channels c ON c.tenant_id = r.tenant_id AND c.id = r.channel_id AND NOT c.broken
     WHERE r.tenant_id = ${e.tenantId} AND r.enabled AND ${e.type} = ANY (r.event_types)
       AND (r.project_id IS NULL OR r.project_id = ${e.projectId}::uuid)
+      AND (r.check_id IS NULL OR r.check_id = ${e.checkId}::uuid)
     ORDER BY r.channel_id, (r.mode = 'digest'), r.digest_minutes NULLS FIRST, r.id
     ON CONFLICT (tenant_id, channel_id, event_id) DO NOTHING`;
   return result.count;

@@ -112,3 +112,53 @@ export async function ruleFormOptions(sql: Sql, tenantId: string) {
   ]);
   return { channels, projects };
 }
+
+/** The "Notify" rules of one health check (those with check_id), by channel. */
+export async function checkNotifyRules(
+  sql: Sql,
+  tenantId: string,
+  checkId: string,
+): Promise<{ id: string; channel_id: string }[]> {
+  return await sql<{ id: string; channel_id: string }[]>`
+    SELECT id, channel_id FROM notification_rules WHERE tenant_id = ${tenantId} AND check_id = ${checkId}
+    ORDER BY created_at, id`;
+}
+
+export async function insertCheckNotifyRule(
+  sql: Sql,
+  tenantId: string,
+  r: { projectId: string; checkId: string; channelId: string; eventTypes: string[] },
+  now: Date,
+): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    INSERT INTO notification_rules (tenant_id, project_id, check_id, channel_id, event_types, created_at, updated_at)
+    VALUES (${tenantId}, ${r.projectId}, ${r.checkId}, ${r.channelId}, ${r.eventTypes}, ${now}, ${now})
+    RETURNING id`;
+  return row.id;
+}
+
+export interface NotifyChoice {
+  id: string;
+  name: string;
+  type: string;
+  broken: boolean;
+  /** Named by an organisation-wide rule for alerts: ticked on a new check's form. */
+  org_wide: boolean;
+}
+
+/** Every channel of the tenant for the check form's "Notify", broken ones included (the form warns). */
+export async function notifyChoices(sql: Sql, tenantId: string): Promise<NotifyChoice[]> {
+  return await sql<NotifyChoice[]>`
+    SELECT c.id, c.name, c.type, c.broken,
+      EXISTS (SELECT 1 FROM notification_rules r WHERE r.tenant_id = c.tenant_id AND r.channel_id = c.id
+        AND r.project_id IS NULL AND r.check_id IS NULL AND r.enabled AND 'alert.triggered' = ANY (r.event_types))
+        AS org_wide
+    FROM notification_channels c WHERE c.tenant_id = ${tenantId}
+    ORDER BY c.name, c.id LIMIT 200`;
+}
+
+/** A check's Notify rules follow it to another project (fan-out matches the event's project too). */
+export async function moveCheckNotifyRules(sql: Sql, tenantId: string, checkId: string, projectId: string) {
+  await sql`UPDATE notification_rules SET project_id = ${projectId}
+    WHERE tenant_id = ${tenantId} AND check_id = ${checkId} AND project_id IS DISTINCT FROM ${projectId}`;
+}

@@ -7,7 +7,8 @@ import type { Sql } from "../client.ts";
 export interface ProfileRow {
   id: string;
   name: string | null;
-  timezone: string;
+  /** null: not chosen, times show in the browser's zone. */
+  timezone: string | null;
 }
 
 export async function getProfile(sql: Sql, tenantId: string, userId: string): Promise<ProfileRow | undefined> {
@@ -21,7 +22,7 @@ export async function updateProfile(
   sql: Sql,
   tenantId: string,
   userId: string,
-  patch: { name?: string; timezone?: string },
+  patch: { name?: string; timezone?: string | null },
 ): Promise<ProfileRow> {
   const columns = (["name", "timezone"] as const).filter((c) => patch[c] !== undefined);
   const [row] = await sql<ProfileRow[]>`

@@ -10,7 +10,7 @@ export interface UserRow {
   role_name: string;
   client_id: string | null;
   super_admin: boolean;
-  timezone: string;
+  timezone: string | null;
   last_login_at: Date | null;
   created_at: Date;
 }

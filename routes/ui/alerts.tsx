@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { viewerTimeZone } from "../../services/alerts/lookups.ts";
-import { countNewAlerts, getAlert, getAlertWithHistory, listAlerts } from "../../services/alerts/alerts.ts";
+import { getAlert, getAlertWithHistory, listAlerts, pollAlerts } from "../../services/alerts/alerts.ts";
 import {
   acknowledgeAlert,
   resolveAlert,
@@ -20,7 +20,7 @@ import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
 import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
 import { AlertPage } from "../../views/alerts/alert_page.tsx";
-import { AlertsPage, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
+import { AlertsPage, alertsTitle, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
@@ -112,8 +112,19 @@ export function alertPages() {
     const principal = requireUserPage(c);
     const since = new Date(c.req.query("since") ?? "");
     const from = Number.isNaN(since.getTime()) ? c.get("deps").now() : since;
-    const count = await countNewAlerts(c.get("deps").sql, principal, from);
-    return html(c, <NewAlertsPoll since={from} count={count} />, 200, { fragment: true });
+    const { alerts, open } = await pollAlerts(c.get("deps").sql, principal, from);
+    const canAct = can(principal, "alerts", "write");
+    // A <title> at the top of a fragment is what htmx puts in the tab.
+    const poll = <NewAlertsPoll since={from} fresh={alerts} open={open} canAct={canAct} now={c.get("deps").now()} />;
+    return html(
+      c,
+      <>
+        <title>{alertsTitle(open)}</title>
+        {poll}
+      </>,
+      200,
+      { fragment: true },
+    );
   });
 
   app.get("/alerts/:id", (c) => renderAlertPage(c, requireUserPage(c), idParam(c, NOT_FOUND)));

@@ -20,6 +20,7 @@ import {
   updateHealthCheck,
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
+import { notifyForm } from "../../services/checks/notify.ts";
 import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/platform/errors.ts";
 import { isUuid } from "../../services/platform/ids.ts";
@@ -30,10 +31,11 @@ import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_fo
 import { CheckPage } from "../../views/checks/check_page.tsx";
 import { ProjectChecksPanel } from "../../views/checks/project_checks_panel.tsx";
 import type { AppEnv } from "../deps.ts";
-import { formErrors, formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { formBody, formErrors, idParam, isShownInPlace, parseForm, texts } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { selfOrigin } from "../middleware/csrf.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
+import { keepShownOnce, takeShownOnce } from "./shown_once.ts";
 
 /** The board's filters from the query; a hand-edited bad value is dropped rather than an error page. */
 function boardFilters(c: Context<AppEnv>): BoardFilters {
@@ -67,19 +69,39 @@ function formFieldErrors(error: AppError) {
   return { errors: byField, error: message };
 }
 
+/** The form's text fields, and the Notify channels when the form had the Notify fieldset. */
+async function checkForm(c: Context<AppEnv>): Promise<{ form: Record<string, string>; notify?: string[] }> {
+  const body = await formBody(c);
+  const form = Object.fromEntries(
+    Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  return { form, notify: body.notify_present ? texts(body.notify_channel_ids) : undefined };
+}
+
 async function renderForm(
   c: Context<AppEnv>,
   principal: Principal,
   checkId: string | null,
   values: CheckFormValues,
   refusal?: AppError,
+  /** The channels ticked in a refused form, shown ticked again. */
+  ticked?: string[],
 ) {
   const { sql } = c.get("deps");
   const [projects, parents] = await checkFormChoices(sql, principal);
+  const notify = await notifyForm(sql, principal, checkId);
+  if (ticked) notify.selected = ticked;
   const shown = refusal ? formFieldErrors(refusal) : {};
   return html(
     c,
-    <CheckFormPage checkId={checkId} values={values} projects={projects} parents={parents} {...shown} />,
+    <CheckFormPage
+      checkId={checkId}
+      values={values}
+      projects={projects}
+      parents={parents}
+      notify={notify}
+      {...shown}
+    />,
     refusal?.status ?? 200,
   );
 }
@@ -143,25 +165,32 @@ export function checkPages() {
 
   app.post("/checks", async (c) => {
     const principal = requireUserPage(c);
-    const form = await formFields(c);
+    const { form, notify } = await checkForm(c);
     const type = (["http", "tcp", "heartbeat"].includes(form.type) ? form.type : "http") as CheckType;
     try {
-      const input = parseForm(CreateHealthCheckSchema, { type, ...formToInput(form, type, "create") });
+      const input = parseForm(CreateHealthCheckSchema, {
+        type,
+        ...formToInput(form, type, "create"),
+        notify_channel_ids: notify,
+      });
       const { sql, config } = c.get("deps");
       const created = await createHealthCheck(sql, principal, config, input, auditContext(c), {
         origin: selfOrigin(c),
       });
-      if (!created.pingUrl) return c.redirect(`/checks/${created.check.id}`, 303);
-      // The ping URL is shown in this answer only: render it (no redirect) and keep it out of caches.
-      c.header("Cache-Control", "no-store");
-      return await renderCheckPage(c, principal, created.check.id, { pingUrl: created.pingUrl }, 201);
+      const path = `/checks/${created.check.id}`;
+      if (created.pingUrl) keepShownOnce(c, path, created.pingUrl);
+      return c.redirect(path, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderForm(c, principal, null, form, error);
+      return renderForm(c, principal, null, form, error, notify);
     }
   });
 
-  app.get("/checks/:id", (c) => renderCheckPage(c, requireUserPage(c), idParam(c, "Health check not found")));
+  app.get("/checks/:id", (c) => {
+    const id = idParam(c, "Health check not found");
+    const pingUrl = takeShownOnce(c, `/checks/${id}`);
+    return renderCheckPage(c, requireUserPage(c), id, pingUrl ? { pingUrl } : {});
+  });
 
   app.get("/checks/:id/results", async (c) => {
     const principal = requireUserPage(c);
@@ -192,14 +221,17 @@ export function checkPages() {
     const id = idParam(c, "Health check not found");
     const { sql, config, now } = c.get("deps");
     const { check } = await getCheck(sql, principal, id, now());
-    const form = await formFields(c);
+    const { form, notify } = await checkForm(c);
     try {
-      const input = parseForm(UpdateHealthCheckSchema, formToInput(form, check.type, "edit"));
+      const input = parseForm(UpdateHealthCheckSchema, {
+        ...formToInput(form, check.type, "edit"),
+        notify_channel_ids: notify,
+      });
       await updateHealthCheck(sql, principal, config, id, input, auditContext(c));
       return c.redirect(`/checks/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return renderForm(c, principal, id, { ...form, type: check.type }, error);
+      return renderForm(c, principal, id, { ...form, type: check.type }, error, notify);
     }
   });
 
@@ -224,8 +256,8 @@ export function checkPages() {
       const rotated = await rotatePingToken(c.get("deps").sql, principal, id, auditContext(c), {
         origin: selfOrigin(c),
       });
-      c.header("Cache-Control", "no-store");
-      return await renderCheckPage(c, principal, id, { pingUrl: rotated.pingUrl! });
+      keepShownOnce(c, `/checks/${id}`, rotated.pingUrl!);
+      return c.redirect(`/checks/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
       return renderCheckPage(c, principal, id, { error: error.message }, error.status);

@@ -8,6 +8,8 @@ import type { AppEnv } from "../deps.ts";
 import { html, requireUserPage } from "../render.ts";
 import { needsSetup } from "../../services/auth/setup.ts";
 import { brokenChannels } from "../../services/notifications/deliveries.ts";
+import { overviewFor } from "../../services/home/now.ts";
+import { NowPanel } from "../../views/home/_now_panel.tsx";
 
 export function homeRoutes() {
   const app = new Hono<AppEnv>();
@@ -18,8 +20,15 @@ export function homeRoutes() {
   app.get("/", async (c) => {
     if (await needsSetup(c.get("deps").sql)) return c.redirect("/setup", 303);
     const principal = requireUserPage(c);
-    const broken = await brokenChannels(c.get("deps").sql, principal);
-    return html(c, <HomePage status={await status(c, principal)} brokenChannels={broken} />);
+    const { sql, now } = c.get("deps");
+    const broken = await brokenChannels(sql, principal);
+    const overview = await overviewFor(sql, principal, now());
+    return html(c, <HomePage status={await status(c, principal)} brokenChannels={broken} now={overview} />);
+  });
+  app.get("/ui/now", async (c) => {
+    const principal = requireUserPage(c);
+    const { sql, now } = c.get("deps");
+    return html(c, <NowPanel now={await overviewFor(sql, principal, now())} />, 200, { fragment: true });
   });
   app.get("/ui/status", async (c) => {
     const principal = requireUserPage(c);

@@ -11,8 +11,9 @@ export function explorePages() {
     const principal = requireUserPage(c);
     const { sql, now } = c.get("deps");
     const view = await exploreView(sql, principal, c.req.query(), now());
-    if (isPartial(c)) return html(c, <Explorer view={view} />, 200, { fragment: true });
-    return html(c, <ExplorePage view={view} />);
+    const status = view.notFound ? 404 : 200;
+    if (isPartial(c)) return html(c, <Explorer view={view} />, status, { fragment: true });
+    return html(c, <ExplorePage view={view} />, status);
   });
   return app;
 }

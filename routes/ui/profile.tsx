@@ -62,7 +62,8 @@ export function profilePages() {
     const principal = requireUserPage(c);
     const fields = await formFields(c);
     try {
-      const input = parseForm(ProfileUpdateSchema, { name: fields.name, timezone: fields.timezone });
+      // The picker's first choice, "Browser time", is the empty value.
+      const input = parseForm(ProfileUpdateSchema, { name: fields.name, timezone: fields.timezone || null });
       await updateProfile(c.get("deps").sql, principal, input, auditContext(c));
       return c.redirect("/profile?saved=profile", 303);
     } catch (error) {

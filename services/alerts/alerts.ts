@@ -3,7 +3,7 @@ import type { Sql } from "../../db/client.ts";
 import {
   alertHistory,
   type AlertRow,
-  countAlertsSince,
+  countOpenAlerts,
   type HistoryRow,
   listAlerts as queryAlerts,
 } from "../../db/queries/alerts.ts";
@@ -45,11 +45,16 @@ export async function getAlert(sql: Sql, principal: Principal, id: string): Prom
 }
 
 /** How many alerts opened after `since` (the inbox's poll for new ones). */
-export async function countNewAlerts(sql: Sql, principal: Principal, since: Date): Promise<number> {
+/** What the inbox's poll shows: alerts opened since the page loaded (newest first, 50 at most) and the open count. */
+export async function pollAlerts(
+  sql: Sql,
+  principal: Principal,
+  since: Date,
+): Promise<{ alerts: AlertRow[]; open: number }> {
   authorize(principal, "alerts", "read");
-  return await withTenant(
-    sql,
-    principal.tenantId,
-    (tx) => countAlertsSince(tx, principal.tenantId, since, principal.clientId),
-  );
+  return await withTenant(sql, principal.tenantId, async (tx) => ({
+    alerts: (await queryAlerts(tx, principal.tenantId, { since, clientId: principal.clientId, limit: 50 }))
+      .slice(0, 50),
+    open: await countOpenAlerts(tx, principal.tenantId, principal.clientId),
+  }));
 }

@@ -11,6 +11,7 @@ import {
   channelExists,
   checkBelongs,
   deleteAlertRule as removeRule,
+  findIdenticalRule,
   getAlertRule as findRule,
   insertAlertRule,
   listAlertRules as queryRules,
@@ -22,7 +23,7 @@ import { getProject } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
-import { type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import type { CreateAlertRuleInput, ListAlertRulesQuery, UpdateAlertRuleInput } from "./schemas.ts";
 
@@ -124,6 +125,12 @@ async function validate(tx: Sql, principal: Principal, r: RuleFields): Promise<v
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
+/** A second rule on the same condition would open every alert twice: refused, naming the first. */
+async function refuseTwin(tx: Sql, tenantId: string, r: RuleFields, exceptId: string | null): Promise<void> {
+  const twin = await findIdenticalRule(tx, tenantId, r, exceptId);
+  if (twin) throw new ConflictError(`This rule watches the same as “${twin.name}”; change that rule instead`);
+}
+
 /** What the audit row keeps of a rule. */
 const snapshot = (r: AlertRuleRow | RuleFields) =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith("_name") && !k.endsWith("_at") && k !== "id"));
@@ -139,6 +146,7 @@ export async function createAlertRule(
   const fields = normalize(input);
   return await withTenant(sql, tenantId, async (tx) => {
     await validate(tx, principal, fields);
+    await refuseTwin(tx, tenantId, fields, null);
     const id = await insertAlertRule(tx, tenantId, fields, ctx.now);
     const created = (await findRule(tx, tenantId, id))!;
     await recordAudit(tx, ctx, {
@@ -169,6 +177,7 @@ export async function updateAlertRule(
     ) as unknown as RuleFields;
     const fields = normalize(merged);
     await validate(tx, principal, fields);
+    await refuseTwin(tx, tenantId, fields, id);
     if (!await writeRule(tx, tenantId, id, fields)) throw new NotFoundError(NOT_FOUND);
     const after = (await findRule(tx, tenantId, id))!;
     await recordAudit(tx, ctx, {

@@ -11,6 +11,8 @@ export interface AuditContext {
   actor: Principal | null;
   /** For actions without a signed-in actor (failed login, set-up): who it was about. */
   actorLabel?: string;
+  /** For a sign-in: the user who signs in, before they are a principal. */
+  actorUserId?: string;
   ip: string | null;
   userAgent: string | null;
   now: Date;
@@ -46,7 +48,7 @@ export async function recordAudit(sql: Sql, ctx: AuditContext, entry: AuditEntry
   if (entry.after !== undefined) details.after = entry.after;
   await insertAudit(sql, {
     tenantId: entry.tenantId,
-    actorUserId: ctx.actor?.userId ?? null,
+    actorUserId: ctx.actor?.userId ?? ctx.actorUserId ?? null,
     actorApiKeyId: ctx.actor?.apiKeyId ?? null,
     actorLabel: ctx.actor?.email ?? ctx.actorLabel ?? null,
     action: entry.action,

@@ -49,6 +49,8 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   sessionId?: string;
   apiKeyId?: string;
+  /** The profile's IANA zone; null or absent: the browser's. */
+  timeZone?: string | null;
 }
 
 export function isPermission(value: string): value is Permission {

@@ -75,7 +75,7 @@ export async function login(
     throw new UnauthorizedError(INVALID);
   }
   await throttles.succeed(sql, attempt);
-  return await openSession(sql, user.tenant_id, user.id, ctx, "session.login");
+  return await openSession(sql, user.tenant_id, user.id, { ...ctx, actorLabel: user.email }, "session.login");
 }
 
 /** A fresh session (a new token every time: session rotation on login). */
@@ -101,7 +101,9 @@ export async function openSession(
       now: ctx.now,
     });
     await recordLogin(tx, userId, ctx.now);
-    await recordAudit(tx, ctx, { tenantId, action, resourceType: "session", resourceId: row.id, details });
+    // The one signing in is the actor, whichever face (page, API, single sign-on) they came through.
+    const signedIn = { ...ctx, actorUserId: ctx.actor?.userId ?? userId };
+    await recordAudit(tx, signedIn, { tenantId, action, resourceType: "session", resourceId: row.id, details });
     return row;
   });
   return { token, sessionId: session.id, expiresAt, userId, tenantId };
@@ -164,5 +166,6 @@ export function toPrincipal(row: PrincipalRow, kind: Principal["kind"]): Princip
     clientId: row.client_id,
     superAdmin: row.super_admin,
     permissions: new Set(row.permissions),
+    timeZone: row.time_zone,
   };
 }

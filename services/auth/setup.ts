@@ -3,6 +3,7 @@
  * OPSDECK_ADMIN_PASSWORD) creates the first tenant and its admin, who is also
  * super_admin of the installation.
  */
+import { createDefaultAlertRules } from "../alerts/defaults.ts";
 import { z } from "@hono/zod-openapi";
 import type { Sql } from "../../db/client.ts";
 import { countTenants, insertTenant } from "../../db/queries/tenants.ts";
@@ -70,6 +71,7 @@ export async function createFirstTenant(sql: Sql, input: SetupInput, ctx: AuditC
       resourceId: user.id,
       after: { ...user, via: "setup" },
     });
+    await createDefaultAlertRules(tx, tenantId, actorCtx);
     return user;
   });
 }

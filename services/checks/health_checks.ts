@@ -6,6 +6,8 @@
  * see only their client's projects' checks, and a target they write may only
  * be a public address (public_targets_only, enforced again at every run).
  */
+import { moveCheckNotifyRules } from "../../db/queries/notification_rules.ts";
+import { setCheckNotify } from "./notify.ts";
 import type { Sql } from "../../db/client.ts";
 import {
   type CheckType,
@@ -160,7 +162,8 @@ export async function createHealthCheck(
   base: PingUrlBase,
 ): Promise<Created> {
   authorize(principal, "health_checks", "write");
-  const d = applyInput(defaultDefinition(input.project_id, input.name, input.type as CheckType), input);
+  const { notify_channel_ids: notify, ...definition } = input;
+  const d = applyInput(defaultDefinition(input.project_id, input.name, input.type as CheckType), definition);
   d.public_targets_only = principal.clientId !== null;
   return await withTenant(sql, principal.tenantId, async (tx) => {
     await checkReferences(tx, principal, config, d, null);
@@ -178,6 +181,7 @@ export async function createHealthCheck(
       resourceId: id,
       after: snapshot(d),
     });
+    if (notify?.length) await setCheckNotify(tx, principal, { id, project_id: d.project_id }, notify, ctx);
     const check = (await getHealthCheck(tx, principal.tenantId, id))!;
     const [withFigures] = await withUptime(tx, principal.tenantId, [check], ctx.now);
     return { ...withFigures, pingUrl: ping ? pingUrl(base, ping.token) : null };
@@ -196,7 +200,8 @@ export async function updateHealthCheck(
     const current = await findVisibleCheck(tx, principal, id, { forUpdate: true });
     authorize(principal, "health_checks", "write");
     const before = definitionOf(current);
-    const after = applyInput(before, input);
+    const { notify_channel_ids: notify, ...definition } = input;
+    const after = applyInput(before, definition);
     // Whoever writes the target owns it: a client user's target is public-only, an edit by staff lifts that.
     if (principal.clientId) after.public_targets_only = true;
     else if (targetChanged(before, after)) after.public_targets_only = false;
@@ -216,6 +221,10 @@ export async function updateHealthCheck(
       before: snapshot(before),
       after: snapshot(after),
     });
+    if (notify) await setCheckNotify(tx, principal, { id, project_id: after.project_id }, notify, ctx);
+    else if (after.project_id !== before.project_id) {
+      await moveCheckNotifyRules(tx, principal.tenantId, id, after.project_id);
+    }
     const check = (await getHealthCheck(tx, principal.tenantId, id))!;
     return (await withUptime(tx, principal.tenantId, [check], ctx.now))[0];
   });

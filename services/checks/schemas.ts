@@ -106,19 +106,28 @@ const OPTIONAL_ON_CREATE = Object.fromEntries(
   Object.keys(fields).filter((k) => !["project_id", "name", "type"].includes(k)).map((k) => [k, true as const]),
 ) as { [K in Exclude<keyof typeof fields, "project_id" | "name" | "type">]: true };
 
-export const CreateHealthCheckSchema = z.strictObject(fields).partial(OPTIONAL_ON_CREATE).openapi("HealthCheckCreate", {
-  example: {
-    project_id: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19",
-    name: "Storefront home page",
-    type: "http",
-    url: "https://shop.example.com/healthz",
-    expected_status: [200],
-    keyword: "ok",
-    interval_seconds: 60,
-    timeout_ms: 5000,
-    confirmations: 2,
-  },
+/** Not a column of the check: kept as notification rules about this check (services/checks/notify.ts). */
+const notifyChannelIds = z.array(z.uuid()).max(50).optional().openapi({
+  description: "Channels this check's alerts go to (kept as notification rules about this check). " +
+    "Absent on create: none (the page ticks the organisation's default channels); " +
+    "on update, absent keeps them and [] clears them.",
+  example: ["0b7f4c2e-9a51-4d8e-b6f3-2c1d0e9a8b7c"],
 });
+
+export const CreateHealthCheckSchema = z.strictObject({ ...fields, notify_channel_ids: notifyChannelIds })
+  .partial(OPTIONAL_ON_CREATE).openapi("HealthCheckCreate", {
+    example: {
+      project_id: "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19",
+      name: "Storefront home page",
+      type: "http",
+      url: "https://shop.example.com/healthz",
+      expected_status: [200],
+      keyword: "ok",
+      interval_seconds: 60,
+      timeout_ms: 5000,
+      confirmations: 2,
+    },
+  });
 export type CreateHealthCheckInput = z.infer<typeof CreateHealthCheckSchema>;
 
 /** PATCH: any definition field but the type (a check keeps its type; create a new one instead). */

@@ -1,8 +1,8 @@
 /**
  * DORA delivery metrics per project or per tenant over the last 7/30/90
- * days. Change failure rate counts failed and rolled-back deployments only;
- * a deployment followed by an alert is not counted as failed: how checks
- * fared around a deployment is shown beside it (services/checks/around_deployment.ts).
+ * days. Change failure rate counts failed and rolled-back deployments; a
+ * deployment followed by an alert is not counted as a failure (alerts are not
+ * tied to the deployment that preceded them).
  */
 import type { Sql } from "../../db/client.ts";
 import { type DailyRow, deliveryMetricsRows, type MetricsScope } from "../../db/queries/delivery_metrics.ts";

@@ -38,6 +38,8 @@ export interface ExploreView {
   deployments: { at: Date; label: string }[];
   maintenance: { start: Date; end: Date }[];
   error: string | null;
+  /** A series was asked for by name and the project has none of that name: a 404, not another series. */
+  notFound: boolean;
 }
 
 export const seriesKey = (t: { type: string; check_id: string | null }) =>
@@ -68,10 +70,16 @@ export async function exploreView(
     deployments: [],
     maintenance: [],
     error: null,
+    notFound: false,
   };
   if (!project) return view;
   view.types = (await listTypes(sql, principal, project.id)).data;
-  const chosen = view.types.find((t) => seriesKey(t) === input.series) ?? view.types[0];
+  const chosen = input.series ? view.types.find((t) => seriesKey(t) === input.series) : view.types[0];
+  if (input.series && !chosen) {
+    view.notFound = true;
+    view.error = `No series “${input.series}” in ${project.name}; pick one of its series above.`;
+    return view;
+  }
   if (!chosen) return view;
   view.series = seriesKey(chosen);
   const to = now;

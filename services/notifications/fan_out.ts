@@ -24,7 +24,14 @@ export async function fanOutEvent(tx: Sql, event: StoredEvent): Promise<number> 
     payload: event.payload,
     createdAt: event.createdAt,
     alertId: alertOf(event),
+    checkId: checkOf(event),
   });
+}
+
+function checkOf(event: StoredEvent): string | null {
+  if (event.subjectType === "health_check") return event.subjectId;
+  const id = event.payload.check_id;
+  return typeof id === "string" && isUuid(id) ? id : null;
 }
 
 function alertOf(event: StoredEvent): string | null {

@@ -24,7 +24,7 @@ export interface Profile extends ProfileRow {
 
 export interface Preferences {
   theme: ThemeName;
-  timezone: string;
+  timezone: string | null;
 }
 
 /** Self-service changes to an account need the user's own session, not an API key. */
@@ -46,7 +46,7 @@ export async function updateProfile(sql: Sql, actor: Principal, input: ProfileUp
     if (!before) throw new NotFoundError();
     const patch = changes(before, {
       name: input.name,
-      timezone: input.timezone && canonicalTimeZone(input.timezone),
+      timezone: input.timezone ? canonicalTimeZone(input.timezone) : input.timezone,
     });
     if (!patch) return before;
     const after = await updateProfileRow(tx, actor.tenantId, actor.userId, patch.after);

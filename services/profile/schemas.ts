@@ -35,7 +35,7 @@ export const ThemeSchema = z.enum(THEMES).openapi({ description: "auto follows t
 
 export const ProfileUpdateSchema = z.strictObject({
   name: z.string().trim().min(1, "Enter your name").max(200).optional().openapi({ example: "Ada Lovelace" }),
-  timezone: TimeZoneSchema.optional(),
+  timezone: TimeZoneSchema.nullable().optional().openapi({ description: "null: show times in the browser's zone" }),
 }).openapi("ProfileUpdate");
 export type ProfileUpdate = z.infer<typeof ProfileUpdateSchema>;
 
@@ -43,12 +43,12 @@ export const ProfileSchema = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
-  timezone: z.string().openapi({ example: "Europe/Paris" }),
+  timezone: z.string().nullable().openapi({ example: "Europe/Paris", description: "null: the browser's zone" }),
 }).openapi("Profile");
 
 export const PreferencesSchema = z.object({
   theme: ThemeSchema,
-  timezone: z.string().openapi({ example: "Europe/Paris", description: "The same value as the profile's" }),
+  timezone: z.string().nullable().openapi({ example: "Europe/Paris", description: "The same value as the profile's" }),
 }).openapi("Preferences");
 
 export const PreferencesUpdateSchema = z.strictObject({

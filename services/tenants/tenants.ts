@@ -4,6 +4,7 @@
  * did not exist. Listing crosses tenants on purpose, so it runs on the owner
  * connection; creating runs in the new tenant's own transaction.
  */
+import { createDefaultAlertRules } from "../alerts/defaults.ts";
 import type { Sql } from "../../db/client.ts";
 import { insertTenant, listTenants as queryTenants, slugTaken, type TenantListRow } from "../../db/queries/tenants.ts";
 import { builtinRoleId, emailTaken, insertUser } from "../../db/queries/users.ts";
@@ -74,6 +75,7 @@ export async function createTenant(
       after: { name: tenant.name, slug: tenant.slug, admin: { id: admin.id, email, role: "admin" } },
       details: { invitation_expires_at: link.expiresAt },
     });
+    await createDefaultAlertRules(tx, tenantId, ctx);
     return { adminId: admin.id, link };
   });
   const emailSent = await deliverInvitation(delivery, email, link, principal.name ?? principal.email);

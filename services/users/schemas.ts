@@ -50,7 +50,7 @@ export const UserSchema = z.object({
   role_id: z.uuid(),
   client_id: z.uuid().nullable(),
   super_admin: z.boolean(),
-  timezone: z.string().openapi({ example: "UTC" }),
+  timezone: z.string().nullable().openapi({ example: "UTC", description: "null: the browser's zone" }),
   last_login_at: z.string().nullable().openapi({ format: "date-time" }),
   created_at: z.string().openapi({ format: "date-time" }),
 }).openapi("User");

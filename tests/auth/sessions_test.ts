@@ -28,7 +28,8 @@ Deno.test("POST /api/v1/sessions signs in: HttpOnly Lax cookie plus a bearer tok
   assertEquals(who.email, p.bob.user.email);
   assertEquals(who.role, "employee");
   assertEquals(who.permissions.includes("projects:write"), true);
-  const [audit] = await sql`SELECT action FROM audits WHERE actor_user_id IS NULL AND action = 'session.login'
+  const [audit] =
+    await sql`SELECT action FROM audits WHERE actor_user_id = ${p.bob.user.id} AND action = 'session.login'
     AND actor_label = ${p.bob.user.email} ORDER BY seq DESC LIMIT 1`;
   assertEquals(audit.action, "session.login");
 });

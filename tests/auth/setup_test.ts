@@ -33,7 +33,13 @@ Deno.test("first run: every page leads to set-up, which creates the tenant and i
     JOIN tenants t ON t.id = u.tenant_id`;
   assertEquals(user, { super_admin: true, role: "admin", slug: "acme-agency" });
   const actions = await db.sql`SELECT action FROM audits ORDER BY seq`;
-  assertEquals(actions.map((a) => a.action), ["tenant.create", "user.create", "session.login"]);
+  assertEquals(actions.map((a) => a.action), [
+    "tenant.create",
+    "user.create",
+    "alert_rule.create",
+    "alert_rule.create",
+    "session.login",
+  ]);
 
   const again = await app.request(
     "/setup",

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genProject, getPage, postPage } from "../helpers/catalog.ts";
-import { auditActionsFor, createCheck, httpCheck, insertResults } from "../helpers/checks.ts";
+import { auditActionsFor, checkCount, createCheck, httpCheck, insertResults } from "../helpers/checks.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 
 const { app, db } = await createTestApp();
@@ -139,7 +139,8 @@ Deno.test("the form creates a check (303 to its page) and shows every refusal ne
   ]);
 });
 
-Deno.test("creating a heartbeat in the form shows its ping URL once, with curl examples", async () => {
+Deno.test("creating a heartbeat in the form redirects (PRG) to its page, which shows the ping URL once", async () => {
+  const before = await checkCount(sql, p.tenant.id);
   const res = await postPage(app, "/checks", {
     project_id: shop.id,
     name: "Backup",
@@ -147,12 +148,19 @@ Deno.test("creating a heartbeat in the form shows its ping URL once, with curl e
     interval_seconds: "86400",
     grace_seconds: "3600",
   }, p.bob.cookie);
-  assertEquals(res.status, 201);
-  assertEquals(res.headers.get("Cache-Control"), "no-store");
-  const body = await res.text();
+  assertEquals(res.status, 303);
+  const location = res.headers.get("Location")!;
+  const kept = res.headers.get("Set-Cookie")!.split(";")[0];
+  const shown = await getPage(app, location, { ...p.bob.cookie, Cookie: `${p.bob.cookie.Cookie}; ${kept}` });
+  assertEquals(shown.headers.get("Cache-Control"), "no-store");
+  const body = await shown.text();
   assertStringIncludes(body, "/api/v1/heartbeats/hb_");
   assertStringIncludes(body, "/fail");
   assertStringIncludes(body, "shown only this once");
+  // Reloading is a GET: no second check, and the secret is not shown again.
+  const reload = await (await getPage(app, location, p.bob.cookie)).text();
+  assertEquals(reload.includes("/api/v1/heartbeats/hb_"), false);
+  assertEquals(await checkCount(sql, p.tenant.id), before + 1);
 });
 
 Deno.test("edit, pause, resume, run now and delete from the pages, each audited", async () => {

@@ -23,7 +23,7 @@ Deno.test("PATCH /api/v1/me sets name and time zone, canonicalised, with one use
   assertEquals(await res.json(), { id: user.id, email: user.email, name: "New Name", timezone: "Europe/Paris" });
   const audits = await auditsOf(user.id, "user.update");
   assertEquals(audits.length, 1);
-  assertEquals(audits[0].details.before, { name: "Old Name", timezone: "UTC" });
+  assertEquals(audits[0].details.before, { name: "Old Name", timezone: null });
   assertEquals(audits[0].details.after, { name: "New Name", timezone: "Europe/Paris" });
 
   const again = await app.request("/api/v1/me", jsonRequest("PATCH", { timezone: "Europe/Paris" }, who.bearer));
@@ -53,7 +53,7 @@ Deno.test("PATCH /api/v1/me refuses bad zones and fields a user may not set on t
   const [row] = await sql`SELECT name, timezone, email, role_id, tenant_id FROM users WHERE id = ${user.id}`;
   assertEquals([row.name, row.timezone, row.email, row.role_id, row.tenant_id], [
     user.name,
-    "UTC",
+    null, // browser time (00035)
     user.email,
     user.role_id,
     user.tenant_id,
@@ -64,7 +64,7 @@ Deno.test("GET and PUT /api/v1/me/preferences: theme in user_preferences, time z
   const who = await signIn(sql, await genUser(sql, p.tenant.id));
   const initial = await app.request("/api/v1/me/preferences", { headers: who.bearer });
   assertEquals(initial.status, 200);
-  assertEquals(await initial.json(), { theme: "auto", timezone: "UTC" });
+  assertEquals(await initial.json(), { theme: "auto", timezone: null });
 
   const put = await app.request(
     "/api/v1/me/preferences",

@@ -54,8 +54,9 @@ Deno.test("POST /api/v1/tenants creates the tenant and an invited admin who can 
     body.id,
     "admin",
   ]);
-  const audits = await sql`SELECT action, actor_user_id FROM audits WHERE tenant_id = ${body.id}`;
-  assertEquals(audits.map((a) => a.action), ["tenant.create"]);
+  const audits = await sql`SELECT action, actor_user_id FROM audits WHERE tenant_id = ${body.id} ORDER BY seq`;
+  // The new organisation's two default alert rules (issue 12) are audited in the same transaction.
+  assertEquals(audits.map((a) => a.action), ["tenant.create", "alert_rule.create", "alert_rule.create"]);
   assertEquals(audits[0].actor_user_id, root.user.id);
   const token = new URL(body.invite_url).searchParams.get("token");
   const accepted = await send("POST", "/api/v1/invitations/accept", {}, { token, password: GOOD_PASSWORD });

@@ -30,7 +30,7 @@ export function AlertTableRow({ alert, canAct, now, error }: AlertRowProps) {
         </small>
       </td>
       <td>
-        <time datetime={alert.triggered_at.toISOString()} title={shortTime(alert.triggered_at)}>
+        <time datetime={alert.triggered_at.toISOString()} title={shortTime(alert.triggered_at)} data-format="relative">
           {age(alert.triggered_at, now)}
         </time>
       </td>

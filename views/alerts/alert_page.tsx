@@ -33,6 +33,13 @@ export function AlertPage({ alert, history, deliveries, canAct, canResend, notic
               <a href={`/projects/${alert.project_id}`}>{alert.project_name}</a>
             </li>
           )}
+          {alert.check_id && (
+            <li>
+              <a href={`/checks/${alert.check_id}`}>
+                {String((alert.context as Record<string, unknown>).check_name ?? "Its check")}
+              </a>
+            </li>
+          )}
         </ul>
       </nav>
       <hgroup>

@@ -100,24 +100,43 @@ export function AlertsTable({ alerts, canAct, now }: { alerts: AlertRow[]; canAc
   );
 }
 
+/** How often the inbox asks for new alerts (htmx polling; docs/ui.md says why not SSE). */
+export const INBOX_POLL_SECONDS = 5;
+
 /**
- * Polls for alerts opened since the page was rendered and offers a reload,
- * rather than re-rendering the table under someone typing a comment.
+ * Polls for alerts opened since the page was rendered and shows them as rows
+ * of their own table above the inbox, rather than re-rendering the table
+ * under someone typing a comment. The answer carries a <title> with the open
+ * count, which htmx puts in the tab.
  */
-export function NewAlertsPoll({ since, count = 0 }: { since: Date; count?: number }) {
+export function NewAlertsPoll({ since, fresh = [], open, canAct = false, now = since }: {
+  since: Date;
+  now?: Date;
+  fresh?: AlertRow[];
+  /** Open alerts now; absent on the first render (the page's own title has it). */
+  open?: number;
+  canAct?: boolean;
+}) {
   return (
     <div
       id="alerts-poll"
       hx-get={`/alerts/poll?since=${encodeURIComponent(since.toISOString())}`}
-      hx-trigger="every 15s"
+      hx-trigger={open === undefined ? `load, every ${INBOX_POLL_SECONDS}s` : `every ${INBOX_POLL_SECONDS}s`}
       hx-swap="outerHTML"
       aria-live="polite"
     >
-      {count > 0 && (
-        <p class="notice notice-ok">
-          {count === 1 ? "1 new alert" : `${count} new alerts`} since this page loaded. <a href="/alerts">Show</a>
-        </p>
+      {fresh.length > 0 && (
+        <section class="new-alerts" aria-label="New alerts">
+          <p class="notice notice-ok">
+            {fresh.length === 1 ? "1 new alert" : `${fresh.length} new alerts`} since this page loaded.{" "}
+            <a href="/alerts">Reload the inbox</a>
+          </p>
+          <AlertsTable alerts={fresh} canAct={canAct} now={now} />
+        </section>
       )}
     </div>
   );
 }
+
+/** The inbox's tab title: the open count first, so it reads in a crowded tab bar. */
+export const alertsTitle = (open: number) => `${open > 0 ? `(${open}) ` : ""}Alerts · Opsdeck`;

@@ -1,7 +1,7 @@
 import type { ApiKeyRow } from "../../db/queries/api_keys.ts";
 import type { ApiKeyStatus } from "../../services/api_keys/api_keys.ts";
 import { RowActionForm } from "../components/row_action_form.tsx";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 
 const BADGE: Record<ApiKeyStatus, string> = { active: "badge-up", expired: "badge-degraded", revoked: "badge-down" };
 const SHOWN_SCOPES = 3;
@@ -9,7 +9,7 @@ const SHOWN_SCOPES = 3;
 export interface ApiKeyRowProps {
   apiKey: ApiKeyRow;
   status: ApiKeyStatus;
-  timeZone: string;
+  timeZone: string | null;
   showOwner: boolean;
 }
 
@@ -26,9 +26,9 @@ export function ApiKeyTableRow({ apiKey: k, status, timeZone, showOwner }: ApiKe
       <td>
         <Scopes scopes={k.scopes} />
       </td>
-      <td>{formatTime(k.created_at, timeZone)}</td>
-      <td>{k.last_used_at ? formatTime(k.last_used_at, timeZone) : <span class="muted">never</span>}</td>
-      <td>{k.expires_at ? formatTime(k.expires_at, timeZone) : <span class="muted">never</span>}</td>
+      <td>{timeIn(k.created_at, timeZone)}</td>
+      <td>{k.last_used_at ? timeIn(k.last_used_at, timeZone) : <span class="muted">never</span>}</td>
+      <td>{k.expires_at ? timeIn(k.expires_at, timeZone) : <span class="muted">never</span>}</td>
       <td>
         <span class={`badge ${BADGE[status]}`}>{status}</span>
       </td>

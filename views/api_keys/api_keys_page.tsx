@@ -9,7 +9,7 @@ import { ApiKeyTableRow } from "./_row.tsx";
 export interface ApiKeysPageProps {
   keys: { row: ApiKeyRow; status: ApiKeyStatus }[];
   nextCursor: string | null;
-  timeZone: string;
+  timeZone: string | null;
   permissions: ReadonlySet<Permission>;
   /** The caller holds api_keys:manage and may switch to everyone's keys. */
   canManage: boolean;

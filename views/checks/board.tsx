@@ -72,7 +72,7 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
       <td class="numeric">{formatLatency(c.last_latency_ms)}</td>
       <td class="numeric">{formatPercent(row.uptime24)}</td>
       <td>
-        <time datetime={c.last_checked_at?.toISOString()} title={c.last_checked_at?.toISOString()}>
+        <time datetime={c.last_checked_at?.toISOString()} data-format="relative">
           {ago(c.last_checked_at, now)}
         </time>
       </td>

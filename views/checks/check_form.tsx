@@ -9,6 +9,8 @@ import { CHECK_TYPES, type CheckType, HTTP_METHODS } from "../../db/queries/heal
 import { CsrfField, FieldError, type FieldErrors, FormField, invalid } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
+import type { NotifyForm } from "../../services/checks/notify.ts";
+import { NotifyFieldset } from "./_notify_fieldset.tsx";
 
 /** What the form shows: the fields as text, as typed (or as stored, when editing). */
 export type CheckFormValues = Partial<Record<string, string>>;
@@ -22,6 +24,7 @@ export interface CheckFormProps {
   error?: string;
   projects: { id: string; name: string }[];
   parents: { id: string; name: string; project_name: string }[];
+  notify?: NotifyForm;
 }
 
 const TYPE_LABEL: Record<CheckType, string> = {
@@ -59,7 +62,7 @@ function TextArea(
   );
 }
 
-export function CheckFormPage({ checkId, values, errors = {}, error, projects, parents }: CheckFormProps) {
+export function CheckFormPage({ checkId, values, errors = {}, error, projects, parents, notify }: CheckFormProps) {
   const { csrfToken } = useContext(PageContext);
   const type = (values.type ?? "http") as CheckType;
   const field = (
@@ -219,6 +222,7 @@ export function CheckFormPage({ checkId, values, errors = {}, error, projects, p
           <small class="muted">Durations are measured from a /start ping to the success ping.</small>
         </fieldset>
 
+        {notify && <NotifyFieldset notify={notify} errors={errors} />}
         <div class="form-actions">
           <button type="submit">{checkId ? "Save" : "Create check"}</button>
           <a href={checkId ? `/checks/${checkId}` : "/checks"} role="button" class="secondary outline">Cancel</a>

@@ -125,7 +125,9 @@ export function CheckPage(props: CheckPageProps) {
             {c.status_changed_at && (
               <span class="muted">
                 {` since `}
-                <time datetime={c.status_changed_at.toISOString()}>{ago(c.status_changed_at, now)}</time>
+                <time datetime={c.status_changed_at.toISOString()} data-format="relative">
+                  {ago(c.status_changed_at, now)}
+                </time>
               </span>
             )}
             {" · "}

@@ -1,12 +1,12 @@
 import type { DataSourceRow } from "../../db/queries/data_sources.ts";
 import type { FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 
 export interface DataSourcesPageProps {
   rows: DataSourceRow[];
-  timeZone: string;
+  timeZone: string | null;
   canWrite: boolean;
   values?: SourceFormValues;
   errors?: FieldErrors;
@@ -41,7 +41,7 @@ export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: Da
                   </td>
                   <td>{row.kind}</td>
                   <td>{row.status}</td>
-                  <td>{formatTime(row.last_sync, timeZone)}</td>
+                  <td>{timeIn(row.last_sync, timeZone)}</td>
                 </tr>
               ))}
             </tbody>

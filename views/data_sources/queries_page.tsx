@@ -1,13 +1,13 @@
 import type { SavedQueryRow } from "../../db/queries/saved_queries.ts";
 import { Layout } from "../layouts/layout.tsx";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 
 /** Saved queries the user may see: shared ones and their own. */
 export function QueriesPage(
   { rows, sourceNames, timeZone, canWrite }: {
     rows: SavedQueryRow[];
     sourceNames: Map<string, string>;
-    timeZone: string;
+    timeZone: string | null;
     canWrite: boolean;
   },
 ) {
@@ -40,7 +40,7 @@ export function QueriesPage(
                   </td>
                   <td>{sourceNames.get(q.data_source_id) ?? "—"}</td>
                   <td>{q.is_public ? "yes" : "private"}</td>
-                  <td>{formatTime(q.updated_at, timeZone)}</td>
+                  <td>{timeIn(q.updated_at, timeZone)}</td>
                 </tr>
               ))}
             </tbody>

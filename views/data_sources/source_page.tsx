@@ -4,7 +4,7 @@ import type { SavedQueryRow } from "../../db/queries/saved_queries.ts";
 import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 import { SchemaBrowser } from "./_schema.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
@@ -13,7 +13,7 @@ export interface SourcePageProps {
   row: DataSourceRow;
   columns: SchemaColumnRow[];
   queries: SavedQueryRow[];
-  timeZone: string;
+  timeZone: string | null;
   canWrite: boolean;
   canDelete: boolean;
   values?: SourceFormValues;
@@ -85,7 +85,7 @@ export function SourcePage(props: SourcePageProps) {
       <section>
         <h2>Schema</h2>
         <p>
-          <small>Last read {formatTime(row.last_sync, timeZone)}</small>
+          <small>Last read {timeIn(row.last_sync, timeZone)}</small>
         </p>
         <SchemaBrowser columns={props.columns} />
       </section>

@@ -74,7 +74,7 @@ export function DeliveryMetricsPage({ metrics: m, projects }: DeliveryMetricsPag
         <Stat
           title="Deployment frequency"
           value={`${m.deployment_frequency.per_day} / day`}
-          detail={`${m.deployment_frequency.deployments} deployments`}
+          detail={`${m.change_failure_rate.finished} finished deployments, ${m.deployment_frequency.deployments} went out`}
         />
         <Stat
           title="Lead time for changes"
@@ -104,7 +104,7 @@ export function DeliveryMetricsPage({ metrics: m, projects }: DeliveryMetricsPag
             { label: "succeeded", values: m.daily.map((d) => d.succeeded), className: "chart-up" },
             { label: "failed or rolled back", values: m.daily.map((d) => d.failed), className: "chart-down" },
           ]}
-          summary={`${m.deployment_frequency.deployments} deployments and ${m.change_failure_rate.failures} failures over ${m.days} days`}
+          summary={`${m.change_failure_rate.finished} finished deployments and ${m.change_failure_rate.failures} failed or rolled back over ${m.days} days`}
         />
         <p class="chart-legend">
           <span class="legend-up">succeeded</span> <span class="legend-down">failed or rolled back</span>
@@ -136,8 +136,10 @@ export function DeliveryMetricsPage({ metrics: m, projects }: DeliveryMetricsPag
         </section>
       )}
       <p class="muted">
-        Change failure rate counts failed and rolled-back deployments; deployments followed by an alert will count too
-        once alerts exist. Time to restore runs from a failure to the next success in the same environment.
+        A deployment went out when it succeeded or was later rolled back; frequency counts those. Change failure rate
+        counts failed and rolled-back deployments among the finished ones (alerts raised after a deployment are not
+        counted). The chart shows every finished deployment. Time to restore runs from a failure to the next success in
+        the same environment.
       </p>
     </Layout>
   );

@@ -1,6 +1,8 @@
 import { Layout } from "../layouts/layout.tsx";
 import type { SystemStatus } from "../../services/system/status.ts";
 import { StatusPanel } from "./_status_panel.tsx";
+import { NowPanel } from "./_now_panel.tsx";
+import type { OverviewNow } from "../../services/home/now.ts";
 import { type BrokenChannel, BrokenChannelsNotice } from "../notifications/deliveries_broken_notice.tsx";
 
 const AREAS = [
@@ -15,7 +17,11 @@ const AREAS = [
 ];
 
 /** brokenChannels: shown to those who can fix channels (empty for everyone else), so a dead channel is not missed. */
-export function HomePage({ status, brokenChannels }: { status: SystemStatus; brokenChannels: BrokenChannel[] }) {
+export function HomePage({ status, brokenChannels, now }: {
+  status: SystemStatus;
+  brokenChannels: BrokenChannel[];
+  now: OverviewNow;
+}) {
   return (
     <Layout title="Overview">
       <hgroup>
@@ -23,6 +29,7 @@ export function HomePage({ status, brokenChannels }: { status: SystemStatus; bro
         <p>Operations for every client project, in one place.</p>
       </hgroup>
       <BrokenChannelsNotice channels={brokenChannels} />
+      <NowPanel now={now} />
       <StatusPanel status={status} />
       <section>
         <h2>What Opsdeck tracks</h2>

@@ -3,7 +3,7 @@ import type { ChannelRow } from "../../db/queries/notification_channels.ts";
 import { CsrfField } from "../components/form_field.tsx";
 import { RowActionForm } from "../components/row_action_form.tsx";
 import { PageContext } from "../page_context.ts";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 
 export const TYPE_LABEL = { slack: "Slack", email: "E-mail", webhook: "Webhook" } as const;
 
@@ -15,7 +15,7 @@ export function destinationOf(row: ChannelRow): string {
   return c.mode === "webhook" ? `incoming webhook ${c.secret_hint ?? ""}` : `bot in ${c.channel ?? "?"}`;
 }
 
-export function ChannelStatus({ row, timeZone }: { row: ChannelRow; timeZone: string }) {
+export function ChannelStatus({ row, timeZone }: { row: ChannelRow; timeZone: string | null }) {
   if (row.broken) {
     return (
       <>
@@ -35,14 +35,14 @@ export function ChannelStatus({ row, timeZone }: { row: ChannelRow; timeZone: st
   return (
     <>
       <span class="badge badge-up">ok</span>
-      {row.last_success_at && <small class="muted">last sent {formatTime(row.last_success_at, timeZone)}</small>}
+      {row.last_success_at && <small class="muted">last sent {timeIn(row.last_success_at, timeZone)}</small>}
     </>
   );
 }
 
 export interface ChannelTableRowProps {
   row: ChannelRow;
-  timeZone: string;
+  timeZone: string | null;
   canWrite: boolean;
   canDelete: boolean;
 }

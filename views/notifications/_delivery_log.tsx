@@ -4,6 +4,7 @@
  * by /notifications/deliveries, the channel page and the alert page; a
  * re-send answers with the row alone (htmx).
  */
+import { eventLabel } from "../../services/events/labels.ts";
 import { useContext } from "preact/hooks";
 import type { DeliveryRow } from "../../db/queries/notification_deliveries.ts";
 import { CsrfField } from "../components/form_field.tsx";
@@ -85,7 +86,7 @@ export function DeliveryLogRow(
         {d.mode === "digest" && <span class="tag">digest</span>}
       </td>
       <td>
-        <code>{d.event_type}</code>
+        <span title={d.event_type}>{eventLabel(d.event_type)}</span>
         <br />
         <small class="muted" title="Delivery id: receivers see it as the message id">{d.id}</small>
       </td>

@@ -3,7 +3,7 @@ import type { DeliveryRow } from "../../db/queries/notification_deliveries.ts";
 import type { ChannelTestResult } from "../../services/notifications/test_delivery.ts";
 import type { FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
-import { formatTime } from "../profile/format.ts";
+import { timeIn } from "../components/time.tsx";
 import { ChannelForm, type ChannelFormValues } from "./_channel_form.tsx";
 import { ChannelStatus, destinationOf, TYPE_LABEL } from "./_channel_row.tsx";
 import { ChannelTestResultView } from "./_channel_test_result.tsx";
@@ -15,7 +15,7 @@ import { PageContext } from "../page_context.ts";
 export interface ChannelPageProps {
   row: ChannelRow;
   deliveries: DeliveryRow[];
-  timeZone: string;
+  timeZone: string | null;
   canWrite: boolean;
   smtpConfigured: boolean;
   values?: ChannelFormValues;
@@ -60,9 +60,9 @@ export function ChannelPage(props: ChannelPageProps) {
             <ChannelStatus row={row} timeZone={timeZone} />
           </dd>
           <dt>Last success</dt>
-          <dd>{formatTime(row.last_success_at, timeZone)}</dd>
+          <dd>{timeIn(row.last_success_at, timeZone)}</dd>
           <dt>Last error</dt>
-          <dd>{row.last_error ? `${formatTime(row.last_error_at, timeZone)}: ${row.last_error}` : "—"}</dd>
+          <dd>{row.last_error ? <>{timeIn(row.last_error_at, timeZone)}: {row.last_error}</> : "—"}</dd>
         </dl>
         {canWrite && (
           <form

@@ -8,7 +8,7 @@ import { ChannelTableRow, TYPE_LABEL } from "./_channel_row.tsx";
 export interface ChannelsPageProps {
   channels: ChannelRow[];
   nextCursor: string | null;
-  timeZone: string;
+  timeZone: string | null;
   canWrite: boolean;
   canDelete: boolean;
   smtpConfigured: boolean;

@@ -1,4 +1,5 @@
 /** The new-rule form: channel, project (or all), event types, immediate or digest. */
+import { EVENT_LABELS } from "../../services/events/labels.ts";
 import { useContext } from "preact/hooks";
 import { EVENT_TYPES } from "../../db/queries/events.ts";
 import { CsrfField, FieldError, type FieldErrors, invalid, SelectField } from "../components/form_field.tsx";
@@ -58,7 +59,7 @@ export function RuleForm({ options, values = {}, errors, action = "/notification
         <div class="event-type-grid">
           {EVENT_TYPES.map((t) => (
             <label key={t}>
-              <input type="checkbox" name="event_types" value={t} checked={chosen.has(t)} /> <code>{t}</code>
+              <input type="checkbox" name="event_types" value={t} checked={chosen.has(t)} /> {EVENT_LABELS[t]}
             </label>
           ))}
         </div>

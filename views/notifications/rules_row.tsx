@@ -1,4 +1,5 @@
 /** One notification rule; also the htmx answer to enabling, disabling or deleting it. */
+import { eventLabel } from "../../services/events/labels.ts";
 import type { RuleRow } from "../../db/queries/notification_rules.ts";
 import { RowActionForm } from "../components/row_action_form.tsx";
 
@@ -11,7 +12,7 @@ export function RuleTableRow({ rule: r, canWrite, canDelete, error }: {
   return (
     <tr id={`rule-${r.id}`} class={r.enabled ? undefined : "muted"}>
       <td>
-        {r.event_types.map((t) => <code key={t} class="event-type">{t}</code>)}
+        {r.event_types.map((t) => <span key={t} class="event-type" title={t}>{eventLabel(t)}</span>)}
       </td>
       <td>{r.project_name ?? <span class="muted">every project</span>}</td>
       <td>

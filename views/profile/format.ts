@@ -1,17 +1,3 @@
-/** Times shown in the reader's own time zone (their profile's), with the zone named. */
-export function formatTime(date: Date | null | undefined, timeZone: string): string {
-  if (!date) return "—";
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  }).format(date);
-}
-
 /** First match wins, so Edge (which also says Chrome and Safari) comes before Chrome. */
 const BROWSERS: [string, string][] = [
   ["Edg/", "Edge"],

@@ -16,7 +16,8 @@ export interface ProfilePageProps {
   email: string;
   roleName: string;
   name: string | null;
-  timezone: string;
+  /** null: browser time. */
+  timezone: string | null;
   theme: ThemeName;
   zones: string[];
   saved?: Saved;
@@ -66,12 +67,14 @@ export function ProfilePage(props: ProfilePageProps) {
                 aria-invalid={props.profileErrors?.timezone ? "true" : undefined}
                 aria-describedby="timezone-help"
               >
-                {(props.zones.includes(timezone) ? props.zones : [timezone, ...props.zones]).map((zone) => (
-                  <option key={zone} value={zone} selected={zone === timezone}>{zone.replaceAll("_", " ")}</option>
-                ))}
+                <option value="" selected={!timezone}>Browser time</option>
+                {(!timezone || props.zones.includes(timezone) ? props.zones : [timezone, ...props.zones]).map((
+                  zone,
+                ) => <option key={zone} value={zone} selected={zone === timezone}>{zone.replaceAll("_", " ")}</option>)}
               </select>
               <small id="timezone-help" class={props.profileErrors?.timezone ? "field-error" : "muted"}>
-                {props.profileErrors?.timezone ?? "Times in Opsdeck are shown in this zone."}
+                {props.profileErrors?.timezone ??
+                  "Times in Opsdeck are shown in this zone; browser time follows your device."}
               </small>
             </label>
             <button type="submit">Save profile</button>

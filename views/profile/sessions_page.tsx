@@ -5,7 +5,7 @@ import { SessionRow } from "./_session_row.tsx";
 export interface SessionsPageProps {
   sessions: SessionView[];
   nextCursor: string | null;
-  timeZone: string;
+  timeZone: string | null;
 }
 
 export function SessionsPage({ sessions, nextCursor, timeZone }: SessionsPageProps) {

@@ -88,8 +88,18 @@ export function ProjectsPage(props: ProjectsPageProps) {
           hx-trigger="input changed delay:300ms, search"
           hx-include="closest form"
         />
-        {/* Suggestions come after the list: counting every project's tags is the page's slowest query. */}
-        <datalist id="project-tags" hx-get="/projects/tags" hx-trigger="load" hx-target="this" hx-swap="innerHTML" />
+        {
+          /* Suggestions come after the list: counting every project's tags is the page's slowest query.
+            The form's hx-push-url is inherited: without "false" the address bar would become /projects/tags. */
+        }
+        <datalist
+          id="project-tags"
+          hx-get="/projects/tags"
+          hx-trigger="load"
+          hx-target="this"
+          hx-swap="innerHTML"
+          hx-push-url="false"
+        />
         <select name="sort" aria-label="Sort">
           {PROJECT_SORTS.map((s) => <option key={s} value={s} selected={s === f.sort}>{SORT_LABELS[s]}</option>)}
         </select>

@@ -56,7 +56,9 @@ export interface InviteFormProps {
 /** Invite by e-mail: a plain form (the answer is a page showing the link once). */
 export function InviteForm({ roles, clients, values = {}, errors = {} }: InviteFormProps) {
   const { csrfToken } = useContext(PageContext);
-  const role = values.role ?? roles.find((r) => r.builtin && r.name === "employee")?.id;
+  // Least privilege first: a client user when there is a client to tie them to, else an employee.
+  const least = clients.length > 0 ? "client" : "employee";
+  const role = values.role ?? roles.find((r) => r.builtin && r.name === least)?.id;
   return (
     <form method="post" action="/users" class="invite-form">
       <CsrfField token={csrfToken} />

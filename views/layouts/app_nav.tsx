@@ -1,0 +1,132 @@
+/**
+ * The app's navigation: the everyday destinations in one row and the
+ * organisation's set-up under "Settings", so it fits one row at 1280 px; below
+ * 900 px it folds behind a "Menu" button (static/js/nav.js opens it; without
+ * script the links stay listed). "/" focuses the global search.
+ */
+import { can, type Principal, type Resource } from "../../services/auth/permissions.ts";
+import type { Theme } from "../page_context.ts";
+import { ThemeSwitch } from "../components/theme_switch.tsx";
+
+interface NavItem {
+  href: string;
+  label: string;
+  /** Shown only to principals who may read this resource. */
+  resource?: Resource;
+}
+
+const MAIN: NavItem[] = [
+  { href: "/", label: "Overview" },
+  { href: "/checks", label: "Checks", resource: "health_checks" },
+  { href: "/alerts", label: "Alerts", resource: "alerts" },
+  { href: "/deployments", label: "Deployments", resource: "deployments" },
+  { href: "/projects", label: "Projects", resource: "projects" },
+  { href: "/clients", label: "Clients", resource: "clients" },
+  { href: "/explore", label: "Metrics", resource: "metrics" },
+  { href: "/data-sources", label: "Data", resource: "data_sources" },
+];
+
+const SETTINGS: NavItem[] = [
+  { href: "/notifications", label: "Notifications", resource: "notification_channels" },
+  { href: "/users", label: "Users", resource: "users" },
+  { href: "/roles", label: "Roles", resource: "roles" },
+  { href: "/api-keys", label: "API keys" },
+  { href: "/audits", label: "Audit", resource: "audits" },
+  { href: "/docs", label: "API docs" },
+];
+
+function visible(item: NavItem, principal: Principal | null | undefined): boolean {
+  if (!principal) return item.href === "/docs";
+  return !item.resource || can(principal, item.resource, "read");
+}
+
+const current = (href: string, path: string) =>
+  href === path || (href !== "/" && path.startsWith(`${href}/`)) ? "page" : undefined;
+
+export function AppNav({ path, principal, theme, csrfToken }: {
+  path: string;
+  principal: Principal | null | undefined;
+  theme: Theme;
+  csrfToken?: string;
+}) {
+  const main = MAIN.filter((i) => visible(i, principal));
+  const settings = SETTINGS.filter((i) => visible(i, principal));
+  return (
+    <nav class="container-fluid app-nav" aria-label="Main">
+      <ul>
+        <li>
+          <a href="/" class="brand" aria-label="Opsdeck home">
+            <img src="/static/img/favicon.svg" alt="" width="24" height="24" /> <strong>Opsdeck</strong>
+          </a>
+        </li>
+      </ul>
+      <button type="button" class="nav-toggle outline secondary" aria-expanded="false" aria-controls="nav-menu">
+        Menu
+      </button>
+      <div id="nav-menu" class="nav-menu">
+        <ul class="nav-links">
+          {main.map((item) => (
+            <li key={item.href}>
+              <a href={item.href} aria-current={current(item.href, path)}>{item.label}</a>
+            </li>
+          ))}
+          {principal && settings.length > 0 && (
+            <li>
+              <details class="dropdown nav-settings">
+                <summary aria-current={settings.some((i) => current(i.href, path)) ? "page" : undefined}>
+                  Settings
+                </summary>
+                <ul>
+                  {settings.map((item) => (
+                    <li key={item.href}>
+                      <a href={item.href} aria-current={current(item.href, path)}>{item.label}</a>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            </li>
+          )}
+          {!principal && settings.map((item) => (
+            <li key={item.href}>
+              <a href={item.href}>{item.label}</a>
+            </li>
+          ))}
+        </ul>
+        <ul class="nav-user">
+          {principal && (
+            <li>
+              <form method="get" action="/search" role="search" class="nav-search">
+                <input
+                  type="search"
+                  name="q"
+                  placeholder="Search  /"
+                  aria-label="Search everything (shortcut: /)"
+                  aria-keyshortcuts="/"
+                  maxLength={200}
+                />
+              </form>
+            </li>
+          )}
+          {principal && (
+            <li>
+              <a href="/profile" aria-current={path === "/profile" ? "page" : undefined} class="user-link">
+                {principal.name ?? principal.email}
+              </a>
+            </li>
+          )}
+          {principal && (
+            <li>
+              <form method="post" action="/logout" class="inline-form">
+                <input type="hidden" name="_csrf" value={csrfToken} />
+                <button type="submit" class="outline secondary small">Sign out</button>
+              </form>
+            </li>
+          )}
+          <li>
+            <ThemeSwitch theme={theme} csrfToken={csrfToken} />
+          </li>
+        </ul>
+      </div>
+    </nav>
+  );
+}
