@@ -13,6 +13,7 @@ const TENANTLESS: Record<string, string> = {
   schema_migrations: "bookkeeping of the migration runner",
   roles: "tenant_id is NULL for the built-in roles shared by all tenants",
   permissions: "pure children of a role, read through it",
+  login_throttles: "failed sign-ins by e-mail and address, counted before any tenant is known",
 };
 
 /** The only partial-index predicate that still covers a foreign key. */

@@ -32,15 +32,12 @@ export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): 
   const metrics = overrides.metrics ?? createTelemetry();
   const deps: AppDeps = {
     sql,
-    config: withDatabaseAddress(
-      // Test files call the API far faster than people do; tests/hardening/rate_limit_test.ts turns it on.
-      loadConfig({
-        OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000",
-        OPSDECK_API_RATE_LIMIT: "0",
-        OPSDECK_API_RATE_LIMIT_IP: "0",
-      }),
-      databaseUrlOf(sql),
-    ),
+    // Test files call the API far faster than people do; tests/hardening/rate_limit_test.ts turns it on.
+    config: loadConfig({
+      OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000",
+      OPSDECK_API_RATE_LIMIT: "0",
+      OPSDECK_API_RATE_LIMIT_IP: "0",
+    }),
     logger,
     migrations: await loadMigrations(),
     metrics,
@@ -57,6 +54,8 @@ export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): 
     apiKeys: createApiKeyCache({ ttlMs: 0 }),
     ...overrides,
   };
+  // As serve() does: whatever the configuration, the outbound policies protect the database the app runs on.
+  deps.config = withDatabaseAddress(deps.config, databaseUrlOf(sql));
   return { deps, app: createApp(deps), logs };
 }
 
