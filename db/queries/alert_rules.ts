@@ -244,7 +244,7 @@ export async function findIdenticalRule(
   const same = CONDITION_FIELDS.map((f) => sql`AND ${sql(f)} IS NOT DISTINCT FROM ${r[f]}`);
   const [row] = await sql<{ id: string; name: string }[]>`
     SELECT id, name FROM alert_rules
-    WHERE tenant_id = ${tenantId} ${exceptId ? sql`AND id <> ${exceptId}` : sql``} ${same}
+    WHERE tenant_id = ${tenantId} AND enabled ${exceptId ? sql`AND id <> ${exceptId}` : sql``} ${same}
     LIMIT 1`;
   return row;
 }

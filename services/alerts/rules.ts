@@ -125,8 +125,12 @@ async function validate(tx: Sql, principal: Principal, r: RuleFields): Promise<v
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
-/** A second rule on the same condition would open every alert twice: refused, naming the first. */
+/**
+ * A second enabled rule on the same condition would open every alert twice: refused, naming the first. A disabled
+ * rule opens nothing, so it may have a twin until someone enables it.
+ */
 async function refuseTwin(tx: Sql, tenantId: string, r: RuleFields, exceptId: string | null): Promise<void> {
+  if (!r.enabled) return;
   const twin = await findIdenticalRule(tx, tenantId, r, exceptId);
   if (twin) throw new ConflictError(`This rule watches the same as “${twin.name}”; change that rule instead`);
 }

@@ -72,7 +72,7 @@ Deno.test("7. an alert rule identical to another is refused (API 409 naming it, 
   const form = await postForm(
     app,
     "/alert-rules",
-    { name: "Copy", kind: "check_down", project_id: shop.id },
+    { name: "Copy", kind: "check_down", project_id: shop.id, enabled: "true" },
     p.alice.cookie,
   );
   assertEquals(form.status, 409);
@@ -88,5 +88,11 @@ Deno.test("7. an alert rule identical to another is refused (API 409 naming it, 
   assertEquals(
     (await call(app, "PATCH", `/api/v1/alert-rules/${first.id}`, p.alice.bearer, { severity: "critical" })).status,
     200,
+  );
+  // A disabled twin opens nothing, so it may exist; enabling it is refused.
+  const spare = await created(app, "/api/v1/alert-rules", p.alice.bearer, { ...body, name: "Spare", enabled: false });
+  await problem(
+    await call(app, "PATCH", `/api/v1/alert-rules/${spare.id}`, p.alice.bearer, { enabled: true }),
+    409,
   );
 });
