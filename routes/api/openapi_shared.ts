@@ -49,5 +49,11 @@ export const jsonBody = <T extends z.ZodType>(schema: T, example?: unknown) => (
   content: { "application/json": { schema, example } },
 });
 
+/** A JSON answer in the given shape. */
+export const jsonAnswer = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
 /** The `Location` of a resource created by a POST to its collection (RFC 9110: relative references are fine). */
 export const locationOf = (c: Context, id: string) => ({ Location: `${c.req.path}/${id}` });

@@ -26,21 +26,13 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonAnswer, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
 
-const common = {
-  ...notFoundResponse,
-};
 const forbidden = { 403: problem("Your role may read data sources but not change them") };
 const unavailable = { 502: problem("The data source cannot be reached or refused the connection") };
 const TAG = ["Data sources"];
 const PATH = "/api/v1/data-sources";
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
-const ok = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const listRoute = createRoute({
   method: "get",
@@ -51,7 +43,7 @@ const listRoute = createRoute({
   summary: "The organisation's data sources, by name",
   description: "Needs `data_sources:read` (admins and employees; client users have no access). Secrets are never " +
     "returned: `has_secret` says one is set.",
-  responses: { 200: ok("The sources", z.object({ data: z.array(DataSourceSchema) })), ...common },
+  responses: { 200: jsonAnswer("The sources", z.object({ data: z.array(DataSourceSchema) })), ...notFoundResponse },
 });
 
 const getRoute = createRoute({
@@ -62,7 +54,7 @@ const getRoute = createRoute({
   tags: TAG,
   summary: "One data source, with its status and last error",
   request: { params: IdParam },
-  responses: { 200: ok("The source", DataSourceSchema), ...common },
+  responses: { 200: jsonAnswer("The source", DataSourceSchema), ...notFoundResponse },
 });
 
 const createRouteDef = createRoute({
@@ -76,8 +68,8 @@ const createRouteDef = createRoute({
     "timeout_seconds (≤ 60), row_limit }` or `{ url }`. The host must pass the outbound address policy: private " +
     "ranges are allowed, loopback only when OPSDECK_PROBE_ALLOW lists it, cloud metadata and Opsdeck's own " +
     "database never (422 naming `config.host`).",
-  request: { body: body(CreateDataSourceSchema) },
-  responses: { 201: ok("Created", DataSourceSchema), ...forbidden, ...common },
+  request: { body: jsonBody(CreateDataSourceSchema) },
+  responses: { 201: jsonAnswer("Created", DataSourceSchema), ...forbidden, ...notFoundResponse },
 });
 
 const updateRoute = createRoute({
@@ -88,8 +80,8 @@ const updateRoute = createRoute({
   tags: TAG,
   summary: "Rename or reconfigure a source (its status goes back to pending)",
   description: "Needs `data_sources:write`. `config` replaces the settings; leaving out the password keeps it.",
-  request: { params: IdParam, body: body(UpdateDataSourceSchema) },
-  responses: { 200: ok("The source as saved", DataSourceSchema), ...forbidden, ...common },
+  request: { params: IdParam, body: jsonBody(UpdateDataSourceSchema) },
+  responses: { 200: jsonAnswer("The source as saved", DataSourceSchema), ...forbidden, ...notFoundResponse },
 });
 
 const deleteRoute = createRoute({
@@ -101,7 +93,11 @@ const deleteRoute = createRoute({
   summary: "Delete a source with its schema, saved queries, models and query alerts",
   description: "Needs `data_sources:delete` (admins).",
   request: { params: IdParam },
-  responses: { 204: { description: "Deleted" }, 403: problem("Your role cannot delete data sources"), ...common },
+  responses: {
+    204: { description: "Deleted" },
+    403: problem("Your role cannot delete data sources"),
+    ...notFoundResponse,
+  },
 });
 
 const testRoute = createRoute({
@@ -114,7 +110,7 @@ const testRoute = createRoute({
   description: "Needs `data_sources:write`. A failed connection is still a 200 with `ok: false` and a message a " +
     "person can act on (wrong password, refused address, timeout).",
   request: { params: IdParam },
-  responses: { 200: ok("The outcome", TestResultSchema), ...forbidden, ...common },
+  responses: { 200: jsonAnswer("The outcome", TestResultSchema), ...forbidden, ...notFoundResponse },
 });
 
 const introspectRoute = createRoute({
@@ -126,10 +122,10 @@ const introspectRoute = createRoute({
   summary: "Read the source's tables and columns into its schema (sets last_sync)",
   request: { params: IdParam },
   responses: {
-    200: ok("The columns", z.object({ data: z.array(SchemaColumnSchema) })),
+    200: jsonAnswer("The columns", z.object({ data: z.array(SchemaColumnSchema) })),
     ...forbidden,
     ...unavailable,
-    ...common,
+    ...notFoundResponse,
   },
 });
 
@@ -141,7 +137,7 @@ const schemaRoute = createRoute({
   tags: TAG,
   summary: "The columns found by the last introspection",
   request: { params: IdParam },
-  responses: { 200: ok("The columns", z.object({ data: z.array(SchemaColumnSchema) })), ...common },
+  responses: { 200: jsonAnswer("The columns", z.object({ data: z.array(SchemaColumnSchema) })), ...notFoundResponse },
 });
 
 const queryRoute = createRoute({
@@ -154,7 +150,7 @@ const queryRoute = createRoute({
   description: "Needs `saved_queries:write`. One read-only SELECT (parsed before it runs), `{{name}}` " +
     "parameters bound as real bind parameters, in a READ ONLY transaction with the source's statement timeout " +
     "and row limit. `?format=csv` returns text/csv.",
-  request: { params: IdParam, query: RunFormatSchema, body: body(AdHocQuerySchema) },
+  request: { params: IdParam, query: RunFormatSchema, body: jsonBody(AdHocQuerySchema) },
   responses: {
     200: {
       description: "The result",
@@ -162,7 +158,7 @@ const queryRoute = createRoute({
     },
     ...forbidden,
     ...unavailable,
-    ...common,
+    ...notFoundResponse,
   },
 });
 

@@ -23,23 +23,15 @@ import {
 import type { AppEnv } from "../../deps.ts";
 import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
-import { IdParam, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
+import { IdParam, jsonAnswer, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
 
-const common = {
-  ...notFoundResponse,
-};
 const forbidden = { 403: problem("Only the author or an administrator may change this query") };
 const ListQuery = z.object({
   data_source_id: z.uuid().optional().openapi({ param: { name: "data_source_id", in: "query" } }),
 });
 const TAG = ["Saved queries"];
 const PATH = "/api/v1/saved-queries";
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
-const ok = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const listRoute = createRoute({
   method: "get",
@@ -50,7 +42,7 @@ const listRoute = createRoute({
   summary: "Saved queries the caller may see: shared ones and their own, by name",
   description: "Needs `saved_queries:read` (admins and employees; client users have no access).",
   request: { query: ListQuery },
-  responses: { 200: ok("The queries", z.object({ data: z.array(SavedQuerySchema) })), ...common },
+  responses: { 200: jsonAnswer("The queries", z.object({ data: z.array(SavedQuerySchema) })), ...notFoundResponse },
 });
 
 const getRoute = createRoute({
@@ -61,7 +53,7 @@ const getRoute = createRoute({
   tags: TAG,
   summary: "One saved query",
   request: { params: IdParam },
-  responses: { 200: ok("The query", SavedQuerySchema), ...common },
+  responses: { 200: jsonAnswer("The query", SavedQuerySchema), ...notFoundResponse },
 });
 
 const createRouteDef = createRoute({
@@ -73,8 +65,12 @@ const createRouteDef = createRoute({
   summary: "Save a query",
   description: "Needs `saved_queries:write`. The text must parse as one read-only SELECT (or WITH … SELECT) in " +
     "the source's dialect, and every `{{name}}` in it must be declared in `parameters` (422 naming `query_text`).",
-  request: { body: body(CreateSavedQuerySchema) },
-  responses: { 201: ok("Created", SavedQuerySchema), 403: problem("Your role cannot write queries"), ...common },
+  request: { body: jsonBody(CreateSavedQuerySchema) },
+  responses: {
+    201: jsonAnswer("Created", SavedQuerySchema),
+    403: problem("Your role cannot write queries"),
+    ...notFoundResponse,
+  },
 });
 
 const updateRoute = createRoute({
@@ -84,8 +80,8 @@ const updateRoute = createRoute({
   security: SIGNED_IN,
   tags: TAG,
   summary: "Change a saved query (author, or an administrator)",
-  request: { params: IdParam, body: body(UpdateSavedQuerySchema) },
-  responses: { 200: ok("The query as saved", SavedQuerySchema), ...forbidden, ...common },
+  request: { params: IdParam, body: jsonBody(UpdateSavedQuerySchema) },
+  responses: { 200: jsonAnswer("The query as saved", SavedQuerySchema), ...forbidden, ...notFoundResponse },
 });
 
 const deleteRoute = createRoute({
@@ -96,7 +92,7 @@ const deleteRoute = createRoute({
   tags: TAG,
   summary: "Delete a saved query (author, or an administrator)",
   request: { params: IdParam },
-  responses: { 204: { description: "Deleted" }, ...forbidden, ...common },
+  responses: { 204: { description: "Deleted" }, ...forbidden, ...notFoundResponse },
 });
 
 const runRoute = createRoute({
@@ -109,14 +105,14 @@ const runRoute = createRoute({
   description: "Needs `saved_queries:read` and `data_sources:read`. Values are typed by the query's parameters " +
     "(422 naming `parameters.<name>`) and bound, never spliced. Each run is recorded in query_metrics. " +
     "`?format=csv` returns text/csv (cells a spreadsheet would run as formulas get a leading ').",
-  request: { params: IdParam, query: RunFormatSchema, body: body(RunSavedQuerySchema) },
+  request: { params: IdParam, query: RunFormatSchema, body: jsonBody(RunSavedQuerySchema) },
   responses: {
     200: {
       description: "The result",
       content: { "application/json": { schema: QueryResultSchema }, "text/csv": { schema: z.string() } },
     },
     502: problem("The data source cannot be reached or refused the connection"),
-    ...common,
+    ...notFoundResponse,
   },
 });
 
@@ -143,7 +139,7 @@ const statsRoute = createRoute({
   summary: "The slowest (by p95) or most-run queries of the last days",
   description: "Needs `saved_queries:read`. From query_metrics: one row per execution, failed ones included.",
   request: { query: StatsQuery },
-  responses: { 200: ok("Per query", z.object({ data: z.array(StatSchema) })), ...common },
+  responses: { 200: jsonAnswer("Per query", z.object({ data: z.array(StatSchema) })), ...notFoundResponse },
 });
 
 export function savedQueriesApi() {
