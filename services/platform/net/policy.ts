@@ -11,8 +11,18 @@
  * An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4, Teredo) must
  * pass for both.
  */
-import type { Config } from "../config.ts";
 import { classify, embeddedIpv4, formatIp, inCidr, type IpAddress, parseCidr, parseIp } from "./addresses.ts";
+
+/**
+ * What the policies are made of: a part of Config, named here so that net/ does
+ * not import the config module (which builds its policies from this one).
+ */
+export interface PolicySettings {
+  probeAllow: string[];
+  probeDeny: string[];
+  webhookAllow: string[];
+  databaseUrl?: string;
+}
 
 /**
  * Every outbound policy of one Opsdeck process, built once at start-up
@@ -29,7 +39,7 @@ export interface OutboundPolicy {
   webhook: AddressPolicy;
 }
 
-export function createOutboundPolicy(config: Omit<Config, "outbound">, databaseUrl?: string): OutboundPolicy {
+export function createOutboundPolicy(config: PolicySettings, databaseUrl?: string): OutboundPolicy {
   return {
     probe: probePolicy(config, { publicOnly: false, databaseUrl }),
     clientProbe: probePolicy(config, { publicOnly: true, databaseUrl }),
@@ -57,7 +67,7 @@ export interface AddressPolicy {
  * embedded PostgreSQL's URL when that is what runs.
  */
 export function probePolicy(
-  config: Omit<Config, "outbound">,
+  config: PolicySettings,
   opts: { publicOnly: boolean; databaseUrl?: string },
 ): AddressPolicy {
   return {
@@ -70,7 +80,7 @@ export function probePolicy(
 }
 
 /** Webhooks: public addresses only, unless the operator lists a range in OPSDECK_WEBHOOK_ALLOW. */
-export function webhookPolicy(config: Omit<Config, "outbound">, opts: { databaseUrl?: string } = {}): AddressPolicy {
+export function webhookPolicy(config: PolicySettings, opts: { databaseUrl?: string } = {}): AddressPolicy {
   return {
     purpose: "webhook",
     allowPrivate: false,
