@@ -16,7 +16,8 @@ import { KINDS } from "./kinds/mod.ts";
 import type { DataSourceKind, OpenSource } from "./kinds/types.ts";
 import type { CreateDataSourceInput, UpdateDataSourceInput } from "./schemas.ts";
 import { openSourceSecret, sealSourceSecret } from "./secret.ts";
-import { checkedTarget, sourcePolicy } from "./target.ts";
+import { checkedAddress } from "../platform/net/connect.ts";
+import { sourcePolicy } from "./target.ts";
 
 export type DataSourceRow = q.DataSourceRow;
 
@@ -67,7 +68,7 @@ async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps
   const target = kind.target(split.config);
   if (target) {
     try {
-      await checkedTarget(target.host, target.port, sourcePolicy(deps.config));
+      await checkedAddress(target.host, target.port, sourcePolicy(deps.config));
     } catch (error) {
       // an unresolvable name may resolve later; a refused address never will
       if (!(error instanceof OutboundError) || error.kind === "blocked") {

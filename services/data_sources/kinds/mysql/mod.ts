@@ -9,7 +9,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import mysql from "mysql2/promise";
-import { checkedTarget } from "../../target.ts";
+import { checkedAddress } from "../../../platform/net/connect.ts";
 import { createPoolCache } from "../../pool_cache.ts";
 import { limitFields } from "../limits.ts";
 import { type Column, type DataSourceKind, type OpenSource, type QueryResult, type RunLimits } from "../types.ts";
@@ -48,7 +48,7 @@ const pools = createPoolCache<mysql.Pool>((pool) => pool.end());
 
 async function poolFor(source: OpenSource): Promise<mysql.Pool> {
   const c = source.config as { host: string; port: number; database: string; user: string; ssl: string };
-  const address = await checkedTarget(c.host, c.port, source.policy);
+  const address = await checkedAddress(c.host, c.port, source.policy);
   return pools.get(source.id, `${source.version}|${address}`, () =>
     mysql.createPool({
       host: address,

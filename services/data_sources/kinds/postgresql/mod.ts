@@ -8,7 +8,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import postgres from "postgres";
-import { checkedTarget } from "../../target.ts";
+import { checkedAddress } from "../../../platform/net/connect.ts";
 import { limitFields } from "../limits.ts";
 import { createPoolCache } from "../../pool_cache.ts";
 import { type Column, type DataSourceKind, type OpenSource, type QueryResult, SourceError } from "../types.ts";
@@ -62,7 +62,7 @@ const pools = createPoolCache<postgres.Sql>((pool) => pool.end({ timeout: 2 }));
 
 async function poolFor(source: OpenSource): Promise<postgres.Sql> {
   const c = source.config as { host: string; port: number; database: string; user: string; ssl: string };
-  const address = await checkedTarget(c.host, c.port, source.policy);
+  const address = await checkedAddress(c.host, c.port, source.policy);
   return pools.get(source.id, `${source.version}|${address}`, () =>
     postgres({
       host: address,
