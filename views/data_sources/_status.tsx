@@ -7,7 +7,7 @@ const BADGE = { connected: "badge-up", error: "badge-down", disconnected: "badge
 export function SourceStatus({ row, timeZone }: { row: DataSourceRow; timeZone: string | null }) {
   return (
     <div id="source-status" role="status">
-      <span class={`badge ${BADGE[row.status]}`}>{row.status}</span>
+      <span class={`badge ${BADGE[row.status]}`}>{row.status}</span>{" "}
       {row.last_tested_at && <small>tested {timeIn(row.last_tested_at, timeZone)}</small>}
       {row.last_error && <p class="field-error">{row.last_error}</p>}
       {row.status === "connected" && typeof row.metadata.server_version === "string" && (
