@@ -7,7 +7,7 @@
  */
 import type postgres from "postgres";
 import type { Sql } from "../client.ts";
-import type { ScoreInputs } from "../../services/insights/score_formula.ts";
+import type { Component, ComponentName, ScoreInputs } from "../../services/insights/score_formula.ts";
 
 export type ProjectInputs = ScoreInputs & { project_id: string; client_id: string | null };
 
@@ -129,7 +129,7 @@ export interface StoredScore {
   period_start: string;
   period_end: string;
   score: number | null;
-  components: Record<string, { score: number | null; weight: number; value: number | null }>;
+  components: Record<ComponentName, Component>;
   inputs: Record<string, number>;
   time_saved_hours: number;
   active_tools_count: number;

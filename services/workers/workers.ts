@@ -13,6 +13,7 @@ import { createScheduler } from "../checks/scheduler.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
+import { createInsightsWorker } from "../insights/worker.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -28,6 +29,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("scheduler", createScheduler(deps)),
   startRetention,
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
+  (deps) => started("insights", createInsightsWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {
