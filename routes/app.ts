@@ -84,6 +84,7 @@ import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { recordActivity } from "./middleware/activity.ts";
 import { insightsApi } from "./api/v1/insights.ts";
+import { insightsPages } from "./ui/insights.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -197,6 +198,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
     ],
   },
   {

@@ -26,17 +26,22 @@ export function createActivityRecorder(sql: Sql, logger: Logger, o = { batch: BA
   let flushing: Promise<void> | null = null;
   let recorded = 0, written = 0, dropped = 0;
   let failing = false;
+  /** Rows taken out of the buffer by the drain in progress (still ours until written or put back). */
+  let inFlight = 0;
   const timer = setInterval(() => void flush(), o.flushMs);
 
   async function drain(): Promise<void> {
     while (buffer.length > 0) {
       const pending = buffer;
       buffer = [];
+      inFlight = pending.length;
       for (let i = 0; i < pending.length; i += o.batch) {
         try {
           written += await insertActivity(sql, pending.slice(i, i + o.batch));
+          inFlight = pending.length - i - o.batch;
           failing = false;
         } catch (error) {
+          inFlight = 0;
           buffer = pending.slice(i).concat(buffer);
           if (buffer.length > MAX_BUFFER) {
             dropped += buffer.length - MAX_BUFFER;
@@ -70,7 +75,7 @@ export function createActivityRecorder(sql: Sql, logger: Logger, o = { batch: BA
       clearInterval(timer);
       await recorder.flush();
     },
-    stats: () => ({ recorded, written, dropped, buffered: buffer.length }),
+    stats: () => ({ recorded, written, dropped, buffered: buffer.length + Math.max(0, inFlight) }),
   };
   return recorder;
 }

@@ -136,8 +136,11 @@ export function computeScore(i: ScoreInputs, uptimeTarget = DEFAULT_UPTIME_TARGE
     mtta: [mtta === null ? null : lowerIsBetter(mtta, 5, 60), mtta],
     mttr: [mttr === null ? null : lowerIsBetter(mttr, 30, 480), mttr],
     change_failure: [cfr === null ? null : lowerIsBetter(cfr, 0.15, 0.6), cfr === null ? null : 100 * cfr],
-    // log scale: one a week is 39, five a week (daily) or more is 100
-    deploy_frequency: [clamp(100 * Math.log2(1 + perWeek) / Math.log2(6)), perWeek],
+    // log scale: one a week is 39, five a week (daily) or more is 100; no data without a finished deployment
+    deploy_frequency: [
+      i.finished ? clamp(100 * Math.log2(1 + perWeek) / Math.log2(6)) : null,
+      i.finished ? perWeek : null,
+    ],
     alert_noise: [
       alertsPerCheckWeek === null ? null : clamp(
         100 - 40 * Math.min(1, alertsPerCheckWeek / 3) - 40 * (i.alerts ? i.short_alerts / i.alerts : 0) -

@@ -12,7 +12,7 @@ export const projectWithoutDeployments: QuickWinRule = {
       subject_type: "project",
       subject_id: f.subject_id,
       project_id: f.project_id,
-      title: `Send "${f.name}"'s deployments to Opsdeck`,
+      title: `Record the deployments of "${f.name}"`,
       description: `No deployment of "${f.name}" was ever recorded: its delivery metrics and the checks ` +
         `around each release stay empty. Report deployments from CI or connect GitHub.`,
       fix_path: `/projects/${f.subject_id}`,
