@@ -8,7 +8,7 @@ import { QuickWinsList } from "./_quick_wins_list.tsx";
 const USAGE_BADGE = {
   optimal: "badge-up",
   moderate: "badge-degraded",
-  underutilized: "badge",
+  underutilized: "badge-closed",
   needs_attention: "badge-down",
 } as const;
 
