@@ -11,19 +11,17 @@ import type { Component, ComponentName, ScoreInputs } from "../../services/insig
 
 export type ProjectInputs = ScoreInputs & { project_id: string; client_id: string | null };
 
-/** Per project of the tenant (archived ones left out), the additive inputs of services/insights/score_formula.ts. */
-export async function scoreInputsByProject(
-  sql: Sql,
-  tenantId: string,
-  from: Date,
-  to: Date,
-): Promise<ProjectInputs[]> {
-  const fromDay = from.toISOString().slice(0, 10);
-  const toDay = to.toISOString().slice(0, 10);
-  return await sql<ProjectInputs[]>`
-    WITH p AS (
-      SELECT id, client_id FROM projects WHERE tenant_id = ${tenantId} AND archived_at IS NULL
-    ),
+/** The inputs that are the checks' state rather than a count over the period. */
+export type CheckState = Pick<
+  ScoreInputs,
+  "checks" | "flapping_checks" | "covered_checks" | "heartbeats" | "bounded_heartbeats"
+>;
+export type PeriodInputs = Omit<ProjectInputs, keyof CheckState>;
+
+/** Per project with checks, the checks' state now (read once per pass, whatever the number of periods). */
+export async function checkStateByProject(sql: Sql, tenantId: string): Promise<Map<string, CheckState>> {
+  const rows = await sql<(CheckState & { project_id: string })[]>`
+    WITH
     c AS (
       SELECT hc.id, hc.project_id, hc.type, hc.flapping,
              (hc.min_duration_ms IS NOT NULL OR hc.max_duration_ms IS NOT NULL) AS bounded,
@@ -50,76 +48,103 @@ export async function scoreInputsByProject(
              count(*) FILTER (WHERE type = 'heartbeat')::int AS heartbeats,
              count(*) FILTER (WHERE type = 'heartbeat' AND bounded)::int AS bounded_heartbeats
       FROM c GROUP BY project_id
+    )
+    SELECT * FROM cs`;
+  return new Map(rows.map(({ project_id, ...state }) => [project_id, state]));
+}
+
+/**
+ * Per period and project of the tenant (archived ones left out), the additive
+ * inputs of services/insights/score_formula.ts, for every period in one
+ * statement: each row is read once and counted in every period it falls in
+ * (a day is in one week and one month). `i` is the period's index in `periods`.
+ */
+export async function scoreInputsByPeriod(
+  sql: Sql,
+  tenantId: string,
+  periods: { start: Date; stop: Date }[],
+): Promise<(PeriodInputs & { i: number })[]> {
+  if (periods.length === 0) return [];
+  const from = new Date(Math.min(...periods.map((p) => p.start.getTime())));
+  const to = new Date(Math.max(...periods.map((p) => p.stop.getTime())));
+  return await sql<(PeriodInputs & { i: number })[]>`
+    WITH per AS (
+      SELECT (x.i - 1)::int AS i, x.start, x.stop
+      FROM unnest(${periods.map((p) => p.start.toISOString())}::timestamptz[],
+                  ${periods.map((p) => p.stop.toISOString())}::timestamptz[]) WITH ORDINALITY AS x(start, stop, i)
+    ),
+    p AS (
+      SELECT id, client_id FROM projects WHERE tenant_id = ${tenantId} AND archived_at IS NULL
     ),
     up AS (
-      SELECT hc.project_id, sum(d.up + d.degraded)::float8 AS results_up, sum(d.total)::float8 AS results_total
-      FROM check_results_daily d JOIN health_checks hc ON hc.tenant_id = d.tenant_id AND hc.id = d.check_id
+      SELECT per.i, hc.project_id, sum(d.up + d.degraded)::float8 AS results_up, sum(d.total)::float8 AS results_total
+      FROM check_results_daily d
+      JOIN health_checks hc ON hc.tenant_id = d.tenant_id AND hc.id = d.check_id
+      JOIN per ON d.bucket >= per.start AND d.bucket < per.stop
       WHERE d.tenant_id = ${tenantId} AND d.bucket >= ${from} AND d.bucket < ${to}
-      GROUP BY hc.project_id
+      GROUP BY per.i, hc.project_id
     ),
     al AS (
-      SELECT a.project_id,
-        count(*) FILTER (WHERE a.triggered_at >= ${from} AND a.triggered_at < ${to})::int AS alerts,
-        count(*) FILTER (WHERE a.triggered_at >= ${from} AND a.triggered_at < ${to} AND a.acknowledged_at IS NOT NULL)::int
-          AS acked,
+      SELECT per.i, a.project_id,
+        count(*) FILTER (WHERE a.triggered_at >= per.start)::int AS alerts,
+        count(*) FILTER (WHERE a.triggered_at >= per.start AND a.acknowledged_at IS NOT NULL)::int AS acked,
         coalesce(sum(extract(epoch FROM a.acknowledged_at - a.triggered_at))
-          FILTER (WHERE a.triggered_at >= ${from} AND a.triggered_at < ${to} AND a.acknowledged_at IS NOT NULL), 0)::float8
-          AS ack_seconds,
-        count(*) FILTER (WHERE a.resolved_at >= ${from} AND a.resolved_at < ${to})::int AS resolved,
+          FILTER (WHERE a.triggered_at >= per.start AND a.acknowledged_at IS NOT NULL), 0)::float8 AS ack_seconds,
+        count(*) FILTER (WHERE a.resolved_at >= per.start AND a.resolved_at < per.stop)::int AS resolved,
         coalesce(sum(extract(epoch FROM a.resolved_at - a.triggered_at))
-          FILTER (WHERE a.resolved_at >= ${from} AND a.resolved_at < ${to}), 0)::float8 AS resolve_seconds,
-        count(*) FILTER (WHERE a.triggered_at >= ${from} AND a.triggered_at < ${to} AND a.acknowledged_at IS NULL
+          FILTER (WHERE a.resolved_at >= per.start AND a.resolved_at < per.stop), 0)::float8 AS resolve_seconds,
+        count(*) FILTER (WHERE a.triggered_at >= per.start AND a.acknowledged_at IS NULL
           AND a.resolved_at <= a.triggered_at + interval '5 minutes')::int AS short_alerts,
-        count(*) FILTER (WHERE a.resolved_at >= ${from} AND a.resolved_at < ${to} AND a.acknowledged_at IS NULL)::int
+        count(*) FILTER (WHERE a.resolved_at >= per.start AND a.resolved_at < per.stop AND a.acknowledged_at IS NULL)::int
           AS auto_resolved_alerts
       FROM alerts a
-      WHERE a.tenant_id = ${tenantId} AND a.project_id IS NOT NULL
-        AND (a.triggered_at >= ${from} OR a.resolved_at >= ${from}) AND a.triggered_at < ${to}
-      GROUP BY a.project_id
+      JOIN per ON (a.triggered_at >= per.start OR a.resolved_at >= per.start) AND a.triggered_at < per.stop
+      WHERE a.tenant_id = ${tenantId} AND a.project_id IS NOT NULL AND a.triggered_at < ${to}
+        AND (a.triggered_at >= ${from} OR a.resolved_at >= ${from})
+      GROUP BY per.i, a.project_id
     ),
     dep AS (
-      SELECT r.project_id, sum(r.succeeded + r.rolled_back)::int AS deployments,
+      SELECT per.i, r.project_id, sum(r.succeeded + r.rolled_back)::int AS deployments,
              sum(r.failed + r.rolled_back)::int AS failures,
              sum(r.succeeded + r.failed + r.rolled_back)::int AS finished
       FROM deployment_daily r
-      WHERE r.tenant_id = ${tenantId} AND r.day >= ${fromDay}::date AND r.day < ${toDay}::date
-      GROUP BY r.project_id
+      JOIN per ON r.day >= (per.start AT TIME ZONE 'UTC')::date AND (r.day::timestamp AT TIME ZONE 'UTC') < per.stop
+      WHERE r.tenant_id = ${tenantId} AND r.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date
+      GROUP BY per.i, r.project_id
     ),
     ev AS (
-      SELECT e.project_id, count(*)::int AS held_back_events
-      FROM events e
+      SELECT per.i, e.project_id, count(*)::int AS held_back_events
+      FROM events e JOIN per ON e.created_at >= per.start AND e.created_at < per.stop
       WHERE e.tenant_id = ${tenantId} AND e.created_at >= ${from} AND e.created_at < ${to}
         AND e.project_id IS NOT NULL AND e.payload ? 'held_back'
-      GROUP BY e.project_id
+      GROUP BY per.i, e.project_id
     ),
     dg AS (
-      SELECT e.project_id, count(*)::int AS digested_notifications
-      FROM notification_deliveries nd JOIN events e ON e.tenant_id = nd.tenant_id AND e.id = nd.event_id
+      SELECT per.i, e.project_id, count(*)::int AS digested_notifications
+      FROM notification_deliveries nd
+      JOIN events e ON e.tenant_id = nd.tenant_id AND e.id = nd.event_id
+      JOIN per ON nd.created_at >= per.start AND nd.created_at < per.stop
       WHERE nd.tenant_id = ${tenantId} AND nd.mode = 'digest' AND nd.digest_id IS NOT NULL AND nd.digest_id <> nd.id
         AND nd.created_at >= ${from} AND nd.created_at < ${to} AND e.project_id IS NOT NULL
-      GROUP BY e.project_id
+      GROUP BY per.i, e.project_id
     )
-    SELECT p.id AS project_id, p.client_id,
+    SELECT per.i, p.id AS project_id, p.client_id,
       coalesce(up.results_up, 0) AS results_up, coalesce(up.results_total, 0) AS results_total,
       coalesce(al.acked, 0) AS acked, coalesce(al.ack_seconds, 0) AS ack_seconds,
       coalesce(al.resolved, 0) AS resolved, coalesce(al.resolve_seconds, 0) AS resolve_seconds,
       coalesce(dep.deployments, 0) AS deployments, coalesce(dep.failures, 0) AS failures,
       coalesce(dep.finished, 0) AS finished,
       coalesce(al.alerts, 0) AS alerts, coalesce(al.short_alerts, 0) AS short_alerts,
-      coalesce(cs.checks, 0) AS checks, coalesce(cs.flapping_checks, 0) AS flapping_checks,
-      coalesce(cs.covered_checks, 0) AS covered_checks, coalesce(cs.heartbeats, 0) AS heartbeats,
-      coalesce(cs.bounded_heartbeats, 0) AS bounded_heartbeats,
       coalesce(ev.held_back_events, 0) AS held_back_events,
       coalesce(al.auto_resolved_alerts, 0) AS auto_resolved_alerts,
       coalesce(dg.digested_notifications, 0) AS digested_notifications,
       0 AS days
-    FROM p
-    LEFT JOIN cs ON cs.project_id = p.id
-    LEFT JOIN up ON up.project_id = p.id
-    LEFT JOIN al ON al.project_id = p.id
-    LEFT JOIN dep ON dep.project_id = p.id
-    LEFT JOIN ev ON ev.project_id = p.id
-    LEFT JOIN dg ON dg.project_id = p.id`;
+    FROM per CROSS JOIN p
+    LEFT JOIN up ON up.i = per.i AND up.project_id = p.id
+    LEFT JOIN al ON al.i = per.i AND al.project_id = p.id
+    LEFT JOIN dep ON dep.i = per.i AND dep.project_id = p.id
+    LEFT JOIN ev ON ev.i = per.i AND ev.project_id = p.id
+    LEFT JOIN dg ON dg.i = per.i AND dg.project_id = p.id`;
 }
 
 export interface StoredScore {

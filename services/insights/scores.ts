@@ -6,12 +6,12 @@
  */
 import type { Sql } from "../../db/client.ts";
 import {
+  checkStateByProject,
   clientName,
   league,
   type LeagueRow,
-  type ProjectInputs,
   scoreHistory,
-  scoreInputsByProject,
+  scoreInputsByPeriod,
   type StoredScore,
   upsertScores,
 } from "../../db/queries/insights_scores.ts";
@@ -44,24 +44,32 @@ function stored(scopeType: "project" | "client", scopeId: string, p: Period, inp
 
 /** Scores every project and client of a tenant for each period; returns the rows written (final ones are kept). */
 export async function computeTenantScores(sql: Sql, tenantId: string, periods: Period[], now: Date): Promise<number> {
-  let written = 0;
-  for (const p of periods) {
-    const rows = await scoreInputsByProject(sql, tenantId, p.start, p.end < now ? p.end : now);
-    const days = elapsedDays(p, now);
-    const byClient = new Map<string, ProjectInputs[]>();
-    const out: StoredScore[] = [];
-    for (const { project_id, client_id, ...raw } of rows) {
-      const inputs = { ...raw, days };
-      out.push(stored("project", project_id, p, inputs, now));
-      if (client_id) {
-        byClient.set(client_id, [...(byClient.get(client_id) ?? []), { ...inputs, project_id, client_id }]);
-      }
+  const checks = await checkStateByProject(sql, tenantId);
+  const rows = await scoreInputsByPeriod(
+    sql,
+    tenantId,
+    periods.map((p) => ({ start: p.start, stop: p.end < now ? p.end : now })),
+  );
+  const out: StoredScore[] = [];
+  const byClient = new Map<string, ScoreInputs[]>();
+  for (const { i, project_id, client_id, ...raw } of rows) {
+    const p = periods[i];
+    const inputs = { ...NO_CHECKS, ...checks.get(project_id), ...raw, days: elapsedDays(p, now) };
+    out.push(stored("project", project_id, p, inputs, now));
+    if (client_id) {
+      const key = `${i}:${client_id}`;
+      byClient.set(key, [...(byClient.get(key) ?? []), inputs]);
     }
-    for (const [clientId, projects] of byClient) out.push(stored("client", clientId, p, sumInputs(projects), now));
-    written += await upsertScores(sql, tenantId, out);
   }
+  for (const [key, projects] of byClient) {
+    const [i, clientId] = key.split(":");
+    out.push(stored("client", clientId, periods[Number(i)], sumInputs(projects), now));
+  }
+  const written = await upsertScores(sql, tenantId, out);
   return written;
 }
+
+const NO_CHECKS = { checks: 0, flapping_checks: 0, covered_checks: 0, heartbeats: 0, bounded_heartbeats: 0 };
 
 const HISTORY = { week: 12, month: 12 } as const;
 

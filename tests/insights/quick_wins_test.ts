@@ -124,3 +124,22 @@ Deno.test("a dismissal needs a reason, stays while the condition holds, and ends
   const back = await pausedWin();
   assertEquals([back.id, back.status], [win.id, "open"]);
 });
+
+Deno.test("the feed shows the dismissal as a sentence; client users get their projects' events only", async () => {
+  const feed = async (who: Record<string, string>, q = "") =>
+    (await (await app.request(`/api/v1/insights/feed?limit=200${q}`, { headers: who })).json()).items as {
+      source: string;
+      description: string;
+      project_id: string | null;
+    }[];
+  const staff = await feed(p.bob.bearer, "&source=audit&type=quick_win.");
+  assert(staff.some((e) => e.description === `${p.bob.user.email} — dismiss quick win`), JSON.stringify(staff));
+  const carol = await feed(p.carol.bearer);
+  assert(carol.every((e) => e.source === "event" && e.project_id === acme.id), JSON.stringify(carol));
+  assertEquals(
+    (await app.request("/insights/feed", { headers: { ...p.bob.cookie, Accept: "text/html" } })).status,
+    200,
+  );
+  assertEquals((await app.request("/insights/activity", { headers: p.alice.cookie })).status, 200);
+  assertEquals((await app.request("/api/v1/insights/activity", { headers: p.bob.bearer })).status, 403);
+});
