@@ -59,7 +59,8 @@ export function QuickWinsList({ wins, canDecide, back, empty }: {
           <p>{w.description}</p>
           <p>
             <span class={`badge ${IMPACT_BADGE[w.impact as keyof typeof IMPACT_BADGE]}`}>{w.impact} impact</span>{" "}
-            <span class="badge badge-closed">{w.effort} effort</span> <span class="badge badge-closed">{w.category}</span>{" "}
+            <span class="badge badge-closed">{w.effort} effort</span>{" "}
+            <span class="badge badge-closed">{w.category}</span>{" "}
             <small class="muted">saves ~{w.estimated_minutes_saved} min a month</small>
             {w.project_name && <small class="muted">· {w.project_name}</small>}
             {w.status !== "open" && (

@@ -44,8 +44,8 @@ export function FeedPage({ entries, query }: { entries: FeedEntry[]; query: Feed
         <ol class="activity-feed">
           {entries.map((e) => (
             <li key={`${e.source}:${e.id}`}>
-              <time datetime={e.at}>{e.at.slice(0, 16).replace("T", " ")}</time> <span class="badge badge-closed">{e.source}</span>
-              {" "}
+              <time datetime={e.at}>{e.at.slice(0, 16).replace("T", " ")}</time>{" "}
+              <span class="badge badge-closed">{e.source}</span>{" "}
               {e.link ? <a href={e.link}>{e.description}</a> : e.description}
             </li>
           ))}
