@@ -15,6 +15,8 @@ import { loadMigrations, migrate } from "../db/migrate.ts";
 import { createActivityRecorder } from "../services/insights/activity_recorder.ts";
 import { periodsBack } from "../services/insights/periods.ts";
 import { evaluateQuickWins } from "../services/insights/quick_wins/quick_wins.ts";
+import { QUICK_WIN_RULES } from "../services/insights/quick_wins/registry.ts";
+import { checkStateByProject, scoreInputsByPeriod } from "../db/queries/insights_scores.ts";
 import { computeTenantScores } from "../services/insights/scores.ts";
 import { silentLogger } from "../services/platform/logger.ts";
 import { buildTestApp } from "../tests/helpers/app.ts";
@@ -100,10 +102,19 @@ export default async function insightsBench(): Promise<BenchReport> {
     const periods = [...periodsBack("week", now, DAYS), ...periodsBack("month", now, DAYS)];
 
     console.error("bench: scores…");
+    // the parts first (read-only), then the whole as the worker runs it
+    const stateSeconds = await seconds(() => checkStateByProject(sql, tenantId));
+    const inputSeconds = await seconds(() =>
+      scoreInputsByPeriod(sql, tenantId, periods.map((p) => ({ start: p.start, stop: p.end < now ? p.end : now })))
+    );
     const scoreSeconds = await seconds(() => computeTenantScores(sql, tenantId, periods, now));
     const [{ n: stored }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM efficiency_metrics`;
 
     console.error("bench: quick wins…");
+    const ruleSeconds: string[] = [];
+    for (const rule of QUICK_WIN_RULES) {
+      ruleSeconds.push(`${rule.id} ${(await seconds(() => rule.find(sql, tenantId, now))).toFixed(2)}`);
+    }
     const winSeconds = await seconds(() => evaluateQuickWins(sql, tenantId, now));
     const [{ n: wins }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM quick_wins`;
 
@@ -149,9 +160,12 @@ export default async function insightsBench(): Promise<BenchReport> {
     const lines = [
       `Insights (${PROJECTS} projects, ${PROJECTS * CHECKS_PER_PROJECT} checks, ${DAYS} days)`,
       `  scores: ${periods.length} periods × ${PROJECTS} projects + ${CLIENTS} clients → ${stored} rows in ` +
-      `${scoreSeconds.toFixed(2)} s (goal < 5 s: ${(scoreSeconds / 5).toFixed(2)}× the budget)`,
+      `${scoreSeconds.toFixed(2)} s (goal < 5 s: ${(scoreSeconds / 5).toFixed(2)}× the budget; check state ` +
+      `${stateSeconds.toFixed(2)} s, period inputs ${inputSeconds.toFixed(2)} s, the rest formula + upsert)`,
       `  quick wins: ${wins} found by every rule over ${PROJECTS * CHECKS_PER_PROJECT} checks in ` +
       `${winSeconds.toFixed(2)} s (goal < 2 s: ${(winSeconds / 2).toFixed(2)}× the budget)`,
+      `    per rule (s): ${ruleSeconds.join(", ")}`,
+      `  load average when done: ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")} (2 cores shared)`,
       `  activity ingest: ${ingested} events in ${ingestSeconds.toFixed(2)} s = ` +
       `${Math.round(EVENTS / ingestSeconds).toLocaleString("en")} events/s (goal ≥ 20,000/s: ` +
       `${(EVENTS / ingestSeconds / 20_000).toFixed(1)}×)`,
