@@ -109,9 +109,18 @@ export function insightsPages() {
       leagueTable(sql, principal, "week"),
       listQuickWinsFor(sql, principal, { status: "open", limit: 3 }),
     ]);
-    return html(c, <InsightsPanel score={overviewScore(league, principal.clientId)} wins={wins} />, 200, {
-      fragment: true,
-    });
+    return html(
+      c,
+      <InsightsPanel
+        score={overviewScore(league, principal.clientId)}
+        wins={wins}
+        canFix={can(principal, "projects", "write")}
+      />,
+      200,
+      {
+        fragment: true,
+      },
+    );
   });
   return app;
 }

@@ -15,7 +15,12 @@ export interface OverviewScore {
   href: string;
 }
 
-export function InsightsPanel({ score, wins }: { score: OverviewScore | null; wins: QuickWinRow[] }) {
+/** `canFix`: the fix links lead to set-up pages only staff may use. */
+export function InsightsPanel({ score, wins, canFix }: {
+  score: OverviewScore | null;
+  wins: QuickWinRow[];
+  canFix: boolean;
+}) {
   return (
     <section class="insights-panel" id="insights-panel">
       <h2>
@@ -39,7 +44,7 @@ export function InsightsPanel({ score, wins }: { score: OverviewScore | null; wi
             <ol class="top-quick-wins">
               {wins.map((w) => (
                 <li key={w.id}>
-                  {w.fix_path ? <a href={w.fix_path}>{w.title}</a> : w.title}{" "}
+                  {canFix && w.fix_path ? <a href={w.fix_path}>{w.title}</a> : w.title}{" "}
                   <small class="muted">{w.impact} impact · {w.effort} effort</small>
                 </li>
               ))}

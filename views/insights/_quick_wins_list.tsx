@@ -1,4 +1,4 @@
-/** Quick wins as cards: what, why, how much it saves, the page that fixes it, and (with write access) the decisions. */
+/** Quick wins as cards: what, why, how much it saves; with write access the page that fixes it and the decisions. */
 import { useContext } from "preact/hooks";
 import type { QuickWinRow } from "../../db/queries/quick_wins.ts";
 import { CsrfField } from "../components/form_field.tsx";
@@ -68,7 +68,7 @@ export function QuickWinsList({ wins, canDecide, back, empty }: {
             )}
           </p>
           <footer>
-            {w.fix_path && <a href={w.fix_path} role="button" class="fix-link">Fix it</a>}
+            {canDecide && w.fix_path && <a href={w.fix_path} role="button" class="fix-link">Fix it</a>}
             {canDecide && <Decision win={w} back={back} />}
           </footer>
         </article>
