@@ -82,6 +82,9 @@ import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
+import { recordActivity } from "./middleware/activity.ts";
+import { insightsApi } from "./api/v1/insights.ts";
+import { insightsPages } from "./ui/insights.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -151,6 +154,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     ],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
+  { area: "JSON API: insights", mounts: [{ prefixes: ["/api/v1/insights"], routes: insightsApi }] },
   {
     area: "Inbound hooks (signed by the sender, no session)",
     mounts: [
@@ -194,6 +198,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
     ],
   },
   {
@@ -232,6 +237,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
 
   app.use("*", authenticate());
+  app.use("*", recordActivity());
   app.use("*", apiRateLimit(deps.config));
   app.use("*", csrfProtection());
   app.use("*", textRule());
