@@ -82,6 +82,7 @@ import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
+import { approvalsApi } from "./api/v1/approvals.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -149,6 +150,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/data-sources"], routes: dataSourcesApi },
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
     ],
+  },
+  {
+    area: "JSON API: approvals and deploy gates",
+    mounts: [{
+      prefixes: ["/api/v1/approvals", "/api/v1/access-requests", "/api/v1/approval-policies", "/api/v1/deploy-gates"],
+      routes: approvalsApi,
+    }],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   {
