@@ -19,6 +19,7 @@ export async function requestAccess(
   principal: Principal,
   input: AccessRequestInput,
   ctx: AuditContext,
+  baseUrl?: string,
 ): Promise<ApprovalRow> {
   authorize(principal, "approvals", "write");
   const tenantId = principal.tenantId;
@@ -36,6 +37,7 @@ export async function requestAccess(
       requesterId: principal.userId,
       priority: input.priority,
       details: { role_id: role.id, role_name: role.name, current_role: me.role_name, reason: input.reason },
+      baseUrl,
     });
   });
 }

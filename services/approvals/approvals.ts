@@ -100,6 +100,7 @@ export async function createApproval(
   principal: Principal,
   input: CreateApprovalInput,
   ctx: AuditContext,
+  baseUrl?: string,
 ): Promise<ApprovalRow> {
   authorize(principal, "approvals", "write");
   return await withTenant(sql, principal.tenantId, async (tx) => {
@@ -123,6 +124,7 @@ export async function createApproval(
       approverId: input.approver_id ?? null,
       priority: input.priority,
       details: input.details,
+      baseUrl,
     });
   });
 }

@@ -32,6 +32,7 @@ export async function openGate(
   principal: Principal,
   deployment: DeploymentRow,
   requestedStatus: DeploymentStatus,
+  baseUrl: string | undefined,
 ): Promise<DeploymentRow> {
   await requestApproval(tx, ctx, {
     tenantId: deployment.tenant_id,
@@ -50,6 +51,7 @@ export async function openGate(
       requested_status: requestedStatus,
       deployment_path: `/deployments/${deployment.id}`,
     },
+    baseUrl,
   });
   return (await getDeployment(tx, deployment.tenant_id, deployment.id))!;
 }

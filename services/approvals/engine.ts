@@ -10,6 +10,7 @@ import {
   type ApprovalPriority,
   type ApprovalRow,
   type ApprovalType,
+  approverContacts,
   expireApprovalRow,
   getApproval,
   getApprovalPolicy,
@@ -18,6 +19,8 @@ import {
 import { builtinRoleId } from "../../db/queries/users.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { emitEvent } from "../events/emit.ts";
+import { enqueueMail } from "../mail/outbox.ts";
+import { approvalMail } from "./mail.ts";
 
 /** How long a request stays open when the tenant set no policy for its type. */
 export const DEFAULT_EXPIRY_MINUTES: Record<ApprovalType, number> = {
@@ -36,6 +39,8 @@ export interface NewApproval {
   details?: Record<string, unknown>;
   projectId?: string | null;
   deploymentId?: string | null;
+  /** OPSDECK_BASE_URL, for the link in the approvers' e-mail. */
+  baseUrl?: string;
 }
 
 /** What the audit row keeps of a request. */
@@ -104,6 +109,9 @@ export async function requestApproval(tx: Sql, ctx: AuditContext, input: NewAppr
     projectId: created.project_id,
     payload: eventPayload(created),
   });
+  for (const to of await approverContacts(tx, created)) {
+    await enqueueMail(tx, input.tenantId, approvalMail(created, to.email, input.baseUrl), ctx.now);
+  }
   return created;
 }
 

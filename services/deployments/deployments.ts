@@ -88,7 +88,7 @@ export async function createDeployment(
   principal: Principal,
   input: CreateDeploymentInput,
   ctx: AuditContext,
-  request: { idempotencyKey: string | undefined; path: string },
+  request: { idempotencyKey: string | undefined; path: string; baseUrl?: string },
 ): Promise<StoredResponse<DeploymentJson>> {
   authorize(principal, "deployments", "write");
   const tenantId = principal.tenantId;
@@ -118,7 +118,10 @@ export async function createDeployment(
         };
         const created = await insertDeploymentFor(tx, ctx, project, data);
         if (!gated) return { status: 201, body: deploymentJson(created) };
-        return { status: 202, body: deploymentJson(await openGate(tx, ctx, principal, created, input.status)) };
+        return {
+          status: 202,
+          body: deploymentJson(await openGate(tx, ctx, principal, created, input.status, request.baseUrl)),
+        };
       },
     ));
 }

@@ -104,6 +104,11 @@ Deno.test({
     assertEquals(recorded.status, 202);
     const deployment = await recorded.json();
     assertEquals([deployment.status, deployment.approval.status], ["queued", "pending"]);
+    const mails = await sql`
+      SELECT recipient, subject, text_body FROM mail_outbox WHERE reference = ${deployment.approval.id}`;
+    assertEquals(mails.map((m) => m.recipient), [p.alice.user.email], "the admins, never the requester");
+    assertStringIncludes(mails[0].subject, "Approval needed: Deploy 9f2c1e7 to production");
+    assertStringIncludes(mails[0].text_body, `https://ops.example.com/approvals/${deployment.approval.id}`);
     const early = await problem(await patchStatus(test.app, ciHeaders, deployment.id, { status: "in_progress" }), 409);
     assertStringIncludes(JSON.stringify(early), "waits for approval");
 

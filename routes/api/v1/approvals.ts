@@ -236,7 +236,8 @@ export function approvalsApi() {
     return c.json({ data: page.data.map(approvalJson), next_cursor: page.next_cursor }, 200);
   });
   app.openapi(createApprovalRoute, async (c) => {
-    const a = await createApproval(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
+    const { sql, config } = c.get("deps");
+    const a = await createApproval(sql, requirePrincipal(c), c.req.valid("json"), auditContext(c), config.baseUrl);
     return c.json(approvalJson(a), 201, locationOf(c, a.id));
   });
   app.openapi(getRoute, async (c) => {
@@ -283,7 +284,8 @@ export function approvalsApi() {
     return c.json(comments.map(commentJson), 201);
   });
   app.openapi(accessRoute, async (c) => {
-    const a = await requestAccess(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
+    const { sql, config } = c.get("deps");
+    const a = await requestAccess(sql, requirePrincipal(c), c.req.valid("json"), auditContext(c), config.baseUrl);
     return c.json(approvalJson(a), 201, { Location: `/api/v1/approvals/${a.id}` });
   });
   app.openapi(listPoliciesRoute, async (c) => {

@@ -159,6 +159,7 @@ export function deploymentsApi() {
       {
         idempotencyKey: c.req.valid("header")["idempotency-key"],
         path: c.req.path,
+        baseUrl: c.get("deps").config.baseUrl,
       },
     );
     if (result.replayed) c.header("Idempotent-Replayed", "true");
