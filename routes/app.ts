@@ -83,6 +83,7 @@ import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { approvalsApi } from "./api/v1/approvals.ts";
+import { approvalPages } from "./ui/approvals.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -202,6 +203,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/approvals"], routes: approvalPages },
     ],
   },
   {

@@ -4,7 +4,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import type { ApprovalRow } from "../../db/queries/approvals.ts";
-import { getRole } from "../../db/queries/roles.ts";
+import { getRole, listRoles } from "../../db/queries/roles.ts";
 import { getUser } from "../../db/queries/users.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { AuditContext } from "../audits/record.ts";
@@ -40,4 +40,11 @@ export async function requestAccess(
       baseUrl,
     });
   });
+}
+
+/** The roles one may ask for (all but one's own), for the page's picker. */
+export async function accessRoleChoices(sql: Sql, principal: Principal): Promise<{ id: string; name: string }[]> {
+  authorize(principal, "approvals", "write");
+  const roles = await withTenant(sql, principal.tenantId, (tx) => listRoles(tx, principal.tenantId, { limit: 200 }));
+  return roles.filter((r) => r.id !== principal.roleId).map((r) => ({ id: r.id, name: r.name }));
 }
