@@ -84,6 +84,8 @@ import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { approvalsApi } from "./api/v1/approvals.ts";
 import { approvalPages } from "./ui/approvals.tsx";
+import { userSyncApi } from "./api/v1/user_sync.ts";
+import { clerkHooks } from "./hooks/clerk.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -111,6 +113,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/me"], routes: meApi },
       { prefixes: ["/api/v1/api-keys"], routes: apiKeysApi },
       { prefixes: ["/api/v1/audits"], routes: auditsApi },
+      { prefixes: ["/api/v1/user-sync", "/api/v1/users"], routes: userSyncApi },
     ],
   },
   {
@@ -165,6 +168,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/hooks/github"], routes: githubHooks },
       { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
+      { prefixes: ["/hooks/clerk"], routes: clerkHooks },
     ],
   },
   {

@@ -1,0 +1,129 @@
+import type { Sql } from "../client.ts";
+import type { UserRow, UserStatus } from "./users.ts";
+
+export interface UserSyncSettingsRow {
+  tenant_id: string;
+  clerk_secret_ciphertext: Uint8Array | null;
+  clerk_secret_key_id: string | null;
+  updated_at: Date;
+}
+
+export async function getUserSyncSettings(sql: Sql, tenantId: string): Promise<UserSyncSettingsRow | undefined> {
+  const [row] = await sql<UserSyncSettingsRow[]>`
+    SELECT tenant_id, clerk_secret_ciphertext, clerk_secret_key_id, updated_at FROM user_sync_settings
+    WHERE tenant_id = ${tenantId}`;
+  return row;
+}
+
+export async function storeClerkSecret(
+  sql: Sql,
+  tenantId: string,
+  sealed: { ciphertext: Uint8Array; keyId: string } | null,
+): Promise<void> {
+  await sql`
+    INSERT INTO user_sync_settings (tenant_id, clerk_secret_ciphertext, clerk_secret_key_id)
+    VALUES (${tenantId}, ${sealed?.ciphertext ?? null}, ${sealed?.keyId ?? null})
+    ON CONFLICT (tenant_id) DO UPDATE
+      SET clerk_secret_ciphertext = EXCLUDED.clerk_secret_ciphertext, clerk_secret_key_id = EXCLUDED.clerk_secret_key_id`;
+}
+
+/** The tenant a webhook URL names, by slug (owner connection: no tenant is known yet). */
+export async function tenantIdBySlug(sql: Sql, slug: string): Promise<string | undefined> {
+  const [row] = await sql<{ id: string }[]>`SELECT id FROM tenants WHERE slug = ${slug}`;
+  return row?.id;
+}
+
+/** The user linked to an external identity of `provider` with `subject`. */
+export async function userIdByIdentity(
+  sql: Sql,
+  tenantId: string,
+  provider: "clerk" | "scim",
+  subject: string,
+): Promise<string | undefined> {
+  const [row] = await sql<{ user_id: string }[]>`
+    SELECT user_id FROM external_identities
+    WHERE tenant_id = ${tenantId} AND provider = ${provider} AND issuer = ${provider} AND subject = ${subject}`;
+  return row?.user_id;
+}
+
+export async function linkIdentity(
+  sql: Sql,
+  i: { tenantId: string; userId: string; provider: "clerk" | "scim"; subject: string; email: string },
+): Promise<void> {
+  await sql`
+    INSERT INTO external_identities (tenant_id, user_id, provider, issuer, subject, email)
+    VALUES (${i.tenantId}, ${i.userId}, ${i.provider}, ${i.provider}, ${i.subject}, ${i.email})
+    ON CONFLICT (provider, issuer, subject) DO UPDATE SET email = EXCLUDED.email`;
+}
+
+/** A user of the tenant by e-mail (any status), to link instead of creating a second account. */
+export async function userIdByEmail(sql: Sql, tenantId: string, email: string): Promise<string | undefined> {
+  const [row] = await sql<{ id: string }[]>`
+    SELECT id FROM users WHERE tenant_id = ${tenantId} AND lower(email) = lower(${email})`;
+  return row?.id;
+}
+
+/** Name, e-mail, status and role as the directory says; returns the row before and after. */
+export async function applyDirectoryUser(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  u: { email: string; name: string | null; status: UserStatus; roleId: string },
+): Promise<{ before: Pick<UserRow, "email" | "name" | "status" | "role_id">; changed: boolean }> {
+  const [before] = await sql<Pick<UserRow, "email" | "name" | "status" | "role_id">[]>`
+    SELECT email, name, status, role_id FROM users WHERE tenant_id = ${tenantId} AND id = ${id} FOR UPDATE`;
+  const changed = before.email !== u.email.toLowerCase() || before.name !== u.name || before.status !== u.status ||
+    before.role_id !== u.roleId;
+  if (changed) {
+    await sql`
+      UPDATE users SET email = ${u.email.toLowerCase()}, name = ${u.name}, status = ${u.status}, role_id = ${u.roleId}
+      WHERE tenant_id = ${tenantId} AND id = ${id}`;
+  }
+  return { before, changed };
+}
+
+/** Revokes every API key the user owns, at once; returns how many. */
+export async function revokeUserApiKeys(sql: Sql, tenantId: string, userId: string, now: Date): Promise<number> {
+  const rows = await sql`
+    UPDATE api_keys SET revoked_at = ${now}
+    WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND revoked_at IS NULL
+    RETURNING id`;
+  return rows.length;
+}
+
+export interface UserDataRow {
+  key: string;
+  value: string;
+  updated_at: Date;
+}
+
+export async function listUserData(sql: Sql, tenantId: string, userId: string): Promise<UserDataRow[]> {
+  return await sql<UserDataRow[]>`
+    SELECT key, value, updated_at FROM user_data WHERE tenant_id = ${tenantId} AND user_id = ${userId} ORDER BY key`;
+}
+
+export async function putUserData(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+  key: string,
+  value: string,
+): Promise<string | undefined> {
+  const [old] = await sql<{ value: string }[]>`
+    SELECT value FROM user_data WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND key = ${key} FOR UPDATE`;
+  await sql`
+    INSERT INTO user_data (tenant_id, user_id, key, value) VALUES (${tenantId}, ${userId}, ${key}, ${value})
+    ON CONFLICT (tenant_id, user_id, key) DO UPDATE SET value = EXCLUDED.value`;
+  return old?.value;
+}
+
+export async function deleteUserData(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+  key: string,
+): Promise<string | undefined> {
+  const [row] = await sql<{ value: string }[]>`
+    DELETE FROM user_data WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND key = ${key} RETURNING value`;
+  return row?.value;
+}
