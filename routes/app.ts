@@ -86,6 +86,7 @@ import { approvalsApi } from "./api/v1/approvals.ts";
 import { approvalPages } from "./ui/approvals.tsx";
 import { userSyncApi } from "./api/v1/user_sync.ts";
 import { clerkHooks } from "./hooks/clerk.ts";
+import { scimRoutes } from "./scim.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -169,6 +170,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/hooks/github"], routes: githubHooks },
       { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
       { prefixes: ["/hooks/clerk"], routes: clerkHooks },
+      { prefixes: ["/scim/v2"], routes: scimRoutes },
     ],
   },
   {

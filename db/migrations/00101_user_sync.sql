@@ -22,10 +22,15 @@ CREATE TABLE user_sync_settings (
   tenant_id uuid PRIMARY KEY REFERENCES tenants (id),
   clerk_secret_ciphertext bytea,
   clerk_secret_key_id text CHECK (char_length(clerk_secret_key_id) BETWEEN 1 AND 100),
+  -- SCIM bearer token (osc_…): only its SHA-256, like sessions and API keys
+  scim_token_hash bytea CHECK (octet_length(scim_token_hash) = 32),
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CHECK ((clerk_secret_ciphertext IS NULL) = (clerk_secret_key_id IS NULL))
 );
+-- a SCIM request names its tenant by its token (owner connection, before any tenant is known)
+CREATE UNIQUE INDEX user_sync_settings_scim_token_key ON user_sync_settings (scim_token_hash)
+  WHERE scim_token_hash IS NOT NULL;
 CREATE TRIGGER user_sync_settings_set_updated_at BEFORE UPDATE ON user_sync_settings
   FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION set_updated_at();
 

@@ -33,6 +33,9 @@ export async function tenantIdBySlug(sql: Sql, slug: string): Promise<string | u
   return row?.id;
 }
 
+/** SCIM externalIds are the customer's directory's ids: scoped to the tenant, so two tenants may share one. */
+const issuerOf = (provider: "clerk" | "scim", tenantId: string) => provider === "scim" ? `scim:${tenantId}` : provider;
+
 /** The user linked to an external identity of `provider` with `subject`. */
 export async function userIdByIdentity(
   sql: Sql,
@@ -42,7 +45,8 @@ export async function userIdByIdentity(
 ): Promise<string | undefined> {
   const [row] = await sql<{ user_id: string }[]>`
     SELECT user_id FROM external_identities
-    WHERE tenant_id = ${tenantId} AND provider = ${provider} AND issuer = ${provider} AND subject = ${subject}`;
+    WHERE tenant_id = ${tenantId} AND provider = ${provider} AND issuer = ${issuerOf(provider, tenantId)}
+      AND subject = ${subject}`;
   return row?.user_id;
 }
 
@@ -52,7 +56,7 @@ export async function linkIdentity(
 ): Promise<void> {
   await sql`
     INSERT INTO external_identities (tenant_id, user_id, provider, issuer, subject, email)
-    VALUES (${i.tenantId}, ${i.userId}, ${i.provider}, ${i.provider}, ${i.subject}, ${i.email})
+    VALUES (${i.tenantId}, ${i.userId}, ${i.provider}, ${issuerOf(i.provider, i.tenantId)}, ${i.subject}, ${i.email})
     ON CONFLICT (provider, issuer, subject) DO UPDATE SET email = EXCLUDED.email`;
 }
 
@@ -126,4 +130,38 @@ export async function deleteUserData(
   const [row] = await sql<{ value: string }[]>`
     DELETE FROM user_data WHERE tenant_id = ${tenantId} AND user_id = ${userId} AND key = ${key} RETURNING value`;
   return row?.value;
+}
+
+export async function storeScimTokenHash(sql: Sql, tenantId: string, hash: Uint8Array): Promise<void> {
+  await sql`
+    INSERT INTO user_sync_settings (tenant_id, scim_token_hash) VALUES (${tenantId}, ${hash})
+    ON CONFLICT (tenant_id) DO UPDATE SET scim_token_hash = EXCLUDED.scim_token_hash`;
+}
+
+/** The tenant whose SCIM token hashes to `hash` (owner connection). */
+export async function tenantByScimToken(sql: Sql, hash: Uint8Array): Promise<string | undefined> {
+  const [row] = await sql<{ tenant_id: string }[]>`
+    SELECT tenant_id FROM user_sync_settings WHERE scim_token_hash = ${hash}`;
+  return row?.tenant_id;
+}
+
+export interface DirectoryUserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  status: UserStatus;
+  role_id: string;
+  external_id: string | null;
+  created_at: Date;
+}
+
+/** The tenant's users as a directory sees them (super-admins left out: they belong to the install). */
+export async function listDirectoryUsers(sql: Sql, tenantId: string, id?: string): Promise<DirectoryUserRow[]> {
+  return await sql<DirectoryUserRow[]>`
+    SELECT u.id, u.email, u.name, u.status, u.role_id, i.subject AS external_id, u.created_at
+    FROM users u
+    LEFT JOIN external_identities i ON i.tenant_id = u.tenant_id AND i.user_id = u.id AND i.provider = 'scim'
+    WHERE u.tenant_id = ${tenantId} AND NOT u.super_admin ${id ? sql`AND u.id = ${id}` : sql``}
+    ORDER BY u.created_at, u.id
+    LIMIT 2000`;
 }

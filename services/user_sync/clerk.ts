@@ -18,12 +18,10 @@
  */
 import { Webhook, WebhookVerificationError } from "svix";
 import type { Sql } from "../../db/client.ts";
-import { revokeUserSessions } from "../../db/queries/auth.ts";
 import {
   applyDirectoryUser,
   getUserSyncSettings,
   linkIdentity,
-  revokeUserApiKeys,
   tenantIdBySlug,
   userIdByEmail,
   userIdByIdentity,
@@ -32,6 +30,7 @@ import { builtinRoleId, insertUser, type UserStatus } from "../../db/queries/use
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { ConflictError, UnauthorizedError, ValidationError } from "../platform/errors.ts";
+import { endAccess } from "./end_access.ts";
 import { openClerkSecret } from "./settings.ts";
 
 export interface ClerkDeps {
@@ -171,12 +170,4 @@ async function suspendDeleted(tx: Sql, ctx: AuditContext, tenantId: string, cler
     details: { source: "clerk", clerk_id: clerkId, reason: "deleted in Clerk", ...revoked },
   });
   return { action: "suspended", userId };
-}
-
-/** Sessions and API keys end at once, in the change's transaction. */
-async function endAccess(tx: Sql, tenantId: string, userId: string, now: Date) {
-  return {
-    sessions_revoked: await revokeUserSessions(tx, userId, now),
-    keys_revoked: await revokeUserApiKeys(tx, tenantId, userId, now),
-  };
 }

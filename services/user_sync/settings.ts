@@ -5,7 +5,13 @@
  * Needs settings:manage; the secret is never shown again.
  */
 import type { Sql } from "../../db/client.ts";
-import { getUserSyncSettings, storeClerkSecret, type UserSyncSettingsRow } from "../../db/queries/user_sync.ts";
+import {
+  getUserSyncSettings,
+  storeClerkSecret,
+  storeScimTokenHash,
+  type UserSyncSettingsRow,
+} from "../../db/queries/user_sync.ts";
+import { randomToken, sha256 } from "../auth/tokens.ts";
 import { getTenant } from "../../db/queries/tenants.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
@@ -66,4 +72,21 @@ export async function setClerkSecret(
       resourceId: principal.tenantId,
     });
   });
+}
+
+/** POST /api/v1/user-sync/scim-token: a new SCIM bearer token (the old one stops at once); shown once. */
+export async function rotateScimToken(sql: Sql, principal: Principal, ctx: AuditContext): Promise<string> {
+  authorize(principal, "settings", "manage");
+  const token = `osc_${randomToken(32)}`;
+  const hash = await sha256(token);
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    await storeScimTokenHash(tx, principal.tenantId, hash);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "user_sync.scim_token_rotate",
+      resourceType: "user_sync_settings",
+      resourceId: principal.tenantId,
+    });
+  });
+  return token;
 }

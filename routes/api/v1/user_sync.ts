@@ -1,6 +1,6 @@
 /** User sync over the API: the Clerk webhook set-up (admins) and a user's key/value data (seed 002 user_data). */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { setClerkSecret, userSyncStatus } from "../../../services/user_sync/settings.ts";
+import { rotateScimToken, setClerkSecret, userSyncStatus } from "../../../services/user_sync/settings.ts";
 import { readUserData, writeUserData } from "../../../services/user_sync/user_data.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
@@ -53,6 +53,25 @@ const clerkRoute = createRoute({
   request: { body: jsonBody(ClerkSecretSchema) },
   responses: {
     200: jsonAnswer("The set-up", StatusSchema),
+    403: problem("Needs settings:manage"),
+    ...notFoundResponse,
+  },
+});
+
+const scimTokenRoute = createRoute({
+  method: "post",
+  path: "/api/v1/user-sync/scim-token",
+  operationId: "rotateScimToken",
+  security: SIGNED_IN,
+  tags: TAGS,
+  summary: "Issue a new SCIM bearer token (shown once; the old one stops working)",
+  description: "Needs `settings:manage`. Give it to Okta or Entra with the base URL `/scim/v2`; only its SHA-256 " +
+    "is stored.",
+  responses: {
+    201: jsonAnswer(
+      "The token, once",
+      z.object({ token: z.string().openapi({ example: "osc_3q2…" }), scim_base_url: z.string() }).openapi("ScimToken"),
+    ),
     403: problem("Needs settings:manage"),
     ...notFoundResponse,
   },
@@ -118,6 +137,10 @@ export function userSyncApi() {
     const keys = { secret, previousSecrets: config.previousSecrets };
     await setClerkSecret(sql, principal, c.req.valid("json").signing_secret, keys, auditContext(c));
     return c.json(await userSyncStatus(sql, principal, selfOrigin(c)), 200);
+  });
+  app.openapi(scimTokenRoute, async (c) => {
+    const token = await rotateScimToken(c.get("deps").sql, requirePrincipal(c), auditContext(c));
+    return c.json({ token, scim_base_url: `${selfOrigin(c)}/scim/v2` }, 201);
   });
   app.openapi(dataRoute, async (c) => {
     return c.json(dataJson(await readUserData(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id)), 200);
