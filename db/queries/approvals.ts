@@ -247,3 +247,10 @@ export async function saveApprovalSlackMessage(
     VALUES (${m.tenantId}, ${m.approvalId}, ${m.channelId}, ${m.slackChannel}, ${m.ts}, ${m.now})
     ON CONFLICT (tenant_id, approval_id, channel_id) DO NOTHING`;
 }
+
+/** Pending requests past their expiry, across tenants (owner connection; the retention worker's sweep). */
+export async function dueApprovals(sql: Sql, now: Date, limit: number): Promise<{ tenant_id: string; id: string }[]> {
+  return await sql<{ tenant_id: string; id: string }[]>`
+    SELECT tenant_id, id FROM approvals WHERE status = 'pending' AND expires_at <= ${now}
+    ORDER BY expires_at LIMIT ${limit}`;
+}

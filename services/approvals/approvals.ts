@@ -13,6 +13,7 @@ import {
   type ApprovalCommentRow,
   type ApprovalRow,
   decideApprovalRow,
+  dueApprovals,
   getApproval as findApproval,
   insertApprovalComment,
   listApprovalComments,
@@ -219,6 +220,24 @@ export async function addComment(
     });
     return await listApprovalComments(tx, principal.tenantId, id);
   });
+}
+
+/**
+ * The retention worker's sweep: pending requests past their expiry are marked
+ * expired (with their effects), so the inbox does not wait for someone to open
+ * them. Bounded per run; the next run goes on. Returns how many expired.
+ */
+export async function expireDueApprovals(sql: Sql, now: Date, limit = 500): Promise<number> {
+  let expired = 0;
+  for (const due of await dueApprovals(sql, now, limit)) {
+    const ctx: AuditContext = { actor: null, actorLabel: "system", ip: null, userAgent: null, now };
+    const done = await withTenant(sql, due.tenant_id, async (tx) => {
+      const row = await findApproval(tx, due.tenant_id, due.id, { forUpdate: true });
+      return row ? await expire(tx, ctx, row) : false;
+    });
+    if (done) expired++;
+  }
+  return expired;
 }
 
 /** Expiry plus the type's effect (a gated deployment is cancelled). */

@@ -7,6 +7,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
+import { expireDueApprovals } from "../../services/approvals/approvals.ts";
 
 let clock = new Date("2026-11-23T10:00:00Z");
 const { app, db } = await createTestApp({ now: () => clock });
@@ -82,6 +83,15 @@ Deno.test("approving an expired request is a 409 and leaves it expired, with its
   } finally {
     clock = new Date("2026-11-23T10:00:00Z");
   }
+});
+
+Deno.test("the retention worker's sweep expires untouched requests past their expiry", async () => {
+  const a = await file(p.bob.bearer);
+  const later = new Date(clock.getTime() + 3 * 24 * 3600_000 + 1000);
+  assertEquals(await expireDueApprovals(sql, new Date(clock.getTime() + 1000)), 0, "not yet");
+  assert(await expireDueApprovals(sql, later) >= 1);
+  assertEquals(await rows("approvals", a.id), "expired");
+  assertEquals(await rows("audits", a.id), ["approval.request", "approval.expire"]);
 });
 
 Deno.test("comments, the inbox views, and clients and other tenants see nothing", async () => {
