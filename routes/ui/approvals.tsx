@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { accessRoleChoices, requestAccess } from "../../services/approvals/access.ts";
+import { listGates, setProtection } from "../../services/approvals/deploy_gate.ts";
 import {
   addComment,
   createApproval,
@@ -46,6 +47,7 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal, notice?: No
   });
   const canAsk = can(principal, "approvals", "write");
   const roles = canAsk ? await accessRoleChoices(sql, principal) : [];
+  const gates = can(principal, "approvals", "manage") ? await listGates(sql, principal) : null;
   return html(
     c,
     <ApprovalsPage
@@ -54,6 +56,7 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal, notice?: No
       nextCursor={page.next_cursor}
       canAsk={canAsk}
       roles={roles}
+      gates={gates}
       notice={notice}
     />,
     status,
@@ -103,6 +106,28 @@ export function approvalPages() {
       const { sql, config } = c.get("deps");
       const a = await requestAccess(sql, principal, input, auditContext(c), config.baseUrl);
       return c.redirect(`/approvals/${a.id}`, 303);
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return renderInbox(c, principal, { kind: "error", text: messageOf(error) }, error.status);
+    }
+  });
+
+  app.post("/approvals/gates", async (c) => {
+    const principal = requireUserPage(c);
+    const body = await formFields(c);
+    try {
+      const projectId = /^[0-9a-f-]{36}$/i.test(body.project_id ?? "") ? body.project_id : crypto.randomUUID();
+      const on = body.protected === "true";
+      const g = await setProtection(
+        c.get("deps").sql,
+        principal,
+        projectId,
+        body.environment ?? "",
+        on,
+        auditContext(c),
+      );
+      const text = `${g.project_name} → ${g.environment} is ${on ? "protected" : "no longer protected"}.`;
+      return renderInbox(c, principal, { kind: "ok", text });
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
       return renderInbox(c, principal, { kind: "error", text: messageOf(error) }, error.status);

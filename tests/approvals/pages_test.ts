@@ -1,7 +1,7 @@
 /** The approvals pages: the inbox, asking, deciding, four-eyes in plain words, comments, and who sees the link. */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";
-import { getPage, postPage } from "../helpers/catalog.ts";
+import { genProject, getPage, postPage } from "../helpers/catalog.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 
 const { app, db } = await createTestApp();
@@ -47,4 +47,18 @@ Deno.test("staff see Approvals in the menu; client users neither the link nor th
   assertStringIncludes(await (await getPage(app, "/", p.bob.cookie)).text(), 'href="/approvals"');
   assert(!(await (await getPage(app, "/", p.carol.cookie)).text()).includes('href="/approvals"'));
   assertEquals((await getPage(app, "/approvals", p.carol.cookie)).status, 404);
+});
+
+Deno.test("admins protect an environment from the inbox; employees do not see the gates", async () => {
+  const project = await genProject(db.sql, p.tenant.id, p.clients.acme.id, { name: "Gated shop" });
+  assert(!(await (await getPage(app, "/approvals", p.bob.cookie)).text()).includes("Deploy gates"));
+  const page = await (await getPage(app, "/approvals", p.alice.cookie)).text();
+  assertStringIncludes(page, "Gated shop");
+  const fields = { project_id: project.id, environment: "production", protected: "true" };
+  const res = await postPage(app, "/approvals/gates", fields, p.alice.cookie);
+  assertEquals(res.status, 200);
+  assertStringIncludes(await res.text(), "Gated shop → production is protected.");
+  const [row] = await db.sql`SELECT protected FROM project_environments WHERE project_id = ${project.id}`;
+  assertEquals(row.protected, true);
+  assertEquals((await postPage(app, "/approvals/gates", fields, p.bob.cookie)).status, 403);
 });

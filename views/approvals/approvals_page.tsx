@@ -1,5 +1,6 @@
 import { useContext } from "preact/hooks";
 import type { ApprovalRow } from "../../db/queries/approvals.ts";
+import type { ProtectedEnvironmentRow } from "../../db/queries/deploy_gates.ts";
 import { CsrfField } from "../components/form_field.tsx";
 import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
@@ -15,13 +16,15 @@ export interface ApprovalsPageProps {
   nextCursor: string | null;
   canAsk: boolean;
   roles: { id: string; name: string }[];
+  /** For holders of approvals:manage: every environment and whether deployments to it wait for approval. */
+  gates: ProtectedEnvironmentRow[] | null;
   notice?: { kind: "ok" | "error"; text: string };
 }
 
 const VIEWS: [InboxView, string][] = [["to_decide", "To decide"], ["mine", "My requests"], ["all", "All"]];
 
 /** /approvals: the inbox (requests I may decide, mine, all) and the two ways to ask. */
-export function ApprovalsPage({ approvals, view, nextCursor, canAsk, roles, notice }: ApprovalsPageProps) {
+export function ApprovalsPage({ approvals, view, nextCursor, canAsk, roles, gates, notice }: ApprovalsPageProps) {
   return (
     <Layout title="Approvals">
       <h1>Approvals</h1>
@@ -72,6 +75,7 @@ export function ApprovalsPage({ approvals, view, nextCursor, canAsk, roles, noti
         )}
       {nextCursor && <a href={`/approvals?view=${view}&cursor=${encodeURIComponent(nextCursor)}`}>Older requests</a>}
       {canAsk && <AskForms roles={roles} />}
+      {gates && <DeployGates gates={gates} />}
     </Layout>
   );
 }
@@ -111,5 +115,46 @@ function AskForms({ roles }: { roles: { id: string; name: string }[] }) {
         <button type="submit">Ask an administrator</button>
       </form>
     </div>
+  );
+}
+
+function DeployGates({ gates }: { gates: ProtectedEnvironmentRow[] }) {
+  const { csrfToken } = useContext(PageContext);
+  return (
+    <section aria-labelledby="deploy-gates">
+      <h2 id="deploy-gates">Deploy gates</h2>
+      <p class="muted">Deployments to a protected environment wait for an approval before CI may run them.</p>
+      {gates.length === 0 ? <p class="muted">No project has environments yet.</p> : (
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Project</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Protected</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gates.map((g) => (
+                <tr key={`${g.project_id}/${g.environment}`}>
+                  <td>{g.project_name}</td>
+                  <td>{g.environment}</td>
+                  <td>
+                    <form method="post" action="/approvals/gates">
+                      <CsrfField token={csrfToken} />
+                      <input type="hidden" name="project_id" value={g.project_id} />
+                      <input type="hidden" name="environment" value={g.environment} />
+                      <input type="hidden" name="protected" value={g.protected ? "false" : "true"} />
+                      {g.protected ? "Yes " : "No "}
+                      <button type="submit" class="secondary">{g.protected ? "Unprotect" : "Protect"}</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
