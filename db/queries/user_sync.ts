@@ -165,3 +165,30 @@ export async function listDirectoryUsers(sql: Sql, tenantId: string, id?: string
     ORDER BY u.created_at, u.id
     LIMIT 2000`;
 }
+
+/** The tenant's Clerk secret when a non-current key sealed it (one row per tenant, keyed by tenant id). */
+export async function staleClerkSecrets(
+  sql: Sql,
+  tenantId: string,
+  currentKeyId: string,
+  afterId: string,
+): Promise<{ id: string; key_id: string; ciphertext: Uint8Array }[]> {
+  return await sql<{ id: string; key_id: string; ciphertext: Uint8Array }[]>`
+    SELECT tenant_id AS id, clerk_secret_key_id AS key_id, clerk_secret_ciphertext AS ciphertext
+    FROM user_sync_settings
+    WHERE tenant_id = ${tenantId} AND clerk_secret_key_id <> ${currentKeyId} AND tenant_id > ${afterId}
+    FOR UPDATE`;
+}
+
+export async function storeClerkSecretIfKey(
+  sql: Sql,
+  tenantId: string,
+  fromKeyId: string,
+  next: { ciphertext: Uint8Array; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE user_sync_settings SET clerk_secret_ciphertext = ${next.ciphertext}, clerk_secret_key_id = ${next.keyId}
+    WHERE tenant_id = ${tenantId} AND clerk_secret_key_id = ${fromKeyId}
+    RETURNING tenant_id`;
+  return rows.length === 1;
+}

@@ -7,7 +7,9 @@
 import type { Sql } from "../../db/client.ts";
 import {
   getUserSyncSettings,
+  staleClerkSecrets,
   storeClerkSecret,
+  storeClerkSecretIfKey,
   storeScimTokenHash,
   type UserSyncSettingsRow,
 } from "../../db/queries/user_sync.ts";
@@ -17,6 +19,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { webhookKeyring } from "../github/secret.ts";
+import type { Keyring } from "../platform/secrets/crypto.ts";
 
 const aad = (tenantId: string) => `user_sync_settings.clerk_secret:${tenantId}`;
 
@@ -89,4 +92,18 @@ export async function rotateScimToken(sql: Sql, principal: Principal, ctx: Audit
     });
   });
   return token;
+}
+
+/** `deno task secrets:rotate`'s walk over the tenant's Clerk secret (services/platform/secrets/rotate.ts). */
+export function clerkSecretRotation(tx: Sql, tenantId: string, keys: Keyring) {
+  return {
+    batch: (afterId: string) => staleClerkSecrets(tx, tenantId, keys.currentKeyId, afterId),
+    reseal: async (row: { id: string; key_id: string; ciphertext: Uint8Array }) => {
+      const plain = await keys.decrypt(
+        { ciphertext: new Uint8Array(row.ciphertext), keyId: row.key_id },
+        aad(tenantId),
+      );
+      return await storeClerkSecretIfKey(tx, tenantId, row.key_id, await keys.encrypt(plain, aad(tenantId)));
+    },
+  };
 }

@@ -8,7 +8,9 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { Webhook } from "svix";
 import { createKey } from "../helpers/api_keys.ts";
 import { createTestApp } from "../helpers/app.ts";
-import { genPersonas, signIn } from "../helpers/fixtures.ts";
+import { genPersonas, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
+import { rotateSecrets } from "../../services/platform/secrets/rotate.ts";
+import { handleClerkWebhook } from "../../services/user_sync/clerk.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
 
 const { app, db } = await createTestApp();
@@ -152,4 +154,29 @@ Deno.test("user_data: own pairs, admins' for others, audited; others' refused", 
   const audits = await sql`SELECT action FROM audits WHERE resource_id = ${bobId} AND action LIKE 'user_data.%'`;
   assertEquals(audits.length, 3);
   assert(audits.some((a) => a.action === "user_data.delete"));
+});
+
+Deno.test("secrets:rotate re-seals the Clerk secret; webhooks verify under the new key alone", async () => {
+  const NEW = "a-new-opsdeck-secret-a-new-opsdeck-secret-1";
+  const before = (await sql`SELECT clerk_secret_key_id FROM user_sync_settings WHERE tenant_id = ${p.tenant.id}`)[0];
+  const result = await rotateSecrets(sql, { current: NEW, previous: [TEST_SECRET] });
+  assertEquals(result.failed, 0);
+  const after = (await sql`SELECT clerk_secret_key_id FROM user_sync_settings WHERE tenant_id = ${p.tenant.id}`)[0];
+  assert(after.clerk_secret_key_id !== before.clerk_secret_key_id);
+
+  const email = `rotated-${crypto.randomUUID().slice(0, 6)}@example.com`;
+  const body = JSON.stringify({ type: "user.created", data: clerkUser("user_rotated", email) });
+  const at = new Date();
+  const outcome = await handleClerkWebhook({ sql, secret: NEW, previousSecrets: [], now: () => at }, {
+    tenantSlug: p.tenant.slug,
+    rawBody: body,
+    headers: {
+      id: "msg_rotated",
+      timestamp: String(Math.floor(at.getTime() / 1000)),
+      signature: new Webhook(SECRET).sign("msg_rotated", at, body),
+    },
+    ip: null,
+    userAgent: null,
+  });
+  assertEquals(outcome.action, "created");
 });
