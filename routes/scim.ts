@@ -8,14 +8,13 @@ import {
   createUser,
   deprovisionUser,
   getUser,
-  listGroups,
   listUsers,
-  patchGroup,
   patchUser,
   ScimError,
   scimErrorBody,
   tenantForToken,
 } from "../services/user_sync/scim.ts";
+import { listGroups, patchGroup } from "../services/user_sync/scim_groups.ts";
 import type { AppEnv } from "./deps.ts";
 import { selfOrigin } from "./middleware/csrf.ts";
 

@@ -140,7 +140,7 @@ export function userSyncApi() {
   });
   app.openapi(scimTokenRoute, async (c) => {
     const token = await rotateScimToken(c.get("deps").sql, requirePrincipal(c), auditContext(c));
-    return c.json({ token, scim_base_url: `${selfOrigin(c)}/scim/v2` }, 201);
+    return c.json({ token, scim_base_url: `${selfOrigin(c)}/scim/v2` }, 201, { Location: "/api/v1/user-sync" });
   });
   app.openapi(dataRoute, async (c) => {
     return c.json(dataJson(await readUserData(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id)), 200);
