@@ -85,6 +85,11 @@ import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { recordActivity } from "./middleware/activity.ts";
 import { insightsApi } from "./api/v1/insights.ts";
 import { insightsPages } from "./ui/insights.tsx";
+import { approvalsApi } from "./api/v1/approvals.ts";
+import { approvalPages } from "./ui/approvals.tsx";
+import { userSyncApi } from "./api/v1/user_sync.ts";
+import { clerkHooks } from "./hooks/clerk.ts";
+import { scimRoutes } from "./scim.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -112,6 +117,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/me"], routes: meApi },
       { prefixes: ["/api/v1/api-keys"], routes: apiKeysApi },
       { prefixes: ["/api/v1/audits"], routes: auditsApi },
+      { prefixes: ["/api/v1/user-sync", "/api/v1/users"], routes: userSyncApi },
     ],
   },
   {
@@ -153,6 +159,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
     ],
   },
+  {
+    area: "JSON API: approvals and deploy gates",
+    mounts: [{
+      prefixes: ["/api/v1/approvals", "/api/v1/access-requests", "/api/v1/approval-policies", "/api/v1/deploy-gates"],
+      routes: approvalsApi,
+    }],
+  },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   { area: "JSON API: insights", mounts: [{ prefixes: ["/api/v1/insights"], routes: insightsApi }] },
   {
@@ -160,6 +173,8 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/hooks/github"], routes: githubHooks },
       { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
+      { prefixes: ["/hooks/clerk"], routes: clerkHooks },
+      { prefixes: ["/scim/v2"], routes: scimRoutes },
     ],
   },
   {
@@ -199,6 +214,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
+      { prefixes: ["/approvals"], routes: approvalPages },
     ],
   },
   {

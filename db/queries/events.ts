@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   "alert.resolved",
   "change_request.created",
   "change_request.decided",
+  "approval.requested",
+  "approval.decided",
 ] as const;
 export type EventType = typeof EVENT_TYPES[number];
 

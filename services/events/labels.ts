@@ -15,6 +15,8 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "alert.resolved": "Alert resolved",
   "change_request.created": "Change request created",
   "change_request.decided": "Change request decided",
+  "approval.requested": "Approval requested",
+  "approval.decided": "Approval decided",
 };
 
 /** The label of a stored type; an unknown one (from a newer version) shows as is. */
