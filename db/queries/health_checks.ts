@@ -139,16 +139,45 @@ export interface BoardPageQuery extends BoardQuery {
   seenIn?: string;
 }
 
-export type BoardCheckRow = HealthCheckRow & { changed: boolean };
+/** A board row's place and whether it changed: what the poll reads first, without the newest result's lookup. */
+export type BoardKeyRow =
+  & Pick<HealthCheckRow, "id" | "name" | "project_id" | "project_name" | "client_id" | "client_name">
+  & {
+    changed: boolean;
+  };
 
 /** A page of the status board in board order, `limit + 1` rows (the extra one says there is more that way). */
-export async function boardChecks(sql: Sql, tenantId: string, f: BoardPageQuery): Promise<BoardCheckRow[]> {
-  const backwards = Boolean(f.before && !f.after);
-  const rows = await sql<BoardCheckRow[]>`
-    SELECT ${columns(sql)},
-      ${f.seenIn ? changedSince(sql, f.seenIn) : sql`false`} AS changed
-    FROM health_checks h ${joins(sql)}
+export async function boardChecks(sql: Sql, tenantId: string, f: BoardPageQuery): Promise<HealthCheckRow[]> {
+  return await sql<HealthCheckRow[]>`
+    SELECT ${columns(sql)} FROM health_checks h ${joins(sql)} ${pageOf(sql, tenantId, f)}`;
+}
+
+/**
+ * The same page as boardChecks, only each row's place and whether it changed
+ * since `f.seenIn`: no lookup of each check's newest result (one index probe
+ * per monthly partition per row), so a poll that finds nothing new is cheap.
+ */
+export async function boardKeys(sql: Sql, tenantId: string, f: BoardPageQuery): Promise<BoardKeyRow[]> {
+  return await sql<BoardKeyRow[]>`
+    SELECT h.id, h.name, h.project_id, p.name AS project_name, p.client_id, c.name AS client_name,
+      ${f.seenIn ? changedSince(sql, f.seenIn) : sql`true`} AS changed
+    FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+      JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
       ${f.seenIn ? sql`CROSS JOIN (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) x` : sql``}
+    ${pageOf(sql, tenantId, f)}`;
+}
+
+/** Board rows by id (the poll's changed rows), in no particular order. */
+export async function boardChecksById(sql: Sql, tenantId: string, ids: string[]): Promise<HealthCheckRow[]> {
+  if (ids.length === 0) return [];
+  return await sql<HealthCheckRow[]>`
+    SELECT ${columns(sql)} FROM health_checks h ${joins(sql)}
+    WHERE h.tenant_id = ${tenantId} AND h.id = ANY(${ids}::uuid[])`;
+}
+
+function pageOf(sql: Sql, tenantId: string, f: BoardPageQuery) {
+  const backwards = Boolean(f.before && !f.after);
+  return sql`
     ${boardWhere(sql, tenantId, f)}
       ${f.after ? sql`AND ${boardKey(sql)} > ${cursorKey(sql, f.after)}` : sql``}
       ${backwards ? sql`AND ${boardKey(sql)} < ${cursorKey(sql, f.before!)}` : sql``}
@@ -158,7 +187,6 @@ export async function boardChecks(sql: Sql, tenantId: string, f: BoardPageQuery)
       : sql`lower(c.name), c.id, lower(p.name), p.id, lower(h.name), h.id`
   }
     LIMIT ${f.limit + 1}`;
-  return rows;
 }
 
 /**

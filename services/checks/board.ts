@@ -6,15 +6,20 @@
  *
  * The 5-s poll sends back the version it was given with the last answer: the
  * PostgreSQL snapshot that answer was read in and a digest of the page's
- * layout and counts. Rows that no transaction since that snapshot wrote are
- * not sent again; a new layout (a check added, removed, renamed or moved,
- * another hour's bars) sends the whole page.
+ * layout and counts. It reads the page's places first (no newest-result
+ * lookups); rows that no transaction since that snapshot wrote are not read
+ * or sent again; a new layout (a check added, removed, renamed or moved,
+ * another hour's bars) sends the whole page (docs/performance.md).
  */
 import type { Sql } from "../../db/client.ts";
 import {
   boardChecks,
+  boardChecksById,
   boardCounts,
   type BoardKey,
+  type BoardKeyRow,
+  boardKeys,
+  type BoardPageQuery,
   boardSnapshot,
   type CheckStatus,
   type HealthCheckRow,
@@ -93,7 +98,14 @@ export function readBoardCursor(text: string | undefined): BoardKey | undefined 
 
 export const boardCursor = (key: BoardKey) => encodeCursor(key);
 
-const keyOf = (c: HealthCheckRow): BoardKey => [c.client_name, c.client_id, c.project_name, c.project_id, c.name, c.id];
+const keyOf = (c: BoardKeyRow | HealthCheckRow): BoardKey => [
+  c.client_name,
+  c.client_id,
+  c.project_name,
+  c.project_id,
+  c.name,
+  c.id,
+];
 
 export async function boardData(
   sql: Sql,
@@ -101,8 +113,8 @@ export async function boardData(
   filters: BoardFilters,
   now: Date,
 ): Promise<BoardData> {
-  const page = await readPage(sql, principal, filters, now);
-  return await wholePage(sql, principal, page, now);
+  const page = await readPage(sql, principal, filters, now, boardChecks);
+  return await wholePage(sql, principal, page, page.checks, now);
 }
 
 export async function boardChanges(
@@ -113,21 +125,46 @@ export async function boardChanges(
   version: string,
 ): Promise<BoardChanges> {
   const seen = parseVersion(version);
-  const page = await readPage(sql, principal, filters, now, seen?.snapshot);
-  if (!seen || seen.layout !== page.layout) return { kind: "page", data: await wholePage(sql, principal, page, now) };
-  const changed = page.checks.filter((c) => c.changed);
+  const page = await readPage(
+    sql,
+    principal,
+    filters,
+    now,
+    (tx, tenantId, query) => boardKeys(tx, tenantId, { ...query, seenIn: seen?.snapshot }),
+  );
+  const tenantId = principal.tenantId;
+  if (!seen || seen.layout !== page.layout) {
+    const rows = await fullRows(sql, tenantId, page.checks.map((c) => c.id));
+    return { kind: "page", data: await wholePage(sql, principal, page, rows, now) };
+  }
+  const changed = await fullRows(sql, tenantId, page.checks.filter((c) => c.changed).map((c) => c.id));
   return {
     kind: "rows",
-    rows: await decorate(sql, principal.tenantId, changed, now),
+    rows: await decorate(sql, tenantId, changed, now),
     counts: seen.counts === page.countsDigest ? null : page.counts,
     total: page.total,
     version: page.version,
   };
 }
 
+/** The rows of `ids` in that order (a row deleted since is left out). */
+async function fullRows(sql: Sql, tenantId: string, ids: string[]): Promise<HealthCheckRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await withTenant(sql, tenantId, (tx) => boardChecksById(tx, tenantId, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+type PageRead<R> = (tx: Sql, tenantId: string, query: BoardPageQuery) => Promise<R[]>;
 type Page = Awaited<ReturnType<typeof readPage>>;
 
-async function readPage(sql: Sql, principal: Principal, filters: BoardFilters, now: Date, seenIn?: string) {
+async function readPage<R extends BoardKeyRow | HealthCheckRow>(
+  sql: Sql,
+  principal: Principal,
+  filters: BoardFilters,
+  now: Date,
+  read: PageRead<R>,
+) {
   authorize(principal, "health_checks", "read");
   const tenantId = principal.tenantId;
   const query = { projectId: filters.project_id, status: filters.status, clientId: principal.clientId };
@@ -136,7 +173,7 @@ async function readPage(sql: Sql, principal: Principal, filters: BoardFilters, n
   const [snapshot, rows, counted] = await withTenant(sql, tenantId, (tx) =>
     Promise.all([
       boardSnapshot(tx),
-      boardChecks(tx, tenantId, { ...query, after, before, seenIn, limit: BOARD_PAGE_SIZE }),
+      read(tx, tenantId, { ...query, after, before, limit: BOARD_PAGE_SIZE }),
       boardCounts(tx, tenantId, { ...query, after, before }),
     ]));
   const more = rows.length > BOARD_PAGE_SIZE;
@@ -166,8 +203,14 @@ async function readPage(sql: Sql, principal: Principal, filters: BoardFilters, n
   };
 }
 
-async function wholePage(sql: Sql, principal: Principal, page: Page, now: Date): Promise<BoardData> {
-  const rows = await decorate(sql, principal.tenantId, page.checks, now);
+async function wholePage(
+  sql: Sql,
+  principal: Principal,
+  page: Page,
+  checks: HealthCheckRow[],
+  now: Date,
+): Promise<BoardData> {
+  const rows = await decorate(sql, principal.tenantId, checks, now);
   const groups: BoardGroup[] = [];
   for (const row of rows) {
     const check = row.check;
