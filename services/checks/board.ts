@@ -134,13 +134,13 @@ export async function boardChanges(
   );
   const tenantId = principal.tenantId;
   if (!seen || seen.layout !== page.layout) {
-    const rows = await fullRows(sql, tenantId, page.checks.map((c) => c.id));
+    const rows = fullRows(sql, tenantId, page.checks.map((c) => c.id));
     return { kind: "page", data: await wholePage(sql, principal, page, rows, now) };
   }
-  const changed = await fullRows(sql, tenantId, page.checks.filter((c) => c.changed).map((c) => c.id));
+  const changed = page.checks.filter((c) => c.changed);
   return {
     kind: "rows",
-    rows: await decorate(sql, tenantId, changed, now),
+    rows: await decorate(sql, tenantId, changed, fullRows(sql, tenantId, changed.map((c) => c.id)), now),
     counts: seen.counts === page.countsDigest ? null : page.counts,
     total: page.total,
     version: page.version,
@@ -207,10 +207,10 @@ async function wholePage(
   sql: Sql,
   principal: Principal,
   page: Page,
-  checks: HealthCheckRow[],
+  checks: Promise<HealthCheckRow[]> | HealthCheckRow[],
   now: Date,
 ): Promise<BoardData> {
-  const rows = await decorate(sql, principal.tenantId, checks, now);
+  const rows = await decorate(sql, principal.tenantId, page.checks, checks, now);
   const groups: BoardGroup[] = [];
   for (const row of rows) {
     const check = row.check;
@@ -225,20 +225,30 @@ async function wholePage(
   return { groups, counts, total, first, shown: rows.length, prev, next, version };
 }
 
-/** The rows' bars and 24-hour uptime. */
-async function decorate(sql: Sql, tenantId: string, checks: HealthCheckRow[], now: Date): Promise<BoardRow[]> {
-  if (checks.length === 0) return [];
-  const ids = checks.map((c) => c.id);
+/**
+ * The rows with their bars and 24-hour uptime. Those need only the places
+ * (id, project), so they are read while the rows themselves still arrive.
+ */
+async function decorate(
+  sql: Sql,
+  tenantId: string,
+  places: Pick<HealthCheckRow, "id" | "project_id">[],
+  checks: Promise<HealthCheckRow[]> | HealthCheckRow[],
+  now: Date,
+): Promise<BoardRow[]> {
+  if (places.length === 0) return [];
+  const ids = places.map((c) => c.id);
   // Two transactions on two pool connections: the bars and the uptime figures are read in parallel.
-  const [bars, figures] = await Promise.all([
+  const [rows, bars, figures] = await Promise.all([
+    checks,
     withTenant(sql, tenantId, (tx) => statusBars(tx, tenantId, ids, now, BAR_COUNT, BAR_SECONDS)),
     withTenant(
       sql,
       tenantId,
-      (tx) => uptime(tx, tenantId, checks.map((c) => ({ id: c.id, projectId: c.project_id })), now, ["h24"]),
+      (tx) => uptime(tx, tenantId, places.map((c) => ({ id: c.id, projectId: c.project_id })), now, ["h24"]),
     ),
   ]);
-  return checks.map((check) => ({
+  return rows.map((check) => ({
     check,
     bars: bars.get(check.id) ?? [],
     uptime24: figures.get(check.id)?.h24 ?? null,
