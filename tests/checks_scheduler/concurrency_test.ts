@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { claimDueProbes } from "../../db/queries/check_scheduler.ts";
+import { LEASE_MS } from "../../services/workers/lease.ts";
 import {
   checkRow,
   countingTarget,
@@ -57,14 +58,14 @@ Deno.test("a check claimed by a process that died runs again once its lease expi
   const p = scriptedProbe();
   const id = await insertCheck(w, { url: "http://127.0.0.1:9/crash", timeout_ms: 5_000 });
   // the dead process: claimed, never finished
-  const [claimed] = await claimDueProbes(w.sql, { now: T0, instanceId: "dead", limit: 10, marginMs: 30_000 });
+  const [claimed] = await claimDueProbes(w.sql, { now: T0, instanceId: "dead", limit: 10, leaseMs: LEASE_MS });
   assertEquals(claimed.id, id);
   const survivor = scheduler(w, { probe: p.probe }, "survivor");
-  w.clock.advance(30_000);
+  w.clock.advance(LEASE_MS - 1);
   assertEquals((await survivor.tick()).claimed, 0);
   assertEquals((await checkRow(w, id)).claimed_by, "dead");
-  // lease = timeout (5 s) + margin (30 s)
-  w.clock.set(T0.getTime() + 35_001);
+  // one lease, whatever the check's timeout: nobody renewed it
+  w.clock.set(T0.getTime() + LEASE_MS + 1);
   assertEquals(await survivor.tick(), { claimed: 1, finished: 1 });
   const row = await checkRow(w, id);
   assertEquals([row.claimed_by, row.status], [null, "up"]);
