@@ -5,7 +5,7 @@
  * renews the leases of what it holds while the sends run
  * (services/workers/lease.ts). Each message is sent OUTSIDE any transaction
  * (a digest channel's due rows as one message; Slack channels paced about one
- * message a second), and the attempt and outcome are recorded in one
+ * message a second, across replicas), and the attempt and outcome are recorded in one
  * transaction, only if the row is still ours: sent, failed (retry with
  * backoff or Retry-After), or dead (404/410 or a permanent error: the channel
  * is marked broken; or the attempt limit). A slot that frees claims again at
@@ -26,7 +26,8 @@ import {
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
 import { ConflictError } from "../platform/errors.ts";
-import { Pacer, sleep } from "./backoff.ts";
+import { sleep } from "./backoff.ts";
+import { reservePaceSlot } from "../../db/queries/notification_channels.ts";
 import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import { type ChannelPort, defaultChannelPort, defaultSend, recordSend, type SendFn } from "./outbox.ts";
 
@@ -89,7 +90,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     random: deps.random ?? Math.random,
     healthWritten: new Map<string, number>(),
   };
-  const pacer = new Pacer(deps.paceMs ?? 1000);
+  const paceMs = deps.paceMs ?? 1000;
   const channels = deps.channels ?? defaultChannelPort;
   const stopping = new AbortController();
   let loop: Loop | undefined;
@@ -108,11 +109,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function sendUnit(unit: Unit, channel: SendableChannel | null | Error): Promise<void> {
     const ids = unit.rows.map((r) => r.id);
     if (channel && !(channel instanceof Error) && channelKind(channel.type).paced && !channel.broken) {
-      const queued = pacer.wait(unit.rows[0].channel_id);
-      if (queued > MAX_PACE_WAIT_MS) {
-        return await releaseClaims(deps.sql, ids, deps.instanceId, new Date(deps.now().getTime() + queued));
+      // The pace is the channel's, shared by every replica (db: paced_until).
+      const wait = await reservePaceSlot(deps.sql, unit.rows[0].tenant_id, unit.rows[0].channel_id, {
+        paceMs,
+        maxWaitMs: MAX_PACE_WAIT_MS,
+      });
+      if (wait === null) {
+        return await releaseClaims(deps.sql, ids, deps.instanceId, new Date(deps.now().getTime() + MAX_PACE_WAIT_MS));
       }
-      const wait = pacer.reserve(unit.rows[0].channel_id);
       if (!(await sleep(wait, stopping.signal))) return await releaseClaims(deps.sql, ids, deps.instanceId);
     }
     if (stopping.signal.aborted) return await releaseClaims(deps.sql, ids, deps.instanceId);
@@ -143,7 +147,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         }),
       ),
     );
-    // Started in claim order: a paced channel's messages reserve their pace slots in that order.
+    // Started in claim order: a paced channel's messages ask for their pace slots in about that order.
     for (const unit of toUnits(claimed)) {
       const run: Promise<void> = sendUnit(unit, loaded.get(unit.rows[0].channel_id) ?? null)
         .catch((error) => {

@@ -183,10 +183,13 @@ export async function resultTimes(w: FaultWorld): Promise<Map<string, number[]>>
   return out;
 }
 
-export async function deliveryCounts(w: FaultWorld) {
-  return await w.pg.admin<{ status: string; n: number }[]>`
+/** Deliveries per status (a plain array, comparable with assertEquals). */
+export async function deliveryCounts(w: FaultWorld): Promise<{ status: string; n: number }[]> {
+  return [
+    ...await w.pg.admin<{ status: string; n: number }[]>`
     SELECT status, count(*)::int AS n FROM notification_deliveries WHERE tenant_id = ${w.tenantId}
-    GROUP BY status ORDER BY status`;
+    GROUP BY status ORDER BY status`,
+  ];
 }
 
 /** Waits until `fn` is true (checked every 200 ms) or `ms` pass; returns whether it became true. */
@@ -200,3 +203,18 @@ export async function until(fn: () => Promise<boolean> | boolean, ms: number): P
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs of one check closer than half an interval after an on-time run: a
+ * second run for one scheduled time. Not counted: the pair after a late run
+ * (after an outage or a takeover a check runs at once, then back on its phase,
+ * docs/scheduler.md), and the first gap (a new check moves into its phase).
+ */
+export function doubledRuns(times: number[], intervalMs: number): number {
+  let doubled = 0;
+  for (let i = 2; i < times.length; i++) {
+    const onTime = times[i - 1] - times[i - 2] <= intervalMs * 1.25;
+    if (onTime && times[i] - times[i - 1] < intervalMs / 2) doubled++;
+  }
+  return doubled;
+}

@@ -7,6 +7,7 @@
 import { assert, assertEquals } from "@std/assert";
 import {
   deliveryCounts,
+  doubledRuns,
   faultWorld,
   insertChecks,
   type Replica,
@@ -37,7 +38,10 @@ async function heldBy(
 Deno.test("F10: kill -9 of one of three replicas: its checks run again within a lease, none twice", async () => {
   const w = await faultWorld();
   const targets = startTargets(2_000);
-  const replicas = await Promise.all(["a", "b", "c"].map((n) => startReplica(n, w.pg.url)));
+  // Few probe slots each, so every replica holds some checks.
+  const replicas = await Promise.all(
+    ["a", "b", "c"].map((n) => startReplica(n, w.pg.url, { OPSDECK_PROBE_CONCURRENCY: "8" })),
+  );
   try {
     const ok = await insertChecks(w, { count: 12, url: `${targets.url}/ok`, intervalSeconds: INTERVAL_S });
     const slow = await insertChecks(w, { count: 12, url: `${targets.url}/slow`, intervalSeconds: INTERVAL_S });
@@ -67,11 +71,8 @@ Deno.test("F10: kill -9 of one of three replicas: its checks run again within a 
     let maxGap = 0;
     for (const id of all) {
       const t = times.get(id) ?? [];
-      for (let i = 1; i < t.length; i++) {
-        const gap = t[i] - t[i - 1];
-        if (gap < INTERVAL_S * 500) doubled++;
-        maxGap = Math.max(maxGap, gap);
-      }
+      doubled += doubledRuns(t, INTERVAL_S * 1000);
+      for (let i = 2; i < t.length; i++) maxGap = Math.max(maxGap, t[i] - t[i - 1]);
     }
     const results = [...times.values()].reduce((n, t) => n + t.length, 0);
     console.log(
@@ -112,7 +113,8 @@ Deno.test("F12: kill -9 during a delivery burst: every delivery arrives, only th
     const total = async () =>
       (await w.pg.admin<{ n: number }[]>`
       SELECT count(*)::int AS n FROM notification_deliveries WHERE tenant_id = ${w.tenantId}`)[0].n;
-    assertEquals(await total(), 60);
+    // Checks the victim was probing are probed again by the others: their deliveries come later.
+    assert(await until(async () => (await total()) === 60, 30_000), "one delivery per check that went down");
     assert(
       await until(() => held.every((id) => receiver.received.some((r) => r.id === id && r.at > killedAt)), 30_000),
       "every delivery the victim held arrived after the kill",
