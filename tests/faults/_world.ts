@@ -43,7 +43,7 @@ export async function startReplica(name: string, databaseUrl: string, env: Recor
     stderr: "inherit",
   }).spawn();
   const lines: string[] = [];
-  let listening: (url: string) => void;
+  let listening: (url: string) => void = () => {};
   const url = new Promise<string>((resolve) => listening = resolve);
   (async () => {
     let rest = "";
