@@ -60,8 +60,6 @@ export type DispatcherDeps = BackgroundDeps & DispatcherOptions;
 export interface Dispatcher {
   /** Claims and sends until nothing more is due; resolves with the number of deliveries handled. */
   tick(): Promise<number>;
-  /** Cuts the running loop's wait short (a new delivery was committed). */
-  wake(): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -184,7 +182,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     tick,
-    wake: () => loop?.wake(),
     start() {
       loop ??= runLoop({
         logger: deps.logger,
