@@ -6,6 +6,7 @@
  * receiver: results per check, deliveries per id.
  */
 import { withTenant } from "../../db/tenant.ts";
+import { phaseOf } from "../../services/checks/transitions.ts";
 import { genClient, genTenant, genUser, type SignedIn, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { type KillablePostgres, startKillablePostgres } from "../helpers/killable_postgres.ts";
@@ -18,7 +19,7 @@ export interface Replica {
   /** This process's stdout lines (JSON logs). */
   lines: string[];
   kill(signal: "SIGKILL" | "SIGTERM"): Promise<Deno.CommandStatus>;
-  /** Its instance id as written in leases (host:pid:…), known once it claimed something. */
+  /** Its process id; its leases name it as host:pid:… (claimed_by, locked_by). */
   pid: number;
 }
 
@@ -205,16 +206,14 @@ export async function until(fn: () => Promise<boolean> | boolean, ms: number): P
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs of one check closer than half an interval after an on-time run: a
- * second run for one scheduled time. Not counted: the pair after a late run
- * (after an outage or a takeover a check runs at once, then back on its phase,
- * docs/scheduler.md), and the first gap (a new check moves into its phase).
+ * Runs of one check that fall in the same slot of its phase (services/checks/
+ * transitions.ts: slots at phase + k × interval): two runs for one scheduled
+ * time. A late run (after an outage or a takeover) counts in the slot it ran
+ * in, and the scheduler puts the next one in a later slot, so legitimate runs
+ * never share one.
  */
-export function doubledRuns(times: number[], intervalMs: number): number {
-  let doubled = 0;
-  for (let i = 2; i < times.length; i++) {
-    const onTime = times[i - 1] - times[i - 2] <= intervalMs * 1.25;
-    if (onTime && times[i] - times[i - 1] < intervalMs / 2) doubled++;
-  }
-  return doubled;
+export function doubledRuns(checkId: string, times: number[], intervalMs: number): number {
+  const phase = phaseOf(checkId, intervalMs);
+  const slots = times.map((t) => Math.floor((t - phase) / intervalMs));
+  return slots.length - new Set(slots).size;
 }
