@@ -14,6 +14,7 @@ const TENANTLESS: Record<string, string> = {
   roles: "tenant_id is NULL for the built-in roles shared by all tenants",
   permissions: "pure children of a role, read through it",
   login_throttles: "failed sign-ins by e-mail and address, counted before any tenant is known",
+  api_rate_counts: "API requests per key or client address a minute, counted before (or without) a tenant",
 };
 
 /** The only partial-index predicate that still covers a foreign key. */
