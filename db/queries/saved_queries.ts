@@ -90,3 +90,10 @@ export async function updateSavedQuery(
 export async function deleteSavedQuery(sql: Sql, tenantId: string, id: string): Promise<void> {
   await sql`DELETE FROM saved_queries WHERE tenant_id = ${tenantId} AND id = ${id}`;
 }
+
+/** Any saved query of the tenant, whoever wrote it: for Opsdeck's own runs (alert rules, collected metrics). */
+export async function getSavedQueryById(sql: Sql, tenantId: string, id: string): Promise<SavedQueryRow | undefined> {
+  const [row] = await sql<SavedQueryRow[]>`
+    SELECT ${columns(sql)} FROM saved_queries WHERE tenant_id = ${tenantId} AND id = ${id}`;
+  return row;
+}

@@ -140,9 +140,13 @@ export function dataSourcePages() {
     const principal = requireUserPage(c);
     const id = idParam(c, "No such data source");
     try {
-      const columns = await introspectDataSource(c.get("deps").sql, principal, id, auditContext(c), sourceDeps(c));
+      const ctx = auditContext(c);
+      const columns = await introspectDataSource(c.get("deps").sql, principal, id, ctx, sourceDeps(c));
       if (!isPartial(c)) return c.redirect(`/data-sources/${id}`, 303);
-      return html(c, <SchemaBrowser columns={columns} />, 200, { fragment: true });
+      const profile = await loadProfile(c.get("deps").sql, principal);
+      return html(c, <SchemaBrowser columns={columns} lastSync={ctx.now} timeZone={profile.timezone} />, 200, {
+        fragment: true,
+      });
     } catch (error) {
       if (!(error instanceof Error) || !("status" in error) || error.status !== 502) throw error;
       if (!isPartial(c)) return await renderSource(c, principal, id, { notice: error.message }, 502);

@@ -72,7 +72,8 @@ async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps
     } catch (error) {
       // an unresolvable name may resolve later; a refused address never will
       if (!(error instanceof OutboundError) || error.kind === "blocked") {
-        throw new ValidationError([{ path: "config.host", message: (error as Error).message }]);
+        const field = (parsed.data as { url?: unknown }).url === undefined ? "host" : "url";
+        throw new ValidationError([{ path: `config.${field}`, message: (error as Error).message }]);
       }
     }
   }

@@ -12,10 +12,9 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { ForbiddenError, NotFoundError } from "../platform/errors.ts";
 import { getDataSource, kindOf, type SourceDeps } from "./data_sources.ts";
-import { assertDeclared, compile, type Parameter, type ParameterValues } from "./parameters.ts";
-import { runOnSource, type RunResult } from "./run.ts";
+import { assertDeclared, type Parameter, type ParameterValues } from "./parameters.ts";
+import { checkedQuery, runOnSource, type RunResult } from "./run.ts";
 import type { CreateSavedQueryInput, UpdateSavedQueryInput } from "./schemas.ts";
-import { assertReadOnlySelect } from "./sql_guard.ts";
 
 export type SavedQueryRow = q.SavedQueryRow;
 
@@ -38,11 +37,10 @@ function snapshot(row: SavedQueryRow) {
   return { name: row.name, query_text: row.query_text, parameters: row.parameters, is_public: row.is_public };
 }
 
-/** Saving checks what running would: declared parameters, one read-only SELECT in the source's dialect. */
+/** Saving checks what running would: declared parameters, one read-only SELECT in the source's dialect (or a JSON path). */
 function checkText(kind: string, text: string, parameters: Parameter[]) {
-  const dialect = kindOf(kind).dialect;
   assertDeclared(text, parameters);
-  if (dialect) assertReadOnlySelect(compile(text, dialect).text, dialect);
+  checkedQuery(kindOf(kind), text, parameters);
 }
 
 export async function createSavedQuery(

@@ -4,7 +4,6 @@ import type { SavedQueryRow } from "../../db/queries/saved_queries.ts";
 import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
-import { timeIn } from "../components/time.tsx";
 import { SchemaBrowser } from "./_schema.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
@@ -84,10 +83,7 @@ export function SourcePage(props: SourcePageProps) {
       </section>
       <section>
         <h2>Schema</h2>
-        <p>
-          <small>Last read {timeIn(row.last_sync, timeZone)}</small>
-        </p>
-        <SchemaBrowser columns={props.columns} />
+        <SchemaBrowser columns={props.columns} lastSync={row.last_sync} timeZone={timeZone} />
       </section>
       <section>
         <h2>Saved queries</h2>

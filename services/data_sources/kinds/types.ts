@@ -65,8 +65,11 @@ export interface DataSourceKind {
   target(config: Record<string, unknown>): { host: string; port: number } | null;
   test(source: OpenSource): Promise<{ serverVersion: string }>;
   introspect(source: OpenSource): Promise<SchemaColumn[]>;
-  /** `text` uses the kind's own bind markers ($1 / ?); `params` are bound, never spliced. */
-  run(source: OpenSource, text: string, params: unknown[], limits: RunLimits): Promise<QueryResult>;
+  /**
+   * `text` uses the kind's own bind markers ($1 / ?); `params` are bound, never spliced. A kind without a
+   * dialect (rest_api) takes a JSON path as `text` and the parameters' `names` with their values.
+   */
+  run(source: OpenSource, text: string, params: unknown[], limits: RunLimits, names?: string[]): Promise<QueryResult>;
   /** Closes cached connections of a source (deleted or changed), or of all sources. */
   close(sourceId?: string): Promise<void>;
 }
