@@ -240,6 +240,17 @@ export async function introspectDataSource(
 ): Promise<q.SchemaColumnRow[]> {
   authorize(principal, "data_sources", "write");
   const source = await getDataSource(sql, principal, id);
+  return await introspectSource(sql, source, ctx, deps);
+}
+
+/** introspectDataSource without a principal (the daily re-read): the caller chose the source. */
+export async function introspectSource(
+  sql: Sql,
+  source: q.DataSourceSecretRow,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<q.SchemaColumnRow[]> {
+  const { tenant_id: tenantId, id } = source;
   const kind = kindOf(source.kind);
   let columns: q.SchemaColumnRow[];
   try {
@@ -248,16 +259,16 @@ export async function introspectDataSource(
     if (error instanceof AppError) {
       await withTenant(
         sql,
-        principal.tenantId,
-        (tx) => q.recordStatus(tx, principal.tenantId, id, { status: "error", error: error.message, at: ctx.now }),
+        tenantId,
+        (tx) => q.recordStatus(tx, tenantId, id, { status: "error", error: error.message, at: ctx.now }),
       );
     }
     throw error;
   }
   const tables = new Set(columns.map((c) => `${c.schema_name}.${c.table_name}`)).size;
-  await withTenant(sql, principal.tenantId, async (tx) => {
-    await q.replaceSchema(tx, principal.tenantId, id, columns);
-    await q.recordStatus(tx, principal.tenantId, id, {
+  await withTenant(sql, tenantId, async (tx) => {
+    await q.replaceSchema(tx, tenantId, id, columns);
+    await q.recordStatus(tx, tenantId, id, {
       status: "connected",
       error: null,
       at: ctx.now,
@@ -265,7 +276,7 @@ export async function introspectDataSource(
       metadata: { tables, columns: columns.length },
     });
     await recordAudit(tx, ctx, {
-      tenantId: principal.tenantId,
+      tenantId,
       action: "data_source.introspect",
       resourceType: "data_source",
       resourceId: id,

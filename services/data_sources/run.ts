@@ -100,12 +100,13 @@ export function checkedQuery(kind: DataSourceKind, text: string, parameters: Par
 }
 
 /** The JSON face of a result. */
-export function resultJson(r: RunResult) {
+export function resultJson(r: RunResult & { cachedAt?: Date }) {
   return {
     columns: r.columns,
     rows: r.rows,
     row_count: r.rows.length,
     truncated: r.truncated,
     execution_time_ms: r.executionTimeMs,
+    ...(r.cachedAt ? { cached_at: r.cachedAt.toISOString() } : {}),
   };
 }

@@ -10,6 +10,7 @@
  */
 import { createAlertEvaluator } from "../alerts/evaluator.ts";
 import { createScheduler } from "../checks/scheduler.ts";
+import { createDataSourceWorker } from "../data_sources/worker.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
@@ -28,6 +29,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("scheduler", createScheduler(deps)),
   startRetention,
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
+  (deps) => started("data-sources", createDataSourceWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

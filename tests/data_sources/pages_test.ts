@@ -1,5 +1,5 @@
+/** The data-source pages without a browser: forms post, errors show in place, runs render a table. */
 import { assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
-import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { createTestApp } from "../helpers/app.ts";

@@ -8,6 +8,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { createAlertEvaluator } from "../../services/alerts/evaluator.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
+import { createDataSourceWorker } from "../../services/data_sources/worker.ts";
+import { genProject } from "../helpers/catalog.ts";
 import { createDispatcher } from "../../services/notifications/dispatcher.ts";
 import { sendDelivery } from "../../services/notifications/send.ts";
 import { loadConfig } from "../../services/platform/config.ts";
@@ -34,6 +36,7 @@ const sql = db.sql;
 const p = await genPersonas(sql);
 const background = { sql, config, logger: silentLogger, now: clock, secret: TEST_SECRET };
 const evaluator = createAlertEvaluator({ ...background, instanceId: "query-alert-test" });
+const workerFor = (id: string) => createDataSourceWorker({ ...background, instanceId: id });
 const dispatcher = createDispatcher({ ...background, instanceId: "query-alert-test", send: sendDelivery });
 
 async function call(method: string, path: string, body?: unknown, headers = p.alice.bearer) {
@@ -223,6 +226,59 @@ Deno.test("query threshold rules", async (t) => {
       await evaluator.tick();
       const [alert] = await alertsOf(sql, growth.id);
       assertStringIncludes(alert.summary, "Customers: row count changed +66.67% since the last run");
+    });
+
+    await t.step("collect into a metric: the query's number becomes a metric point of the project", async () => {
+      const project = await genProject(sql, p.tenant.id, p.clients.acme.id);
+      const theirs = await genProject(sql, p.other.id, p.clients.otherClient.id);
+      const path = `/api/v1/saved-queries/${query.id}`;
+      const collect = { project_id: project.id, metric_type: "shop.paid_orders", interval_seconds: 60 };
+      const foreign = await call("PATCH", path, { collect: { ...collect, project_id: theirs.id } });
+      assertEquals((await problem(foreign, 422)).errors[0].path, "collect.project_id");
+      const wrong = await call("PATCH", path, { collect: { ...collect, parameters: { status: "lost" } } });
+      assertEquals((await problem(wrong, 422)).errors[0].path, "collect.parameters.status");
+      const set = await call("PATCH", path, { collect: { ...collect, parameters: { status: "paid" } } });
+      assertEquals(set.status, 200, await set.clone().text());
+      assertEquals((await set.json()).collect.metric_type, "shop.paid_orders");
+      const points = async () => [
+        ...await sql<{ value: number; recorded_at: Date }[]>`
+          SELECT value, recorded_at FROM metric_snapshots WHERE project_id = ${project.id} AND type = 'shop.paid_orders'
+          ORDER BY recorded_at`,
+      ];
+      const [one, two] = [workerFor("one"), workerFor("two")];
+      const [a, b] = await Promise.all([one.tick(), two.tick()]);
+      assertEquals(a.collected + b.collected, 1, "two workers, one run");
+      assertEquals(await points(), [{ value: 200, recorded_at: now }]);
+      await source.admin`INSERT INTO orders (customer_id, total, created_at) VALUES (1, 5, '2026-03-02T00:00:00Z')`;
+      later(61);
+      await one.tick();
+      assertEquals((await points()).map((x) => x.value), [200, 201]);
+      // a failure writes no point and is shown on the query
+      await source.admin`REVOKE SELECT ON orders FROM reporter`;
+      later(61);
+      assertEquals((await one.tick()).failed, 1);
+      assertEquals((await points()).length, 2);
+      assertMatch((await (await call("GET", path)).json()).collect.last_error, /permission denied/i);
+      await source.admin`GRANT SELECT ON orders TO reporter`;
+      await call("PATCH", path, { collect: null });
+      later(61);
+      assertEquals((await one.tick()).collected, 0);
+    });
+
+    await t.step("connected sources are re-read daily, by one worker", async () => {
+      assertEquals((await (await call("POST", `/api/v1/data-sources/${shop.id}/test`)).json()).ok, true);
+      const [a, b] = await Promise.all([workerFor("one").tick(), workerFor("two").tick()]);
+      assertEquals(a.introspected + b.introspected, 1);
+      const read = await (await call("GET", `/api/v1/data-sources/${shop.id}`)).json();
+      assertEquals(read.last_sync, now.toISOString());
+      later(3600);
+      assertEquals((await workerFor("one").tick()).introspected, 0);
+      later(86_400);
+      assertEquals((await workerFor("one").tick()).introspected, 1);
+      const [audit] = await sql`
+        SELECT actor_label FROM audits WHERE resource_id = ${shop.id} AND action = 'data_source.introspect'
+        ORDER BY created_at DESC LIMIT 1`;
+      assertEquals(audit.actor_label, "system:data-sources");
     });
 
     await t.step("deleting the saved query deletes its rules", async () => {

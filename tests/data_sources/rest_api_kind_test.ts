@@ -32,8 +32,10 @@ const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, a
 });
 const base = `http://127.0.0.1:${api.addr.port}`;
 
+let now = new Date("2026-11-10T10:00:00Z");
 const { app, db } = await createTestApp({
   config: loadConfig({ OPSDECK_SECRET: TEST_SECRET, OPSDECK_PROBE_ALLOW: "127.0.0.0/8" }),
+  now: () => now,
 });
 const sql = db.sql;
 const p = await genPersonas(sql);
@@ -98,6 +100,45 @@ Deno.test("rest_api sources", async (t) => {
       );
       assertEquals(wrong.errors[0].path, "parameters.status");
     });
+
+    await t.step(
+      "results are cached per (query, values) for the query's TTL, behind the same access checks",
+      async () => {
+        const res = await call("POST", "/api/v1/saved-queries", {
+          data_source_id: orders.id,
+          name: "Cached orders",
+          query_text: "$.data.orders",
+          parameters: [{ name: "status", type: "enum", values: ["paid", "refunded"] }],
+          cache_ttl_seconds: 120,
+        });
+        const id = (await res.json()).id;
+        const run = async (body: Record<string, unknown>, headers = p.alice.bearer) =>
+          await call("POST", `/api/v1/saved-queries/${id}/run`, body, headers);
+        const hits = () => seen.filter((r) => r.url.pathname === "/orders").length;
+        const metrics = async () =>
+          (await sql`SELECT count(*)::int AS n FROM query_metrics WHERE query_id = ${id}`)[0].n;
+        const first = await (await run({ parameters: { status: "paid" } })).json();
+        assertEquals(first.cached_at, undefined);
+        const before = [hits(), await metrics()];
+        now = new Date(now.getTime() + 60_000);
+        const second = await (await run({ parameters: { status: "paid" } })).json();
+        assertEquals(second.cached_at, "2026-11-10T10:00:00.000Z");
+        assertEquals(second.rows, first.rows);
+        assertEquals([hits(), await metrics()], before, "a cached answer neither calls the API nor counts as a run");
+        await run({ parameters: { status: "refunded" } });
+        await run({ parameters: { status: "paid" }, fresh: true });
+        assertEquals(hits(), before[0] + 2);
+        // private: another user is refused before the cache is looked at
+        await problem(await run({ parameters: { status: "paid" } }, p.bob.bearer), 404);
+        now = new Date(now.getTime() + 121_000);
+        assertEquals((await (await run({ parameters: { status: "paid" } })).json()).cached_at, undefined);
+        // a changed query is another entry
+        await call("PATCH", `/api/v1/saved-queries/${id}`, { cache_ttl_seconds: 0 });
+        await run({ parameters: { status: "paid" } });
+        await run({ parameters: { status: "paid" } });
+        assertEquals(hits(), before[0] + 5);
+      },
+    );
 
     await t.step("a path outside the safe subset, or to no array, is refused by name", async () => {
       const before = await sql`SELECT count(*)::int AS n FROM saved_queries`;
