@@ -78,6 +78,7 @@ import { maintenanceWindowsApi } from "./api/v1/maintenance_windows.ts";
 import { explorePages } from "./ui/metrics.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
+import { isCsvUpload } from "./api/v1/data_source_files.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
@@ -229,7 +230,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
   });
   // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
-  app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
+  // CSV uploads (50 MB) are counted by their importer as they stream in.
+  const ownLimit = (path: string) => path === METRICS_PATH || isCsvUpload(path);
+  app.use("*", (c, next) => ownLimit(c.req.path) ? next() : defaultBodyLimit(c, next));
 
   app.use("*", authenticate());
   app.use("*", apiRateLimit(deps.config));

@@ -25,6 +25,8 @@ export type DataSourceRow = q.DataSourceRow;
 export interface SourceDeps {
   secret: string;
   config: Config;
+  /** Opsdeck's own database, for csv sources (set by the run and introspection paths from their `sql`). */
+  home?: Sql;
 }
 
 export function kindOf(kind: string): DataSourceKind {
@@ -178,6 +180,7 @@ export async function deleteDataSource(sql: Sql, principal: Principal, id: strin
     return before.kind;
   });
   await kindOf(kind).close(id);
+  await kindOf(kind).drop?.(sql, id);
 }
 
 /** The source ready for its kind: secret opened, policy attached. */
@@ -188,6 +191,7 @@ export async function openSource(deps: SourceDeps, row: q.DataSourceSecretRow): 
     config: row.config,
     secret: await openSourceSecret(sealDeps(deps), row.id, row),
     policy: sourcePolicy(deps.config),
+    home: deps.home,
   };
 }
 
@@ -204,7 +208,7 @@ export async function testDataSource(
   const kind = kindOf(source.kind);
   let outcome: { ok: boolean; message: string };
   try {
-    const { serverVersion } = await kind.test(await openSource(deps, source));
+    const { serverVersion } = await kind.test(await openSource({ ...deps, home: sql }, source));
     outcome = { ok: true, message: serverVersion };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -254,7 +258,7 @@ export async function introspectSource(
   const kind = kindOf(source.kind);
   let columns: q.SchemaColumnRow[];
   try {
-    columns = await kind.introspect(await openSource(deps, source));
+    columns = await kind.introspect(await openSource({ ...deps, home: sql }, source));
   } catch (error) {
     if (error instanceof AppError) {
       await withTenant(

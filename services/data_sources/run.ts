@@ -57,7 +57,7 @@ export async function executeOnSource(
   assertDeclared(req.queryText, req.parameters);
   const compiled = checkedQuery(kind, req.queryText, req.parameters);
   const params = bind(req.parameters, compiled.order, req.values);
-  const opened = await openSource(deps, source);
+  const opened = await openSource({ ...deps, home: sql }, source);
   const started = performance.now();
   let result: QueryResult | undefined;
   try {
