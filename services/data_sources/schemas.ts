@@ -1,5 +1,6 @@
 /** Data source and saved query shapes, shared by the JSON API and the pages. */
 import { z } from "@hono/zod-openapi";
+import { CSV_TYPES } from "./kinds/csv/parse.ts";
 import { ParameterSchema, ParameterValuesSchema } from "./parameters.ts";
 
 export const SOURCE_KINDS = ["postgresql", "mysql", "rest_api", "csv"] as const;
@@ -150,3 +151,7 @@ export const QueryResultSchema = z.object({
 export const RunFormatSchema = z.object({
   format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" } }),
 });
+
+export const CsvRetypeSchema = z.strictObject({
+  types: z.record(z.string(), z.enum(CSV_TYPES)).openapi({ example: { amount: "number", paid: "boolean" } }),
+}).openapi("CsvRetype");

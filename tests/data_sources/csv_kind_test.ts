@@ -125,6 +125,29 @@ Deno.test("csv sources", async (t) => {
       ]);
     });
 
+    await t.step("pages: add a csv source by name, see its upload form and types, change a type", async () => {
+      const form = (fields: Record<string, string>): RequestInit => ({
+        method: "POST",
+        headers: { ...p.alice.cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+      const added = await app.request("/data-sources", form({ kind: "csv", name: "Page export" }));
+      assertEquals(added.status, 303);
+      const page = await (await app.request(`/data-sources/${shop}`, { headers: p.alice.cookie })).text();
+      assertStringIncludes(page, 'id="csv-upload"');
+      assertStringIncludes(page, "/static/js/csv_upload.js");
+      assertStringIncludes(page, "3 rows from an uploaded file");
+      assertStringIncludes(page, 'name="types.amount"');
+      const refused = await app.request(`/data-sources/${shop}/csv-types`, form({ "types.amount": "integer" }));
+      assertEquals(refused.status, 422);
+      assertStringIncludes(await refused.text(), "cannot be integer");
+      const saved = await app.request(`/data-sources/${shop}/csv-types`, form({ "types.amount": "text" }));
+      assertEquals(saved.status, 303);
+      const js = await app.request("/static/js/csv_upload.js");
+      assertEquals(js.status, 200);
+      await js.body?.cancel();
+    });
+
     await t.step("a non-UTF-8 file is 422 on file and the previous data stays", async () => {
       const latin1 = new Uint8Array([...new TextEncoder().encode("name\n"), 0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x0a]);
       const res = await upload(shop, latin1);

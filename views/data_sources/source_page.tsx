@@ -5,6 +5,7 @@ import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { SchemaBrowser } from "./_schema.tsx";
+import { CsvFile, sourceWhere } from "./_csv_file.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
 
@@ -67,8 +68,7 @@ export function SourcePage(props: SourcePageProps) {
       <hgroup>
         <h1>{row.name}</h1>
         <p>
-          {row.kind} · {String(row.config.user)}@{String(row.config.host)}:{String(row.config.port)}/
-          {String(row.config.database)}
+          {row.kind} · {sourceWhere(row)}
         </p>
       </hgroup>
       {props.notice && <p role="alert" class="field-error">{props.notice}</p>}
@@ -98,7 +98,8 @@ export function SourcePage(props: SourcePageProps) {
         )}
         {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}
       </section>
-      {canWrite && (
+      {canWrite && row.kind === "csv" && <CsvFile row={row} csrfToken={csrfToken} errors={props.errors} />}
+      {canWrite && row.kind === "postgresql" && (
         <section>
           <h2>Settings</h2>
           <SourceForm

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { dataSourceJson } from "../../../services/data_sources/data_sources.ts";
 import { importCsvFile, retypeCsvColumns } from "../../../services/data_sources/csv_files.ts";
 import { CSV_TYPES } from "../../../services/data_sources/kinds/csv/parse.ts";
-import { DataSourceSchema } from "../../../services/data_sources/schemas.ts";
+import { CsvRetypeSchema as RetypeSchema, DataSourceSchema } from "../../../services/data_sources/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { IdParam, jsonAnswer, jsonBody, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
@@ -41,10 +41,6 @@ const uploadRoute = createRoute({
     ...notFoundResponse,
   },
 });
-
-const RetypeSchema = z.strictObject({
-  types: z.record(z.string(), z.enum(CSV_TYPES)).openapi({ example: { amount: "number", paid: "boolean" } }),
-}).openapi("CsvRetype");
 
 const retypeRoute = createRoute({
   method: "patch",
