@@ -70,7 +70,7 @@ export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: Da
             <CsrfField token={csrfToken} />
             <input type="hidden" name="kind" value="csv" />
             <label>
-              Name <input name="name" required maxLength={200} />
+              Call it <input name="name" required maxLength={200} placeholder="Orders export" />
             </label>
             <button type="submit">Add, then upload the file</button>
           </form>
