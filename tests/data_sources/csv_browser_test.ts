@@ -34,6 +34,7 @@ Deno.test("in Chromium: a CSV file uploaded with progress, typed, and queried; 3
     assertEquals(await page.getByLabel("Type of amount").inputValue(), "number");
     assertEquals(await page.getByLabel("Type of paid").inputValue(), "boolean");
     assertStringIncludes(await page.locator("#schema-browser").innerText(), "Last read");
+    assertEquals(await page.locator("#schema-browser summary").allInnerTexts(), ["data (4 columns)"]);
     await page.getByLabel("Type of id").selectOption("text");
     await page.getByRole("button", { name: "Save types" }).click();
     await page.waitForURL(/\/data-sources\/[0-9a-f-]{36}$/);

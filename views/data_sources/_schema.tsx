@@ -10,7 +10,8 @@ export function SchemaBrowser(
 ) {
   const tables = new Map<string, SchemaColumnRow[]>();
   for (const c of columns) {
-    const key = `${c.schema_name}.${c.table_name}`;
+    // csv and REST sources have no schema: their tables are named alone
+    const key = c.schema_name ? `${c.schema_name}.${c.table_name}` : c.table_name;
     tables.set(key, [...(tables.get(key) ?? []), c]);
   }
   return (
