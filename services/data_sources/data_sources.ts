@@ -18,6 +18,9 @@ import type { CreateDataSourceInput, UpdateDataSourceInput } from "./schemas.ts"
 import { openSourceSecret, sealSourceSecret } from "./secret.ts";
 import { checkedAddress } from "../platform/net/connect.ts";
 import { sourcePolicy } from "./target.ts";
+import { type BuildInput, buildSql } from "./builder.ts";
+import { compile } from "./parameters.ts";
+import { assertReadOnlySelect } from "./sql_guard.ts";
 
 export type DataSourceRow = q.DataSourceRow;
 
@@ -304,4 +307,16 @@ function uniqueName(error: unknown): never {
     throw new ValidationError([{ path: "name", message: "Another data source already has this name" }]);
   }
   throw error;
+}
+
+/** The query builder's SQL for this source, from its introspected schema (builder.ts); nothing is run or stored. */
+export async function buildQuery(sql: Sql, principal: Principal, id: string, input: BuildInput) {
+  authorize(principal, "saved_queries", "write");
+  const source = await getDataSource(sql, principal, id);
+  const dialect = kindOf(source.kind).dialect;
+  if (!dialect) throw new ValidationError([{ path: "table", message: "This source does not take SQL" }]);
+  const schema = await withTenant(sql, principal.tenantId, (tx) => q.listSchema(tx, principal.tenantId, id));
+  const built = buildSql(schema, dialect, input);
+  assertReadOnlySelect(compile(built.query_text, dialect).text, dialect);
+  return built;
 }

@@ -281,6 +281,48 @@ Deno.test("query threshold rules", async (t) => {
       assertEquals(audit.actor_label, "system:data-sources");
     });
 
+    await t.step("the query builder writes quoted SQL from the schema; saved and run with a bound filter", async () => {
+      const path = `/api/v1/data-sources/${shop.id}/build`;
+      const spec = {
+        table: "public.orders",
+        dimensions: [{ column: "created_at", grain: "month" }],
+        measures: [{ fn: "count" }, { fn: "sum", column: "total" }],
+        filters: [{ column: "status", op: "eq" }],
+        sort: { output: 1, direction: "asc" },
+        limit: 5,
+      };
+      const built = await (await call("POST", path, spec)).json();
+      assertEquals(
+        built.query_text,
+        `SELECT date_trunc('month', "created_at") AS "created_at_month", count(*) AS "count", ` +
+          `sum("total") AS "sum_total"\nFROM "public"."orders"\nWHERE "status" = {{filter_1}}\nGROUP BY 1\n` +
+          "ORDER BY 1 ASC\nLIMIT 5",
+      );
+      assertEquals(built.parameters, [{ name: "filter_1", type: "text" }]);
+      const saved = await created("/api/v1/saved-queries", {
+        data_source_id: shop.id,
+        name: "Orders by month",
+        ...built,
+      });
+      const result = await (await call("POST", `/api/v1/saved-queries/${saved.id}/run`, {
+        parameters: { filter_1: "paid" },
+      })).json();
+      assertEquals(result.columns.map((c: { name: string }) => c.name), ["created_at_month", "count", "sum_total"]);
+      assertEquals(result.rows.reduce((n: number, r: unknown[]) => n + Number(r[1]), 0), 201);
+      const refusals: [Record<string, unknown>, string][] = [
+        [{ table: "public.nope" }, "table"],
+        [{ dimensions: [{ column: 'status" FROM users; --' }] }, "dimensions.0.column"],
+        [{ dimensions: [{ column: "status", grain: "day" }] }, "dimensions.0.grain"],
+        [{ measures: [{ fn: "avg", column: "nope" }] }, "measures.0.column"],
+        [{ sort: { output: 9, direction: "asc" } }, "sort.output"],
+      ];
+      for (const [change, field] of refusals) {
+        const body = await problem(await call("POST", path, { ...spec, ...change }), 422);
+        assertEquals(body.errors[0].path, field);
+      }
+      await problem(await call("POST", path, spec, p.carol.bearer), 404);
+    });
+
     await t.step("deleting the saved query deletes its rules", async () => {
       assertEquals((await call("DELETE", `/api/v1/saved-queries/${query.id}`)).status, 204);
       assertEquals((await call("GET", `/api/v1/alert-rules/${rule.id}`)).status, 404);

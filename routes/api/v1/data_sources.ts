@@ -29,6 +29,7 @@ import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { IdParam, jsonAnswer, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
 import { dataSourceFilesApi } from "./data_source_files.ts";
+import { queryBuilderApi } from "./query_builder.ts";
 
 const forbidden = { 403: problem("Your role may read data sources but not change them") };
 const unavailable = { 502: problem("The data source cannot be reached or refused the connection") };
@@ -230,5 +231,6 @@ export function dataSourcesApi() {
     return c.json(resultJson(result), 200);
   });
   app.route("/", dataSourceFilesApi());
+  app.route("/", queryBuilderApi());
   return app;
 }
