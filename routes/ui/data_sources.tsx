@@ -26,6 +26,7 @@ import { CsvRetypeSchema as RetypeSchema } from "../../services/data_sources/sch
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 import { queryPages } from "./saved_queries.tsx";
+import { queryBuilderPages } from "./query_builder.tsx";
 
 /** The posted form as typed (for showing back) and as the API's input; a csv source needs only its name. */
 function readForm(f: Record<string, string>) {
@@ -190,5 +191,6 @@ export function dataSourcePages() {
   });
 
   app.route("/", queryPages());
+  app.route("/", queryBuilderPages());
   return app;
 }

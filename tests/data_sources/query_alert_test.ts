@@ -323,6 +323,40 @@ Deno.test("query threshold rules", async (t) => {
       await problem(await call("POST", path, spec, p.carol.bearer), 404);
     });
 
+    await t.step("the builder page: pick a table, then columns; Build opens the editor with the SQL", async () => {
+      const page = await (await app.request(`/data-sources/${shop.id}/builder?table=public.orders`, {
+        headers: p.alice.cookie,
+      })).text();
+      assertStringIncludes(page, 'name="dimensions.0.column"');
+      assertStringIncludes(page, '<option value="created_at">created_at (timestamp with time zone)</option>');
+      const form = (fields: Record<string, string>): RequestInit => ({
+        method: "POST",
+        headers: { ...p.alice.cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+      const fields = {
+        table: "public.orders",
+        "dimensions.0.column": "created_at",
+        "dimensions.0.grain": "week",
+        "measures.0.fn": "count",
+        "filters.0.column": "status",
+        "filters.0.op": "eq",
+        limit: "10",
+      };
+      const built = await app.request(`/data-sources/${shop.id}/builder`, form(fields));
+      assertEquals(built.status, 200);
+      const editor = await built.text();
+      assertStringIncludes(editor, "date_trunc(");
+      assertStringIncludes(editor, "{{filter_1}}");
+      assertStringIncludes(editor, "filter_1 text");
+      const refused = await app.request(
+        `/data-sources/${shop.id}/builder`,
+        form({ ...fields, "dimensions.0.column": "status" }),
+      );
+      assertEquals(refused.status, 422);
+      assertStringIncludes(await refused.text(), "needs a date or timestamp column");
+    });
+
     await t.step("deleting the saved query deletes its rules", async () => {
       assertEquals((await call("DELETE", `/api/v1/saved-queries/${query.id}`)).status, 204);
       assertEquals((await call("GET", `/api/v1/alert-rules/${rule.id}`)).status, 404);

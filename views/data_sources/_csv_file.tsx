@@ -3,7 +3,7 @@ import { CSV_TYPES } from "../../services/data_sources/kinds/csv/parse.ts";
 import { CsrfField, FieldError, type FieldErrors, invalid } from "../components/form_field.tsx";
 
 /** A csv source's file: upload with progress (static/js/csv_upload.js), then each column's type, editable. */
-export function CsvFile({ row, csrfToken, errors }: { row: DataSourceRow; csrfToken: string; errors?: FieldErrors }) {
+export function CsvFile({ row, csrfToken, errors }: { row: DataSourceRow; csrfToken?: string; errors?: FieldErrors }) {
   const columns = (row.config.columns ?? []) as { name: string; type: string }[];
   return (
     <section>

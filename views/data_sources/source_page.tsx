@@ -96,7 +96,10 @@ export function SourcePage(props: SourcePageProps) {
             ))}
           </ul>
         )}
-        {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}
+        {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}{" "}
+        {canWrite && row.kind !== "rest_api" && (
+          <a href={`/data-sources/${row.id}/builder`} role="button" class="outline">Build a query</a>
+        )}
       </section>
       {canWrite && row.kind === "csv" && <CsvFile row={row} csrfToken={csrfToken} errors={props.errors} />}
       {canWrite && row.kind === "postgresql" && (
