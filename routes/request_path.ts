@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { METRICS_PATH } from "./api/v1/metrics.ts";
+import { isCsvUpload } from "./api/v1/data_source_files.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { recordActivity } from "./middleware/activity.ts";
 import { admission } from "./middleware/admission.ts";
@@ -26,6 +27,7 @@ export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHand
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
   });
+  const ownLimit = (path: string) => path === METRICS_PATH || isCsvUpload(path);
   return [
     // First, so it wraps the finished response.
     ["compress", gzipWhenAccepted()],
@@ -39,7 +41,8 @@ export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHand
     ["request deadline", requestDeadline()],
     ["admission", admission({ running: deps.poolMax * 2, queue: deps.config.dbQueueMax })],
     // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
-    ["body limit", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next)],
+    // CSV uploads (50 MB) are counted by their importer as they stream in.
+    ["body limit", (c, next) => ownLimit(c.req.path) ? next() : defaultBodyLimit(c, next)],
     ["authenticate", authenticate()],
     ["activity", recordActivity()],
     ["API rate limit", apiRateLimit(deps.config)],

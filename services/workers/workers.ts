@@ -11,6 +11,7 @@
 import { createAlertEvaluator } from "../alerts/evaluator.ts";
 import { createScheduler } from "../checks/scheduler.ts";
 import { createMailDispatcher } from "../mail/dispatcher.ts";
+import { createDataSourceWorker } from "../data_sources/worker.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
@@ -32,6 +33,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
   (deps) => started("insights", createInsightsWorker(deps)),
+  (deps) => started("data-sources", createDataSourceWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {
