@@ -60,7 +60,7 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
     <tr id={`check-${c.id}`} data-status={status}>
       <td class="check-status-cell">
         <StatusDot status={status} />
-        <span class="check-status-text">{STATUS_LABEL[status]}</span>
+        <span class={`check-status-text check-status-${status}`}>{STATUS_LABEL[status]}</span>
       </td>
       <td>
         <a href={`/checks/${c.id}`}>{c.name}</a>

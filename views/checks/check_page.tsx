@@ -7,6 +7,7 @@ import { useContext } from "preact/hooks";
 import type { HealthCheckRow } from "../../db/queries/health_checks.ts";
 import type { ResultItem, SeriesPoint } from "../../services/checks/history.ts";
 import type { Uptime } from "../../services/checks/schemas.ts";
+import { changeCount } from "../../services/checks/transitions.ts";
 import { RANGE_STEPS } from "../../services/checks/view_model.ts";
 import { CsrfField } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
@@ -160,6 +161,14 @@ export function CheckPage(props: CheckPageProps) {
         )}
       </div>
       {error && <p class="notice notice-error" role="alert">{error}</p>}
+      {status === "flapping" && (
+        <p class="notice notice-warning check-flapping" role="status">
+          Flapping: {changeCount(c.recent_outcomes)} changes between results in the last {c.recent_outcomes.length}.
+          {" "}
+          Down and up alerts are held until it settles; until then its status stays{" "}
+          {STATUS_LABEL[c.status]}, as it was, and the history below shows every result.
+        </p>
+      )}
       {c.last_detail && c.status !== "up" && <p class="notice notice-error check-detail">{c.last_detail}</p>}
 
       <div class="stats">
