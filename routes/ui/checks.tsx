@@ -21,6 +21,7 @@ import {
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { notifyForm } from "../../services/checks/notify.ts";
+import { gapsOf } from "../../services/notifications/coverage.ts";
 import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/platform/errors.ts";
 import { isUuid } from "../../services/platform/ids.ts";
@@ -117,6 +118,7 @@ async function renderCheckPage(
   const range = c.req.query("range") ?? "24h";
   const shownRange = range in RANGE_STEPS ? range : "24h";
   const data = await checkPageData(sql, principal, id, shownRange, now(), c.req.query("cursor") || undefined);
+  const gap = (await gapsOf(sql, principal, [id])).get(id);
   const next = data.results.next_cursor;
   const moreUrl = next ? `/checks/${id}/results?cursor=${next}` : null;
   const pageUrl = next ? `/checks/${id}?range=${shownRange}&cursor=${next}` : null;
@@ -129,6 +131,7 @@ async function renderCheckPage(
       canWrite={can(principal, "health_checks", "write")}
       canDelete={can(principal, "health_checks", "delete")}
       origin={selfOrigin(c)}
+      gap={gap}
       now={now()}
       {...extra}
     />,
@@ -154,7 +157,15 @@ export function checkPages() {
     };
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
     const projects = await projectChoicesFor(sql, principal);
-    return html(c, <BoardPage board={board} filters={filters} projects={projects} />);
+    // On the page, not in the 5-s poll: the wiring changes on other pages, never between two polls.
+    const shown = data.groups.flatMap((g) => g.rows.map((r) => r.check));
+    const gaps = await gapsOf(sql, principal, shown.map((ch) => ch.id));
+    const gapList = shown.filter((ch) => gaps.has(ch.id)).map((ch) => ({
+      id: ch.id,
+      name: ch.name,
+      gap: gaps.get(ch.id)!,
+    }));
+    return html(c, <BoardPage board={board} filters={filters} projects={projects} gaps={gapList} />);
   });
 
   app.get("/checks/new", (c) => {

@@ -1,6 +1,8 @@
 import type { BoardFilters } from "../../services/checks/board.ts";
 import { BOARD_STATUSES } from "../../services/checks/schemas.ts";
+import type { NotifyGap } from "../../services/notifications/coverage.ts";
 import { Layout } from "../layouts/layout.tsx";
+import { NotifyGapList } from "./_notify_gaps.tsx";
 import { type BoardProps, CheckBoard } from "./board.tsx";
 import { STATUS_LABEL } from "./format.ts";
 
@@ -8,10 +10,12 @@ export interface BoardPageProps {
   board: BoardProps;
   filters: BoardFilters;
   projects: { id: string; name: string }[];
+  /** Checks on this page whose going down would reach nobody. */
+  gaps?: { id: string; name: string; gap: NotifyGap }[];
 }
 
 /** /checks: the status board, filtered by a plain GET form. */
-export function BoardPage({ board, filters, projects }: BoardPageProps) {
+export function BoardPage({ board, filters, projects, gaps = [] }: BoardPageProps) {
   return (
     <Layout title="Checks">
       <div class="page-head">
@@ -46,6 +50,7 @@ export function BoardPage({ board, filters, projects }: BoardPageProps) {
         </label>
         <button type="submit">Filter</button>
       </form>
+      <NotifyGapList gaps={gaps.slice(0, 10)} more={Math.max(0, gaps.length - 10)} />
       <CheckBoard {...board} />
     </Layout>
   );

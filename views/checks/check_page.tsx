@@ -7,11 +7,13 @@ import { useContext } from "preact/hooks";
 import type { HealthCheckRow } from "../../db/queries/health_checks.ts";
 import type { ResultItem, SeriesPoint } from "../../services/checks/history.ts";
 import type { Uptime } from "../../services/checks/schemas.ts";
+import type { NotifyGap } from "../../services/notifications/coverage.ts";
 import { changeCount } from "../../services/checks/transitions.ts";
 import { RANGE_STEPS } from "../../services/checks/view_model.ts";
 import { CsrfField } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
+import { NotifyGapNotice } from "./_notify_gaps.tsx";
 import { ResultRows } from "./_results.tsx";
 import { StatusDot } from "./board.tsx";
 import { ago, formatLatency, formatPercent, formatSeconds, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
@@ -38,6 +40,8 @@ export interface CheckPageProps {
   origin: string;
   /** A refusal of one of the page's actions. */
   error?: string;
+  /** Why its going down would reach nobody (for readers who see the wiring). */
+  gap?: NotifyGap;
   now: Date;
 }
 
@@ -100,7 +104,8 @@ fi`}</code></pre>
 }
 
 export function CheckPage(props: CheckPageProps) {
-  const { check: c, uptime, range, chart, results, parent, canWrite, canDelete, pingUrl, origin, error, now } = props;
+  const { check: c, uptime, range, chart, results, parent, canWrite, canDelete, pingUrl, origin, error, gap, now } =
+    props;
   const status = shownStatus(c);
   const base = `/checks/${c.id}`;
   return (
@@ -161,6 +166,7 @@ export function CheckPage(props: CheckPageProps) {
         )}
       </div>
       {error && <p class="notice notice-error" role="alert">{error}</p>}
+      {gap && <NotifyGapNotice gap={gap} checkId={c.id} />}
       {status === "flapping" && (
         <p class="notice notice-warning check-flapping" role="status">
           Flapping: {changeCount(c.recent_outcomes)} changes between results in the last {c.recent_outcomes.length}.
