@@ -7,6 +7,9 @@
  */
 import { BAR_SECONDS, BOARD_PAGE_SIZE, type BoardData, type BoardRow } from "../../services/checks/board.ts";
 import type { Bar } from "../../services/checks/history.ts";
+import { FLAP_WINDOW } from "../../services/checks/transitions.ts";
+import { Time } from "../components/time.tsx";
+import { BeatBar, beatsOfOutcomes } from "./beat_bar.tsx";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
 
 /** How often the board re-reads itself. */
@@ -65,6 +68,7 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
       <td>
         <a href={`/checks/${c.id}`}>{c.name}</a>
         <small class="muted check-target">{c.type.toUpperCase()} · {targetOf(c)}</small>
+        <BeatBar beats={beatsOfOutcomes(c.recent_outcomes)} slots={FLAP_WINDOW} label="Last results" />
       </td>
       <td class="check-bars-cell">
         <UptimeBars bars={row.bars} now={now} />
@@ -121,7 +125,9 @@ export function CheckBoard(
               <span class={counts.paused === 0 ? "board-count-zero" : undefined}>
                 <StatusDot status="paused" /> {counts.paused} paused
               </span>
-              <small class="muted">Updated {now.toISOString().slice(11, 19)} UTC</small>
+              <small class="muted">
+                Updated <Time at={now} clock />
+              </small>
             </p>
             {groups.map((g) => (
               <section key={g.projectId} class="board-group">

@@ -9,7 +9,9 @@ import type { ResultItem, SeriesPoint } from "../../services/checks/history.ts";
 import type { Uptime } from "../../services/checks/schemas.ts";
 import type { NotifyGap } from "../../services/notifications/coverage.ts";
 import { changeCount } from "../../services/checks/transitions.ts";
-import { RANGE_STEPS } from "../../services/checks/view_model.ts";
+import { BEATS, RANGE_STEPS } from "../../services/checks/view_model.ts";
+import { Time } from "../components/time.tsx";
+import { BeatBar, beatsOfResults } from "./beat_bar.tsx";
 import { CsrfField } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
@@ -29,7 +31,9 @@ export interface CheckPageProps {
     to: Date;
     deployments: ChartMarker[];
     maintenance: { start: Date; end: Date }[];
+    young: boolean;
   };
+  beats: ResultItem[];
   results: { data: ResultItem[]; moreUrl: string | null; pageUrl: string | null };
   parent: { id: string; name: string } | null;
   canWrite: boolean;
@@ -104,8 +108,22 @@ fi`}</code></pre>
 }
 
 export function CheckPage(props: CheckPageProps) {
-  const { check: c, uptime, range, chart, results, parent, canWrite, canDelete, pingUrl, origin, error, gap, now } =
-    props;
+  const {
+    check: c,
+    uptime,
+    range,
+    chart,
+    beats,
+    results,
+    parent,
+    canWrite,
+    canDelete,
+    pingUrl,
+    origin,
+    error,
+    gap,
+    now,
+  } = props;
   const status = shownStatus(c);
   const base = `/checks/${c.id}`;
   return (
@@ -196,6 +214,11 @@ export function CheckPage(props: CheckPageProps) {
 
       {c.type === "heartbeat" && <HeartbeatHelp check={c} pingUrl={pingUrl} origin={origin} />}
 
+      <section class="beats-section">
+        <h2>Last {BEATS} results</h2>
+        <BeatBar beats={beatsOfResults(beats)} slots={BEATS} label={`Last ${BEATS} results`} />
+      </section>
+
       <section>
         <div class="page-head">
           <h2>{c.type === "heartbeat" ? "Run duration" : "Latency"}</h2>
@@ -213,6 +236,11 @@ export function CheckPage(props: CheckPageProps) {
                 <span class="legend-avg">average</span> <span class="legend-p95">p95</span>{" "}
                 <span class="legend-down">failures</span> <span class="legend-deploy">deployments</span>{" "}
                 <span class="legend-band">maintenance</span>
+                {chart.young && (
+                  <>
+                    {" · "}since its first result, <Time at={chart.from} />: younger than {range}
+                  </>
+                )}
               </p>
             </>
           )
