@@ -21,7 +21,9 @@ export function NotifyGapList(
   return (
     <div class="notice notice-warning notify-gaps" role="status">
       <strong>
-        {total === 1 ? "1 check notifies nobody" : `${total} checks notify nobody`} when it goes down:
+        {total === 1
+          ? "1 check notifies nobody when it goes down:"
+          : `${total} checks notify nobody when they go down:`}
       </strong>
       <ul>
         {gaps.map((g) => (
