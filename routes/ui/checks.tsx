@@ -22,7 +22,7 @@ import {
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { notifyForm } from "../../services/checks/notify.ts";
 import { gapsOf } from "../../services/notifications/coverage.ts";
-import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
+import { checkLiveData, checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/platform/errors.ts";
 import { isUuid } from "../../services/platform/ids.ts";
 import { ResultRows } from "../../views/checks/_results.tsx";
@@ -30,6 +30,7 @@ import { CheckBoard } from "../../views/checks/board.tsx";
 import { BoardPage } from "../../views/checks/board_page.tsx";
 import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_form.tsx";
 import { CheckPage } from "../../views/checks/check_page.tsx";
+import { CheckLive } from "../../views/checks/_check_live.tsx";
 import { ProjectChecksPanel } from "../../views/checks/project_checks_panel.tsx";
 import type { AppEnv } from "../deps.ts";
 import { formBody, formErrors, idParam, isShownInPlace, parseForm, texts } from "../forms.ts";
@@ -201,6 +202,25 @@ export function checkPages() {
     const id = idParam(c, "Health check not found");
     const pingUrl = takeShownOnce(c, `/checks/${id}`);
     return renderCheckPage(c, requireUserPage(c), id, pingUrl ? { pingUrl } : {});
+  });
+
+  app.get("/checks/:id/live", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    const { sql, now } = c.get("deps");
+    const [data, gaps] = await Promise.all([checkLiveData(sql, principal, id, now()), gapsOf(sql, principal, [id])]);
+    return html(
+      c,
+      <CheckLive
+        {...data}
+        gap={gaps.get(id)}
+        canWrite={can(principal, "health_checks", "write")}
+        canDelete={can(principal, "health_checks", "delete")}
+        now={now()}
+      />,
+      200,
+      { fragment: true },
+    );
   });
 
   app.get("/checks/:id/results", async (c) => {

@@ -129,6 +129,27 @@ export async function checkPageData(
   });
 }
 
+/** The check page's live part (its 10-s poll): the check, its uptime figures and its last results. */
+export async function checkLiveData(
+  sql: Sql,
+  principal: Principal,
+  id: string,
+  now: Date,
+): Promise<Pick<CheckPageData, "check" | "uptime" | "beats">> {
+  return await withTenant(sql, principal.tenantId, async (tx) => {
+    const check = await findVisibleCheck(tx, principal, id);
+    const [figures, beats] = await Promise.all([
+      uptime(tx, principal.tenantId, [{ id: check.id, projectId: check.project_id }], now),
+      listResults(tx, principal.tenantId, check.id, { limit: BEATS }),
+    ]);
+    return {
+      check,
+      uptime: figures.get(check.id) ?? { h24: null, d7: null, d30: null, d90: null },
+      beats: beats.data.reverse(),
+    };
+  });
+}
+
 /** A further page of results for the history table ("Load more"). */
 export async function resultsPage(
   sql: Sql,

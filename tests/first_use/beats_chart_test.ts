@@ -74,3 +74,24 @@ Deno.test("the board shows each check's last outcomes as beats and when it was u
   ]);
   assert(/Updated <time datetime="[^"]+" title="[^"]+" data-format="clock">\d\d:\d\d:\d\d /.test(board));
 });
+
+Deno.test("GET /checks/{id}/live answers the check page's live part alone; another client's check is a 404", async () => {
+  const check = await createCheck(app, p.alice.bearer, httpCheck(shop.id, { name: "Live shop" }));
+  const page = await (await getPage(app, `/checks/${check.id}`, p.bob.cookie)).text();
+  assertStringIncludes(page, `hx-get="/checks/${check.id}/live" hx-trigger="every 10s"`);
+  await sql`UPDATE health_checks SET status = 'down', last_checked_at = now() WHERE id = ${check.id}`;
+  const live = await getPage(app, `/checks/${check.id}/live`, p.bob.cookie, true);
+  assertEquals(live.status, 200);
+  const body = await live.text();
+  assert(!body.includes("<html"), "a fragment, not a page");
+  assert(body.startsWith('<div id="check-live"'));
+  assertStringIncludes(body, 'data-status="down"');
+  assertStringIncludes(body, `action="/checks/${check.id}/pause"`);
+  assertEquals((await getPage(app, `/checks/${check.id}/live`, p.carol.cookie, true)).status, 200, "Acme's own");
+  assertEquals((await getPage(app, `/checks/${check.id}/live`, p.erin.cookie, true)).status, 404, "not Globex's");
+  assertEquals(
+    (await getPage(app, `/checks/${check.id}/live`, p.dave.cookie, true)).status,
+    404,
+    "not another agency's",
+  );
+});

@@ -40,6 +40,11 @@ export function AlertsPage(props: AlertsPageProps) {
           What needs attention now. {props.canSeeRules && <a href="/alert-rules">Alert rules</a>}
         </p>
       </hgroup>
+      {/* Shown by static/js/alert_notify.js where the browser has notifications. */}
+      <button type="button" id="alert-notify-toggle" class="secondary outline small" aria-pressed="false" hidden>
+        Notify me in this browser
+      </button>
+      <script src="/static/js/alert_notify.js" defer></script>
       {props.notice && <Notice kind={props.notice.kind}>{props.notice.text}</Notice>}
       <form method="get" action="/alerts" class="filters alert-filters" role="search">
         <label>
