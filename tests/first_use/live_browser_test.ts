@@ -2,7 +2,7 @@
  * In Chromium: the check page updates itself (its live part polls), the
  * alerts inbox's browser notification is opt-in by a click and announces a
  * new alert once, and the keyboard alone walks the navigation and a form with
- * a visible focus ring.
+ * a visible focus ring; a shown-once key's Copy button fills the clipboard.
  */
 import { assert, assertEquals } from "@std/assert";
 import { serveTestApp } from "../helpers/app.ts";
@@ -13,7 +13,7 @@ import { created } from "../helpers/change_requests.ts";
 import { insertResults } from "../helpers/checks.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 
-Deno.test("in Chromium: a live check page, opt-in browser notifications for new alerts, a keyboard walk", async () => {
+Deno.test("in Chromium: a live check page, opt-in browser notifications for new alerts, a keyboard walk, copy", async () => {
   const served = await serveTestApp();
   const sql = served.db.sql;
   const p = await genPersonas(sql);
@@ -95,6 +95,17 @@ Deno.test("in Chromium: a live check page, opt-in browser notifications for new 
     assert(focused.some((f) => f.tag === "input[name=name]"), "Tab reaches the form's Name field");
     const unringed = focused.filter((f) => !f.outline && !f.shadow).map((f) => `${f.tag} ${f.text}`);
     assertEquals(unringed, [], "every focused element shows an outline or a ring");
+
+    // A shown-once API key has a Copy button that puts it on the clipboard.
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: served.url });
+    await page.goto(`${served.url}/api-keys`);
+    await page.fill("input[name=name]", "Deploy bot");
+    await page.locator("input[name=scopes]").first().check();
+    await page.click("button:text('Create key')");
+    const key = await page.locator(".copy-field input.key-value").inputValue();
+    await page.click(".copy-field .copy-button");
+    await page.waitForSelector(".copy-field .copy-button:text('Copied')");
+    assertEquals(await page.evaluate(() => navigator.clipboard.readText()), key);
     assertEquals(errors, []);
   } finally {
     await browser.close();

@@ -14,6 +14,7 @@ import { CheckLive } from "./_check_live.tsx";
 import { ResultRows } from "./_results.tsx";
 import { formatLatency, formatSeconds } from "./format.ts";
 import { type ChartMarker, LatencyChart } from "./latency_chart.tsx";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface CheckPageProps {
   check: HealthCheckRow;
@@ -55,7 +56,7 @@ function HeartbeatHelp({ check, pingUrl, origin }: { check: HealthCheckRow; ping
               <strong>Copy the ping URL now: it is shown only this once</strong>{" "}
               (only its hash is stored). Lost it? Get a new one with “New ping URL”.
             </p>
-            <input type="text" readonly value={pingUrl} class="link-value" spellcheck={false} autocomplete="off" />
+            <CopyField value={pingUrl} label="Ping URL" />
           </article>
         )
         : (
