@@ -21,6 +21,7 @@ import {
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { notifyForm } from "../../services/checks/notify.ts";
+import { bulkChecks, BulkChecksSchema } from "../../services/checks/bulk.ts";
 import { gapsOf } from "../../services/notifications/coverage.ts";
 import { checkLiveData, checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/platform/errors.ts";
@@ -154,6 +155,7 @@ export function checkPages() {
       pageUrl: (page: number) => boardUrl({ ...filters, page }),
       filtered: Boolean(filters.project_id || filters.status),
       canWrite: can(principal, "health_checks", "write"),
+      selectable: can(principal, "health_checks", "write"),
       now: now(),
     };
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
@@ -166,7 +168,19 @@ export function checkPages() {
       name: ch.name,
       gap: gaps.get(ch.id)!,
     }));
-    return html(c, <BoardPage board={board} filters={filters} projects={projects} gaps={gapList} />);
+    const q = c.req.query();
+    const bulk = q.bulk ? { action: q.bulk, done: Number(q.done) || 0, refused: Number(q.refused) || 0 } : undefined;
+    return html(c, <BoardPage board={board} filters={filters} projects={projects} gaps={gapList} bulk={bulk} />);
+  });
+
+  app.post("/checks/bulk", async (c) => {
+    const principal = requireUserPage(c);
+    const body = await formBody(c);
+    if (texts(body.ids).length === 0) return c.redirect("/checks?bulk=none", 303);
+    const input = parseForm(BulkChecksSchema, { action: body.action, ids: texts(body.ids) });
+    const { results } = await bulkChecks(c.get("deps").sql, principal, input, auditContext(c));
+    const done = results.filter((r) => r.ok).length;
+    return c.redirect(`/checks?bulk=${input.action}&done=${done}&refused=${results.length - done}`, 303);
   });
 
   app.get("/checks/new", (c) => {

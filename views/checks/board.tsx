@@ -21,6 +21,8 @@ export interface BoardProps extends BoardData {
   pageUrl: (page: number) => string;
   filtered: boolean;
   canWrite: boolean;
+  /** Rows get a checkbox for the page's bulk form (#bulk-form), kept across polls by hx-preserve. */
+  selectable?: boolean;
   now: Date;
 }
 
@@ -56,12 +58,24 @@ export function UptimeBars({ bars, now }: { bars: Bar[]; now: Date }) {
   );
 }
 
-function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
+function BoardTableRow({ row, now, selectable }: { row: BoardRow; now: Date; selectable?: boolean }) {
   const c = row.check;
   const status = shownStatus(c);
   return (
     <tr id={`check-${c.id}`} data-status={status}>
       <td class="check-status-cell">
+        {selectable && (
+          <input
+            type="checkbox"
+            name="ids"
+            value={c.id}
+            form="bulk-form"
+            id={`select-${c.id}`}
+            hx-preserve="true"
+            class="bulk-select"
+            aria-label={`Select ${c.name}`}
+          />
+        )}
         <StatusDot status={status} />
         <span class={`check-status-text check-status-${status}`}>{STATUS_LABEL[status]}</span>
       </td>
@@ -85,7 +99,7 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
 }
 
 export function CheckBoard(
-  { groups, selfUrl, pageUrl, page, total, counts, hasNext, filtered, canWrite, now }: BoardProps,
+  { groups, selfUrl, pageUrl, page, total, counts, hasNext, filtered, canWrite, selectable, now }: BoardProps,
 ) {
   return (
     <div
@@ -147,7 +161,9 @@ export function CheckBoard(
                       </tr>
                     </thead>
                     <tbody>
-                      {g.rows.map((row) => <BoardTableRow key={row.check.id} row={row} now={now} />)}
+                      {g.rows.map((row) => (
+                        <BoardTableRow key={row.check.id} row={row} now={now} selectable={selectable} />
+                      ))}
                     </tbody>
                   </table>
                 </div>
