@@ -25,6 +25,10 @@ export interface HealthCheckRow extends HealthCheckDefinition {
   last_ping_at: Date | null;
   last_start_at: Date | null;
   status_changed_at: Date | null;
+  /** Set by the scheduler while the outcomes change too often (services/checks/transitions.ts); the status is held. */
+  flapping: boolean;
+  /** The last raw outcomes, one letter each (u up, d down, g degraded), newest last. */
+  recent_outcomes: string;
   next_run_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -43,7 +47,7 @@ const columns = (sql: Sql) =>
       h.follow_redirects, h.verify_tls, h.cert_expiry_days, h.cert_expires_at, h.cron, h.timezone,
       h.min_duration_ms, h.max_duration_ms, h.paused, h.depends_on_id, h.public_targets_only, h.status,
       h.consecutive_failures, h.last_checked_at, h.last_ping_at, h.last_start_at, h.status_changed_at,
-      h.next_run_at, h.created_at, h.updated_at,
+      h.flapping, h.recent_outcomes, h.next_run_at, h.created_at, h.updated_at,
       r.checked_at AS last_result_at, r.status AS last_result_status, r.latency_ms AS last_latency_ms, r.status_code AS last_status_code, r.detail AS last_detail`;
 
 const joins = (sql: Sql) =>

@@ -20,6 +20,7 @@ import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
 import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
 import { AlertPage } from "../../views/alerts/alert_page.tsx";
+import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { AlertsPage, alertsTitle, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
@@ -37,9 +38,10 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal) {
     ...raw,
     status: wantsAll ? undefined : raw.status || "open",
     severity: raw.severity || undefined,
+    project_id: raw.project_id || undefined,
   });
   const query = parsed.success ? parsed.data : { limit: 50, status: "open" as const };
-  const page = await listAlerts(sql, principal, query);
+  const [page, projects] = await Promise.all([listAlerts(sql, principal, query), projectChoicesFor(sql, principal)]);
   // "All": open alerts first within the page, then the resolved ones (each newest first).
   const alerts = [
     ...page.data.filter((a) => a.status !== "resolved"),
@@ -52,6 +54,8 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal) {
       nextCursor={page.next_cursor}
       status={wantsAll ? "all" : query.status ?? "open"}
       severity={parsed.success ? parsed.data.severity : undefined}
+      projectId={parsed.success ? parsed.data.project_id : undefined}
+      projects={projects}
       canAct={can(principal, "alerts", "write")}
       canSeeRules={can(principal, "alert_rules", "read")}
       now={now()}

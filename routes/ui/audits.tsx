@@ -1,7 +1,7 @@
 /** The audit log page (filters, infinite scroll) and one entry's before/after diff. */
 import { Hono } from "hono";
 import { diffDetails } from "../../services/audits/diff.ts";
-import { auditFilterOptions, getAudit, listAudits } from "../../services/audits/list.ts";
+import { auditFilterOptions, getAudit, listAudits, resourceNamesOf } from "../../services/audits/list.ts";
 import { AuditQuerySchema } from "../../services/audits/schemas.ts";
 import { ValidationError } from "../../services/platform/errors.ts";
 import { toFieldErrors } from "../../views/components/form_field.tsx";
@@ -36,11 +36,21 @@ export function auditRoutes() {
     }
     const page = await listAudits(sql, principal, parsed.data);
     const nextUrl = page.next_cursor ? auditsUrl(values, { cursor: page.next_cursor }) : null;
-    if (isPartial(c)) return html(c, <AuditRows rows={page.data} nextUrl={nextUrl} />, 200, { fragment: true });
+    const names = await resourceNamesOf(sql, principal, page.data);
+    if (isPartial(c)) {
+      return html(c, <AuditRows rows={page.data} names={names} nextUrl={nextUrl} />, 200, { fragment: true });
+    }
     const options = await auditFilterOptions(sql, principal);
     return html(
       c,
-      <AuditsPage values={values} options={options} rows={page.data} nextUrl={nextUrl} csvUrl={csvUrl} />,
+      <AuditsPage
+        values={values}
+        options={options}
+        rows={page.data}
+        names={names}
+        nextUrl={nextUrl}
+        csvUrl={csvUrl}
+      />,
     );
   });
 

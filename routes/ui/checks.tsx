@@ -28,7 +28,9 @@ import {
 } from "../../services/checks/health_checks.ts";
 import { BOARD_STATUSES, CreateHealthCheckSchema, UpdateHealthCheckSchema } from "../../services/checks/schemas.ts";
 import { notifyForm } from "../../services/checks/notify.ts";
-import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
+import { bulkChecks, BulkChecksSchema } from "../../services/checks/bulk.ts";
+import { gapsOf } from "../../services/notifications/coverage.ts";
+import { checkLiveData, checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/view_model.ts";
 import type { AppError } from "../../services/platform/errors.ts";
 import { isUuid } from "../../services/platform/ids.ts";
 import { ResultRows } from "../../views/checks/_results.tsx";
@@ -36,6 +38,7 @@ import { BoardChangesFragment, CheckBoard } from "../../views/checks/board.tsx";
 import { BoardPage } from "../../views/checks/board_page.tsx";
 import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_form.tsx";
 import { CheckPage } from "../../views/checks/check_page.tsx";
+import { CheckLive } from "../../views/checks/_check_live.tsx";
 import { ProjectChecksPanel } from "../../views/checks/project_checks_panel.tsx";
 import type { AppEnv } from "../deps.ts";
 import { formBody, formErrors, idParam, isShownInPlace, parseForm, texts } from "../forms.ts";
@@ -79,6 +82,7 @@ function boardProps(c: Context<AppEnv>, principal: Principal, filters: BoardFilt
     nextUrl: data.next ? boardUrl(filters, ["after", data.next]) : null,
     filtered: Boolean(filters.project_id || filters.status),
     canWrite: can(principal, "health_checks", "write"),
+    selectable: can(principal, "health_checks", "write"),
     now: c.get("deps").now(),
   };
 }
@@ -142,6 +146,7 @@ async function renderCheckPage(
   const range = c.req.query("range") ?? "24h";
   const shownRange = range in RANGE_STEPS ? range : "24h";
   const data = await checkPageData(sql, principal, id, shownRange, now(), c.req.query("cursor") || undefined);
+  const gap = (await gapsOf(sql, principal, [id])).get(id);
   const next = data.results.next_cursor;
   const moreUrl = next ? `/checks/${id}/results?cursor=${next}` : null;
   const pageUrl = next ? `/checks/${id}?range=${shownRange}&cursor=${next}` : null;
@@ -154,6 +159,7 @@ async function renderCheckPage(
       canWrite={can(principal, "health_checks", "write")}
       canDelete={can(principal, "health_checks", "delete")}
       origin={selfOrigin(c)}
+      gap={gap}
       now={now()}
       {...extra}
     />,
@@ -173,16 +179,42 @@ export function checkPages() {
       // The board's poll: only what changed since the version it holds.
       const changes = await boardChanges(sql, principal, filters, now(), version);
       if (changes.kind === "rows") {
-        return html(c, <BoardChangesFragment changes={changes} now={now()} />, 200, { fragment: true });
+        return html(
+          c,
+          <BoardChangesFragment changes={changes} now={now()} selectable={can(principal, "health_checks", "write")} />,
+          200,
+          { fragment: true },
+        );
       }
       c.header("HX-Retarget", "#check-board");
       c.header("HX-Reswap", "outerHTML");
       return html(c, <CheckBoard {...boardProps(c, principal, filters, changes.data)} />, 200, { fragment: true });
     }
-    const board = boardProps(c, principal, filters, await boardData(sql, principal, filters, now()));
+    const data = await boardData(sql, principal, filters, now());
+    const board = boardProps(c, principal, filters, data);
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
     const projects = await projectChoicesFor(sql, principal);
-    return html(c, <BoardPage board={board} filters={filters} projects={projects} />);
+    // On the page, not in the 5-s poll: the wiring changes on other pages, never between two polls.
+    const shown = data.groups.flatMap((g) => g.rows.map((r) => r.check));
+    const gaps = await gapsOf(sql, principal, shown.map((ch) => ch.id));
+    const gapList = shown.filter((ch) => gaps.has(ch.id)).map((ch) => ({
+      id: ch.id,
+      name: ch.name,
+      gap: gaps.get(ch.id)!,
+    }));
+    const q = c.req.query();
+    const bulk = q.bulk ? { action: q.bulk, done: Number(q.done) || 0, refused: Number(q.refused) || 0 } : undefined;
+    return html(c, <BoardPage board={board} filters={filters} projects={projects} gaps={gapList} bulk={bulk} />);
+  });
+
+  app.post("/checks/bulk", async (c) => {
+    const principal = requireUserPage(c);
+    const body = await formBody(c);
+    if (texts(body.ids).length === 0) return c.redirect("/checks?bulk=none", 303);
+    const input = parseForm(BulkChecksSchema, { action: body.action, ids: texts(body.ids) });
+    const { results } = await bulkChecks(c.get("deps").sql, principal, input, auditContext(c));
+    const done = results.filter((r) => r.ok).length;
+    return c.redirect(`/checks?bulk=${input.action}&done=${done}&refused=${results.length - done}`, 303);
   });
 
   app.get("/checks/new", (c) => {
@@ -218,6 +250,25 @@ export function checkPages() {
     const id = idParam(c, "Health check not found");
     const pingUrl = takeShownOnce(c, `/checks/${id}`);
     return renderCheckPage(c, requireUserPage(c), id, pingUrl ? { pingUrl } : {});
+  });
+
+  app.get("/checks/:id/live", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Health check not found");
+    const { sql, now } = c.get("deps");
+    const [data, gaps] = await Promise.all([checkLiveData(sql, principal, id, now()), gapsOf(sql, principal, [id])]);
+    return html(
+      c,
+      <CheckLive
+        {...data}
+        gap={gaps.get(id)}
+        canWrite={can(principal, "health_checks", "write")}
+        canDelete={can(principal, "health_checks", "delete")}
+        now={now()}
+      />,
+      200,
+      { fragment: true },
+    );
   });
 
   app.get("/checks/:id/results", async (c) => {

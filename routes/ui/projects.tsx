@@ -91,7 +91,8 @@ function projectInput(form: Form, editing: boolean) {
   return {
     client_id: text(form.client_id) ?? "",
     name: text(form.name) ?? "",
-    slug: text(form.slug) ?? "",
+    // Left empty on a new project: made from the name (services/projects/slug.ts).
+    slug: editing ? text(form.slug) ?? "" : blank(text(form.slug)),
     description: blank(text(form.description)) ?? clear,
     repository_url: blank(text(form.repository_url)) ?? clear,
     tags,

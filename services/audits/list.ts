@@ -10,6 +10,7 @@ import { type AuditFilterQuery, type AuditQuery, type AuditView, parseInstant } 
 import { NotFoundError } from "../platform/errors.ts";
 import { isUuid } from "../platform/ids.ts";
 import { decodeCursor, type Page, toPage } from "../platform/pagination.ts";
+import { resourceNames } from "../../db/queries/resource_names.ts";
 
 /** The query's filters as the database query wants them, scoped to the principal's tenant. */
 export function toFilter(principal: Principal, query: AuditFilterQuery): audits.AuditFilter {
@@ -83,4 +84,23 @@ export async function auditFilterOptions(sql: Sql, principal: Principal): Promis
     actions: await audits.distinctAuditValues(tx, tenantId, "action", 500),
     resourceTypes: await audits.distinctAuditValues(tx, tenantId, "resource_type", 200),
   }));
+}
+
+/**
+ * What to call each row's resource: its current name, else the name its own
+ * snapshot recorded (a deleted resource), keyed by audit id.
+ */
+export async function resourceNamesOf(sql: Sql, principal: Principal, rows: AuditView[]): Promise<Map<string, string>> {
+  const wanted = rows.flatMap((r) => r.resource_id ? [{ type: r.resource_type, id: r.resource_id }] : []);
+  const current = await withTenant(sql, principal.tenantId, (tx) => resourceNames(tx, principal.tenantId, wanted));
+  const named = new Map<string, string>();
+  for (const row of rows) {
+    const snapshot = (key: string) => {
+      const value = (row.details[key] as Record<string, unknown> | undefined)?.name;
+      return typeof value === "string" ? value : undefined;
+    };
+    const name = current.get(`${row.resource_type}:${row.resource_id}`) ?? snapshot("after") ?? snapshot("before");
+    if (name) named.set(row.id, name);
+  }
+  return named;
 }

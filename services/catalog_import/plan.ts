@@ -33,7 +33,7 @@ export interface PlannedClient {
 export interface PlannedProject {
   line: number;
   client: string;
-  input: Omit<z.infer<typeof CreateProjectSchema>, "client_id">;
+  input: z.infer<typeof ProjectRowSchema>;
 }
 
 export interface ImportPlan {
@@ -43,7 +43,8 @@ export interface ImportPlan {
   rows: number;
 }
 
-const ProjectRowSchema = CreateProjectSchema.omit({ client_id: true });
+/** A file names its projects by slug (a re-import matches them by it), so here the slug is required. */
+const ProjectRowSchema = CreateProjectSchema.omit({ client_id: true }).required({ slug: true });
 
 /** "production=https://a.example;staging=https://b.example" → environments (a name alone has no URL). */
 function splitEnvironments(cell: string) {

@@ -208,6 +208,10 @@ export const HealthCheckSchema = z.object({
   }),
   status: z.enum(CHECK_STATUSES).openapi({ example: "up" }),
   consecutive_failures: z.number().int(),
+  flapping: z.boolean().openapi({
+    description: "The outcomes change too often to trust one status: at least 30 % of the last 20 changes of outcome " +
+      "(until it falls below 15 %). `status` is then held at what it was and no down/up events are sent",
+  }),
   status_changed_at: NullableTime,
   last_checked_at: NullableTime,
   last_ping_at: NullableTime,
@@ -267,6 +271,7 @@ export function healthCheckJson({ check: h, uptime }: { check: HealthCheckRow; u
     public_targets_only: h.public_targets_only,
     status: h.status,
     consecutive_failures: h.consecutive_failures,
+    flapping: h.flapping,
     status_changed_at: iso(h.status_changed_at),
     last_checked_at: iso(h.last_checked_at),
     last_ping_at: iso(h.last_ping_at),

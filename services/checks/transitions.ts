@@ -86,9 +86,14 @@ export function applyOutcome(prev: CheckState, outcome: ProbeStatus, confirmatio
 
 /** Share of neighbouring outcomes that differ, over the full window (a short history counts as calm). */
 export function changeRate(outcomes: string): number {
+  return changeCount(outcomes) / (FLAP_WINDOW - 1);
+}
+
+/** How many neighbouring outcomes differ. */
+export function changeCount(outcomes: string): number {
   let changes = 0;
   for (let i = 1; i < outcomes.length; i++) if (outcomes[i] !== outcomes[i - 1]) changes++;
-  return changes / (FLAP_WINDOW - 1);
+  return changes;
 }
 
 export interface CertificateSeen {

@@ -25,6 +25,7 @@ import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "
 import { isUuid } from "../platform/ids.ts";
 import { decodeCursor, encodeCursor, type Page } from "../platform/pagination.ts";
 import type { CreateProjectInput, ListProjectsQuery, ProjectWithEnvironments, UpdateProjectInput } from "./schemas.ts";
+import { freeSlug, slugify } from "./slug.ts";
 
 /** Adds each project's environments (one query for the lot). */
 export async function withEnvironments(
@@ -130,7 +131,7 @@ export const snapshot = (p: ProjectWithEnvironments) => ({
 export async function insertProjectWithEnvironments(
   tx: Sql,
   tenantId: string,
-  input: CreateProjectInput,
+  input: CreateProjectInput & { slug: string },
 ): Promise<string> {
   const id = await insertProject(tx, tenantId, {
     clientId: input.client_id,
@@ -154,8 +155,9 @@ export async function createProject(
   const tenantId = principal.tenantId;
   return await withTenant(sql, tenantId, async (tx) => {
     await checkClient(tx, tenantId, input.client_id);
-    await checkSlugFree(tx, tenantId, input.slug);
-    const id = await insertProjectWithEnvironments(tx, tenantId, input);
+    if (input.slug) await checkSlugFree(tx, tenantId, input.slug);
+    const slug = input.slug ?? await freeSlug(tx, tenantId, slugify(input.name));
+    const id = await insertProjectWithEnvironments(tx, tenantId, { ...input, slug });
     const project = (await withEnvironments(tx, tenantId, [(await getProject(tx, tenantId, id))!]))[0];
     await recordAudit(tx, ctx, {
       tenantId,

@@ -49,7 +49,10 @@ const Environments = z.array(EnvironmentInputSchema).max(MAX_ENVIRONMENTS, `at m
 export const CreateProjectSchema = z.strictObject({
   client_id: z.uuid("must be a client id").openapi({ example: "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b" }),
   name: ProjectName,
-  slug: Slug,
+  slug: Slug.optional().openapi({
+    description: "Unique in the organisation; CI names the project by it. Omitted: made from the name " +
+      '("Storefront EU" → storefront-eu, then storefront-eu-2 if taken)',
+  }),
   description: Description.nullable().optional(),
   environments: Environments.default([]),
   repository_url: HttpUrl.nullable().optional().openapi({ example: "https://github.com/acme/storefront" }),

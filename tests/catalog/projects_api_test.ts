@@ -52,7 +52,7 @@ Deno.test("POST /api/v1/projects refuses bad input with 422 naming the field, st
   const cases: [string, Record<string, unknown>, string][] = [
     ["missing client_id", { client_id: undefined }, "client_id"],
     ["missing name", { name: undefined }, "name"],
-    ["missing slug", { slug: undefined }, "slug"],
+    ["empty slug", { slug: "" }, "slug"],
     ["too-long name", { name: "x".repeat(201) }, "name"],
     ["too-long description", { description: "x".repeat(5001) }, "description"],
     ["bad slug", { slug: "Not A Slug" }, "slug"],

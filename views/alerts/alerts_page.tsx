@@ -9,6 +9,9 @@ export interface AlertsPageProps {
   nextCursor: string | null;
   status: AlertStatus | "open" | "all";
   severity?: Severity;
+  projectId?: string;
+  /** The projects the reader sees, for the project filter. */
+  projects: { id: string; name: string }[];
   canAct: boolean;
   canSeeRules: boolean;
   now: Date;
@@ -29,9 +32,15 @@ const STATUS_FILTERS = [
 
 /** The inbox: open alerts first (the default filter), newest first, with in-place actions and a poll for new ones. */
 export function AlertsPage(props: AlertsPageProps) {
-  const { alerts, status, severity, now } = props;
+  const { alerts, status, severity, projectId, now } = props;
+  // Every filter rides in the URL (a GET form), so a filtered inbox can be bookmarked, shared and paged.
   const query = (extra: Record<string, string>) =>
-    new URLSearchParams({ status, ...(severity ? { severity } : {}), ...extra }).toString();
+    new URLSearchParams({
+      status,
+      ...(severity ? { severity } : {}),
+      ...(projectId ? { project_id: projectId } : {}),
+      ...extra,
+    }).toString();
   return (
     <Layout title="Alerts">
       <hgroup class="page-head">
@@ -40,6 +49,11 @@ export function AlertsPage(props: AlertsPageProps) {
           What needs attention now. {props.canSeeRules && <a href="/alert-rules">Alert rules</a>}
         </p>
       </hgroup>
+      {/* Shown by static/js/alert_notify.js where the browser has notifications. */}
+      <button type="button" id="alert-notify-toggle" class="secondary outline small" aria-pressed="false" hidden>
+        Notify me in this browser
+      </button>
+      <script src="/static/js/alert_notify.js" defer></script>
       {props.notice && <Notice kind={props.notice.kind}>{props.notice.text}</Notice>}
       <form method="get" action="/alerts" class="filters alert-filters" role="search">
         <label>
@@ -57,6 +71,13 @@ export function AlertsPage(props: AlertsPageProps) {
             {(["critical", "warning", "info"] as const).map((s) => (
               <option key={s} value={s} selected={s === severity}>{s}</option>
             ))}
+          </select>
+        </label>
+        <label>
+          Project
+          <select name="project_id">
+            <option value="">All projects</option>
+            {props.projects.map((p) => <option key={p.id} value={p.id} selected={p.id === projectId}>{p.name}</option>)}
           </select>
         </label>
         <button type="submit" class="secondary">Filter</button>

@@ -5,6 +5,7 @@ import type { FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { ApiKeyForm, type ApiKeyFormValues } from "./_form.tsx";
 import { ApiKeyTableRow } from "./_row.tsx";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface ApiKeysPageProps {
   keys: { row: ApiKeyRow; status: ApiKeyStatus }[];
@@ -96,7 +97,7 @@ function NewKey({ name, key }: { name: string; key: string }) {
       </p>
       <label>
         Your new key
-        <input type="text" readonly value={key} autofocus spellcheck={false} autocomplete="off" class="key-value" />
+        <CopyField value={key} class="key-value" autofocus />
       </label>
       <small class="muted">Select the whole key (Ctrl+A or ⌘A inside the box) and copy it.</small>
     </article>

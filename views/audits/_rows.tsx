@@ -3,7 +3,16 @@ import { actorText, auditsUrl, formatTime } from "./format.ts";
 
 export const AUDIT_COLUMNS = 5;
 
-function AuditRow({ audit }: { audit: AuditView }) {
+/** Resource pages an audit row can link to. */
+const RESOURCE_PAGE: Record<string, (id: string) => string> = {
+  health_check: (id) => `/checks/${id}`,
+  project: (id) => `/projects/${id}`,
+  client: (id) => `/clients/${id}`,
+  notification_channel: (id) => `/notifications/channels/${id}`,
+};
+
+function AuditRow({ audit, name }: { audit: AuditView; name?: string }) {
+  const page = audit.resource_id && RESOURCE_PAGE[audit.resource_type];
   const { actor } = audit;
   return (
     <tr id={`audit-${audit.seq}`} class="audit-row">
@@ -23,6 +32,14 @@ function AuditRow({ audit }: { audit: AuditView }) {
       </td>
       <td>
         {audit.resource_type}
+        {name && (
+          <>
+            {" "}
+            {page
+              ? <a href={page(audit.resource_id!)} class="audit-resource">{name}</a>
+              : <strong class="audit-resource">{name}</strong>}
+          </>
+        )}
         {audit.resource_id && <small class="muted audit-id">{audit.resource_id}</small>}
       </td>
       <td class="muted">{audit.ip ?? "—"}</td>
@@ -35,10 +52,12 @@ function AuditRow({ audit }: { audit: AuditView }) {
  * fragment. The last row is the "older entries" link: htmx swaps it for the
  * next page when it scrolls into view; without JavaScript it is a plain link.
  */
-export function AuditRows({ rows, nextUrl }: { rows: AuditView[]; nextUrl: string | null }) {
+export function AuditRows(
+  { rows, nextUrl, names = new Map() }: { rows: AuditView[]; nextUrl: string | null; names?: Map<string, string> },
+) {
   return (
     <>
-      {rows.map((audit) => <AuditRow key={audit.id} audit={audit} />)}
+      {rows.map((audit) => <AuditRow key={audit.id} audit={audit} name={names.get(audit.id)} />)}
       {nextUrl && (
         <tr class="audit-more" hx-get={nextUrl} hx-trigger="revealed" hx-swap="outerHTML">
           <td colSpan={AUDIT_COLUMNS}>

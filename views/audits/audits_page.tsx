@@ -10,12 +10,14 @@ export interface AuditsPageProps {
   errors?: FieldErrors;
   options: AuditFilterOptions;
   rows: AuditView[];
+  /** Each row's resource name, by audit id. */
+  names?: Map<string, string>;
   nextUrl: string | null;
   /** The CSV export of the same filters. */
   csvUrl: string;
 }
 
-export function AuditsPage({ values, errors, options, rows, nextUrl, csvUrl }: AuditsPageProps) {
+export function AuditsPage({ values, errors, options, rows, names, nextUrl, csvUrl }: AuditsPageProps) {
   const filtered = Object.values(values).some(Boolean);
   return (
     <Layout title="Audit log">
@@ -52,7 +54,7 @@ export function AuditsPage({ values, errors, options, rows, nextUrl, csvUrl }: A
                 </tr>
               </thead>
               <tbody id="audit-rows">
-                <AuditRows rows={rows} nextUrl={nextUrl} />
+                <AuditRows rows={rows} names={names} nextUrl={nextUrl} />
               </tbody>
             </table>
           </div>

@@ -7,7 +7,7 @@ export function NotifyFieldset({ notify, errors }: { notify: NotifyForm; errors?
   if (!canWrite) return null;
   const orgWide = choices.some((c) => c.org_wide && !c.broken);
   return (
-    <fieldset class="check-fields notify-fieldset">
+    <fieldset class="check-fields notify-fieldset" id="notify">
       <legend>Notify</legend>
       {choices.length === 0
         ? (

@@ -15,6 +15,9 @@ import {
   type BoardRow,
 } from "../../services/checks/board.ts";
 import type { Bar } from "../../services/checks/history.ts";
+import { FLAP_WINDOW } from "../../services/checks/transitions.ts";
+import { Time } from "../components/time.tsx";
+import { BeatBar, beatsOfOutcomes } from "./beat_bar.tsx";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
 
 /** How often the board re-reads itself. */
@@ -27,6 +30,8 @@ export interface BoardProps extends BoardData {
   nextUrl: string | null;
   filtered: boolean;
   canWrite: boolean;
+  /** Rows get a checkbox for the page's bulk form (#bulk-form), kept across polls by hx-preserve. */
+  selectable?: boolean;
   now: Date;
 }
 
@@ -62,18 +67,33 @@ export function UptimeBars({ bars, now }: { bars: Bar[]; now: Date }) {
   );
 }
 
-function BoardTableRow({ row, now, oob }: { row: BoardRow; now: Date; oob?: boolean }) {
+function BoardTableRow(
+  { row, now, oob, selectable }: { row: BoardRow; now: Date; oob?: boolean; selectable?: boolean },
+) {
   const c = row.check;
   const status = shownStatus(c);
   return (
     <tr id={`check-${c.id}`} data-status={status} hx-swap-oob={oob ? "true" : undefined}>
       <td class="check-status-cell">
+        {selectable && (
+          <input
+            type="checkbox"
+            name="ids"
+            value={c.id}
+            form="bulk-form"
+            id={`select-${c.id}`}
+            hx-preserve="true"
+            class="bulk-select"
+            aria-label={`Select ${c.name}`}
+          />
+        )}
         <StatusDot status={status} />
-        <span class="check-status-text">{STATUS_LABEL[status]}</span>
+        <span class={`check-status-text check-status-${status}`}>{STATUS_LABEL[status]}</span>
       </td>
       <td>
         <a href={`/checks/${c.id}`}>{c.name}</a>
         <small class="muted check-target">{c.type.toUpperCase()} · {targetOf(c)}</small>
+        <BeatBar beats={beatsOfOutcomes(c.recent_outcomes)} slots={FLAP_WINDOW} label="Last results" />
       </td>
       <td class="check-bars-cell">
         <UptimeBars bars={row.bars} now={now} />
@@ -99,7 +119,7 @@ const oobAttr = (oob?: boolean) => oob ? "true" : undefined;
 function Updated({ now, oob }: { now: Date; oob?: boolean }) {
   return (
     <small class="muted" id={UPDATED_ID} hx-swap-oob={oobAttr(oob)}>
-      Updated {now.toISOString().slice(11, 19)} UTC
+      Updated <Time at={now} clock />
     </small>
   );
 }
@@ -120,7 +140,8 @@ function Summary({ counts, now, oob }: { counts: BoardCounts; now: Date; oob?: b
 }
 
 export function CheckBoard(
-  { groups, selfUrl, prevUrl, nextUrl, first, shown, total, counts, version, filtered, canWrite, now }: BoardProps,
+  { groups, selfUrl, prevUrl, nextUrl, first, shown, total, counts, version, filtered, canWrite, selectable, now }:
+    BoardProps,
 ) {
   return (
     <div
@@ -164,7 +185,9 @@ export function CheckBoard(
                       </tr>
                     </thead>
                     <tbody>
-                      {g.rows.map((row) => <BoardTableRow key={row.check.id} row={row} now={now} />)}
+                      {g.rows.map((row) => (
+                        <BoardTableRow key={row.check.id} row={row} now={now} selectable={selectable} />
+                      ))}
                     </tbody>
                   </table>
                 </div>
@@ -200,7 +223,7 @@ function Pager(
  * and the summary when its counts moved (else just the time it was checked).
  */
 export function BoardChangesFragment(
-  { changes, now }: { changes: Extract<BoardChanges, { kind: "rows" }>; now: Date },
+  { changes, now, selectable }: { changes: Extract<BoardChanges, { kind: "rows" }>; now: Date; selectable?: boolean },
 ) {
   return (
     <>
@@ -208,7 +231,7 @@ export function BoardChangesFragment(
       {changes.counts ? <Summary counts={changes.counts} now={now} oob /> : <Updated now={now} oob />}
       {changes.rows.map((row) => (
         <template key={row.check.id}>
-          <BoardTableRow row={row} now={now} oob />
+          <BoardTableRow row={row} now={now} oob selectable={selectable} />
         </template>
       ))}
     </>

@@ -1,6 +1,13 @@
 import type { BoardFilters } from "../../services/checks/board.ts";
 import { BOARD_STATUSES } from "../../services/checks/schemas.ts";
+import type { NotifyGap } from "../../services/notifications/coverage.ts";
+import { useContext } from "preact/hooks";
+import { can } from "../../services/auth/permissions.ts";
+import { CsrfField } from "../components/form_field.tsx";
+import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
+import { PageContext } from "../page_context.ts";
+import { NotifyGapList } from "./_notify_gaps.tsx";
 import { type BoardProps, CheckBoard } from "./board.tsx";
 import { STATUS_LABEL } from "./format.ts";
 
@@ -8,10 +15,31 @@ export interface BoardPageProps {
   board: BoardProps;
   filters: BoardFilters;
   projects: { id: string; name: string }[];
+  /** Checks on this page whose going down would reach nobody. */
+  gaps?: { id: string; name: string; gap: NotifyGap }[];
+  /** What the last bulk action did (from its redirect's query). */
+  bulk?: { action: string; done: number; refused: number };
+}
+
+const BULK_DONE: Record<string, string> = { pause: "paused", resume: "resumed", delete: "deleted" };
+
+/** Bulk actions on the rows ticked on the board (their checkboxes name this form). */
+function BulkForm({ canDelete }: { canDelete: boolean }) {
+  const { csrfToken } = useContext(PageContext);
+  return (
+    <form id="bulk-form" method="post" action="/checks/bulk" class="bulk-actions">
+      <CsrfField token={csrfToken} />
+      <span class="muted">With the ticked checks:</span>
+      <button type="submit" name="action" value="pause" class="secondary outline small">Pause</button>
+      <button type="submit" name="action" value="resume" class="secondary outline small">Resume</button>
+      {canDelete && <button type="submit" name="action" value="delete" class="contrast outline small">Delete</button>}
+    </form>
+  );
 }
 
 /** /checks: the status board, filtered by a plain GET form. */
-export function BoardPage({ board, filters, projects }: BoardPageProps) {
+export function BoardPage({ board, filters, projects, gaps = [], bulk }: BoardPageProps) {
+  const { principal } = useContext(PageContext);
   return (
     <Layout title="Checks">
       <div class="page-head">
@@ -46,6 +74,15 @@ export function BoardPage({ board, filters, projects }: BoardPageProps) {
         </label>
         <button type="submit">Filter</button>
       </form>
+      <NotifyGapList gaps={gaps.slice(0, 10)} more={Math.max(0, gaps.length - 10)} />
+      {bulk?.action === "none" && <Notice kind="error">Tick at least one check first.</Notice>}
+      {bulk && bulk.action !== "none" && (
+        <Notice kind={bulk.refused ? "error" : "ok"}>
+          {bulk.done} check{bulk.done === 1 ? "" : "s"} {BULK_DONE[bulk.action] ?? "changed"}
+          {bulk.refused ? `; ${bulk.refused} refused (gone, or not yours to change)` : ""}.
+        </Notice>
+      )}
+      {board.selectable && <BulkForm canDelete={Boolean(principal && can(principal, "health_checks", "delete"))} />}
       <CheckBoard {...board} />
     </Layout>
   );

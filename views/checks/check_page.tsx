@@ -3,18 +3,18 @@
  * what to do (pause, resume, run now, edit, delete), heartbeat instructions,
  * and the result history.
  */
-import { useContext } from "preact/hooks";
 import type { HealthCheckRow } from "../../db/queries/health_checks.ts";
 import type { ResultItem, SeriesPoint } from "../../services/checks/history.ts";
 import type { Uptime } from "../../services/checks/schemas.ts";
+import type { NotifyGap } from "../../services/notifications/coverage.ts";
 import { RANGE_STEPS } from "../../services/checks/view_model.ts";
-import { CsrfField } from "../components/form_field.tsx";
+import { Time } from "../components/time.tsx";
 import { Layout } from "../layouts/layout.tsx";
-import { PageContext } from "../page_context.ts";
+import { CheckLive } from "./_check_live.tsx";
 import { ResultRows } from "./_results.tsx";
-import { StatusDot } from "./board.tsx";
-import { ago, formatLatency, formatPercent, formatSeconds, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
+import { formatLatency, formatSeconds } from "./format.ts";
 import { type ChartMarker, LatencyChart } from "./latency_chart.tsx";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface CheckPageProps {
   check: HealthCheckRow;
@@ -26,7 +26,9 @@ export interface CheckPageProps {
     to: Date;
     deployments: ChartMarker[];
     maintenance: { start: Date; end: Date }[];
+    young: boolean;
   };
+  beats: ResultItem[];
   results: { data: ResultItem[]; moreUrl: string | null; pageUrl: string | null };
   parent: { id: string; name: string } | null;
   canWrite: boolean;
@@ -37,22 +39,9 @@ export interface CheckPageProps {
   origin: string;
   /** A refusal of one of the page's actions. */
   error?: string;
+  /** Why its going down would reach nobody (for readers who see the wiring). */
+  gap?: NotifyGap;
   now: Date;
-}
-
-function ActionButton({ action, label, confirm, kind = "secondary" }: {
-  action: string;
-  label: string;
-  confirm?: string;
-  kind?: string;
-}) {
-  const { csrfToken } = useContext(PageContext);
-  return (
-    <form method="post" action={action} class="inline-form" hx-boost="true" hx-confirm={confirm}>
-      <CsrfField token={csrfToken} />
-      <button type="submit" class={`${kind} small`}>{label}</button>
-    </form>
-  );
 }
 
 function HeartbeatHelp({ check, pingUrl, origin }: { check: HealthCheckRow; pingUrl?: string; origin: string }) {
@@ -67,7 +56,7 @@ function HeartbeatHelp({ check, pingUrl, origin }: { check: HealthCheckRow; ping
               <strong>Copy the ping URL now: it is shown only this once</strong>{" "}
               (only its hash is stored). Lost it? Get a new one with “New ping URL”.
             </p>
-            <input type="text" readonly value={pingUrl} class="link-value" spellcheck={false} autocomplete="off" />
+            <CopyField value={pingUrl} label="Ping URL" />
           </article>
         )
         : (
@@ -99,8 +88,22 @@ fi`}</code></pre>
 }
 
 export function CheckPage(props: CheckPageProps) {
-  const { check: c, uptime, range, chart, results, parent, canWrite, canDelete, pingUrl, origin, error, now } = props;
-  const status = shownStatus(c);
+  const {
+    check: c,
+    uptime,
+    range,
+    chart,
+    beats,
+    results,
+    parent,
+    canWrite,
+    canDelete,
+    pingUrl,
+    origin,
+    error,
+    gap,
+    now,
+  } = props;
   const base = `/checks/${c.id}`;
   return (
     <Layout title={c.name}>
@@ -115,70 +118,16 @@ export function CheckPage(props: CheckPageProps) {
           <li>{c.name}</li>
         </ul>
       </nav>
-      <div class="page-head">
-        <hgroup>
-          <h1 class="check-title">
-            <StatusDot status={status} /> {c.name}
-          </h1>
-          <p>
-            <span class={`check-state check-state-${status}`} data-status={status}>{STATUS_LABEL[status]}</span>
-            {c.status_changed_at && (
-              <span class="muted">
-                {` since `}
-                <time datetime={c.status_changed_at.toISOString()} data-format="relative">
-                  {ago(c.status_changed_at, now)}
-                </time>
-              </span>
-            )}
-            {" · "}
-            <code class="check-target-code">{c.type.toUpperCase()} {targetOf(c)}</code>
-          </p>
-        </hgroup>
-        {canWrite && (
-          <div class="check-actions">
-            {c.type !== "heartbeat" && !c.paused && <ActionButton action={`${base}/run`} label="Run now" kind="" />}
-            {c.paused
-              ? <ActionButton action={`${base}/resume`} label="Resume" kind="" />
-              : <ActionButton action={`${base}/pause`} label="Pause" />}
-            {c.type === "heartbeat" && (
-              <ActionButton
-                action={`${base}/rotate-token`}
-                label="New ping URL"
-                confirm="The current ping URL stops working at once. Continue?"
-              />
-            )}
-            <a href={`${base}/edit`} role="button" class="secondary outline small">Edit</a>
-            {canDelete && (
-              <ActionButton
-                action={`${base}/delete`}
-                label="Delete"
-                kind="contrast outline"
-                confirm={`Delete “${c.name}” and all its results?`}
-              />
-            )}
-          </div>
-        )}
-      </div>
-      {error && <p class="notice notice-error" role="alert">{error}</p>}
-      {c.last_detail && c.status !== "up" && <p class="notice notice-error check-detail">{c.last_detail}</p>}
-
-      <div class="stats">
-        {(["h24", "d7", "d30", "d90"] as const).map((k) => (
-          <div class="stat" key={k}>
-            <span class="stat-value">{formatPercent(uptime[k])}</span>
-            <span class="stat-label">Uptime {{ h24: "24 h", d7: "7 days", d30: "30 days", d90: "90 days" }[k]}</span>
-          </div>
-        ))}
-        <div class="stat">
-          <span class="stat-value">{formatLatency(c.last_latency_ms)}</span>
-          <span class="stat-label">Last latency</span>
-        </div>
-        <div class="stat">
-          <span class="stat-value">{ago(c.last_checked_at, now)}</span>
-          <span class="stat-label">Last checked</span>
-        </div>
-      </div>
-
+      <CheckLive
+        check={c}
+        uptime={uptime}
+        beats={beats}
+        gap={gap}
+        error={error}
+        canWrite={canWrite}
+        canDelete={canDelete}
+        now={now}
+      />
       {c.type === "heartbeat" && <HeartbeatHelp check={c} pingUrl={pingUrl} origin={origin} />}
 
       <section>
@@ -198,6 +147,11 @@ export function CheckPage(props: CheckPageProps) {
                 <span class="legend-avg">average</span> <span class="legend-p95">p95</span>{" "}
                 <span class="legend-down">failures</span> <span class="legend-deploy">deployments</span>{" "}
                 <span class="legend-band">maintenance</span>
+                {chart.young && (
+                  <>
+                    {" · "}since its first result, <Time at={chart.from} />: younger than {range}
+                  </>
+                )}
               </p>
             </>
           )

@@ -1,17 +1,24 @@
 /** How the checks pages say things: status names, targets, latencies, percentages, ages. */
 import type { CheckStatus, HealthCheckRow } from "../../db/queries/health_checks.ts";
 
-export const STATUS_LABEL: Record<CheckStatus | "paused", string> = {
+export type ShownStatus = CheckStatus | "paused" | "flapping";
+
+export const STATUS_LABEL: Record<ShownStatus, string> = {
   unknown: "Pending",
   up: "Up",
   down: "Down",
   degraded: "Degraded",
   paused: "Paused",
+  flapping: "Flapping",
 };
 
-/** The status a person sees: a paused check is paused whatever it was before. */
-export function shownStatus(c: Pick<HealthCheckRow, "status" | "paused">): CheckStatus | "paused" {
-  return c.paused ? "paused" : c.status;
+/**
+ * The status a person sees: a paused check is paused whatever it was before;
+ * a flapping one is flapping, never the "Up" the scheduler holds while it flaps.
+ */
+export function shownStatus(c: Pick<HealthCheckRow, "status" | "paused" | "flapping">): ShownStatus {
+  if (c.paused) return "paused";
+  return c.flapping ? "flapping" : c.status;
 }
 
 /** What the check watches, in one line. */

@@ -2,7 +2,8 @@
  * A check's latency over a range as server-rendered SVG (no JavaScript, like
  * views/components/svg_chart.tsx): average and p95 lines, a red tick under
  * each step with failed results, shaded maintenance windows and a dashed
- * line per deployment. Colours come from `.chart-*` / `.latency-*` classes.
+ * line per deployment; a step with data but no neighbour with data is a dot.
+ * Colours come from `.chart-*` / `.latency-*` classes.
  */
 import type { SeriesPoint } from "../../services/checks/history.ts";
 import { formatLatency } from "./format.ts";
@@ -59,6 +60,8 @@ export function LatencyChart(
     }
     return d;
   };
+  // A step with data between two without draws no line: a young or sparse check would look empty, so it gets a dot.
+  const lonely = points.filter((p, i) => p.avg !== null && !points[i - 1]?.avg && !points[i + 1]?.avg);
   const stepW = points.length > 1 ? x(points[1].t) - x(points[0].t) : plotW;
   const withData = points.filter((p) => p.avg !== null);
   const avg = withData.length ? withData.reduce((s, p) => s + p.avg!, 0) / withData.length : null;
@@ -120,6 +123,11 @@ export function LatencyChart(
       ))}
       <path class="latency-p95" d={line((p) => p.p95)} />
       <path class="latency-avg" d={line((p) => p.avg)} />
+      {lonely.map((p) => (
+        <circle key={`l${p.t.getTime()}`} class="latency-dot" cx={x(p.t)} cy={y(p.avg!)} r={3}>
+          <title>{`${p.t.toISOString()}: ${formatLatency(p.avg)}`}</title>
+        </circle>
+      ))}
       {deployments.map((d, i) => (
         <g key={`dep${i}`} class="chart-marker">
           <line x1={x(d.at)} x2={x(d.at)} y1={PAD.top} y2={y(0)} />

@@ -24,6 +24,21 @@ export function formatInstant(date: Date, timeZone: string | null | undefined): 
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
+/** "18:30:05 GMT+9": the time of day with seconds, for what a live part last read. */
+export function formatClock(date: Date, timeZone: string | null | undefined): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: timeZone ?? "UTC",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    }).formatToParts(date).map((part) => [part.type, part.value]),
+  );
+  return `${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+}
+
 /** An instant as a <time> in `timeZone` (the caller's profile zone; null: UTC until the script rewrites it). */
 export function timeIn(date: Date | null | undefined, timeZone: string | null) {
   if (!date) return "—";
@@ -31,15 +46,21 @@ export function timeIn(date: Date | null | undefined, timeZone: string | null) {
   return <time datetime={date.toISOString()} title={text}>{text}</time>;
 }
 
-/** An instant; `relative` shows "5 min ago" with the absolute time on hover. */
-export function Time({ at, relative, fallback = "—" }: {
+/** An instant; `relative` shows "5 min ago", `clock` "18:30:05 GMT+9", each with the absolute time on hover. */
+export function Time({ at, relative, clock, fallback = "—" }: {
   at: Date | string | null | undefined;
   relative?: boolean;
+  clock?: boolean;
   fallback?: string;
 }) {
   const { principal } = useContext(PageContext);
   if (!at) return <span class="muted">{fallback}</span>;
   const date = typeof at === "string" ? new Date(at) : at;
   const text = formatInstant(date, principal?.timeZone);
-  return <time datetime={date.toISOString()} title={text} data-format={relative ? "relative" : undefined}>{text}</time>;
+  const format = relative ? "relative" : clock ? "clock" : undefined;
+  return (
+    <time datetime={date.toISOString()} title={text} data-format={format}>
+      {clock ? formatClock(date, principal?.timeZone) : text}
+    </time>
+  );
 }

@@ -4,6 +4,7 @@ import { CsrfField } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { shortTime } from "../users/format.ts";
+import { CopyButton } from "../components/copy_field.tsx";
 
 /** /deployments/github (admins): where to point GitHub, and the signing secret, shown once when generated. */
 export function GithubWebhookPage({ status, secret }: { status: WebhookStatus; secret?: string }) {
@@ -37,7 +38,7 @@ export function GithubWebhookPage({ status, secret }: { status: WebhookStatus; s
           In GitHub: <em>Settings → Webhooks → Add webhook</em>.
         </li>
         <li>
-          Payload URL: <code>{status.payload_url}</code>
+          Payload URL: <code>{status.payload_url}</code> <CopyButton text={status.payload_url} />
         </li>
         <li>
           Content type: <code>application/json</code>; Secret: the secret generated here.

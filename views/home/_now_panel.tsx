@@ -4,6 +4,7 @@
  * each card linking to its list. Polled with the status panel's rhythm.
  */
 import type { OverviewNow } from "../../services/home/now.ts";
+import { NotifyGapList } from "../checks/_notify_gaps.tsx";
 import { Time } from "../components/time.tsx";
 
 const STEPS: { key: keyof OverviewNow["checklist"]; text: string; href: string }[] = [
@@ -45,6 +46,9 @@ export function NowPanel({ now }: { now: OverviewNow }) {
     <section id="now-panel" hx-get="/ui/now" hx-trigger="every 10s" hx-swap="outerHTML" aria-labelledby="now-heading">
       <h2 id="now-heading" class="visually-hidden">Now</h2>
       {now.showChecklist && <FirstRunChecklist checklist={now.checklist} />}
+      {now.uncovered && (
+        <NotifyGapList gaps={now.uncovered.first} more={now.uncovered.count - now.uncovered.first.length} />
+      )}
       <div class="now-cards">
         <article class={`now-card ${now.failing.length ? "now-bad" : "now-good"}`}>
           <div class="now-card-title">

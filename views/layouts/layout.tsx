@@ -29,6 +29,7 @@ export function Layout({ title, children }: { title: string; children: Component
         <script src="/static/vendor/htmx.min.js" defer></script>
         <script src="/static/js/time.js" defer></script>
         <script src="/static/js/nav.js" defer></script>
+        <script src="/static/js/copy.js" defer></script>
       </head>
       <body hx-headers={csrfToken ? JSON.stringify({ "X-CSRF-Token": csrfToken }) : undefined}>
         <header class="topbar">

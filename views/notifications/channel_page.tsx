@@ -11,6 +11,7 @@ import { DeliveryLog } from "./_delivery_log.tsx";
 import { CsrfField } from "../components/form_field.tsx";
 import { useContext } from "preact/hooks";
 import { PageContext } from "../page_context.ts";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface ChannelPageProps {
   row: ChannelRow;
@@ -50,7 +51,7 @@ export function ChannelPage(props: ChannelPageProps) {
           <p>
             <strong>New signing secret, shown this once:</strong>
           </p>
-          <input type="text" readonly value={props.newSecret} spellcheck={false} autocomplete="off" class="key-value" />
+          <CopyField value={props.newSecret} class="key-value" label="Signing secret" />
         </article>
       )}
       <section class="channel-health">

@@ -4,6 +4,7 @@ import { Notice } from "../components/notice.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { ChannelForm, type ChannelFormValues } from "./_channel_form.tsx";
 import { ChannelTableRow, TYPE_LABEL } from "./_channel_row.tsx";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface ChannelsPageProps {
   channels: ChannelRow[];
@@ -118,7 +119,7 @@ function NewSecret({ id, name, secret }: { id: string; name: string; secret: str
       </p>
       <label>
         Signing secret
-        <input type="text" readonly value={secret} autofocus spellcheck={false} autocomplete="off" class="key-value" />
+        <CopyField value={secret} class="key-value" autofocus />
       </label>
       <p>
         <a href={`/notifications/channels/${id}`}>Go to the channel</a> to send it a test.

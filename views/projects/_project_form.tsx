@@ -76,8 +76,10 @@ export function EnvironmentRow(
 export function ProjectForm({ action, clients, values, errors = {}, submitLabel, cancelHref }: ProjectFormProps) {
   const { csrfToken } = useContext(PageContext);
   const envError = errors["environments"];
+  const editing = action !== "/projects";
   return (
     <form method="post" action={action} class="project-form">
+      {!editing && <script src="/static/js/slug.js" defer></script>}
       <CsrfField token={csrfToken} />
       <div class="grid">
         <label>
@@ -99,9 +101,9 @@ export function ProjectForm({ action, clients, values, errors = {}, submitLabel,
           label="Slug"
           value={values.slug}
           errors={errors}
-          required
+          required={editing}
           maxLength={64}
-          placeholder="storefront-eu"
+          placeholder={editing ? "storefront-eu" : "made from the name"}
         />
       </div>
       <label>

@@ -4,6 +4,7 @@ import { CsrfField, type FieldErrors, FormField, SelectField } from "../componen
 import { PageContext } from "../page_context.ts";
 import { shortTime } from "./format.ts";
 import type { RoleOption } from "./_user_row.tsx";
+import { CopyField } from "../components/copy_field.tsx";
 
 export interface InviteValues {
   email?: string;
@@ -32,15 +33,7 @@ export function IssuedLinkPanel({ link }: { link: IssuedLink }) {
       </p>
       <label>
         Invitation link
-        <input
-          type="text"
-          readonly
-          value={link.url}
-          autofocus
-          spellcheck={false}
-          autocomplete="off"
-          class="link-value"
-        />
+        <CopyField value={link.url} autofocus />
       </label>
     </article>
   );

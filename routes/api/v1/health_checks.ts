@@ -21,6 +21,7 @@ import {
   ListResultsQuerySchema,
   UpdateHealthCheckSchema,
 } from "../../../services/checks/schemas.ts";
+import { bulkChecks, BulkChecksSchema, BulkResultSchema } from "../../../services/checks/bulk.ts";
 import { pageSchema } from "../../../services/platform/pagination.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
@@ -165,6 +166,23 @@ const scheduleRoute = (action: ScheduleAction) =>
     },
   });
 
+const bulkRoute = createRoute({
+  method: "post",
+  path: `${BASE}/bulk`,
+  operationId: "bulkHealthChecks",
+  security: SIGNED_IN,
+  tags: TAGS,
+  summary: "Pause, resume or delete several checks",
+  description: "Up to 100 ids. Each check is done as its own call would do it: its own transaction and audit row, " +
+    "the same permission (`health_checks:write` to pause or resume, `health_checks:delete` to delete). The answer " +
+    "lists every id with what its own call would have answered (200/204, 403, 404 or 409); one refusal stops " +
+    "nothing else. Repeated ids count once.",
+  request: { body: { required: true, content: { "application/json": { schema: BulkChecksSchema } } } },
+  responses: {
+    200: { description: "Per id", content: { "application/json": { schema: BulkResultSchema } } },
+  },
+});
+
 const rotateRoute = createRoute({
   method: "post",
   path: `${BASE}/{id}/rotate-token`,
@@ -238,6 +256,10 @@ export function healthChecksApi() {
       return c.json(healthCheckJson(check), 200);
     });
   }
+  app.openapi(bulkRoute, async (c) => {
+    const result = await bulkChecks(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
+    return c.json(result, 200);
+  });
   app.openapi(rotateRoute, async (c) => {
     const { id } = c.req.valid("param");
     const rotated = await rotatePingToken(c.get("deps").sql, requirePrincipal(c), id, auditContext(c), {
