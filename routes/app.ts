@@ -82,6 +82,9 @@ import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
+import { dashboardsApi } from "./api/v1/dashboards.ts";
+import { dashboardPages } from "./ui/dashboards.tsx";
+import { publicDashboardPages } from "./ui/dashboards_public.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -150,6 +153,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
     ],
   },
+  { area: "JSON API: dashboards", mounts: [{ prefixes: ["/api/v1/dashboards"], routes: dashboardsApi }] },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   {
     area: "Inbound hooks (signed by the sender, no session)",
@@ -194,6 +198,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+    ],
+  },
+  {
+    area: "Pages: dashboards (and their public links)",
+    mounts: [
+      { prefixes: ["/dashboards"], routes: dashboardPages },
+      { prefixes: ["/d"], routes: publicDashboardPages },
     ],
   },
   {

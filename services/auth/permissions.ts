@@ -25,6 +25,7 @@ export const RESOURCES = [
   "data_sources",
   "saved_queries",
   "data_models",
+  "dashboards",
 ] as const;
 export const ACTIONS = ["read", "write", "delete", "manage"] as const;
 
