@@ -83,6 +83,7 @@ import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { dashboardsApi } from "./api/v1/dashboards.ts";
+import { reportsApi } from "./api/v1/reports.ts";
 import { dashboardPages } from "./ui/dashboards.tsx";
 import { publicDashboardPages } from "./ui/dashboards_public.tsx";
 
@@ -153,7 +154,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
     ],
   },
-  { area: "JSON API: dashboards", mounts: [{ prefixes: ["/api/v1/dashboards"], routes: dashboardsApi }] },
+  {
+    area: "JSON API: dashboards and reports",
+    mounts: [
+      { prefixes: ["/api/v1/dashboards"], routes: dashboardsApi },
+      { prefixes: ["/api/v1/reports", "/api/v1/report-runs"], routes: reportsApi },
+    ],
+  },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   {
     area: "Inbound hooks (signed by the sender, no session)",

@@ -151,16 +151,17 @@ export function dashboardPages() {
     const id = idParam(c, "No such dashboard");
     const form = await formBody(c);
     const { sql } = c.get("deps");
-    const removed = new Set(texts(form.remove));
     const { widgets } = await getDashboard(sql, p, id);
+    const removed = new Set(texts(form.remove).filter((r) => widgets.some((w) => w.id === r)));
     const num = (key: string) => Number(form[key] ?? NaN);
     const positions = widgets.filter((w) => !removed.has(w.id)).map((w) => ({
       id: w.id,
       position: { x: num(`x.${w.id}`), y: num(`y.${w.id}`), w: num(`w.${w.id}`), h: num(`h.${w.id}`) },
     }));
     try {
+      const layout = parseForm(LayoutSchema, { positions });
       for (const widgetId of removed) await deleteWidget(sql, p, id, widgetId, auditContext(c));
-      await setLayout(sql, p, id, parseForm(LayoutSchema, { positions }), auditContext(c));
+      await setLayout(sql, p, id, layout, auditContext(c));
       return c.redirect(`/dashboards/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;

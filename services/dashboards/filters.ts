@@ -48,5 +48,8 @@ export function filtersQuery(f: Filters): string {
 
 export function rangeOf(f: Filters, now: Date): { from: Date; to: Date; hourly: boolean } {
   const ms = RANGE_MS[f.range];
-  return { from: new Date(now.getTime() - ms), to: now, hourly: ms <= RANGE_MS["24h"] };
+  const hourly = ms <= RANGE_MS["24h"];
+  // whole buckets: the range starts at the first hour (or UTC day) it touches
+  const step = hourly ? 3_600_000 : 86_400_000;
+  return { from: new Date(Math.floor((now.getTime() - ms) / step) * step), to: now, hourly };
 }

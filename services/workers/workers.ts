@@ -14,6 +14,7 @@ import { createMailDispatcher } from "../mail/dispatcher.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
+import { createReportWorker } from "../dashboards/reports/worker.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -30,6 +31,7 @@ const WORKERS: StartWorker[] = [
   startRetention,
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
+  (deps) => started("report-worker", createReportWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

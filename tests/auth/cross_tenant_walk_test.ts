@@ -10,12 +10,14 @@ import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 import { exampleFor } from "./example_body.ts";
 import { genDataSource } from "../helpers/data_sources.ts";
+import { genDashboard } from "../helpers/dashboards.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 // rows only users create: without them the walk would call those routes with random ids
 await Promise.all([genDataSource(sql, p.other.id), genDataSource(sql, p.tenant.id)]);
+await Promise.all([genDashboard(sql, p.other.id), genDashboard(sql, p.tenant.id)]);
 const doc = await (await app.request("/openapi.json")).json();
 const components = doc.components?.schemas ?? {};
 

@@ -59,3 +59,12 @@ export async function seedOpsData(
   }
   return ids;
 }
+
+/** A dashboard with one built-in widget, owned by no one (the cross-tenant walk needs rows to aim at). */
+export async function genDashboard(sql: Sql, tenantId: string, name = "Walk"): Promise<string> {
+  const [d] = await sql<{ id: string }[]>`
+    INSERT INTO dashboards (tenant_id, name) VALUES (${tenantId}, ${name}) RETURNING id`;
+  await sql`INSERT INTO widgets (tenant_id, dashboard_id, type, title, query, pos_x, pos_y, pos_w, pos_h)
+            VALUES (${tenantId}, ${d.id}, 'table', 'Checks', 'check_list', 0, 0, 6, 4)`;
+  return d.id;
+}

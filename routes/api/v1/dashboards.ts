@@ -56,7 +56,7 @@ const WidgetParams = IdParam.extend({
   widget_id: z.uuid().openapi({ param: { name: "widget_id", in: "path" } }),
 });
 const VersionParams = IdParam.extend({
-  version: z.string().max(10).openapi({ param: { name: "version", in: "path" }, example: "3" }),
+  version: z.string().max(40).openapi({ param: { name: "version", in: "path" }, example: "3" }),
 });
 const ListQuery = z.object({
   q: z.string().trim().max(200).optional().openapi({ param: { name: "q", in: "query" } }),
