@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import { atLeast } from "../../services/dashboards/access.ts";
-import { createDashboard, getDashboard, listDashboards } from "../../services/dashboards/dashboards.ts";
+import { createDashboard, getDashboard, listDashboards, recordView } from "../../services/dashboards/dashboards.ts";
 import { dashboardWidgetData } from "../../services/dashboards/data/widget_data.ts";
 import { effectiveFilters, filtersQuery } from "../../services/dashboards/filters.ts";
 import { CreateDashboardSchema, LayoutSchema, WidgetInputSchema } from "../../services/dashboards/schemas.ts";
@@ -22,6 +22,7 @@ import { formBody, formErrors, formFields, idParam, isShownInPlace, parseForm, t
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 import { dashboardSubPages } from "./dashboards_sharing.tsx";
+import { dashboardReportPages } from "./dashboards_reports.tsx";
 
 async function renderList(c: Context<AppEnv>, p: Principal, extra: Partial<DashboardsPageProps> = {}, status = 200) {
   const url = new URL(c.req.url).searchParams;
@@ -44,6 +45,7 @@ async function renderDashboard(
 ) {
   const { sql } = c.get("deps");
   const { dashboard, widgets } = await getDashboard(sql, p, id);
+  const views30d = await recordView(sql, p, id, c.get("deps").now());
   const filters = effectiveFilters(dashboard.filters, new URL(c.req.url).searchParams);
   const canEdit = atLeast(dashboard.level, "edit") && can(p, "dashboards", "write");
   const [projects, queries] = await Promise.all([
@@ -61,7 +63,7 @@ async function renderDashboard(
       query={filtersQuery(filters)}
       projects={projects.map((pr) => ({ id: pr.id, name: pr.name }))}
       savedQueries={queries.map((q) => ({ id: q.id, name: q.name }))}
-      views30d={null}
+      views30d={views30d}
       canEdit={canEdit}
       canShare={atLeast(dashboard.level, "share")}
       {...extra}
@@ -175,5 +177,6 @@ export function dashboardPages() {
   });
 
   app.route("/", dashboardSubPages());
+  app.route("/", dashboardReportPages());
   return app;
 }

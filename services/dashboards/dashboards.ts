@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/dashboards.ts";
+import { countViews, insertDashboardEvent } from "../../db/queries/reports.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -58,6 +59,14 @@ export async function saveVersion(tx: Sql, p: Principal, id: string, now: Date, 
     snapshot: await snapshotOf(tx, dashboard, widgets),
     by: p.userId,
     now,
+  });
+  await insertDashboardEvent(tx, {
+    tenantId: p.tenantId,
+    dashboardId: id,
+    userId: p.userId,
+    type: "edit",
+    at: now,
+    detail: { version },
   });
   return version;
 }
@@ -152,5 +161,13 @@ export async function deleteDashboard(sql: Sql, p: Principal, id: string, ctx: A
       resourceId: id,
       before: { name: before.name },
     });
+  });
+}
+
+/** Records a view (the page, not each widget request) and answers the views of the last 30 days. */
+export async function recordView(sql: Sql, p: Principal, id: string, now: Date): Promise<number> {
+  return await withTenant(sql, p.tenantId, async (tx) => {
+    await insertDashboardEvent(tx, { tenantId: p.tenantId, dashboardId: id, userId: p.userId, type: "view", at: now });
+    return await countViews(tx, p.tenantId, id, new Date(now.getTime() - 30 * 86_400_000));
   });
 }

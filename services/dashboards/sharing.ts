@@ -6,6 +6,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/dashboards.ts";
+import { insertDashboardEvent } from "../../db/queries/reports.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import type { Principal } from "../auth/permissions.ts";
@@ -62,6 +63,14 @@ export async function setGrants(
     const before = await q.listGrants(tx, p.tenantId, id);
     await q.replaceGrants(tx, p.tenantId, id, rows, p.userId, ctx.now);
     const after = await q.listGrants(tx, p.tenantId, id);
+    await insertDashboardEvent(tx, {
+      tenantId: p.tenantId,
+      dashboardId: id,
+      userId: p.userId,
+      type: "share",
+      at: ctx.now,
+      detail: { grants: after.length },
+    });
     await recordAudit(tx, ctx, {
       tenantId: p.tenantId,
       action: "dashboard.share",
@@ -86,6 +95,14 @@ export async function createPublicLink(
   await withTenant(sql, p.tenantId, async (tx) => {
     await loadDashboard(tx, p, id, "share", { forUpdate: true });
     await q.setPublicToken(tx, p.tenantId, id, await sha256(token), editable);
+    await insertDashboardEvent(tx, {
+      tenantId: p.tenantId,
+      dashboardId: id,
+      userId: p.userId,
+      type: "share",
+      at: ctx.now,
+      detail: { public_link: true },
+    });
     await recordAudit(tx, ctx, {
       tenantId: p.tenantId,
       action: "dashboard.public_link",

@@ -6,6 +6,7 @@
  */
 import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/dashboards.ts";
+import { insertDashboardEvent } from "../../db/queries/reports.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -107,9 +108,16 @@ export async function publishVersion(sql: Sql, p: Principal, id: string, version
   });
 }
 
-export async function exportDashboard(sql: Sql, p: Principal, id: string): Promise<Snapshot> {
+export async function exportDashboard(sql: Sql, p: Principal, id: string, now: Date): Promise<Snapshot> {
   return await withTenant(sql, p.tenantId, async (tx) => {
     const dashboard = await loadDashboard(tx, p, id, "view");
+    await insertDashboardEvent(tx, {
+      tenantId: p.tenantId,
+      dashboardId: id,
+      userId: p.userId,
+      type: "export",
+      at: now,
+    });
     const snapshot = await snapshotOf(tx, dashboard, await q.listWidgets(tx, p.tenantId, id));
     return { ...snapshot, widgets: snapshot.widgets.map(({ id: _, ...w }) => w) };
   });

@@ -116,4 +116,23 @@ Deno.test("dashboard pages without JS", async (t) => {
     assertEquals(pub.status, 200);
     assert((await pub.text()).includes("<svg"));
   });
+
+  await t.step("views over 30 days, and a report scheduled by form (more often than hourly refused)", async () => {
+    const page = await (await getPage(app, `/dashboards/${id}`, p.alice.cookie)).text();
+    assertMatch(page, /\d+ views in 30 days/);
+    const fields = {
+      name: "Weekly",
+      cron: "*/10 * * * *",
+      timezone: "UTC",
+      recipients: "a@example.com",
+      format: "pdf",
+    };
+    const bad = await postPage(app, `/dashboards/${id}/reports`, fields, p.alice.cookie);
+    assertEquals(bad.status, 422);
+    assertStringIncludes(await bad.text(), "more often than hourly");
+    const ok = await postPage(app, `/dashboards/${id}/reports`, { ...fields, cron: "0 8 * * 1" }, p.alice.cookie);
+    assertEquals(ok.status, 303);
+    const list = await (await getPage(app, `/dashboards/${id}/reports`, p.alice.cookie)).text();
+    assertStringIncludes(list, "0 8 * * 1");
+  });
 });

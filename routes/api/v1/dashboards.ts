@@ -305,7 +305,8 @@ export function dashboardsApi() {
     return c.body(null, 204);
   });
   app.openapi(routes.export, async (c) => {
-    const snapshot = await exportDashboard(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);
+    const { sql, now } = c.get("deps");
+    const snapshot = await exportDashboard(sql, requirePrincipal(c), c.req.valid("param").id, now());
     c.header("Content-Disposition", `attachment; filename="dashboard-${c.req.valid("param").id}.json"`);
     return c.json(snapshot, 200);
   });
