@@ -5,8 +5,9 @@
   function start() {
     const el = document.querySelector(".dash-grid[data-editable]");
     if (!el || !globalThis.GridStack || globalThis.matchMedia("(max-width: 768px)").matches) return;
-    el.classList.add("gs-on");
-    const grid = globalThis.GridStack.GridStack.init({ column: 12, cellHeight: 80, margin: 5, float: false }, el);
+    el.classList.add("grid-stack", "gs-on");
+    const GridStack = globalThis.GridStack.GridStack || globalThis.GridStack;
+    const grid = GridStack.init({ column: 12, cellHeight: 80, margin: 5, float: false }, el);
     const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
     grid.on("change", function (_event, items) {
       const positions = grid.getGridItems().map(function (item) {

@@ -22,6 +22,8 @@ export async function seedOpsData(
     url: `https://${o.label.toLowerCase().replace(/\W/g, "")}-${i}.example.com/`,
     status: statuses[i % statuses.length],
     last_checked_at: o.now,
+    // no scheduler probes these made-up targets (the bench runs a real server with its workers)
+    paused: true,
   }));
   const ids: string[] = [];
   for (let start = 0; start < rows.length; start += 1000) {

@@ -44,7 +44,7 @@ export function DashboardGrid(
   },
 ) {
   return (
-    <div class="grid-stack dash-grid" data-dashboard={dashboardId} data-editable={editable ? "true" : undefined}>
+    <div class="dash-grid" data-dashboard={dashboardId} data-editable={editable ? "true" : undefined}>
       {widgets.map((w) => (
         <WidgetTile key={w.id} widget={w} dashboardId={dashboardId} query={query} refreshSeconds={refreshSeconds} />
       ))}
@@ -78,6 +78,9 @@ export function DashboardPage(props: DashboardPageProps) {
           )}
           <li>
             <a href={`/dashboards/${d.id}/versions`}>Versions (v{d.version})</a>
+          </li>
+          <li>
+            <a href={`/dashboards/${d.id}/reports`}>Reports</a>
           </li>
           <li>
             <a href={`/api/v1/dashboards/${d.id}/export`} download>Export JSON</a>
