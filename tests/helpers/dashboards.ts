@@ -62,11 +62,17 @@ export async function seedOpsData(
   return ids;
 }
 
-/** A dashboard with one built-in widget, owned by no one (the cross-tenant walk needs rows to aim at). */
+/** A dashboard with one built-in widget, a report and a run with a file, owned by no one (rows for the cross-tenant walk). */
 export async function genDashboard(sql: Sql, tenantId: string, name = "Walk"): Promise<string> {
   const [d] = await sql<{ id: string }[]>`
     INSERT INTO dashboards (tenant_id, name) VALUES (${tenantId}, ${name}) RETURNING id`;
   await sql`INSERT INTO widgets (tenant_id, dashboard_id, type, title, query, pos_x, pos_y, pos_w, pos_h)
             VALUES (${tenantId}, ${d.id}, 'table', 'Checks', 'check_list', 0, 0, 6, 4)`;
+  const [r] = await sql<{ id: string }[]>`
+    INSERT INTO reports (tenant_id, dashboard_id, name, cron, recipients, format, next_run_at)
+    VALUES (${tenantId}, ${d.id}, 'Walk', '0 8 * * *', '{walk@example.com}', 'csv', now() + interval '1 day')
+    RETURNING id`;
+  await sql`INSERT INTO report_runs (tenant_id, report_id, trigger, status, file, filename, content_type, expires_at)
+            VALUES (${tenantId}, ${r.id}, 'manual', 'sent', '\\x00', 'walk.csv', 'text/csv', now() + interval '1 day')`;
   return d.id;
 }
