@@ -126,11 +126,14 @@ export default async function dashboardsBench(): Promise<BenchReport> {
         return Number(row.n);
       };
       const before = await transactions();
-      // 100 viewers at once, within the link's rate limit (120 a minute per address; all come from 127.0.0.1)
+      const started = performance.now();
       const viewers = await timeRuns(get(`/d/${link.token}`), VIEWERS, { concurrency: VIEWERS });
-      // the counting queries themselves: 1 per call, plus this one
-      const used = (await transactions()) - before - 1;
-
+      const elapsed = performance.now() - started;
+      const during = await transactions();
+      // the server's own workers commit transactions too: subtract an idle window as long as the viewers took
+      await new Promise((r) => setTimeout(r, elapsed));
+      const idle = (await transactions()) - during - 1;
+      const used = Math.max(0, during - before - 1 - idle);
       const widgetP95 = Math.max(...perWidget.map((w) => w.m.p95Ms));
       const results: Timed[] = [
         { label: "baseline GET /readyz", m: baseline },
@@ -144,7 +147,8 @@ export default async function dashboardsBench(): Promise<BenchReport> {
         `slowest widget p95 ${widgetP95.toFixed(1)} ms (goal < 200: ${widgetP95 < 200 ? "met" : "NOT met"})`,
         `  PDF p95 ${pdf.p95Ms.toFixed(0)} ms (goal < 2,000: ${pdf.p95Ms < 2000 ? "met" : "NOT met"}); ` +
         `peak RSS ${(peakRss / 1048576).toFixed(0)} MB (goal < 150 MB: ${peakRss < 150 * 1048576 ? "met" : "NOT met"})`,
-        `  public link: ${VIEWERS} concurrent viewers cost ${used} database transactions ` +
+        `  public link: ${VIEWERS} concurrent viewers (within the 120/min per-address limit) cost ${used} database ` +
+        `transactions beyond the workers' idle ${idle} ` +
         `(uncached: ≥ ${VIEWERS * (WIDGETS.length + 1)}); ${(used / VIEWERS).toFixed(3)} per view`,
       ];
       console.error(lines.join("\n"));
