@@ -78,6 +78,10 @@ import { approvalPages } from "./ui/approvals.tsx";
 import { userSyncApi } from "./api/v1/user_sync.ts";
 import { clerkHooks } from "./hooks/clerk.ts";
 import { scimRoutes } from "./scim.ts";
+import { dashboardsApi } from "./api/v1/dashboards.ts";
+import { reportsApi } from "./api/v1/reports.ts";
+import { dashboardPages } from "./ui/dashboards.tsx";
+import { publicDashboardPages } from "./ui/dashboards_public.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -154,6 +158,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       routes: approvalsApi,
     }],
   },
+  {
+    area: "JSON API: dashboards and reports",
+    mounts: [
+      { prefixes: ["/api/v1/dashboards"], routes: dashboardsApi },
+      { prefixes: ["/api/v1/reports", "/api/v1/report-runs"], routes: reportsApi },
+    ],
+  },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   { area: "JSON API: insights", mounts: [{ prefixes: ["/api/v1/insights"], routes: insightsApi }] },
   {
@@ -203,6 +214,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
+    ],
+  },
+  {
+    area: "Pages: dashboards (and their public links)",
+    mounts: [
+      { prefixes: ["/dashboards"], routes: dashboardPages },
+      { prefixes: ["/d"], routes: publicDashboardPages },
     ],
   },
   {

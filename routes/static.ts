@@ -15,6 +15,8 @@ const VENDOR: Record<string, string> = {
   "pico.min.css": "node_modules/@picocss/pico/css/pico.min.css",
   "swagger-ui/swagger-ui-bundle.js": "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
   "swagger-ui/swagger-ui.css": "node_modules/swagger-ui-dist/swagger-ui.css",
+  "gridstack/gridstack-all.js": "node_modules/gridstack/dist/gridstack-all.js",
+  "gridstack/gridstack.min.css": "node_modules/gridstack/dist/gridstack.min.css",
 };
 
 const TYPES: Record<string, string> = {

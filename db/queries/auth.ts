@@ -140,3 +140,16 @@ export async function findActivePrincipalByEmail(
     WHERE u.tenant_id = ${tenantId} AND lower(u.email) = lower(${email}) AND u.status = 'active'`;
   return row;
 }
+
+/** An active user as a principal row, by id (a report renders as the person who scheduled it). */
+export async function findActivePrincipalById(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+): Promise<PrincipalRow | undefined> {
+  const [row] = await sql<PrincipalRow[]>`
+    SELECT ${principalColumns(sql)}
+    FROM users u JOIN roles r ON r.id = u.role_id
+    WHERE u.tenant_id = ${tenantId} AND u.id = ${userId} AND u.status = 'active'`;
+  return row;
+}

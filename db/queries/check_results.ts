@@ -121,6 +121,7 @@ export const PARTITIONED = [
   { table: "metric_snapshots", column: "recorded_at" },
   { table: "query_metrics", column: "at" },
   { table: "user_activity", column: "at" },
+  { table: "dashboard_events", column: "at" },
 ] as const;
 export type PartitionedTable = typeof PARTITIONED[number];
 

@@ -26,6 +26,7 @@ export const RESOURCES = [
   "saved_queries",
   "data_models",
   "approvals",
+  "dashboards",
 ] as const;
 export const ACTIONS = ["read", "write", "delete", "manage"] as const;
 

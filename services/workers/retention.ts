@@ -21,6 +21,7 @@ import { deleteEventsBefore } from "../../db/queries/events.ts";
 import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
 import { expireDueApprovals } from "../approvals/approvals.ts";
 import { deleteFinishedMail } from "../../db/queries/mail_outbox.ts";
+import { dropExpiredFiles } from "../../db/queries/reports.ts";
 import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
 import type { Config } from "../platform/config.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -59,6 +60,8 @@ export function createRetention(deps: RetentionDeps): RetentionRunner {
       // setting so that every raw row still stored has its roll-ups (uptime subtracts one from the other).
       const deletedRows = await deleteExpiredRows(deps.sql, cutoff, new Date(cutoff.getTime() - 32 * DAY_MS));
       const feedRows = await deleteExpiredFeed(deps.sql, cutoff);
+      // report files go by their own report's keep_days (expires_at), not the global setting
+      await dropExpiredFiles(deps.sql, now);
       if (deletedRows + feedRows > 0) {
         deps.logger.info("retention deleted rows", { rows: deletedRows + feedRows, before: cutoff });
       }

@@ -16,6 +16,7 @@ import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
 import { createInsightsWorker } from "../insights/worker.ts";
+import { createReportWorker } from "../dashboards/reports/worker.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -34,6 +35,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
   (deps) => started("insights", createInsightsWorker(deps)),
   (deps) => started("data-sources", createDataSourceWorker(deps)),
+  (deps) => started("report-worker", createReportWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

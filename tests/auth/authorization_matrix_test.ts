@@ -35,6 +35,7 @@ const MATRIX: Record<Resource, { admin: Grant; employee: Grant; client: Grant }>
   saved_queries: { admin: ALL, employee: "rw", client: "" },
   data_models: { admin: ALL, employee: "rw", client: "" },
   approvals: { admin: ALL, employee: "rw", client: "" },
+  dashboards: { admin: ALL, employee: "rw", client: "r" },
 };
 
 const { app, db } = await createTestApp();

@@ -12,6 +12,7 @@ import { exampleFor } from "./example_body.ts";
 import { genDataSource } from "../helpers/data_sources.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { evaluateQuickWins } from "../../services/insights/quick_wins/quick_wins.ts";
+import { genDashboard } from "../helpers/dashboards.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
@@ -23,6 +24,7 @@ for (const [tenantId, clientId] of [[p.other.id, p.clients.otherClient.id], [p.t
   await genProject(sql, tenantId, clientId);
   await evaluateQuickWins(sql, tenantId, new Date());
 }
+await Promise.all([genDashboard(sql, p.other.id), genDashboard(sql, p.tenant.id)]);
 const doc = await (await app.request("/openapi.json")).json();
 const components = doc.components?.schemas ?? {};
 

@@ -50,6 +50,9 @@ Deno.test("the first run creates this month's and the next two months' partition
     ["user_activity_p2026_11", 0],
     ["user_activity_p2026_12", 0],
     ["user_activity_p2027_01", 0],
+    ["dashboard_events_p2026_11", 0],
+    ["dashboard_events_p2026_12", 0],
+    ["dashboard_events_p2027_01", 0],
   ]);
   assertEquals(await partitions("check_results"), [
     "check_results_default",
@@ -94,6 +97,9 @@ Deno.test("retention drops only partitions whose whole month is older than the r
     "user_activity_p2025_08",
     "user_activity_p2025_09",
     "user_activity_p2025_10",
+    "dashboard_events_p2025_08",
+    "dashboard_events_p2025_09",
+    "dashboard_events_p2025_10",
   ]);
   assert((await partitions("check_results")).includes(partitionName("check_results", new Date("2026-11-01Z"))));
   assertEquals(lines.filter((l) => l.msg === "partition dropped").length, 12);
@@ -118,6 +124,9 @@ Deno.test("two processes running retention at once create each partition once, w
       "check_results_p2027_06",
       "check_results_p2027_07",
       "check_results_p2027_08",
+      "dashboard_events_p2027_06",
+      "dashboard_events_p2027_07",
+      "dashboard_events_p2027_08",
       "metric_snapshots_p2027_06",
       "metric_snapshots_p2027_07",
       "metric_snapshots_p2027_08",

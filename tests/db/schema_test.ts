@@ -102,10 +102,11 @@ Deno.test("schema", async (t) => {
         FROM roles r LEFT JOIN permissions p ON p.role_id = r.id
         WHERE r.tenant_id IS NULL GROUP BY r.name ORDER BY r.name`;
       assertEquals([...roles], [
-        // approvals (00100): admin read/write/delete/manage, employee read/write
-        { name: "admin", permissions: 62 + 4 },
-        { name: "client", permissions: 8 },
-        { name: "employee", permissions: 26 + 2 },
+        // approvals (00100): admin read/write/delete/manage, employee read/write;
+        // dashboards (00070): admin read/write/delete, employee read/write, client read
+        { name: "admin", permissions: 62 + 4 + 3 },
+        { name: "client", permissions: 8 + 1 },
+        { name: "employee", permissions: 26 + 2 + 2 },
       ]);
       const { tenantId } = await seedTenant(sql, "roles");
       await rejectsWithCode(() => sql`INSERT INTO roles (tenant_id, name) VALUES (${tenantId}, 'Admin')`, "23514");

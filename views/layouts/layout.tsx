@@ -12,7 +12,14 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 /** The base layout: every full page is rendered inside it. */
-export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
+export function Layout(
+  { title, children, head }: {
+    title: string;
+    children: ComponentChildren;
+    /** A page's own stylesheets and scripts (all from /static, under the CSP). */
+    head?: ComponentChildren;
+  },
+) {
   const { theme, path, principal, csrfToken } = useContext(PageContext);
   return (
     <html lang="en" data-theme={theme === "auto" ? undefined : theme} data-time-zone={principal?.timeZone ?? undefined}>
@@ -30,6 +37,7 @@ export function Layout({ title, children }: { title: string; children: Component
         <script src="/static/js/time.js" defer></script>
         <script src="/static/js/nav.js" defer></script>
         <script src="/static/js/copy.js" defer></script>
+        {head}
       </head>
       <body hx-headers={csrfToken ? JSON.stringify({ "X-CSRF-Token": csrfToken }) : undefined}>
         <header class="topbar">
