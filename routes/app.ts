@@ -82,6 +82,9 @@ import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { textRule } from "./middleware/text_rule.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
+import { publicStatusPages } from "./status_public.tsx";
+import { statusPagesApi } from "./api/v1/status_pages.ts";
+import { incidentsApi } from "./api/v1/incidents.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -148,6 +151,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/api/v1/data-sources"], routes: dataSourcesApi },
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
+    ],
+  },
+  {
+    area: "JSON API: status pages, incidents, SLA",
+    mounts: [
+      { prefixes: ["/api/v1/status-pages", "/api/v1/status-page-components"], routes: statusPagesApi },
+      { prefixes: ["/api/v1/incidents", "/api/v1/alerts"], routes: incidentsApi },
     ],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
@@ -231,6 +241,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
   app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
 
+  // Public status pages (/status/{slug}, custom domains) answer here, before authentication: no session lookup.
+  app.use("*", publicStatusPages(deps));
   app.use("*", authenticate());
   app.use("*", apiRateLimit(deps.config));
   app.use("*", csrfProtection());

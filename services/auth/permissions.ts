@@ -25,6 +25,9 @@ export const RESOURCES = [
   "data_sources",
   "saved_queries",
   "data_models",
+  "status_pages",
+  "incidents",
+  "sla_reports",
 ] as const;
 export const ACTIONS = ["read", "write", "delete", "manage"] as const;
 

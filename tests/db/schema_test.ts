@@ -101,9 +101,9 @@ Deno.test("schema", async (t) => {
         FROM roles r LEFT JOIN permissions p ON p.role_id = r.id
         WHERE r.tenant_id IS NULL GROUP BY r.name ORDER BY r.name`;
       assertEquals([...roles], [
-        { name: "admin", permissions: 62 },
-        { name: "client", permissions: 8 },
-        { name: "employee", permissions: 26 },
+        { name: "admin", permissions: 71 },
+        { name: "client", permissions: 11 },
+        { name: "employee", permissions: 32 },
       ]);
       const { tenantId } = await seedTenant(sql, "roles");
       await rejectsWithCode(() => sql`INSERT INTO roles (tenant_id, name) VALUES (${tenantId}, 'Admin')`, "23514");

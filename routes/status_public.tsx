@@ -1,0 +1,122 @@
+/**
+ * Public status pages, without login: /status/{slug}[/…] on any host, and
+ * the same paths at the root of a page's custom domain (Host mapping; TLS
+ * stays at the proxy). Mounted in createApp before authentication, so a view
+ * never looks up a session: a cached view costs no database query at all.
+ * Unknown slug, unknown Host and unpublished page are the same 404, and a
+ * custom domain serves its own page only (never the app, never another page).
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { loadSnapshot, type PublicSnapshot } from "../services/status_pages/snapshot.ts";
+import { atomOf, badgeSvg, rssOf, summaryJson } from "../services/status_pages/public_formats.ts";
+import { PublicCache } from "../services/status_pages/public_cache.ts";
+import { customDomains } from "../db/queries/status_pages.ts";
+import { RateLimiter } from "../services/platform/rate_limit.ts";
+import { renderPage } from "../views/render.tsx";
+import { PublicStatusPage } from "../views/status_pages/public_page.tsx";
+import { clientIp, publicOrigin } from "./client.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+
+/** Seconds a rendered view may be served from memory (and by shared caches in front of us). */
+export const PUBLIC_TTL_SECONDS = 30;
+const SLUG = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** A snapshot with each format rendered at most once per cache entry. */
+class Rendered {
+  #memo = new Map<string, string>();
+  constructor(readonly snapshot: PublicSnapshot) {}
+  get(format: string, render: () => string): string {
+    let v = this.#memo.get(format);
+    if (v === undefined) this.#memo.set(format, v = render());
+    return v;
+  }
+}
+
+const NOT_FOUND_HEADERS = { "Content-Type": "text/plain; charset=utf-8", "X-Robots-Tag": "noindex" };
+
+export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const pages = new PublicCache<Rendered>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 2_000 });
+  const domains = new PublicCache<Map<string, string>>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 1 });
+  const perIp = new RateLimiter({ name: "ip", limit: deps.config.apiRateLimitIp, windowSeconds: 60 });
+  const baseHost = deps.config.baseUrl ? new URL(deps.config.baseUrl).host.toLowerCase() : null;
+
+  const snapshotOf = (slug: string) =>
+    pages.get(slug, async () => {
+      const s = await loadSnapshot(deps.sql, slug, deps.now());
+      return s ? new Rendered(s) : null;
+    });
+
+  async function domainSlug(host: string): Promise<string | undefined> {
+    const map = await domains.get("all", async () => {
+      const rows = await customDomains(deps.sql);
+      return new Map(rows.map((r) => [r.custom_domain, r.slug]));
+    });
+    return map?.get(host);
+  }
+
+  async function serve(
+    c: Context<AppEnv>,
+    slug: string,
+    rest: string,
+    base: string,
+    origin: string,
+  ): Promise<Response> {
+    if (perIp.policy.limit > 0) {
+      const ip = clientIp(c);
+      const d = ip ? perIp.take(ip, deps.now().getTime()) : null;
+      if (d && !d.allowed) {
+        return c.text("Too many requests", 429, { "Retry-After": String(d.resetSeconds), "X-Robots-Tag": "noindex" });
+      }
+    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return c.text("Not found", 404, NOT_FOUND_HEADERS);
+    const entry = SLUG.test(slug) ? await snapshotOf(slug) : null;
+    if (!entry) return c.text("Not found", 404, NOT_FOUND_HEADERS);
+    const s = entry.snapshot;
+    const pageUrl = `${origin}${base}`;
+    const headers = {
+      "Cache-Control": `public, max-age=${PUBLIC_TTL_SECONDS}`,
+      // client pages are for the client, not for search engines (docs/status-pages.md)
+      "X-Robots-Tag": "noindex",
+      "Access-Control-Allow-Origin": "*",
+    };
+    if (rest === "" || rest === "/") {
+      const html = entry.get(`html:${base}`, () => renderPage(<PublicStatusPage s={s} base={base} />));
+      return c.body(html, 200, { ...headers, "Content-Type": "text/html; charset=utf-8" });
+    }
+    if (rest === "/api/v2/summary.json" || rest === "/summary.json") {
+      // `<` as \u003c: the same JSON, and no markup even for a client that sniffs it as HTML
+      const body = entry.get(
+        `json:${pageUrl}`,
+        () => JSON.stringify(summaryJson(s, pageUrl)).replaceAll("<", "\\u003c"),
+      );
+      return c.body(body, 200, { ...headers, "Content-Type": "application/json" });
+    }
+    if (rest === "/feed.rss") {
+      const body = entry.get(`rss:${pageUrl}`, () => rssOf(s, pageUrl));
+      return c.body(body, 200, { ...headers, "Content-Type": "application/rss+xml; charset=utf-8" });
+    }
+    if (rest === "/feed.atom") {
+      const body = entry.get(`atom:${pageUrl}`, () => atomOf(s, pageUrl));
+      return c.body(body, 200, { ...headers, "Content-Type": "application/atom+xml; charset=utf-8" });
+    }
+    const badge = /^\/badge\/([0-9a-f-]{36})\.svg$/.exec(rest);
+    if (badge) {
+      const svg = entry.get(`badge:${badge[1]}`, () => badgeSvg(s, badge[1]) ?? "");
+      if (!svg) return c.text("Not found", 404, NOT_FOUND_HEADERS);
+      return c.body(svg, 200, { ...headers, "Content-Type": "image/svg+xml" });
+    }
+    return c.text("Not found", 404, NOT_FOUND_HEADERS);
+  }
+
+  return async (c, next) => {
+    const path = c.req.path;
+    const m = /^\/status\/([^/]+)(\/.*)?$/.exec(path);
+    if (m) return await serve(c, m[1], m[2] ?? "", `/status/${m[1]}`, publicOrigin(c));
+    // the proxy passes the visitor's Host on (docs/status-pages.md)
+    const host = c.req.header("Host")?.toLowerCase().replace(/:\d+$/, "");
+    if (!host || host === baseHost || path.startsWith("/static/")) return next();
+    const slug = await domainSlug(host);
+    if (!slug) return next();
+    return await serve(c, slug, path === "/" ? "" : path, "", `https://${host}`);
+  };
+}
