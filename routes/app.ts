@@ -85,6 +85,7 @@ import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { publicStatusPages } from "./status_public.tsx";
 import { statusPagesApi } from "./api/v1/status_pages.ts";
 import { incidentsApi } from "./api/v1/incidents.ts";
+import { statusPagePages } from "./ui/status_pages.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -204,6 +205,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/status-pages", "/incidents", "/alerts"], routes: statusPagePages },
     ],
   },
   {

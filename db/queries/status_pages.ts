@@ -156,3 +156,10 @@ export async function visibleCheckIds(
       AND (${clientId}::uuid IS NULL OR p.client_id = ${clientId})`;
   return rows.map((r) => r.id);
 }
+
+/** The clients a page may be for (a client user: only their own). */
+export async function clientChoices(sql: Sql, tenantId: string, clientId: string | null) {
+  return await sql<{ id: string; name: string }[]>`
+    SELECT id, name FROM clients WHERE tenant_id = ${tenantId} AND (${clientId}::uuid IS NULL OR id = ${clientId})
+    ORDER BY lower(name), id LIMIT 1000`;
+}

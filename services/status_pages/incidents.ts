@@ -174,11 +174,12 @@ export async function updateIncident(
   input: IncidentUpdateInput,
   ctx: AuditContext,
 ) {
-  authorize(principal, "incidents", "write");
+  authorize(principal, "incidents", "read");
   return await committed(withTenant(sql, principal.tenantId, async (tx) => {
     const before = await q.getIncident(tx, principal.tenantId, id, { forUpdate: true });
     if (!before) throw new NotFoundError("No such incident");
     const page = await pageFor(tx, principal, before.page_id);
+    authorize(principal, "incidents", "write");
     const allowed: readonly string[] = before.kind === "maintenance"
       ? ["scheduled", "in_progress", "completed"]
       : ["investigating", "identified", "monitoring", "resolved"];
@@ -291,12 +292,13 @@ export async function openIncidentFromAlert(
   pageId: string | undefined,
   ctx: AuditContext,
 ): Promise<IncidentRow[]> {
-  authorize(principal, "incidents", "write");
+  authorize(principal, "incidents", "read");
   return await committed(withTenant(sql, principal.tenantId, async (tx) => {
     const alert = await getAlert(tx, principal.tenantId, alertId);
     if (!alert || (principal.clientId && alert.client_id !== principal.clientId)) {
       throw new NotFoundError("No such alert");
     }
+    authorize(principal, "incidents", "write");
     if (!alert.check_id) {
       throw new ValidationError([{ path: "alert_id", message: "Only an alert about a check can open an incident" }]);
     }

@@ -6,6 +6,7 @@
 import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/status_pages.ts";
 import { setAutoIncidentRules as setAutoIncidentRulesQuery } from "../../db/queries/incidents.ts";
+import { checkChoices } from "../../db/queries/health_checks.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -104,10 +105,11 @@ export async function updateStatusPage(
   input: StatusPageInput,
   ctx: AuditContext,
 ) {
-  authorize(principal, "status_pages", "write");
+  authorize(principal, "status_pages", "read");
   return await changed(
     withTenant(sql, principal.tenantId, async (tx) => {
       const before = await visiblePage(tx, principal, id);
+      authorize(principal, "status_pages", "write");
       const row = (await q.updateStatusPage(tx, principal.tenantId, id, input))!;
       await recordAudit(tx, ctx, {
         tenantId: principal.tenantId,
@@ -123,9 +125,10 @@ export async function updateStatusPage(
 }
 
 export async function deleteStatusPage(sql: Sql, principal: Principal, id: string, ctx: AuditContext) {
-  authorize(principal, "status_pages", "delete");
+  authorize(principal, "status_pages", "read");
   await changed(withTenant(sql, principal.tenantId, async (tx) => {
     const before = await visiblePage(tx, principal, id);
+    authorize(principal, "status_pages", "delete");
     await q.deleteStatusPage(tx, principal.tenantId, id);
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
@@ -158,9 +161,10 @@ export async function addComponent(
   input: ComponentInput,
   ctx: AuditContext,
 ): Promise<ComponentRow> {
-  authorize(principal, "status_pages", "write");
+  authorize(principal, "status_pages", "read");
   return await changed(withTenant(sql, principal.tenantId, async (tx) => {
     const page = await visiblePage(tx, principal, pageId);
+    authorize(principal, "status_pages", "write");
     const checks = await checkedChecks(tx, principal, page, input.check_ids);
     const id = await q.insertComponent(tx, principal.tenantId, pageId, input);
     await q.setComponentChecks(tx, principal.tenantId, id, checks);
@@ -188,9 +192,10 @@ export async function updateComponent(
   input: ComponentInput,
   ctx: AuditContext,
 ): Promise<ComponentRow> {
-  authorize(principal, "status_pages", "write");
+  authorize(principal, "status_pages", "read");
   return await changed(withTenant(sql, principal.tenantId, async (tx) => {
     const { component, page } = await visibleComponent(tx, principal, id);
+    authorize(principal, "status_pages", "write");
     const checks = await checkedChecks(tx, principal, page, input.check_ids);
     await q.updateComponent(tx, principal.tenantId, id, input);
     await q.setComponentChecks(tx, principal.tenantId, id, checks);
@@ -207,9 +212,10 @@ export async function updateComponent(
 }
 
 export async function deleteComponent(sql: Sql, principal: Principal, id: string, ctx: AuditContext) {
-  authorize(principal, "status_pages", "write");
+  authorize(principal, "status_pages", "read");
   await changed(withTenant(sql, principal.tenantId, async (tx) => {
     const { component } = await visibleComponent(tx, principal, id);
+    authorize(principal, "status_pages", "write");
     await q.deleteComponent(tx, principal.tenantId, id);
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
@@ -229,10 +235,11 @@ export async function setAutoIncidentRules(
   ruleIds: string[],
   ctx: AuditContext,
 ): Promise<string[]> {
-  authorize(principal, "status_pages", "write");
-  authorize(principal, "alert_rules", "write");
+  authorize(principal, "status_pages", "read");
   return await withTenant(sql, principal.tenantId, async (tx) => {
     await visiblePage(tx, principal, pageId);
+    authorize(principal, "status_pages", "write");
+    authorize(principal, "alert_rules", "write");
     const unique = [...new Set(ruleIds)];
     if (await setAutoIncidentRulesQuery(tx, principal.tenantId, pageId, unique) !== unique.length) {
       throw new ValidationError([{ path: "alert_rule_ids", message: "No such alert rule" }]);
@@ -246,4 +253,12 @@ export async function setAutoIncidentRules(
     });
     return unique;
   });
+}
+
+/** What the page forms offer: clients and checks the principal may pick. */
+export async function pageFormChoices(sql: Sql, principal: Principal) {
+  return await withTenant(sql, principal.tenantId, async (tx) => ({
+    clients: await q.clientChoices(tx, principal.tenantId, principal.clientId),
+    checks: await checkChoices(tx, principal.tenantId, principal.clientId),
+  }));
 }

@@ -24,6 +24,7 @@ const MAIN: NavItem[] = [
   { href: "/clients", label: "Clients", resource: "clients" },
   { href: "/explore", label: "Metrics", resource: "metrics" },
   { href: "/data-sources", label: "Data", resource: "data_sources" },
+  { href: "/status-pages", label: "Status pages", resource: "status_pages" },
 ];
 
 const SETTINGS: NavItem[] = [
