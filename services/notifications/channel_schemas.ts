@@ -2,17 +2,19 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNEL_KINDS } from "./channels/registry.ts";
 
+const capitalised = (type: string) => `${type[0].toUpperCase()}${type.slice(1)}`;
+/** The registry's kinds as the non-empty tuple a discriminated union takes. */
+const asUnion = <T>(variants: T[]) => variants as [T, ...T[]];
+
 const name = z.string().trim().min(1, "Give the channel a name").max(200).openapi({ example: "On-call Slack" });
 
 /** One variant per kind, each a named schema, so the document can say `oneOf` with a `type` discriminator. */
 const variant = (kind: typeof CHANNEL_KINDS[number]) =>
   z.strictObject({ name, type: z.literal(kind.type), config: kind.configSchema })
-    .openapi(`${kind.type[0].toUpperCase()}${kind.type.slice(1)}ChannelCreate`);
+    .openapi(`${capitalised(kind.type)}ChannelCreate`);
 
-export const CreateChannelSchema = z.discriminatedUnion(
-  "type",
-  CHANNEL_KINDS.map(variant) as [ReturnType<typeof variant>, ...ReturnType<typeof variant>[]],
-).openapi("NotificationChannelCreate");
+export const CreateChannelSchema = z.discriminatedUnion("type", asUnion(CHANNEL_KINDS.map(variant)))
+  .openapi("NotificationChannelCreate");
 export type CreateChannelInput = z.infer<typeof CreateChannelSchema>;
 
 /**
@@ -27,23 +29,6 @@ export const UpdateChannelSchema = z.strictObject({
 }).openapi("NotificationChannelUpdate");
 export type UpdateChannelInput = z.infer<typeof UpdateChannelSchema>;
 
-const secretHint = z.string().optional().openapi({ description: "A masked hint of the stored secret" });
-
-/** What is stored and shown of each type's settings: never the secret itself. */
-const StoredConfig = {
-  slack: z.object({
-    mode: z.enum(["bot", "webhook"]),
-    channel: z.string().optional().openapi({ example: "C0123456789" }),
-    secret_hint: secretHint.openapi({ example: "xoxb-…abcd" }),
-  }).openapi("SlackChannelSettings"),
-  email: z.object({ to: z.array(z.string()).openapi({ example: ["oncall@example.com"] }) })
-    .openapi("EmailChannelSettings"),
-  webhook: z.object({
-    url: z.string().openapi({ example: "https://hooks.example.com/opsdeck" }),
-    secret_hint: secretHint.openapi({ example: "whsec_…aSw" }),
-  }).openapi("WebhookChannelSettings"),
-};
-
 const ChannelFields = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -56,28 +41,31 @@ const ChannelFields = z.object({
   updated_at: z.string().openapi({ format: "date-time" }),
 });
 
-const SlackChannel = ChannelFields.extend({ type: z.literal("slack"), config: StoredConfig.slack })
-  .openapi("SlackChannel");
-const EmailChannel = ChannelFields.extend({ type: z.literal("email"), config: StoredConfig.email })
-  .openapi("EmailChannel");
-const WebhookChannel = ChannelFields.extend({ type: z.literal("webhook"), config: StoredConfig.webhook })
-  .openapi("WebhookChannel");
+/** A stored channel of one kind, as the API shows it (`SlackChannel`, with `SlackChannelSettings`). */
+const stored = (kind: typeof CHANNEL_KINDS[number]) =>
+  ChannelFields.extend({
+    type: z.literal(kind.type),
+    config: kind.storedSchema.openapi(`${capitalised(kind.type)}ChannelSettings`),
+  }).openapi(`${capitalised(kind.type)}Channel`);
 
-export const ChannelSchema = z.discriminatedUnion("type", [SlackChannel, EmailChannel, WebhookChannel])
+type StoredVariant = ReturnType<typeof stored>;
+export const ChannelSchema = z.discriminatedUnion("type", asUnion(CHANNEL_KINDS.map(stored)))
   .openapi("NotificationChannel");
 export type ChannelJson = z.infer<typeof ChannelSchema>;
 
-/** A generated webhook signing secret is returned once, with the channel that got it. */
-export const NewChannelSchema = z.discriminatedUnion("type", [
-  SlackChannel,
-  EmailChannel,
-  WebhookChannel.extend({
-    secret: z.string().optional().openapi({
-      description: "Only when Opsdeck generated the webhook signing secret: shown this once",
-      example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-    }),
-  }).openapi("NewWebhookChannel"),
-]).openapi("NewNotificationChannel");
+/** A secret Opsdeck generated (a webhook signing secret) is returned once, with the channel that got it. */
+const created = (kind: typeof CHANNEL_KINDS[number]): StoredVariant =>
+  kind.generatesSecret
+    ? stored(kind).extend({
+      secret: z.string().optional().openapi({
+        description: "Only when Opsdeck generated the signing secret: shown this once",
+        example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      }),
+    }).openapi(`New${capitalised(kind.type)}Channel`)
+    : stored(kind);
+
+export const NewChannelSchema = z.discriminatedUnion("type", asUnion(CHANNEL_KINDS.map(created)))
+  .openapi("NewNotificationChannel");
 
 export const ChannelTestResultSchema = z.object({
   delivery_id: z.uuid(),

@@ -2,6 +2,7 @@
  * Outbound e-mail over SMTP (SMTP_URL, SMTP_FROM) with nodemailer. Without
  * SMTP_URL there is no mailer, and callers show links on screen instead.
  */
+import { Buffer } from "node:buffer";
 import nodemailer from "nodemailer";
 import type { Config } from "./config.ts";
 
@@ -9,7 +10,10 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
-  html: string;
+  html?: string;
+  /** Extra headers (List-Unsubscribe, …). */
+  headers?: Record<string, string>;
+  attachments?: { filename: string; contentType: string; content: Uint8Array }[];
 }
 
 export interface Mailer {
@@ -34,7 +38,12 @@ export function mailerFromConfig(config: Pick<Config, "smtpUrl" | "smtpFrom">): 
   });
   return {
     async send(message) {
-      await transport.sendMail({ from: config.smtpFrom, ...message });
+      const attachments = message.attachments?.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content),
+      }));
+      await transport.sendMail({ from: config.smtpFrom, ...message, attachments });
     },
   };
 }

@@ -18,6 +18,7 @@ import {
 } from "../../db/queries/check_results.ts";
 import { deleteEventsBefore } from "../../db/queries/events.ts";
 import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
+import { deleteFinishedMail } from "../../db/queries/mail_outbox.ts";
 import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
 import type { Config } from "../platform/config.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -69,10 +70,10 @@ const FEED_BATCH = 5_000;
 /** Upper bound per run, so one run never holds the database for long; the next run goes on. */
 const FEED_MAX_BATCHES = 200;
 
-/** Finished notification deliveries (with their attempts) and events past retention, in bounded batches. */
+/** Finished notification deliveries (with their attempts), sent mail and events past retention, in bounded batches. */
 async function deleteExpiredFeed(sql: Sql, cutoff: Date): Promise<number> {
   let total = 0;
-  for (const remove of [deleteFinishedDeliveries, deleteEventsBefore]) {
+  for (const remove of [deleteFinishedDeliveries, deleteFinishedMail, deleteEventsBefore]) {
     for (let batch = 0; batch < FEED_MAX_BATCHES; batch++) {
       const n = await remove(sql, cutoff, FEED_BATCH);
       total += n;

@@ -1,7 +1,7 @@
 /**
  * The background work one Opsdeck process runs next to the HTTP server:
- * health-check scheduler, alert evaluator, notification dispatcher,
- * retention. Every worker claims its rows from PostgreSQL (FOR UPDATE SKIP
+ * health-check scheduler, alert evaluator, notification and mail
+ * dispatchers, retention. Every worker claims its rows from PostgreSQL (FOR UPDATE SKIP
  * LOCKED with a lease, or an advisory lock), so several processes on one
  * database share the work, and each stops cleanly: `stop()` resolves once
  * in-flight work has finished or been handed back. A new worker is a
@@ -10,6 +10,7 @@
  */
 import { createAlertEvaluator } from "../alerts/evaluator.ts";
 import { createScheduler } from "../checks/scheduler.ts";
+import { createMailDispatcher } from "../mail/dispatcher.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
@@ -28,6 +29,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("scheduler", createScheduler(deps)),
   startRetention,
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
+  (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

@@ -5,7 +5,7 @@
  * dispatcher, outbox, `secrets:rotate`) reads the registry and knows no kind
  * by name; docs/channels.md has the checklist for a new one.
  */
-import type { z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Sql } from "../../../db/client.ts";
 import type { Config } from "../../platform/config.ts";
 import { type FieldError, ValidationError } from "../../platform/errors.ts";
@@ -73,6 +73,10 @@ export interface ChannelKind<Type extends string = string, Channel extends Senda
   type: Type;
   /** The `config` the API and the form accept (secret fields included; unknown keys refused). */
   configSchema: z.ZodType;
+  /** What is stored and shown of the settings (never the secret itself), named `<Kind>ChannelSettings` in the API. */
+  storedSchema: z.ZodObject;
+  /** Opsdeck may make the secret up (a webhook signing secret): the created or saved channel returns it once. */
+  generatesSecret: boolean;
   /**
    * Parsed settings → what is stored and what is sealed; checks what the schema cannot (the destination's address
    * policy, which secret to keep on PATCH). Throws a ValidationError naming `config.<field>`.
@@ -113,6 +117,9 @@ export function fail(path: string, message: string): never {
   const error: FieldError = { path, message };
   throw new ValidationError([error]);
 }
+
+/** Enough to recognise a secret, far too little to use it. */
+export const secretHint = () => z.string().optional().openapi({ description: "A masked hint of the stored secret" });
 
 /** Enough to recognise a secret, far too little to use it. */
 export function hint(secret: string): string {

@@ -5,7 +5,14 @@
 import { z } from "@hono/zod-openapi";
 import type { Config } from "../../../platform/config.ts";
 import { checkTarget, httpUrl } from "../http.ts";
-import { fail, hint, type SplitConfig, type StoredChannel } from "../kind.ts";
+import { fail, hint, secretHint, type SplitConfig, type StoredChannel } from "../kind.ts";
+
+/** What is stored and shown of a Slack channel's settings. */
+export const SlackStoredSchema = z.object({
+  mode: z.enum(["bot", "webhook"]),
+  channel: z.string().optional().openapi({ example: "C0123456789" }),
+  secret_hint: secretHint().openapi({ example: "xoxb-…abcd" }),
+});
 
 export const SlackConfigSchema = z.strictObject({
   bot_token: z.string().trim().regex(/^xox[bp]-[A-Za-z0-9-]{8,250}$/, "must be a Slack bot token (xoxb-…)")

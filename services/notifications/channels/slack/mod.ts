@@ -1,11 +1,13 @@
 /** The Slack kind: bot (Block Kit, buttons, edits) or incoming webhook (post only); paced per channel. */
 import { type ChannelKind, formField } from "../kind.ts";
-import { SlackConfigSchema, splitSlack } from "./config.ts";
+import { SlackConfigSchema, SlackStoredSchema, splitSlack } from "./config.ts";
 import { sendSlack, type SlackChannel } from "./send.ts";
 
 export const slack: ChannelKind<"slack", SlackChannel> = {
   type: "slack",
   configSchema: SlackConfigSchema,
+  storedSchema: SlackStoredSchema,
+  generatesSecret: false,
   split: splitSlack,
   open: (base, config, secret) =>
     config.mode === "webhook"

@@ -2,8 +2,14 @@
 import { z } from "@hono/zod-openapi";
 import type { Config } from "../../../platform/config.ts";
 import { checkTarget, httpUrl } from "../http.ts";
-import { hint, type SplitConfig, type StoredChannel } from "../kind.ts";
+import { hint, secretHint, type SplitConfig, type StoredChannel } from "../kind.ts";
 import { generateWebhookSecret } from "./standard_webhooks.ts";
+
+/** What is stored and shown of a webhook channel's settings. */
+export const WebhookStoredSchema = z.object({
+  url: z.string().openapi({ example: "https://hooks.example.com/opsdeck" }),
+  secret_hint: secretHint().openapi({ example: "whsec_…aSw" }),
+});
 
 export const WebhookConfigSchema = z.strictObject({
   url: httpUrl("the receiver").openapi({ example: "https://hooks.example.com/opsdeck" }),

@@ -1,0 +1,113 @@
+/**
+ * The mail dispatcher: claims due outbox messages (only as many as it sends
+ * at once, so nothing claimed waits in a local queue), sends each over SMTP
+ * outside any transaction, then records the outcome if the lease is still
+ * ours. A process that dies mid-send leaves rows `sending`; when their lease
+ * runs out another process sends them again (at-least-once). An SMTP 5xx is
+ * permanent (RFC 5321); a 4xx, a network error or no SMTP configured is
+ * retried with backoff until the attempt limit.
+ */
+import { claimDueMail, type ClaimedMail, recordMailOutcome, selectAttachments } from "../../db/queries/mail_outbox.ts";
+import { type Mailer, mailerFromConfig, type MailMessage } from "../platform/mailer.ts";
+import { retryDelayMs } from "../notifications/backoff.ts";
+import { NO_SMTP } from "../notifications/channels/email/send.ts";
+import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
+
+export interface MailDispatcherOptions {
+  /** The SMTP sender (from SMTP_URL by default); null when e-mail is not configured. */
+  mailer?: Mailer | null;
+  /** Attempts before a message is parked as dead, default 8. */
+  maxAttempts?: number;
+  /** How long a claim is ours (ms), default 60 s: three SMTP timeouts. */
+  leaseMs?: number;
+  /** Messages in flight at once (and so claimed at once), default 8. */
+  concurrency?: number;
+  /** Wait between empty ticks (ms), default 1 s. */
+  pollMs?: number;
+  random?: () => number;
+}
+
+export interface MailDispatcher {
+  /** One claim-send-record round; resolves with the number of messages handled. */
+  tick(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOptions): MailDispatcher {
+  const o = {
+    mailer: deps.mailer === undefined ? mailerFromConfig(deps.config) : deps.mailer,
+    maxAttempts: deps.maxAttempts ?? 8,
+    leaseMs: deps.leaseMs ?? 60_000,
+    concurrency: deps.concurrency ?? 8,
+    pollMs: deps.pollMs ?? 1000,
+    random: deps.random ?? Math.random,
+  };
+  let loop: Loop | undefined;
+
+  async function sendOne(mail: ClaimedMail): Promise<void> {
+    const error = await attempt(mail);
+    const now = deps.now();
+    const outcome = error === null
+      ? { status: "sent" as const, at: now }
+      : error.permanent || mail.attempts >= o.maxAttempts
+      ? { status: "dead" as const, error: error.message }
+      : {
+        status: "failed" as const,
+        error: error.message,
+        retryAt: new Date(now.getTime() + retryDelayMs(mail.attempts, o.random)),
+      };
+    await recordMailOutcome(deps.sql, mail.id, deps.instanceId, outcome);
+  }
+
+  async function attempt(mail: ClaimedMail): Promise<{ message: string; permanent: boolean } | null> {
+    if (!o.mailer) return { message: NO_SMTP, permanent: false };
+    const message: MailMessage = {
+      to: mail.recipient,
+      subject: mail.subject,
+      text: mail.textBody,
+      html: mail.htmlBody ?? undefined,
+      headers: mail.headers,
+      attachments: await selectAttachments(deps.sql, mail.tenantId, mail.id),
+    };
+    try {
+      await o.mailer.send(message);
+      return null;
+    } catch (error) {
+      const e = error as Error & { responseCode?: number };
+      const code = typeof e.responseCode === "number" ? e.responseCode : null;
+      return { message: `SMTP: ${e.message}`, permanent: code !== null && code >= 500 };
+    }
+  }
+
+  async function tick(): Promise<number> {
+    const now = deps.now();
+    const lease = { now, until: new Date(now.getTime() + o.leaseMs), by: deps.instanceId };
+    const claimed = await claimDueMail(deps.sql, lease, o.concurrency);
+    await Promise.all(claimed.map(async (mail) => {
+      try {
+        await sendOne(mail);
+      } catch (error) {
+        // The row stays `sending` and is taken again when its lease runs out.
+        deps.logger.error("mail dispatch failed", { error: String(error), mail: mail.id });
+      }
+    }));
+    return claimed.length;
+  }
+
+  return {
+    tick,
+    start() {
+      loop ??= runLoop({
+        logger: deps.logger,
+        failure: "mail dispatcher tick failed",
+        failureWaitMs: o.pollMs,
+        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
+        passed: () => deps.telemetry?.tick("mail-dispatcher"),
+      });
+    },
+    async stop() {
+      await loop?.stop();
+    },
+  };
+}
