@@ -120,7 +120,6 @@ export function statusPagePages() {
     const principal = requireUserPage(c);
     const f = await formBody(c);
     return await inPlace(
-      c,
       async () => {
         const row = await createStatusPage(c.get("deps").sql, principal, pageInput(f), auditContext(c));
         return c.redirect(`/status-pages/${row.id}`, 303);
@@ -137,7 +136,6 @@ export function statusPagePages() {
     const id = idParam(c);
     const f = await formBody(c);
     return await inPlace(
-      c,
       async () => {
         await updateStatusPage(c.get("deps").sql, principal, id, pageInput(f), auditContext(c));
         return c.redirect(`/status-pages/${id}`, 303);
@@ -152,7 +150,6 @@ export function statusPagePages() {
     const id = idParam(c);
     const f = await formBody(c);
     return await inPlace(
-      c,
       async () => {
         const input = parseForm(ComponentInputSchema, { name: text(f.name), check_ids: texts(f.check_ids) });
         await addComponent(c.get("deps").sql, principal, id, input, auditContext(c));
@@ -177,7 +174,6 @@ export function statusPagePages() {
     const f = await formBody(c);
     const s = single(f);
     return await inPlace(
-      c,
       async () => {
         const maintenance = s.kind === "maintenance";
         const input = parseForm(IncidentCreateSchema, {
@@ -219,7 +215,6 @@ export function statusPagePages() {
     const id = idParam(c);
     const s = single(await formBody(c));
     return await inPlace(
-      c,
       async () => {
         const input = parseForm(IncidentUpdateSchema, { status: s.status, message: s.message });
         await updateIncident(c.get("deps").sql, principal, id, input, auditContext(c));
