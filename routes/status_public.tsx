@@ -13,6 +13,9 @@ import { PublicCache } from "../services/status_pages/public_cache.ts";
 import { customDomains } from "../db/queries/status_pages.ts";
 import { RateLimiter } from "../services/platform/rate_limit.ts";
 import { renderPage } from "../views/render.tsx";
+import { SubscriptionPage } from "../views/status_pages/subscription_page.tsx";
+import { confirmSubscription, subscribeEmail, unsubscribe } from "../services/status_pages/subscriptions.ts";
+import { AppError } from "../services/platform/errors.ts";
 import { PublicStatusPage } from "../views/status_pages/public_page.tsx";
 import { clientIp, publicOrigin } from "./client.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
@@ -38,6 +41,9 @@ export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const pages = new PublicCache<Rendered>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 2_000 });
   const domains = new PublicCache<Map<string, string>>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 1 });
   const perIp = new RateLimiter({ name: "ip", limit: deps.config.apiRateLimitIp, windowSeconds: 60 });
+  // subscription bombing: few requests per visitor address, and few per e-mail address (double opt-in does the rest)
+  const subscribeIp = new RateLimiter({ name: "ip", limit: 10, windowSeconds: 600 });
+  const subscribeAddress = new RateLimiter({ name: "address", limit: 3, windowSeconds: 3600 });
   const baseHost = deps.config.baseUrl ? new URL(deps.config.baseUrl).host.toLowerCase() : null;
 
   const snapshotOf = (slug: string) =>
@@ -67,6 +73,9 @@ export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
       if (d && !d.allowed) {
         return c.text("Too many requests", 429, { "Retry-After": String(d.resetSeconds), "X-Robots-Tag": "noindex" });
       }
+    }
+    if (rest === "/subscribe" || rest === "/confirm" || rest === "/unsubscribe") {
+      return await subscription(c, slug, rest, `${origin}${base}`);
     }
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return c.text("Not found", 404, NOT_FOUND_HEADERS);
     const entry = SLUG.test(slug) ? await snapshotOf(slug) : null;
@@ -104,6 +113,79 @@ export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
       const svg = entry.get(`badge:${badge[1]}`, () => badgeSvg(s, badge[1]) ?? "");
       if (!svg) return c.text("Not found", 404, NOT_FOUND_HEADERS);
       return c.body(svg, 200, { ...headers, "Content-Type": "image/svg+xml" });
+    }
+    return c.text("Not found", 404, NOT_FOUND_HEADERS);
+  }
+
+  const notice = (c: Context<AppEnv>, status: number, props: Parameters<typeof SubscriptionPage>[0]) =>
+    c.html(renderPage(<SubscriptionPage {...props} />), status as 200, {
+      "X-Robots-Tag": "noindex",
+      "Cache-Control": "no-store",
+    });
+
+  async function subscription(c: Context<AppEnv>, slug: string, rest: string, pageUrl: string): Promise<Response> {
+    const r = { secret: deps.secret, now: deps.now(), ip: clientIp(c) ?? null, pageUrl };
+    const token = c.req.query("token");
+    const tokenQuery = `?token=${encodeURIComponent(token ?? "")}`;
+    try {
+      if (rest === "/subscribe" && c.req.method === "POST") {
+        const body = await c.req.parseBody();
+        const email = String(body.email ?? "").trim().toLowerCase();
+        if (!/^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[a-z]{2,}$/i.test(email) || email.length > 254) {
+          return notice(c, 422, { title: "Subscribe", message: "That does not look like an e-mail address." });
+        }
+        const now = r.now.getTime();
+        const byIp = r.ip ? subscribeIp.take(r.ip, now) : null;
+        const byAddress = subscribeAddress.take(email, now);
+        if ((byIp && !byIp.allowed) || !byAddress.allowed) {
+          const wait = Math.max(
+            byIp?.allowed === false ? byIp.resetSeconds : 0,
+            byAddress.allowed ? 0 : byAddress.resetSeconds,
+          );
+          const res = notice(c, 429, {
+            title: "Subscribe",
+            message: "Too many subscription requests; try again later.",
+          });
+          res.headers.set("Retry-After", String(wait));
+          return res;
+        }
+        await subscribeEmail(deps.sql, slug, email, r);
+        return notice(c, 202, {
+          title: "Check your inbox",
+          message:
+            "If the address can receive mail, a confirmation link is on its way. Nothing is sent until you confirm.",
+        });
+      }
+      if (rest === "/confirm") {
+        if (c.req.method !== "POST") {
+          return notice(c, 200, {
+            title: "Confirm your subscription",
+            message: "Confirm that you want e-mail updates from this status page.",
+            action: `${new URL(pageUrl).pathname.replace(/\/$/, "")}/confirm${tokenQuery}`,
+            button: "Confirm",
+          });
+        }
+        await confirmSubscription(deps.sql, token, r);
+        return notice(c, 200, { title: "Subscribed", message: "You will get an e-mail when an incident is posted." });
+      }
+      if (rest === "/unsubscribe") {
+        if (c.req.method !== "POST") {
+          return notice(c, 200, {
+            title: "Unsubscribe",
+            message: "Stop e-mail updates from this status page?",
+            action: `${new URL(pageUrl).pathname.replace(/\/$/, "")}/unsubscribe${tokenQuery}`,
+            button: "Unsubscribe",
+          });
+        }
+        // RFC 8058 one-click: the mail client POSTs List-Unsubscribe=One-Click to the same address
+        await unsubscribe(deps.sql, token, r);
+        return notice(c, 200, { title: "Unsubscribed", message: "You will get no more e-mail from this status page." });
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) {
+        return notice(c, error.status, { title: "Not possible", message: error.message });
+      }
+      throw error;
     }
     return c.text("Not found", 404, NOT_FOUND_HEADERS);
   }

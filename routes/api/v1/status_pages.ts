@@ -18,6 +18,7 @@ import {
   StatusPageInputSchema,
   StatusPageSchema,
 } from "../../../services/status_pages/schemas.ts";
+import { addWebhookSubscriber, listSubscribers, subscriberJson } from "../../../services/status_pages/subscriptions.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { IdParam, jsonAnswer, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
@@ -133,6 +134,50 @@ const autoIncidents = createRoute({
   },
 });
 
+const SubscriberSchema = z.object({
+  id: z.uuid(),
+  page_id: z.uuid(),
+  kind: z.enum(["email", "webhook"]),
+  email: z.string().nullable(),
+  webhook_url: z.string().nullable(),
+  confirmed: z.boolean(),
+  created_at: z.string(),
+}).openapi("StatusSubscriber");
+const WebhookSubscriberInput = z.strictObject({
+  webhook_url: z.url({ protocol: /^https?$/ }).max(2048).openapi({ example: "https://hooks.acme.example/status" }),
+}).openapi("StatusWebhookSubscriberInput");
+const listSubscribersRoute = createRoute({
+  method: "get",
+  path: `${PATH}/{id}/subscribers`,
+  operationId: "listStatusPageSubscribers",
+  security: SIGNED_IN,
+  tags: TAG,
+  summary: "A page's subscribers (e-mail: confirmed or not; webhooks)",
+  request: { params: IdParam },
+  responses: {
+    200: jsonAnswer("The subscribers", z.object({ data: z.array(SubscriberSchema) })),
+    ...forbidden,
+    ...notFoundResponse,
+  },
+});
+const addWebhookRoute = createRoute({
+  method: "post",
+  path: `${PATH}/{id}/subscribers`,
+  operationId: "addStatusPageWebhookSubscriber",
+  security: SIGNED_IN,
+  tags: TAG,
+  summary: "Send this page's incident updates to a URL (Standard Webhooks)",
+  description: "The answer carries `secret` (whsec_…) this once; every POST is signed with it (webhook-id, " +
+    "webhook-timestamp, webhook-signature). The URL must pass the webhook outbound policy. E-mail subscribers " +
+    "subscribe themselves on the public page (double opt-in).",
+  request: { params: IdParam, body: jsonBody(WebhookSubscriberInput) },
+  responses: {
+    201: jsonAnswer("Added", SubscriberSchema.extend({ secret: z.string() })),
+    ...forbidden,
+    ...notFoundResponse,
+  },
+});
+
 const componentJson = (c: Awaited<ReturnType<typeof addComponent>>) => ({
   id: c.id,
   page_id: c.page_id,
@@ -208,6 +253,22 @@ export function statusPagesApi() {
       auditContext(c),
     );
     return c.json({ alert_rule_ids: ids }, 200);
+  });
+  app.openapi(listSubscribersRoute, async (c) => {
+    const rows = await listSubscribers(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);
+    return c.json({ data: rows.map(subscriberJson) }, 200);
+  });
+  app.openapi(addWebhookRoute, async (c) => {
+    const { sql, secret, config } = c.get("deps");
+    const row = await addWebhookSubscriber(
+      sql,
+      requirePrincipal(c),
+      c.req.valid("param").id,
+      c.req.valid("json").webhook_url,
+      auditContext(c),
+      { secret, config },
+    );
+    return c.json(row, 201);
   });
   return app;
 }
