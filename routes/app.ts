@@ -86,6 +86,8 @@ import { publicStatusPages } from "./status_public.tsx";
 import { statusPagesApi } from "./api/v1/status_pages.ts";
 import { incidentsApi } from "./api/v1/incidents.ts";
 import { statusPagePages } from "./ui/status_pages.tsx";
+import { slaApi } from "./api/v1/sla.ts";
+import { slaPages } from "./ui/sla.tsx";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -159,6 +161,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/api/v1/status-pages", "/api/v1/status-page-components"], routes: statusPagesApi },
       { prefixes: ["/api/v1/incidents", "/api/v1/alerts"], routes: incidentsApi },
+      { prefixes: ["/api/v1/sla-targets", "/api/v1/sla-reports"], routes: slaApi },
     ],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
@@ -206,6 +209,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
       { prefixes: ["/status-pages", "/incidents", "/alerts"], routes: statusPagePages },
+      { prefixes: ["/sla-reports"], routes: slaPages },
     ],
   },
   {

@@ -12,6 +12,7 @@ import { createAlertEvaluator } from "../alerts/evaluator.ts";
 import { createScheduler } from "../checks/scheduler.ts";
 import { createMailDispatcher } from "../mail/dispatcher.ts";
 import { createStatusSubscriptionsWorker } from "../status_pages/subscriptions_worker.ts";
+import { createSlaReportWorker } from "../sla/reports.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
@@ -32,6 +33,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
   (deps) => started("status-subscriptions", createStatusSubscriptionsWorker(deps)),
+  (deps) => started("sla-reports", createSlaReportWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

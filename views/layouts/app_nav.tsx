@@ -25,6 +25,7 @@ const MAIN: NavItem[] = [
   { href: "/explore", label: "Metrics", resource: "metrics" },
   { href: "/data-sources", label: "Data", resource: "data_sources" },
   { href: "/status-pages", label: "Status pages", resource: "status_pages" },
+  { href: "/sla-reports", label: "SLA", resource: "sla_reports" },
 ];
 
 const SETTINGS: NavItem[] = [
