@@ -24,13 +24,13 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 export const PUBLIC_TTL_SECONDS = 30;
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 
-/** A snapshot with each format rendered at most once per cache entry. */
+/** A snapshot with each format rendered (and UTF-8 encoded) at most once per cache entry. */
 class Rendered {
-  #memo = new Map<string, string>();
+  #memo = new Map<string, Uint8Array<ArrayBuffer>>();
   constructor(readonly snapshot: PublicSnapshot) {}
-  get(format: string, render: () => string): string {
+  get(format: string, render: () => string): Uint8Array<ArrayBuffer> {
     let v = this.#memo.get(format);
-    if (v === undefined) this.#memo.set(format, v = render());
+    if (v === undefined) this.#memo.set(format, v = new TextEncoder().encode(render()));
     return v;
   }
 }
@@ -111,7 +111,7 @@ export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const badge = /^\/badge\/([0-9a-f-]{36})\.svg$/.exec(rest);
     if (badge) {
       const svg = entry.get(`badge:${badge[1]}`, () => badgeSvg(s, badge[1]) ?? "");
-      if (!svg) return c.text("Not found", 404, NOT_FOUND_HEADERS);
+      if (!svg.length) return c.text("Not found", 404, NOT_FOUND_HEADERS);
       return c.body(svg, 200, { ...headers, "Content-Type": "image/svg+xml" });
     }
     return c.text("Not found", 404, NOT_FOUND_HEADERS);

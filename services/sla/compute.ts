@@ -1,12 +1,12 @@
 /**
  * One client's month against its SOWs' targets, from plain data (the caller
  * reads it): uptime per target from the hourly roll-ups with every hour that
- * touches maintenance left out, p95 from the summed latency histograms,
+ * touches maintenance left out (summed per check by the database), p95 from the summed latency histograms,
  * error budget, breach and the credit tier it earns, incidents with their
  * durations, deployments, and change requests answered and resolved within
  * the SOW's hours. Answering results (up or degraded) count as up.
  */
-import type { CheckHour, SlaTargetRow } from "../../db/queries/sla.ts";
+import type { CheckMonth, SlaTargetRow } from "../../db/queries/sla.ts";
 import { percentileFromHistogram } from "../checks/latency_histogram.ts";
 
 const HOUR = 3_600_000;
@@ -17,9 +17,7 @@ export interface SlaInput {
   from: Date;
   to: Date;
   targets: (SlaTargetRow & { project_name: string; sow_title: string; check_name: string | null })[];
-  hours: CheckHour[];
-  /** merged maintenance spans per project */
-  maintenance: Map<string, { start: Date; end: Date }[]>;
+  checks: CheckMonth[];
   incidents: { title: string; impact: string; started_at: Date; resolved_at: Date | null }[];
   deployments: { project_id: string; total: number; failed: number }[];
   changeRequests: { project_id: string; created_at: Date; decided_at: Date | null; resolved_at: Date | null }[];
@@ -56,14 +54,10 @@ export interface SlaSummary {
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 export function computeSla(i: SlaInput): SlaSummary {
-  const inMaintenance = (projectId: string, bucket: Date) =>
-    (i.maintenance.get(projectId) ?? []).some((s) =>
-      s.start.getTime() < bucket.getTime() + HOUR && s.end.getTime() > bucket.getTime()
-    );
   const targets = i.targets.map((t): TargetResult => {
-    const rows = i.hours.filter((h) => h.project_id === t.project_id && (!t.check_id || h.check_id === t.check_id));
-    const counted = rows.filter((h) => !inMaintenance(h.project_id, h.bucket));
-    const excluded = new Set(rows.filter((h) => inMaintenance(h.project_id, h.bucket)).map((h) => +h.bucket)).size;
+    const counted = i.checks.filter((h) => h.project_id === t.project_id && (!t.check_id || h.check_id === t.check_id));
+    // the same wall-clock hours for every check of the project
+    const excluded = Math.max(0, ...counted.map((h) => h.excluded_hours));
     const total = counted.reduce((a, h) => a + h.total, 0);
     const ok = counted.reduce((a, h) => a + h.ok, 0);
     const uptime = total ? round3(100 * ok / total) : null;
@@ -76,7 +70,7 @@ export function computeSla(i: SlaInput): SlaSummary {
     const histogram = new Array(33).fill(0);
     let min = Infinity, max = 0;
     for (const h of counted) {
-      h.latency_histogram.forEach((n, k) => histogram[k] += n);
+      h.latency_histogram?.forEach((n, k) => histogram[k] += n);
       if (h.latency_min !== null) min = Math.min(min, h.latency_min);
       if (h.latency_max !== null) max = Math.max(max, h.latency_max);
     }

@@ -35,22 +35,23 @@ export async function computeClientMonth(tx: Sql, tenantId: string, clientId: st
   const { from, to } = monthRange(month, tz);
   const targets = await q.targetsOfClient(tx, tenantId, clientId, true);
   const projects = [...new Set(targets.map((t) => t.project_id))];
-  const [hours, incidents, deployments, changeRequests] = await Promise.all([
-    q.checkHours(tx, tenantId, projects, from, to),
+  const [incidents, deployments, changeRequests] = await Promise.all([
     q.clientIncidentsIn(tx, tenantId, clientId, from, to),
     q.deploymentsIn(tx, tenantId, projects, from, to),
     q.changeRequestsIn(tx, tenantId, projects, from, to),
   ]);
-  const maintenance = new Map<string, { start: Date; end: Date }[]>();
-  for (const p of projects) maintenance.set(p, await maintenanceIntervals(tx, tenantId, p, from, to));
+  const checks: q.CheckMonth[] = [];
+  for (const p of projects) {
+    const maintenance = await maintenanceIntervals(tx, tenantId, p, from, to);
+    checks.push(...await q.checkMonths(tx, tenantId, p, from, to, maintenance));
+  }
   return computeSla({
     month,
     timezone: tz,
     from,
     to,
     targets,
-    hours,
-    maintenance,
+    checks,
     incidents,
     deployments,
     changeRequests,

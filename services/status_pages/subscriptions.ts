@@ -159,17 +159,14 @@ export async function addWebhookSubscriber(
   deps: { secret: string; config: Config },
 ) {
   authorize(principal, "status_pages", "read");
+  await withTenant(sql, principal.tenantId, (tx) => visiblePage(tx, principal, pageId));
+  authorize(principal, "status_pages", "write");
   await checkTarget("webhook_url", url, deps.config);
   const id = crypto.randomUUID();
   const signing = generateWebhookSecret();
   const keys = await channelKeyring(deps.secret, deps.config.previousSecrets);
   const sealed = await keys.encrypt(JSON.stringify({ secret: signing }), subscriberSecretAad(id));
   const row = await withTenant(sql, principal.tenantId, async (tx) => {
-    const page = await getStatusPage(tx, principal.tenantId, pageId);
-    if (!page || (principal.clientId && page.client_id !== principal.clientId)) {
-      throw new NotFoundError("No such status page");
-    }
-    authorize(principal, "status_pages", "write");
     const row = await q.insertWebhookSubscriber(tx, principal.tenantId, {
       id,
       pageId,
@@ -190,13 +187,18 @@ export async function addWebhookSubscriber(
   return { ...subscriberJson(row), secret: signing };
 }
 
+async function visiblePage(tx: Sql, principal: Principal, pageId: string) {
+  const page = await getStatusPage(tx, principal.tenantId, pageId);
+  if (!page || (principal.clientId && page.client_id !== principal.clientId)) {
+    throw new NotFoundError("No such status page");
+  }
+  return page;
+}
+
 export async function listSubscribers(sql: Sql, principal: Principal, pageId: string) {
   authorize(principal, "status_pages", "read");
   return await withTenant(sql, principal.tenantId, async (tx) => {
-    const page = await getStatusPage(tx, principal.tenantId, pageId);
-    if (!page || (principal.clientId && page.client_id !== principal.clientId)) {
-      throw new NotFoundError("No such status page");
-    }
+    await visiblePage(tx, principal, pageId);
     authorize(principal, "status_pages", "write");
     return await q.listSubscribers(tx, principal.tenantId, pageId);
   });
