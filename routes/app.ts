@@ -161,7 +161,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/api/v1/status-pages", "/api/v1/status-page-components"], routes: statusPagesApi },
       { prefixes: ["/api/v1/incidents", "/api/v1/alerts"], routes: incidentsApi },
-      { prefixes: ["/api/v1/sla-targets", "/api/v1/sla-reports"], routes: slaApi },
+      { prefixes: ["/api/v1/sla-targets", "/api/v1/sla-reports", "/api/v1/clients"], routes: slaApi },
     ],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },

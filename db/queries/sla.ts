@@ -202,3 +202,8 @@ export async function getReport(sql: Sql, tenantId: string, id: string) {
     FROM sla_reports WHERE tenant_id = ${tenantId} AND id = ${id}`;
   return row;
 }
+
+export async function setClientTimezone(sql: Sql, tenantId: string, clientId: string, timezone: string) {
+  const r = await sql`UPDATE clients SET timezone = ${timezone} WHERE tenant_id = ${tenantId} AND id = ${clientId}`;
+  return r.count > 0;
+}

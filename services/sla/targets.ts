@@ -6,6 +6,7 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { NotFoundError, ValidationError } from "../platform/errors.ts";
 import type { SlaTargetInput } from "./schemas.ts";
+import { validTimezone } from "../maintenance/build.ts";
 
 export function targetJson(t: q.SlaTargetRow) {
   return {
@@ -63,6 +64,30 @@ export async function deleteTarget(sql: Sql, principal: Principal, id: string, c
       resourceType: "sla_target",
       resourceId: id,
       before: targetJson(row),
+    });
+  });
+}
+
+/** The zone the client's report month is counted in (and generated on the 1st of). */
+export async function setClientTimezone(
+  sql: Sql,
+  principal: Principal,
+  clientId: string,
+  timezone: string,
+  ctx: AuditContext,
+) {
+  authorize(principal, "clients", "read");
+  if (principal.clientId && principal.clientId !== clientId) throw new NotFoundError();
+  authorize(principal, "clients", "write");
+  if (!validTimezone(timezone)) throw new ValidationError([{ path: "timezone", message: "Not an IANA time zone" }]);
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    if (!await q.setClientTimezone(tx, principal.tenantId, clientId, timezone)) throw new NotFoundError();
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "client.timezone",
+      resourceType: "client",
+      resourceId: clientId,
+      after: { timezone },
     });
   });
 }

@@ -20,7 +20,6 @@ const { app, db, deps } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 const acme = p.clients.acme.id;
-await sql`UPDATE clients SET timezone = 'Europe/Berlin' WHERE id = ${acme}`;
 const project = await genProject(sql, p.tenant.id, acme, { name: "Acme shop" });
 const [sow] = await sql`
   INSERT INTO sows (tenant_id, project_id, title, status) VALUES (${p.tenant.id}, ${project.id}, 'Care plan', 'active')
@@ -70,7 +69,12 @@ const call = (method: string, path: string, body?: unknown, headers = p.alice.be
 
 Deno.test("SLA targets and the monthly report", async (t) => {
   try {
-    await t.step("targets on the SOW; bad input names the field", async () => {
+    await t.step("targets on the SOW and the client's zone; bad input names the field", async () => {
+      const tz = (timezone: string, headers = p.alice.bearer) =>
+        call("PUT", `/api/v1/clients/${acme}/timezone`, { timezone }, headers);
+      assertEquals((await problem(await tz("Mars/Olympus_Mons"), 422)).errors[0].path, "timezone");
+      assertEquals((await tz("Europe/Berlin", p.erin.bearer)).status, 404);
+      assertEquals((await tz("Europe/Berlin")).status, 200);
       const res = await call("POST", "/api/v1/sla-targets", {
         sow_id: sow.id,
         uptime_percent: 99.9,

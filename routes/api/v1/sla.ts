@@ -1,6 +1,12 @@
 /** SLA targets on SOWs and the monthly SLA reports (JSON, PDF, CSV) over the API. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { createTarget, deleteTarget, listTargets, targetJson } from "../../../services/sla/targets.ts";
+import {
+  createTarget,
+  deleteTarget,
+  listTargets,
+  setClientTimezone,
+  targetJson,
+} from "../../../services/sla/targets.ts";
 import { createReportNow, getReport, listReports } from "../../../services/sla/reports.ts";
 import {
   SlaReportCreateSchema,
@@ -94,6 +100,20 @@ const createReportRoute = createRoute({
   },
 });
 
+const TimezoneSchema = z.strictObject({
+  timezone: z.string().min(1).max(64).openapi({ example: "Europe/Berlin" }),
+}).openapi("ClientTimezone");
+const timezoneRoute = createRoute({
+  method: "put",
+  path: "/api/v1/clients/{id}/timezone",
+  operationId: "setClientTimezone",
+  security: SIGNED_IN,
+  tags: TAG,
+  summary: "The client's time zone: its SLA month and the day its report is made (the 1st there)",
+  request: { params: IdParam, body: jsonBody(TimezoneSchema) },
+  responses: { 200: jsonAnswer("Saved", TimezoneSchema), ...forbidden, ...notFoundResponse },
+});
+
 type ReportRow = Awaited<ReturnType<typeof getReport>>;
 const reportJson = (r: Omit<ReportRow, "pdf" | "csv">) => ({
   id: r.id,
@@ -106,7 +126,14 @@ const reportJson = (r: Omit<ReportRow, "pdf" | "csv">) => ({
 
 export function slaApi() {
   const app = new OpenAPIHono<AppEnv>();
-  for (const p of [TARGETS, `${TARGETS}/*`, REPORTS, `${REPORTS}/*`]) app.use(p, signedIn);
+  for (const p of [TARGETS, `${TARGETS}/*`, REPORTS, `${REPORTS}/*`, "/api/v1/clients/:id/timezone"]) {
+    app.use(p, signedIn);
+  }
+  app.openapi(timezoneRoute, async (c) => {
+    const { timezone } = c.req.valid("json");
+    await setClientTimezone(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id, timezone, auditContext(c));
+    return c.json({ timezone }, 200);
+  });
   app.openapi(listTargetsRoute, async (c) => {
     const rows = await listTargets(c.get("deps").sql, requirePrincipal(c), c.req.valid("query").client_id);
     return c.json({ data: rows.map(targetJson) }, 200);
