@@ -24,13 +24,26 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 export const PUBLIC_TTL_SECONDS = 30;
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 
-/** A snapshot with each format rendered (and UTF-8 encoded) at most once per cache entry. */
+/**
+ * A snapshot with each format rendered, UTF-8 encoded and gzipped at most once per cache entry: the page of 50
+ * components is ~300 KB of markup, and gzipping it per view (what the app-wide compress middleware would do) costs
+ * far more than serving it.
+ */
 class Rendered {
   #memo = new Map<string, Uint8Array<ArrayBuffer>>();
+  #gzip = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
   constructor(readonly snapshot: PublicSnapshot) {}
   get(format: string, render: () => string): Uint8Array<ArrayBuffer> {
     let v = this.#memo.get(format);
     if (v === undefined) this.#memo.set(format, v = new TextEncoder().encode(render()));
+    return v;
+  }
+  gzipped(format: string, render: () => string): Promise<Uint8Array<ArrayBuffer>> {
+    let v = this.#gzip.get(format);
+    if (v === undefined) {
+      const body = new Blob([this.get(format, render)]).stream().pipeThrough(new CompressionStream("gzip"));
+      this.#gzip.set(format, v = new Response(body).arrayBuffer().then((b) => new Uint8Array(b)));
+    }
     return v;
   }
 }
@@ -88,17 +101,27 @@ export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
       "X-Robots-Tag": "noindex",
       "Access-Control-Allow-Origin": "*",
     };
+    const send = async (key: string, contentType: string, render: () => string) => {
+      const type = { ...headers, "Content-Type": contentType, Vary: "Accept-Encoding" };
+      if (/\bgzip\b/.test(c.req.header("Accept-Encoding") ?? "")) {
+        return c.body(await entry.gzipped(key, render), 200, { ...type, "Content-Encoding": "gzip" });
+      }
+      return c.body(entry.get(key, render), 200, type);
+    };
     if (rest === "" || rest === "/") {
-      const html = entry.get(`html:${base}`, () => renderPage(<PublicStatusPage s={s} base={base} />));
-      return c.body(html, 200, { ...headers, "Content-Type": "text/html; charset=utf-8" });
+      return await send(
+        `html:${base}`,
+        "text/html; charset=utf-8",
+        () => renderPage(<PublicStatusPage s={s} base={base} />),
+      );
     }
     if (rest === "/api/v2/summary.json" || rest === "/summary.json") {
       // `<` as \u003c: the same JSON, and no markup even for a client that sniffs it as HTML
-      const body = entry.get(
+      return await send(
         `json:${pageUrl}`,
+        "application/json",
         () => JSON.stringify(summaryJson(s, pageUrl)).replaceAll("<", "\\u003c"),
       );
-      return c.body(body, 200, { ...headers, "Content-Type": "application/json" });
     }
     if (rest === "/feed.rss") {
       const body = entry.get(`rss:${pageUrl}`, () => rssOf(s, pageUrl));

@@ -176,6 +176,12 @@ Deno.test("status pages: admin API, public views, incidents", async (t) => {
           for (const suffix of publicPaths) await (await counted.request(`/status/acme${suffix}`)).arrayBuffer();
         }
         assertEquals(queries - afterFirst, 0);
+        // browsers get the pre-compressed copy: the same page
+        const gz = await counted.request("/status/acme", { headers: { "Accept-Encoding": "gzip" } });
+        assertEquals(gz.headers.get("Content-Encoding"), "gzip");
+        const unzipped = await new Response(gz.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+        assertEquals(unzipped, await (await counted.request("/status/acme")).text());
+        assertEquals(queries - afterFirst, 0);
       } finally {
         await counting.end();
       }
