@@ -5,10 +5,6 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { compress } from "hono/compress";
-import { requestId } from "hono/request-id";
-import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { systemApi } from "./api/v1/system.ts";
 import { sessionsApi } from "./api/v1/sessions.ts";
 import { invitationsApi } from "./api/v1/invitations.ts";
@@ -34,14 +30,9 @@ import { changeRequestPages } from "./ui/change_requests.tsx";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { healthRoutes } from "./health.ts";
-import { observe } from "./middleware/observe.ts";
-import { authenticate } from "./middleware/auth.ts";
-import { csrfProtection } from "./middleware/csrf.ts";
-import { securityHeaders } from "./middleware/security_headers.ts";
-import { BODY_LIMIT_BYTES, onError, problemResponse, validationHook } from "./problem.ts";
+import { onError, validationHook } from "./problem.ts";
+import { requestPath } from "./request_path.ts";
 import { notFoundOrWrongMethod } from "./method_not_allowed.ts";
-import { requestDeadline } from "./middleware/request_deadline.ts";
-import { admission } from "./middleware/admission.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
 import { authRoutes } from "./ui/auth.tsx";
@@ -73,21 +64,25 @@ import { alertRulePages } from "./ui/alert_rules.tsx";
 import { healthChecksApi } from "./api/v1/health_checks.ts";
 import { heartbeatsApi } from "./api/v1/heartbeats.ts";
 import { checkPages } from "./ui/checks.tsx";
-import { METRICS_PATH, metricsApi } from "./api/v1/metrics.ts";
+import { metricsApi } from "./api/v1/metrics.ts";
 import { maintenanceWindowsApi } from "./api/v1/maintenance_windows.ts";
 import { explorePages } from "./ui/metrics.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
-import { textRule } from "./middleware/text_rule.ts";
-import { apiRateLimit } from "./middleware/rate_limit.ts";
-import { publicStatusPages } from "./status_public.tsx";
 import { statusPagesApi } from "./api/v1/status_pages.ts";
 import { incidentsApi } from "./api/v1/incidents.ts";
 import { statusPagePages } from "./ui/status_pages.tsx";
 import { slaApi } from "./api/v1/sla.ts";
 import { slaPages } from "./ui/sla.tsx";
+import { insightsApi } from "./api/v1/insights.ts";
+import { insightsPages } from "./ui/insights.tsx";
+import { approvalsApi } from "./api/v1/approvals.ts";
+import { approvalPages } from "./ui/approvals.tsx";
+import { userSyncApi } from "./api/v1/user_sync.ts";
+import { clerkHooks } from "./hooks/clerk.ts";
+import { scimRoutes } from "./scim.ts";
 
 /** One row of the route table: the URL prefixes a module serves (tests/routes/route_table_test.ts holds it to them). */
 export interface Mount {
@@ -115,6 +110,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/me"], routes: meApi },
       { prefixes: ["/api/v1/api-keys"], routes: apiKeysApi },
       { prefixes: ["/api/v1/audits"], routes: auditsApi },
+      { prefixes: ["/api/v1/user-sync", "/api/v1/users"], routes: userSyncApi },
     ],
   },
   {
@@ -157,6 +153,13 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     ],
   },
   {
+    area: "JSON API: approvals and deploy gates",
+    mounts: [{
+      prefixes: ["/api/v1/approvals", "/api/v1/access-requests", "/api/v1/approval-policies", "/api/v1/deploy-gates"],
+      routes: approvalsApi,
+    }],
+  },
+  {
     area: "JSON API: status pages, incidents, SLA",
     mounts: [
       { prefixes: ["/api/v1/status-pages", "/api/v1/status-page-components"], routes: statusPagesApi },
@@ -165,11 +168,14 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     ],
   },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
+  { area: "JSON API: insights", mounts: [{ prefixes: ["/api/v1/insights"], routes: insightsApi }] },
   {
     area: "Inbound hooks (signed by the sender, no session)",
     mounts: [
       { prefixes: ["/hooks/github"], routes: githubHooks },
       { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
+      { prefixes: ["/hooks/clerk"], routes: clerkHooks },
+      { prefixes: ["/scim/v2"], routes: scimRoutes },
     ],
   },
   {
@@ -210,6 +216,8 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
       { prefixes: ["/status-pages", "/incidents", "/alerts"], routes: statusPagePages },
       { prefixes: ["/sla-reports"], routes: slaPages },
+      { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
+      { prefixes: ["/approvals"], routes: approvalPages },
     ],
   },
   {
@@ -228,31 +236,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  // First, so it wraps the finished response: gzip when the client accepts it (the 2,000-check board is 2.6 MB of
-  // HTML uncompressed). Deno's CompressionStream has no brotli; gzip gets most of the gain on repetitive markup.
-  app.use("*", compress({ encoding: "gzip" }));
-  app.use("*", requestId({ headerName: "X-Request-Id" }));
-  app.use("*", observe(deps.logger, deps.metrics));
-  app.use("*", async (c, next) => {
-    c.set("deps", deps);
-    await next();
-  });
-  app.use("*", securityHeaders());
-  app.use("*", requestDeadline());
-  app.use("*", admission({ running: deps.poolMax * 2, queue: deps.config.dbQueueMax }));
-  const defaultBodyLimit = bodyLimit({
-    maxSize: BODY_LIMIT_BYTES,
-    onError: (c) => problemResponse(c, new PayloadTooLargeError(BODY_LIMIT_BYTES)),
-  });
-  // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
-  app.use("*", (c, next) => c.req.path === METRICS_PATH ? next() : defaultBodyLimit(c, next));
-
-  // Public status pages (/status/{slug}, custom domains) answer here, before authentication: no session lookup.
-  app.use("*", publicStatusPages(deps));
-  app.use("*", authenticate());
-  app.use("*", apiRateLimit(deps.config));
-  app.use("*", csrfProtection());
-  app.use("*", textRule());
+  for (const [, layer] of requestPath(deps)) app.use("*", layer);
 
   for (const { mounts } of ROUTE_TABLE) {
     for (const mount of mounts) app.route("/", mount.routes());

@@ -9,6 +9,7 @@ import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";
 import type { DatabaseTroubles } from "../services/system/database_troubles.ts";
 import type { ApiKeyCache } from "../services/auth/api_key_cache.ts";
+import type { ActivityRecorder } from "../services/insights/activity_recorder.ts";
 
 export interface AppDeps {
   sql: Sql;
@@ -29,6 +30,8 @@ export interface AppDeps {
   troubles: DatabaseTroubles;
   /** Recently verified API keys; cleared on every replica when the auth tables change. */
   apiKeys: ApiKeyCache;
+  /** Product activity, batched off the request path; absent: not recorded. */
+  activity?: ActivityRecorder;
 }
 
 export interface AppEnv {

@@ -37,14 +37,18 @@ export function summarise(latencies: number[], seconds: number, errors: number, 
 /**
  * `warmup` discarded runs, then `count` timed, `concurrency` in flight at once
  * (one after another by default): the latency of each, and runs per second
- * over the whole batch. `run` answers whether it succeeded.
+ * over the whole batch. `run` answers whether it succeeded; `before`, when
+ * given, prepares each run outside its timing (e.g. writes what a poll finds).
  */
 export async function timeRuns(
   run: () => Promise<boolean>,
   count: number,
-  { warmup = 0, concurrency = 1 } = {},
+  { warmup = 0, concurrency = 1, before = undefined as (() => Promise<void>) | undefined } = {},
 ): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await run();
+  for (let i = 0; i < warmup; i++) {
+    await before?.();
+    await run();
+  }
   const otherCores = watchOtherCpu();
   const started = performance.now();
   const latencies: number[] = [];
@@ -53,6 +57,7 @@ export async function timeRuns(
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count) {
       next++;
+      await before?.();
       const t0 = performance.now();
       if (!(await run())) errors++;
       latencies.push(performance.now() - t0);

@@ -36,7 +36,7 @@ CREATE INDEX mail_outbox_reference_idx ON mail_outbox (tenant_id, reference, cre
 CREATE INDEX mail_outbox_created_idx ON mail_outbox (created_at) WHERE status IN ('sent', 'dead');
 
 CREATE TABLE mail_outbox_attachments (
-  tenant_id uuid NOT NULL,
+  tenant_id uuid NOT NULL REFERENCES tenants (id),
   mail_id uuid NOT NULL,
   position smallint NOT NULL CHECK (position >= 0),
   filename text NOT NULL CHECK (char_length(filename) BETWEEN 1 AND 255),

@@ -7,12 +7,15 @@ export const RULE_KINDS = [
   "certificate_expiring",
   "deployment_failed",
   "metric_threshold",
+  "query_threshold",
 ] as const;
 export type RuleKind = typeof RULE_KINDS[number];
 export const SEVERITIES = ["info", "warning", "critical"] as const;
 export type Severity = typeof SEVERITIES[number];
 export const OPERATORS = ["above", "below", "change_percent"] as const;
 export type Operator = typeof OPERATORS[number];
+export const QUERY_MEASURES = ["value", "row_count"] as const;
+export type QueryMeasure = typeof QUERY_MEASURES[number];
 
 export interface AlertRuleRow {
   id: string;
@@ -35,6 +38,14 @@ export interface AlertRuleRow {
   escalate_after_minutes: number | null;
   escalation_channel_id: string | null;
   escalation_channel_name: string | null;
+  query_id: string | null;
+  query_name: string | null;
+  query_measure: QueryMeasure | null;
+  query_parameters: Record<string, unknown> | null;
+  interval_seconds: number | null;
+  last_value: number | null;
+  last_error: string | null;
+  last_evaluated_at: Date | null;
   next_run_at: Date;
   created_at: Date;
   updated_at: Date;
@@ -57,6 +68,10 @@ export const RULE_FIELDS = [
   "repeat_interval_minutes",
   "escalate_after_minutes",
   "escalation_channel_id",
+  "query_id",
+  "query_measure",
+  "query_parameters",
+  "interval_seconds",
 ] as const;
 export type RuleFields = Pick<AlertRuleRow, typeof RULE_FIELDS[number]>;
 
@@ -64,13 +79,15 @@ const ruleColumns = (sql: Sql) =>
   sql`r.id, r.tenant_id, r.project_id, p.name AS project_name, r.check_id, hc.name AS check_name, r.name, r.kind,
       r.severity, r.enabled, r.metric_type, r.operator, r.threshold, r.window_seconds, r.days_before, r.environment,
       r.repeat_interval_minutes, r.escalate_after_minutes, r.escalation_channel_id, nc.name AS escalation_channel_name,
-      r.next_run_at, r.created_at, r.updated_at`;
+      r.query_id, sq.name AS query_name, r.query_measure, r.query_parameters, r.interval_seconds, r.last_value,
+      r.last_error, r.last_evaluated_at, r.next_run_at, r.created_at, r.updated_at`;
 
 const ruleFrom = (sql: Sql) =>
   sql`alert_rules r
       LEFT JOIN projects p ON p.tenant_id = r.tenant_id AND p.id = r.project_id
       LEFT JOIN health_checks hc ON hc.tenant_id = r.tenant_id AND hc.id = r.check_id
-      LEFT JOIN notification_channels nc ON nc.tenant_id = r.tenant_id AND nc.id = r.escalation_channel_id`;
+      LEFT JOIN notification_channels nc ON nc.tenant_id = r.tenant_id AND nc.id = r.escalation_channel_id
+      LEFT JOIN saved_queries sq ON sq.tenant_id = r.tenant_id AND sq.id = r.query_id`;
 
 export interface RuleFilter {
   projectId?: string;
@@ -109,11 +126,17 @@ export async function getAlertRule(
   return row;
 }
 
+/** The row as postgres.js writes it: the parameters object as jsonb. */
+const stored = (sql: Sql, r: RuleFields): Record<string, unknown> => ({
+  ...r,
+  query_parameters: r.query_parameters === null ? null : sql.json(r.query_parameters as never),
+});
+
 export async function insertAlertRule(sql: Sql, tenantId: string, r: RuleFields, now: Date): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     INSERT INTO alert_rules ${
     sql(
-      { ...r, tenant_id: tenantId, created_at: now, next_run_at: now },
+      { ...stored(sql, r), tenant_id: tenantId, created_at: now, next_run_at: now } as never,
       ...RULE_FIELDS,
       "tenant_id",
       "created_at",
@@ -127,7 +150,7 @@ export async function insertAlertRule(sql: Sql, tenantId: string, r: RuleFields,
 /** Writes every settable column (the service merged the patch); a metric rule is due again at once. */
 export async function updateAlertRule(sql: Sql, tenantId: string, id: string, r: RuleFields): Promise<boolean> {
   const rows = await sql`
-    UPDATE alert_rules SET ${sql(r, ...RULE_FIELDS)}, next_run_at = least(next_run_at, now())
+    UPDATE alert_rules SET ${sql(stored(sql, r) as never, ...RULE_FIELDS)}, next_run_at = least(next_run_at, now())
     WHERE id = ${id} AND tenant_id = ${tenantId}
     RETURNING id`;
   return rows.length === 1;
@@ -155,9 +178,10 @@ export async function rulesForEvent(
 }
 
 /**
- * Claims due metric rules across tenants (the evaluator's queue): pushes
- * next_run_at one interval ahead and takes a lease, so a crashed evaluator's
- * rules come back when the lease ends and a failing rule is not retried in a loop.
+ * Claims due metric and query rules across tenants (the evaluator's queue):
+ * pushes next_run_at one interval ahead (a query rule's own interval, a metric
+ * rule's the evaluator's) and takes a lease, so a crashed evaluator's rules come
+ * back when the lease ends and a failing rule is not retried in a loop.
  */
 export async function claimDueMetricRules(
   sql: Sql,
@@ -165,12 +189,12 @@ export async function claimDueMetricRules(
 ): Promise<{ id: string; tenant_id: string }[]> {
   return await sql<{ id: string; tenant_id: string }[]>`
     UPDATE alert_rules r
-    SET next_run_at = ${o.now}::timestamptz + make_interval(secs => ${o.intervalSeconds}),
+    SET next_run_at = ${o.now}::timestamptz + make_interval(secs => coalesce(r.interval_seconds, ${o.intervalSeconds})),
         claimed_until = ${o.now}::timestamptz + make_interval(secs => ${o.leaseSeconds}),
         claimed_by = ${o.instanceId}
     WHERE r.id IN (
       SELECT id FROM alert_rules
-      WHERE enabled AND kind = 'metric_threshold' AND next_run_at <= ${o.now}
+      WHERE enabled AND kind IN ('metric_threshold', 'query_threshold') AND next_run_at <= ${o.now}
         AND (claimed_until IS NULL OR claimed_until < ${o.now})
       ORDER BY next_run_at
       LIMIT ${o.limit}
@@ -232,6 +256,9 @@ export const CONDITION_FIELDS = [
   "window_seconds",
   "days_before",
   "environment",
+  "query_id",
+  "query_measure",
+  "query_parameters",
 ] as const satisfies readonly (keyof RuleFields)[];
 
 /** Another rule of the tenant watching the same condition (`exceptId`: the rule being edited). */
@@ -241,7 +268,9 @@ export async function findIdenticalRule(
   r: RuleFields,
   exceptId: string | null,
 ): Promise<{ id: string; name: string } | undefined> {
-  const same = CONDITION_FIELDS.map((f) => sql`AND ${sql(f)} IS NOT DISTINCT FROM ${r[f]}`);
+  const value = (f: typeof CONDITION_FIELDS[number]) =>
+    f === "query_parameters" && r[f] !== null ? sql`${sql.json(r[f] as never)}::jsonb` : sql`${r[f] as never}`;
+  const same = CONDITION_FIELDS.map((f) => sql`AND ${sql(f)} IS NOT DISTINCT FROM ${value(f)}`);
   const [row] = await sql<{ id: string; name: string }[]>`
     SELECT id, name FROM alert_rules
     WHERE tenant_id = ${tenantId} AND enabled ${exceptId ? sql`AND id <> ${exceptId}` : sql``} ${same}
@@ -258,10 +287,12 @@ export interface RuleFormOptions {
   projects: { id: string; name: string }[];
   checks: { id: string; name: string; project_name: string }[];
   channels: { id: string; name: string; type: string }[];
+  /** Saved queries the user may read (query_threshold rules). */
+  queries: { id: string; name: string }[];
 }
 
-/** What the rule form offers to pick from: the tenant's live projects, checks and channels. */
-export async function ruleFormOptions(sql: Sql, tenantId: string): Promise<RuleFormOptions> {
+/** What the rule form offers to pick from: the tenant's live projects, checks and channels, the user's queries. */
+export async function ruleFormOptions(sql: Sql, tenantId: string, userId?: string): Promise<RuleFormOptions> {
   const projects = await sql<{ id: string; name: string }[]>`
     SELECT id, name FROM projects WHERE tenant_id = ${tenantId} AND archived_at IS NULL ORDER BY name LIMIT 500`;
   const checks = await sql<{ id: string; name: string; project_name: string }[]>`
@@ -270,5 +301,10 @@ export async function ruleFormOptions(sql: Sql, tenantId: string): Promise<RuleF
     WHERE hc.tenant_id = ${tenantId} ORDER BY p.name, hc.name LIMIT 1000`;
   const channels = await sql<{ id: string; name: string; type: string }[]>`
     SELECT id, name, type FROM notification_channels WHERE tenant_id = ${tenantId} ORDER BY name LIMIT 500`;
-  return { projects: [...projects], checks: [...checks], channels: [...channels] };
+  const queries = userId
+    ? await sql<{ id: string; name: string }[]>`
+      SELECT id, name FROM saved_queries WHERE tenant_id = ${tenantId} AND (is_public OR created_by = ${userId})
+      ORDER BY lower(name), id LIMIT 500`
+    : [];
+  return { projects: [...projects], checks: [...checks], channels: [...channels], queries: [...queries] };
 }

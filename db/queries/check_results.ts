@@ -120,6 +120,7 @@ export const PARTITIONED = [
   { table: "check_results", column: "checked_at" },
   { table: "metric_snapshots", column: "recorded_at" },
   { table: "query_metrics", column: "at" },
+  { table: "user_activity", column: "at" },
 ] as const;
 export type PartitionedTable = typeof PARTITIONED[number];
 

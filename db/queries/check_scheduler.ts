@@ -28,13 +28,14 @@ export type ClaimedCheck =
 
 /**
  * Claims up to `limit` due probes, oldest first, skipping rows another
- * process holds. The lease lasts the check's timeout plus `marginMs`, so a
- * probe that is still running is never claimed twice, and a check whose
- * process died is claimed again once it expires.
+ * process holds. The lease lasts `leaseMs` and the scheduler renews it while
+ * the probe runs (renewProbeClaims), so a probe that is still running is never
+ * claimed twice, and a check whose process died is claimed again within one
+ * lease, however long its timeout.
  */
 export function claimDueProbes(
   sql: Sql,
-  o: { now: Date; instanceId: string; limit: number; marginMs: number },
+  o: { now: Date; instanceId: string; limit: number; leaseMs: number },
 ): Promise<ClaimedCheck[]> {
   return sql<ClaimedCheck[]>`
     WITH due AS (
@@ -46,8 +47,7 @@ export function claimDueProbes(
       FOR UPDATE SKIP LOCKED
     )
     UPDATE health_checks h
-    SET claimed_until = date_trunc('milliseconds',
-          ${o.now}::timestamptz + make_interval(secs => (h.timeout_ms + ${o.marginMs}) / 1000.0)),
+    SET claimed_until = date_trunc('milliseconds', ${new Date(o.now.getTime() + o.leaseMs)}::timestamptz),
         claimed_by = ${o.instanceId},
         -- JavaScript dates hold milliseconds: the finishing UPDATE compares both with what this returned
         next_run_at = date_trunc('milliseconds', h.next_run_at)
@@ -63,6 +63,20 @@ export async function releaseClaims(sql: Sql, instanceId: string, checks: { id: 
   if (checks.length === 0) return;
   await sql`
     UPDATE health_checks h SET claimed_until = NULL, claimed_by = NULL
+    FROM unnest(${checks.map((c) => c.tenant_id)}::uuid[], ${checks.map((c) => c.id)}::uuid[]) AS v(tenant_id, id)
+    WHERE h.tenant_id = v.tenant_id AND h.id = v.id AND h.claimed_by = ${instanceId}`;
+}
+
+/** Extends this process's leases on checks it is still probing or writing (the scheduler's heartbeat). */
+export async function renewProbeClaims(
+  sql: Sql,
+  instanceId: string,
+  checks: { id: string; tenant_id: string }[],
+  until: Date,
+): Promise<void> {
+  if (checks.length === 0) return;
+  await sql`
+    UPDATE health_checks h SET claimed_until = greatest(h.claimed_until, ${until})
     FROM unnest(${checks.map((c) => c.tenant_id)}::uuid[], ${checks.map((c) => c.id)}::uuid[]) AS v(tenant_id, id)
     WHERE h.tenant_id = v.tenant_id AND h.id = v.id AND h.claimed_by = ${instanceId}`;
 }
@@ -89,7 +103,8 @@ const iso = (d: Date | null) => d === null ? null : d.toISOString();
 
 /**
  * Writes finished probe runs in one statement and returns the ids it wrote.
- * A run is written while this process still holds its lease, or when the
+ * A run is written while this process still holds its lease (the claim or a
+ * renewal of it: renewals only move claimed_until later), or when the
  * lease was dropped by "run now"/pause (the result of a run in flight still
  * counts); a run whose lease expired and went to another process is not.
  * next_run_at advances only if nobody moved it meanwhile ("run now" wins).
@@ -116,7 +131,7 @@ export async function finishProbes(sql: Sql, instanceId: string, rows: StateUpda
     ) AS v(tenant_id, id, status, consecutive_failures, recent_outcomes, flapping, checked_at, next_run_at,
            scheduled_at, claimed_until, cert_expires_at, cert_fingerprint, cert_notified_fingerprint)
     WHERE h.tenant_id = v.tenant_id AND h.id = v.id
-      AND ((h.claimed_by = ${instanceId} AND h.claimed_until = v.claimed_until) OR h.claimed_by IS NULL)
+      AND ((h.claimed_by = ${instanceId} AND h.claimed_until >= v.claimed_until) OR h.claimed_by IS NULL)
     RETURNING h.id`;
   return new Set(written.map((r) => r.id));
 }

@@ -243,3 +243,20 @@ export async function storeSourceSecret(
     RETURNING id`;
   return rows.length === 1;
 }
+
+/** A csv source after an import or a retype: its table's description, connected, read now. */
+export async function recordCsvTable(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  config: Record<string, unknown>,
+  at: Date,
+): Promise<DataSourceRow> {
+  const [row] = await sql<DataSourceRow[]>`
+    UPDATE data_sources
+    SET config = ${sql.json(config as never)}, status = 'connected', last_error = NULL, last_tested_at = ${at},
+      last_sync = ${at}
+    WHERE tenant_id = ${tenantId} AND id = ${id}
+    RETURNING ${columns(sql)}`;
+  return row;
+}

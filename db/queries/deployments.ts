@@ -1,4 +1,5 @@
 import type { Sql } from "../client.ts";
+import type { ApprovalStatus } from "./approvals.ts";
 
 export const DEPLOYMENT_STATUSES = [
   "queued",
@@ -36,18 +37,27 @@ export interface DeploymentRow {
   maintenance_window_id: string | null;
   maintenance_starts_at: Date | null;
   maintenance_ends_at: Date | null;
+  /** The deploy gate (services/approvals/deploy_gate.ts), when the environment is protected. */
+  approval_id: string | null;
+  approval_status: ApprovalStatus | null;
+  approved_by_name: string | null;
+  approval_decided_at: Date | null;
 }
 
 const columns = (sql: Sql) =>
   sql`d.id, d.tenant_id, d.project_id, p.name AS project_name, p.slug AS project_slug, p.client_id, p.repository_url,
       d.environment, d.status, d.commit_sha, d.ref, d.url, d.actor, d.source, d.external_id, d.committed_at,
       d.started_at, d.finished_at, d.created_at, d.updated_at, d.maintenance_window_id,
-      mw.starts_at AS maintenance_starts_at, mw.ends_at AS maintenance_ends_at`;
+      mw.starts_at AS maintenance_starts_at, mw.ends_at AS maintenance_ends_at,
+      ga.id AS approval_id, ga.status AS approval_status, coalesce(gu.name, gu.email) AS approved_by_name,
+      ga.decided_at AS approval_decided_at`;
 
 /** The deployment's project and (if it opened one) maintenance window. */
 const joins = (sql: Sql) =>
   sql`JOIN projects p ON p.tenant_id = d.tenant_id AND p.id = d.project_id
-      LEFT JOIN maintenance_windows mw ON mw.tenant_id = d.tenant_id AND mw.id = d.maintenance_window_id`;
+      LEFT JOIN maintenance_windows mw ON mw.tenant_id = d.tenant_id AND mw.id = d.maintenance_window_id
+      LEFT JOIN approvals ga ON ga.tenant_id = d.tenant_id AND ga.deployment_id = d.id
+      LEFT JOIN users gu ON gu.tenant_id = ga.tenant_id AND gu.id = ga.decided_by`;
 
 /** One deployment; `clientId` narrows it to a client user's own client's projects. */
 export async function getDeployment(

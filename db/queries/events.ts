@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   "incident.created",
   "incident.updated",
   "incident.resolved",
+  "approval.requested",
+  "approval.decided",
 ] as const;
 export type EventType = typeof EVENT_TYPES[number];
 

@@ -115,28 +115,119 @@ function boardWhere(sql: Sql, tenantId: string, f: BoardQuery) {
       ${status}`;
 }
 
-/** A page of the status board: visible checks grouped by client and project, by name; `limit + 1` rows. */
-export async function boardChecks(
-  sql: Sql,
-  tenantId: string,
-  f: BoardQuery & { limit: number; offset: number },
-): Promise<HealthCheckRow[]> {
-  return await sql<HealthCheckRow[]>`
-    SELECT ${columns(sql)}
-    FROM health_checks h ${joins(sql)}
-    ${boardWhere(sql, tenantId, f)}
-    ORDER BY lower(c.name), c.id, lower(p.name), p.id, lower(h.name), h.id
-    LIMIT ${f.limit + 1} OFFSET ${f.offset}`;
+/**
+ * A board row's place in the board's order (client, project, check, each by
+ * name then id), as its own names and ids: a keyset cursor survives the row's
+ * deletion, and PostgreSQL lowers the names on both sides of the comparison.
+ */
+export type BoardKey = [string, string, string, string, string, string];
+
+const boardKey = (sql: Sql) => sql`(lower(c.name), c.id, lower(p.name), p.id, lower(h.name), h.id)`;
+const cursorKey = (sql: Sql, k: BoardKey) =>
+  sql`(lower(${k[0]}), ${k[1]}::uuid, lower(${k[2]}), ${k[3]}::uuid, lower(${k[4]}), ${k[5]}::uuid)`;
+
+export interface BoardPageQuery extends BoardQuery {
+  limit: number;
+  /** Rows after this key (the next page), or before it (the previous page); neither: the first page. */
+  after?: BoardKey;
+  before?: BoardKey;
+  /**
+   * A `pg_snapshot` (as text) the reader saw the board in: each row then says
+   * whether it was written by a transaction that snapshot did not see. Exact
+   * where a timestamp is not: a write that commits late still counts.
+   */
+  seenIn?: string;
 }
 
-/** How many checks the whole board holds per shown status (paused counts apart), for its summary and pages. */
-export async function boardCounts(sql: Sql, tenantId: string, f: BoardQuery): Promise<Record<string, number>> {
-  const rows = await sql<{ shown: string; n: number }[]>`
-    SELECT CASE WHEN h.paused THEN 'paused' ELSE h.status END AS shown, count(*)::int AS n
+/** A board row's place and whether it changed: what the poll reads first, without the newest result's lookup. */
+export type BoardKeyRow =
+  & Pick<HealthCheckRow, "id" | "name" | "project_id" | "project_name" | "client_id" | "client_name">
+  & {
+    changed: boolean;
+  };
+
+/** A page of the status board in board order, `limit + 1` rows (the extra one says there is more that way). */
+export async function boardChecks(sql: Sql, tenantId: string, f: BoardPageQuery): Promise<HealthCheckRow[]> {
+  return await sql<HealthCheckRow[]>`
+    SELECT ${columns(sql)} FROM health_checks h ${joins(sql)} ${pageOf(sql, tenantId, f)}`;
+}
+
+/**
+ * The same page as boardChecks, only each row's place and whether it changed
+ * since `f.seenIn`: no lookup of each check's newest result (one index probe
+ * per monthly partition per row), so a poll that finds nothing new is cheap.
+ */
+export async function boardKeys(sql: Sql, tenantId: string, f: BoardPageQuery): Promise<BoardKeyRow[]> {
+  return await sql<BoardKeyRow[]>`
+    SELECT h.id, h.name, h.project_id, p.name AS project_name, p.client_id, c.name AS client_name,
+      ${f.seenIn ? changedSince(sql, f.seenIn) : sql`true`} AS changed
     FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+      JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+      ${f.seenIn ? sql`CROSS JOIN (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next) x` : sql``}
+    ${pageOf(sql, tenantId, f)}`;
+}
+
+/** Board rows by id (the poll's changed rows), in no particular order. */
+export async function boardChecksById(sql: Sql, tenantId: string, ids: string[]): Promise<HealthCheckRow[]> {
+  if (ids.length === 0) return [];
+  return await sql<HealthCheckRow[]>`
+    SELECT ${columns(sql)} FROM health_checks h ${joins(sql)}
+    WHERE h.tenant_id = ${tenantId} AND h.id = ANY(${ids}::uuid[])`;
+}
+
+function pageOf(sql: Sql, tenantId: string, f: BoardPageQuery) {
+  const backwards = Boolean(f.before && !f.after);
+  return sql`
+    ${boardWhere(sql, tenantId, f)}
+      ${f.after ? sql`AND ${boardKey(sql)} > ${cursorKey(sql, f.after)}` : sql``}
+      ${backwards ? sql`AND ${boardKey(sql)} < ${cursorKey(sql, f.before!)}` : sql``}
+    ORDER BY ${
+    backwards
+      ? sql`lower(c.name) DESC, c.id DESC, lower(p.name) DESC, p.id DESC, lower(h.name) DESC, h.id DESC`
+      : sql`lower(c.name), c.id, lower(p.name), p.id, lower(h.name), h.id`
+  }
+    LIMIT ${f.limit + 1}`;
+}
+
+/**
+ * The row's xmin (32 bits, wraps) as the 64-bit transaction id snapshots
+ * speak: the newest id with those low bits before the next id to be assigned.
+ */
+const changedSince = (sql: Sql, snapshot: string) =>
+  sql`NOT pg_visible_in_snapshot(
+        (x.next - ((x.next - h.xmin::text::bigint) & 4294967295))::text::xid8, ${snapshot}::pg_snapshot)`;
+
+/** The snapshot a board read is seen in; taken before the board's rows, so nothing can slip between. */
+export async function boardSnapshot(sql: Sql): Promise<string> {
+  const [{ snapshot }] = await sql<{ snapshot: string }[]>`SELECT pg_current_snapshot()::text AS snapshot`;
+  return snapshot;
+}
+
+/**
+ * How many checks the whole board holds per shown status (paused counts
+ * apart), and how many come before a page's cursor (`ahead`), for the
+ * summary and the pager's "Checks 201–400 of 2,000".
+ */
+export async function boardCounts(
+  sql: Sql,
+  tenantId: string,
+  f: BoardQuery & Pick<BoardPageQuery, "after" | "before">,
+): Promise<{ counts: Record<string, number>; ahead: number }> {
+  const ahead = f.after
+    ? sql`count(*) FILTER (WHERE ${boardKey(sql)} <= ${cursorKey(sql, f.after)})`
+    : f.before
+    ? sql`count(*) FILTER (WHERE ${boardKey(sql)} < ${cursorKey(sql, f.before)})`
+    : sql`0`;
+  const rows = await sql<{ shown: string; n: number; ahead: number }[]>`
+    SELECT CASE WHEN h.paused THEN 'paused' ELSE h.status END AS shown, count(*)::int AS n, ${ahead}::int AS ahead
+    FROM health_checks h JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
+      JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
     ${boardWhere(sql, tenantId, f)}
     GROUP BY 1`;
-  return Object.fromEntries(rows.map((r) => [r.shown, r.n]));
+  return {
+    counts: Object.fromEntries(rows.map((r) => [r.shown, r.n])),
+    ahead: rows.reduce((sum, r) => sum + r.ahead, 0),
+  };
 }
 
 /** The writable definition columns, as stored. */

@@ -95,6 +95,14 @@ export async function claimDueMail(sql: Sql, lease: MailLease, limit: number): P
       m.text_body AS "textBody", m.html_body AS "htmlBody", m.headers, m.attempts`;
 }
 
+/** Extends this process's leases on messages it is still sending (the mail dispatcher's heartbeat). */
+export async function renewMailLeases(sql: Sql, ids: string[], lease: MailLease): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`
+    UPDATE mail_outbox SET locked_until = ${lease.until}
+    WHERE id = ANY (${ids}::uuid[]) AND status = 'sending' AND locked_by = ${lease.by}`;
+}
+
 export async function selectAttachments(sql: Sql, tenantId: string, mailId: string): Promise<MailAttachmentRow[]> {
   return await sql<MailAttachmentRow[]>`
     SELECT filename, content_type AS "contentType", content FROM mail_outbox_attachments

@@ -154,3 +154,24 @@ export async function storeChannelHealth(sql: Sql, tenantId: string, id: string,
       broken = broken OR ${h.permanent ?? false}
     WHERE tenant_id = ${tenantId} AND id = ${id}`;
 }
+
+/**
+ * Reserves a paced channel's next send slot, shared by every process: the
+ * slot after the last one reserved (or now), `paceMs` long. Returns how long
+ * to wait for it (ms), or null without reserving when that wait would be over
+ * `maxWaitMs` (the caller hands the message back for later).
+ */
+export async function reservePaceSlot(
+  sql: Sql,
+  tenantId: string,
+  channelId: string,
+  o: { paceMs: number; maxWaitMs: number },
+): Promise<number | null> {
+  const [row] = await sql<{ wait_ms: number }[]>`
+    UPDATE notification_channels
+    SET paced_until = greatest(paced_until, clock_timestamp()) + make_interval(secs => ${o.paceMs} / 1000.0)
+    WHERE tenant_id = ${tenantId} AND id = ${channelId}
+      AND coalesce(paced_until, '-infinity') <= clock_timestamp() + make_interval(secs => ${o.maxWaitMs} / 1000.0)
+    RETURNING greatest(0, extract(epoch FROM paced_until - clock_timestamp()) * 1000 - ${o.paceMs})::float8 AS wait_ms`;
+  return row ? row.wait_ms : null;
+}

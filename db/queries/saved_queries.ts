@@ -10,14 +10,22 @@ export interface SavedQueryRow {
   query_text: string;
   parameters: unknown[];
   is_public: boolean;
+  cache_ttl_seconds: number;
+  collect_project_id: string | null;
+  collect_metric_type: string | null;
+  collect_interval_seconds: number | null;
+  collect_parameters: Record<string, unknown> | null;
+  next_collect_at: Date | null;
+  last_collect_error: string | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const columns = (sql: Sql) =>
-  sql`id, tenant_id, data_source_id, name, description, query_text, parameters, is_public, created_by, created_at,
-      updated_at`;
+  sql`id, tenant_id, data_source_id, name, description, query_text, parameters, is_public, cache_ttl_seconds,
+      collect_project_id, collect_metric_type, collect_interval_seconds, collect_parameters, next_collect_at,
+      last_collect_error, created_by, created_at, updated_at`;
 
 /** Visible to `userId`: shared, or theirs. */
 const visible = (sql: Sql, userId: string) => sql`(is_public OR created_by = ${userId})`;
@@ -28,6 +36,7 @@ export interface SavedQueryWrite {
   query_text: string;
   parameters: unknown[];
   is_public: boolean;
+  cache_ttl_seconds: number;
 }
 
 export async function insertSavedQuery(
@@ -36,9 +45,10 @@ export async function insertSavedQuery(
 ): Promise<SavedQueryRow> {
   const [row] = await sql<SavedQueryRow[]>`
     INSERT INTO saved_queries (tenant_id, data_source_id, name, description, query_text, parameters, is_public,
-                               created_by, created_at, updated_at)
+                               cache_ttl_seconds, created_by, created_at, updated_at)
     VALUES (${s.tenantId}, ${s.dataSourceId}, ${s.name}, ${s.description}, ${s.query_text},
-            ${sql.json(s.parameters as never)}, ${s.is_public}, ${s.createdBy}, ${s.now}, ${s.now})
+            ${sql.json(s.parameters as never)}, ${s.is_public}, ${s.cache_ttl_seconds}, ${s.createdBy}, ${s.now},
+            ${s.now})
     RETURNING ${columns(sql)}`;
   return row;
 }
@@ -81,7 +91,8 @@ export async function updateSavedQuery(
   const [row] = await sql<SavedQueryRow[]>`
     UPDATE saved_queries
     SET name = ${s.name}, description = ${s.description}, query_text = ${s.query_text},
-      parameters = ${sql.json(s.parameters as never)}, is_public = ${s.is_public}
+      parameters = ${sql.json(s.parameters as never)}, is_public = ${s.is_public},
+      cache_ttl_seconds = ${s.cache_ttl_seconds}
     WHERE tenant_id = ${tenantId} AND id = ${id}
     RETURNING ${columns(sql)}`;
   return row;
@@ -89,4 +100,37 @@ export async function updateSavedQuery(
 
 export async function deleteSavedQuery(sql: Sql, tenantId: string, id: string): Promise<void> {
   await sql`DELETE FROM saved_queries WHERE tenant_id = ${tenantId} AND id = ${id}`;
+}
+
+/** Any saved query of the tenant, whoever wrote it: for Opsdeck's own runs (alert rules, collected metrics). */
+export async function getSavedQueryById(sql: Sql, tenantId: string, id: string): Promise<SavedQueryRow | undefined> {
+  const [row] = await sql<SavedQueryRow[]>`
+    SELECT ${columns(sql)} FROM saved_queries WHERE tenant_id = ${tenantId} AND id = ${id}`;
+  return row;
+}
+
+export interface CollectSettings {
+  projectId: string;
+  metricType: string;
+  intervalSeconds: number;
+  parameters: Record<string, unknown>;
+}
+
+/** Sets (due at once) or clears collecting into a metric. */
+export async function setCollect(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  c: CollectSettings | null,
+  now: Date,
+): Promise<SavedQueryRow> {
+  const [row] = await sql<SavedQueryRow[]>`
+    UPDATE saved_queries
+    SET collect_project_id = ${c?.projectId ?? null}, collect_metric_type = ${c?.metricType ?? null},
+      collect_interval_seconds = ${c?.intervalSeconds ?? null},
+      collect_parameters = ${c ? sql.json(c.parameters as never) : null},
+      next_collect_at = ${c ? now : null}, last_collect_error = NULL
+    WHERE tenant_id = ${tenantId} AND id = ${id}
+    RETURNING ${columns(sql)}`;
+  return row;
 }

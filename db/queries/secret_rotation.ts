@@ -23,6 +23,8 @@ export async function tenantsWithStaleSecrets(
       OR EXISTS (
         SELECT 1 FROM github_webhooks g WHERE g.tenant_id = t.id AND g.secret_key_id <> ${current.channels})
       OR EXISTS (SELECT 1 FROM data_sources d WHERE d.tenant_id = t.id AND d.key_id <> ${current.channels})
+      OR EXISTS (
+        SELECT 1 FROM user_sync_settings s WHERE s.tenant_id = t.id AND s.clerk_secret_key_id <> ${current.channels})
     ORDER BY t.slug`;
 }
 

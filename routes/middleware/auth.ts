@@ -48,6 +48,8 @@ async function identify(c: Context<AppEnv>, next: () => Promise<void>): Promise<
     c.set("authVia", null);
     // A liveness probe that happens to carry a token must get its 200/503, also while the database is down.
     if (isOperationsPath(c.req.path)) return next();
+    // SCIM clients send the tenant's SCIM token, not an Opsdeck key (routes/scim.ts checks it).
+    if (c.req.path.startsWith("/scim/")) return next();
     const header = c.req.header("Authorization");
     if (header !== undefined) {
       const match = header.match(/^Bearer ([A-Za-z0-9_\-]{20,200})$/);

@@ -22,17 +22,19 @@ export function observe(logger: Logger, metrics: HttpMetrics): MiddlewareHandler
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.duration.observe({ route }, seconds);
       // Probes and scrapes arrive every few seconds from every replica: debug, not info.
-      const log = isOperationsPath(c.req.path) ? logger.debug : logger.info;
-      log("request", {
-        request_id: c.get("requestId"),
-        method: c.req.method,
-        path: c.req.path,
-        route,
-        status,
-        duration_ms: Math.round(seconds * 100000) / 100,
-        ip: clientIp(c),
-        user_agent: c.req.header("User-Agent"),
-      });
+      const level = isOperationsPath(c.req.path) ? "debug" : "info";
+      if (logger.enabled(level)) {
+        logger[level]("request", {
+          request_id: c.get("requestId"),
+          method: c.req.method,
+          path: c.req.path,
+          route,
+          status,
+          duration_ms: Math.round(seconds * 100000) / 100,
+          ip: clientIp(c),
+          user_agent: c.req.header("User-Agent"),
+        });
+      }
     }
   };
 }

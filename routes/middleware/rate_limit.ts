@@ -2,21 +2,32 @@
  * The API rate limit (services/rate_limit.ts) on /api/: per API key or
  * session, and per client IP (through trusted proxies). Every answer carries
  * `RateLimit-Policy` and `RateLimit`; past the budget, 429 problem+json with
- * `Retry-After` as well. One limiter set per app, so each process counts its
- * own requests.
+ * `Retry-After` as well. One limiter set per app, made on the first request
+ * with the app's pool: the counts are shared with the other replicas.
  */
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../services/platform/errors.ts";
-import { limitHeader, policyHeader, type RateDecision, RateLimiter } from "../../services/platform/rate_limit.ts";
+import {
+  limitHeader,
+  policyHeader,
+  type RateDecision,
+  type RateLimiter,
+  sharedRateLimiter,
+} from "../../services/platform/rate_limit.ts";
 import type { Config } from "../../services/platform/config.ts";
 import { clientIp } from "../client.ts";
 import type { AppEnv } from "../deps.ts";
 
 export function apiRateLimit(config: Pick<Config, "apiRateLimit" | "apiRateLimitIp">): MiddlewareHandler<AppEnv> {
-  const byKey = new RateLimiter({ name: "key", limit: config.apiRateLimit, windowSeconds: 60 });
-  const byIp = new RateLimiter({ name: "ip", limit: config.apiRateLimitIp, windowSeconds: 60 });
+  let limiters: { byKey: RateLimiter; byIp: RateLimiter } | undefined;
   return async (c, next) => {
     if (!c.req.path.startsWith("/api/")) return next();
+    const sql = c.get("deps").sql;
+    limiters ??= {
+      byKey: sharedRateLimiter(sql, { name: "key", limit: config.apiRateLimit, windowSeconds: 60 }),
+      byIp: sharedRateLimiter(sql, { name: "ip", limit: config.apiRateLimitIp, windowSeconds: 60 }),
+    };
+    const { byKey, byIp } = limiters;
     const now = c.get("deps").now().getTime();
     const principal = c.get("principal");
     const key = principal ? principal.apiKeyId ?? principal.sessionId ?? principal.userId : undefined;

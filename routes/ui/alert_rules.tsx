@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { RULE_FIELDS, type RuleKind } from "../../db/queries/alert_rules.ts";
-import { alertRuleFormOptions } from "../../services/alerts/lookups.ts";
+import { alertRuleFormOptions, queryRuleHistory } from "../../services/alerts/lookups.ts";
 import {
   CHECK_KINDS,
   createAlertRule,
@@ -30,6 +30,7 @@ const NUMERIC = new Set([
   "days_before",
   "repeat_interval_minutes",
   "escalate_after_minutes",
+  "interval_seconds",
 ]);
 /** Fields only some kinds use: the form hides the others with CSS, but a browser still posts them. */
 const ONLY_FOR: Partial<Record<string, readonly RuleKind[]>> = {
@@ -37,10 +38,23 @@ const ONLY_FOR: Partial<Record<string, readonly RuleKind[]>> = {
   days_before: ["certificate_expiring"],
   environment: ["deployment_failed"],
   metric_type: ["metric_threshold"],
-  operator: ["metric_threshold"],
-  threshold: ["metric_threshold"],
+  operator: ["metric_threshold", "query_threshold"],
+  threshold: ["metric_threshold", "query_threshold"],
   window_seconds: ["metric_threshold"],
+  query_id: ["query_threshold"],
+  query_measure: ["query_threshold"],
+  query_parameters: ["query_threshold"],
+  interval_seconds: ["query_threshold"],
 };
+
+/** The parameters field is a JSON object; anything else goes to the schema as text and is refused there, by name. */
+function jsonObject(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
 
 /** The posted form as the API's JSON: numbers as numbers, empty as absent (create) or null (edit). */
 function ruleInput(body: Record<string, string>, kind: RuleKind, editing: boolean): Record<string, unknown> {
@@ -54,7 +68,11 @@ function ruleInput(body: Record<string, string>, kind: RuleKind, editing: boolea
       else if (editing && field !== "severity") out[field] = null;
       continue;
     }
-    out[field] = NUMERIC.has(field) && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    out[field] = field === "query_parameters"
+      ? jsonObject(raw)
+      : NUMERIC.has(field) && Number.isFinite(Number(raw))
+      ? Number(raw)
+      : raw;
   }
   return out;
 }
@@ -95,6 +113,7 @@ async function renderRule(
     c,
     <AlertRulePage
       rule={rule}
+      history={await queryRuleHistory(c.get("deps").sql, principal, rule)}
       canWrite={can(principal, "alert_rules", "write")}
       canDelete={can(principal, "alert_rules", "delete")}
       form={{ options: await options(c, principal), ...form }}

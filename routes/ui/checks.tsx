@@ -9,7 +9,14 @@ import type { CheckType } from "../../db/queries/health_checks.ts";
 import { checkFormChoices } from "../../services/checks/choices.ts";
 import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
-import { boardData, type BoardFilters } from "../../services/checks/board.ts";
+import {
+  boardChanges,
+  boardCursor,
+  type BoardData,
+  boardData,
+  type BoardFilters,
+  readBoardCursor,
+} from "../../services/checks/board.ts";
 import { formToInput, formValues, newFormValues } from "../../services/checks/form_input.ts";
 import {
   changeSchedule,
@@ -25,7 +32,7 @@ import { checkPageData, RANGE_STEPS, resultsPage } from "../../services/checks/v
 import type { AppError } from "../../services/platform/errors.ts";
 import { isUuid } from "../../services/platform/ids.ts";
 import { ResultRows } from "../../views/checks/_results.tsx";
-import { CheckBoard } from "../../views/checks/board.tsx";
+import { BoardChangesFragment, CheckBoard } from "../../views/checks/board.tsx";
 import { BoardPage } from "../../views/checks/board_page.tsx";
 import { CheckFormPage, type CheckFormValues } from "../../views/checks/check_form.tsx";
 import { CheckPage } from "../../views/checks/check_page.tsx";
@@ -37,7 +44,7 @@ import { selfOrigin } from "../middleware/csrf.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 import { keepShownOnce, takeShownOnce } from "./shown_once.ts";
 
-/** The board's filters from the query; a hand-edited bad value is dropped rather than an error page. */
+/** The board's filters and page from the query; a hand-edited bad value is dropped rather than an error page. */
 function boardFilters(c: Context<AppEnv>): BoardFilters {
   const q = c.req.query();
   const filters: BoardFilters = {};
@@ -45,18 +52,36 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
   if ((BOARD_STATUSES as readonly string[]).includes(q.status ?? "")) {
     filters.status = q.status as BoardFilters["status"];
   }
-  const page = Number(q.page);
-  if (Number.isInteger(page) && page > 1 && page <= 100_000) filters.page = page;
+  const after = readBoardCursor(q.after);
+  const before = after ? undefined : readBoardCursor(q.before);
+  if (after) filters.after = after;
+  if (before) filters.before = before;
   return filters;
 }
 
-const boardUrl = (filters: BoardFilters, base = "/checks") => {
-  const { page, ...rest } = filters;
-  const params = new URLSearchParams(rest as Record<string, string>);
-  if (page && page > 1) params.set("page", String(page));
+/** The board's address: its filters, then the page's cursor, all in the URL. */
+function boardUrl(filters: BoardFilters, page?: ["after" | "before", string]) {
+  const params = new URLSearchParams();
+  if (filters.project_id) params.set("project_id", filters.project_id);
+  if (filters.status) params.set("status", filters.status);
+  if (page) params.set(...page);
+  else if (filters.after) params.set("after", boardCursor(filters.after));
+  else if (filters.before) params.set("before", boardCursor(filters.before));
   const search = params.toString();
-  return search ? `${base}?${search}` : base;
-};
+  return search ? `/checks?${search}` : "/checks";
+}
+
+function boardProps(c: Context<AppEnv>, principal: Principal, filters: BoardFilters, data: BoardData) {
+  return {
+    ...data,
+    selfUrl: boardUrl(filters),
+    prevUrl: data.prev ? boardUrl(filters, ["before", data.prev]) : null,
+    nextUrl: data.next ? boardUrl(filters, ["after", data.next]) : null,
+    filtered: Boolean(filters.project_id || filters.status),
+    canWrite: can(principal, "health_checks", "write"),
+    now: c.get("deps").now(),
+  };
+}
 
 /** A field error like `headers.X-A` or `expected_status.0` belongs under its form field. */
 function formFieldErrors(error: AppError) {
@@ -143,15 +168,18 @@ export function checkPages() {
     const principal = requireUserPage(c);
     const { sql, now } = c.get("deps");
     const filters = boardFilters(c);
-    const data = await boardData(sql, principal, filters, now());
-    const board = {
-      ...data,
-      selfUrl: boardUrl(filters),
-      pageUrl: (page: number) => boardUrl({ ...filters, page }),
-      filtered: Boolean(filters.project_id || filters.status),
-      canWrite: can(principal, "health_checks", "write"),
-      now: now(),
-    };
+    const version = c.req.query("v");
+    if (isPartial(c) && version) {
+      // The board's poll: only what changed since the version it holds.
+      const changes = await boardChanges(sql, principal, filters, now(), version);
+      if (changes.kind === "rows") {
+        return html(c, <BoardChangesFragment changes={changes} now={now()} />, 200, { fragment: true });
+      }
+      c.header("HX-Retarget", "#check-board");
+      c.header("HX-Reswap", "outerHTML");
+      return html(c, <CheckBoard {...boardProps(c, principal, filters, changes.data)} />, 200, { fragment: true });
+    }
+    const board = boardProps(c, principal, filters, await boardData(sql, principal, filters, now()));
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
     const projects = await projectChoicesFor(sql, principal);
     return html(c, <BoardPage board={board} filters={filters} projects={projects} />);
@@ -282,15 +310,10 @@ export function checkPages() {
 /** The project hub's Health tab: that project's part of the board (polling like the board). */
 export async function projectChecksPanel(c: Context<AppEnv>, principal: Principal, projectId: string) {
   const { sql, now } = c.get("deps");
-  // Its pager leads to the board itself, filtered to the project.
+  // Its pager and poll lead to the board itself, filtered to the project.
   const filters: BoardFilters = { project_id: projectId };
   const data = await boardData(sql, principal, filters, now());
-  const canWrite = can(principal, "health_checks", "write");
-  const pageUrl = (page: number) => boardUrl({ ...filters, page });
   return (
-    <ProjectChecksPanel
-      projectId={projectId}
-      board={{ ...data, selfUrl: boardUrl(filters), pageUrl, filtered: false, canWrite, now: now() }}
-    />
+    <ProjectChecksPanel projectId={projectId} board={{ ...boardProps(c, principal, filters, data), filtered: false }} />
   );
 }

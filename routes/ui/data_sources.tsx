@@ -20,13 +20,19 @@ import { DataSourcesPage } from "../../views/data_sources/data_sources_page.tsx"
 import { SourcePage, type SourcePageProps } from "../../views/data_sources/source_page.tsx";
 import { sourceDeps } from "../data_sources_deps.ts";
 import type { AppEnv } from "../deps.ts";
-import { formErrors, formFields, idParam, isShownInPlace } from "../forms.ts";
+import { formErrors, formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { retypeCsvColumns } from "../../services/data_sources/csv_files.ts";
+import { CsvRetypeSchema as RetypeSchema } from "../../services/data_sources/schemas.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 import { queryPages } from "./saved_queries.tsx";
+import { queryBuilderPages } from "./query_builder.tsx";
 
-/** The posted form as typed (for showing back) and as the API's input. */
+/** The posted form as typed (for showing back) and as the API's input; a csv source needs only its name. */
 function readForm(f: Record<string, string>) {
+  if (f.kind === "csv") {
+    return { values: { name: f.name }, input: { name: f.name ?? "", kind: "csv" as const, config: {} } };
+  }
   const values: SourceFormValues = {
     name: f.name,
     host: f["config.host"],
@@ -140,9 +146,13 @@ export function dataSourcePages() {
     const principal = requireUserPage(c);
     const id = idParam(c, "No such data source");
     try {
-      const columns = await introspectDataSource(c.get("deps").sql, principal, id, auditContext(c), sourceDeps(c));
+      const ctx = auditContext(c);
+      const columns = await introspectDataSource(c.get("deps").sql, principal, id, ctx, sourceDeps(c));
       if (!isPartial(c)) return c.redirect(`/data-sources/${id}`, 303);
-      return html(c, <SchemaBrowser columns={columns} />, 200, { fragment: true });
+      const profile = await loadProfile(c.get("deps").sql, principal);
+      return html(c, <SchemaBrowser columns={columns} lastSync={ctx.now} timeZone={profile.timezone} />, 200, {
+        fragment: true,
+      });
     } catch (error) {
       if (!(error instanceof Error) || !("status" in error) || error.status !== 502) throw error;
       if (!isPartial(c)) return await renderSource(c, principal, id, { notice: error.message }, 502);
@@ -157,6 +167,23 @@ export function dataSourcePages() {
     }
   });
 
+  app.post("/data-sources/:id/csv-types", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "No such data source");
+    const fields = await formFields(c);
+    const types = Object.fromEntries(
+      Object.entries(fields).filter(([k]) => k.startsWith("types.")).map(([k, v]) => [k.slice(6), v]),
+    );
+    try {
+      const parsed = parseForm(RetypeSchema, { types });
+      await retypeCsvColumns(c.get("deps").sql, principal, id, parsed.types, auditContext(c));
+      return c.redirect(`/data-sources/${id}`, 303);
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      return await renderSource(c, principal, id, formErrors(error), 422);
+    }
+  });
+
   app.post("/data-sources/:id/delete", async (c) => {
     const principal = requireUserPage(c);
     await deleteDataSource(c.get("deps").sql, principal, idParam(c, "No such data source"), auditContext(c));
@@ -164,5 +191,6 @@ export function dataSourcePages() {
   });
 
   app.route("/", queryPages());
+  app.route("/", queryBuilderPages());
   return app;
 }

@@ -50,6 +50,16 @@ function toInput(v: QueryFormValues) {
   };
 }
 
+/** The editor with a query from the builder (routes/ui/query_builder.tsx), not yet saved. */
+export function builtQueryEditor(
+  c: Context<AppEnv>,
+  principal: Principal,
+  built: { data_source_id: string; query_text: string; parameters: Parameter[] },
+) {
+  const values = { ...built, parameters: parameterLines(built.parameters) };
+  return renderEditor(c, principal, { values });
+}
+
 async function renderEditor(
   c: Context<AppEnv>,
   principal: Principal,

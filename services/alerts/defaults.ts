@@ -31,6 +31,10 @@ export async function createDefaultAlertRules(tx: Sql, tenantId: string, ctx: Au
       repeat_interval_minutes: null,
       escalate_after_minutes: null,
       escalation_channel_id: null,
+      query_id: null,
+      query_measure: null,
+      query_parameters: null,
+      interval_seconds: null,
     };
     const id = await insertAlertRule(tx, tenantId, rule, ctx.now);
     await recordAudit(tx, ctx, {

@@ -1,9 +1,10 @@
 /**
  * The alert evaluator: the scheduled half of alerting (event-driven rules are
  * evaluated in on_event.ts, in the event's transaction). Each tick:
- *   1. claims due metric rules (FOR UPDATE SKIP LOCKED, next_run_at pushed one
- *      interval ahead and a lease taken, so a rule that throws is retried at
- *      its next interval, not in a loop) and evaluates each in its tenant;
+ *   1. claims due metric and query rules (FOR UPDATE SKIP LOCKED, next_run_at
+ *      pushed one interval ahead and a lease taken, so a rule that throws is
+ *      retried at its next interval, not in a loop) and evaluates each in its
+ *      tenant (a query rule's query first, outside the transaction);
  *   2. wakes snoozed alerts whose snoozed_until has passed (triggered again,
  *      re-notified);
  *   3. re-notifies triggered alerts whose repeat is due;
@@ -32,9 +33,10 @@ import type { AuditContext } from "../audits/record.ts";
 import { type BackgroundDeps, type BackgroundWorker, type Loop, runLoop } from "../workers/loop.ts";
 import { enqueueDelivery } from "../notifications/outbox.ts";
 import { evaluateMetricRule } from "./metric.ts";
+import { applyQueryReading, readQuery } from "./query.ts";
 import { alertEventPayload, applyChange, clocksFrom, emitAlertEvent, resolveBySystem } from "./transitions.ts";
 
-/** How often a metric rule is evaluated, and how long its lease lasts. */
+/** How often a metric rule is evaluated (a query rule has its own interval), and how long a lease lasts. */
 export const METRIC_INTERVAL_SECONDS = 60;
 const LEASE_SECONDS = 120;
 const BATCH = 100;
@@ -71,9 +73,17 @@ async function evaluateMetricRules(deps: BackgroundDeps, now: Date): Promise<num
   });
   for (const { id, tenant_id: tenantId } of claimed) {
     try {
+      // A query rule's query runs before its transaction: it may take the source's whole timeout.
+      const queried = await withTenant(deps.sql, tenantId, (tx) => getAlertRule(tx, tenantId, id));
+      const reading = queried?.enabled && queried.kind === "query_threshold"
+        ? await readQuery(deps.sql, queried, deps)
+        : null;
       await withTenant(deps.sql, tenantId, async (tx) => {
         const rule = await getAlertRule(tx, tenantId, id);
         if (rule?.enabled && rule.kind === "metric_threshold") await evaluateMetricRule(tx, systemContext(now), rule);
+        if (rule?.enabled && rule.kind === "query_threshold" && reading) {
+          await applyQueryReading(tx, systemContext(now), rule, reading);
+        }
         // released in the evaluation's transaction: one commit per rule
         await releaseRule(tx, tenantId, id);
       });

@@ -22,7 +22,9 @@ import {
 import { getProject } from "../../db/queries/projects.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { authorize, type Principal } from "../auth/permissions.ts";
+import { authorize, can, type Principal } from "../auth/permissions.ts";
+import { getSavedQuery } from "../../db/queries/saved_queries.ts";
+import { checkValues, type Parameter, type ParameterValues } from "../data_sources/parameters.ts";
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import type { CreateAlertRuleInput, ListAlertRulesQuery, UpdateAlertRuleInput } from "./schemas.ts";
@@ -34,7 +36,10 @@ export const CHECK_KINDS: readonly RuleKind[] = [
   "heartbeat_missed",
   "certificate_expiring",
 ];
-const METRIC_FIELDS = ["metric_type", "operator", "threshold", "window_seconds"] as const;
+const METRIC_FIELDS = ["metric_type", "window_seconds"] as const;
+const THRESHOLD_FIELDS = ["operator", "threshold"] as const;
+const THRESHOLD_KINDS: readonly RuleKind[] = ["metric_threshold", "query_threshold"];
+const QUERY_FIELDS = ["query_id", "query_measure", "interval_seconds"] as const;
 
 export async function listAlertRules(
   sql: Sql,
@@ -75,6 +80,16 @@ export function ruleProblems(r: RuleFields): FieldError[] {
   } else {
     for (const f of METRIC_FIELDS) if (r[f] !== null) refused(f, "metric_threshold");
   }
+  if (THRESHOLD_KINDS.includes(r.kind)) {
+    for (const f of THRESHOLD_FIELDS) if (r[f] === null) required(f);
+  } else {
+    for (const f of THRESHOLD_FIELDS) if (r[f] !== null) refused(f, THRESHOLD_KINDS.join(", "));
+  }
+  if (r.kind === "query_threshold") {
+    for (const f of QUERY_FIELDS) if (r[f] === null) required(f);
+  } else {
+    for (const f of [...QUERY_FIELDS, "query_parameters"] as const) if (r[f] !== null) refused(f, "query_threshold");
+  }
   if (r.kind !== "certificate_expiring" && r.days_before !== null) refused("days_before", "certificate_expiring");
   if (r.kind !== "deployment_failed" && r.environment !== null) refused("environment", "deployment_failed");
   if (!CHECK_KINDS.includes(r.kind) && r.check_id !== null) refused("check_id", "check");
@@ -102,10 +117,39 @@ function normalize(input: Partial<RuleFields> & Pick<RuleFields, "name" | "kind"
     repeat_interval_minutes: input.repeat_interval_minutes ?? null,
     escalate_after_minutes: input.escalate_after_minutes ?? null,
     escalation_channel_id: input.escalation_channel_id ?? null,
+    query_id: input.query_id ?? null,
+    query_measure: input.query_measure ?? null,
+    query_parameters: input.query_parameters ?? null,
+    interval_seconds: input.interval_seconds ?? null,
   };
   if (r.kind === "metric_threshold" && r.window_seconds === null) r.window_seconds = 300;
   if (r.kind === "certificate_expiring" && r.days_before === null) r.days_before = 14;
+  if (r.kind === "query_threshold") {
+    r.query_measure ??= "value";
+    r.query_parameters ??= {};
+    r.interval_seconds ??= 300;
+  }
   return r;
+}
+
+/** The query must be one the author may read, and its parameters must bind as a run's would. */
+async function queryProblems(
+  tx: Sql,
+  principal: Principal,
+  queryId: string,
+  values: Record<string, unknown>,
+): Promise<FieldError[]> {
+  const query = can(principal, "saved_queries", "read")
+    ? await getSavedQuery(tx, principal.tenantId, principal.userId, queryId)
+    : undefined;
+  if (!query) return [{ path: "query_id", message: "is not a saved query you can read" }];
+  try {
+    checkValues(query.parameters as Parameter[], values as ParameterValues);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return (error.errors ?? []).map((e) => ({ ...e, path: e.path.replace(/^parameters/, "query_parameters") }));
+  }
 }
 
 /** Kind rules, then references: the project, check and channel must be this tenant's (a 422 naming the field). */
@@ -119,6 +163,7 @@ async function validate(tx: Sql, principal: Principal, r: RuleFields): Promise<v
     const message = r.project_id ? "is not a health check of this project" : "is not a health check";
     problems.push({ path: "check_id", message });
   }
+  if (r.query_id) problems.push(...await queryProblems(tx, principal, r.query_id, r.query_parameters ?? {}));
   if (r.escalation_channel_id && !await channelExists(tx, tenantId, r.escalation_channel_id)) {
     problems.push({ path: "escalation_channel_id", message: "is not a notification channel" });
   }

@@ -1,6 +1,6 @@
 /** Request and response shapes for alert rules and alerts: one schema for the API and the pages. */
 import { z } from "@hono/zod-openapi";
-import { type AlertRuleRow, OPERATORS, RULE_KINDS, SEVERITIES } from "../../db/queries/alert_rules.ts";
+import { type AlertRuleRow, OPERATORS, QUERY_MEASURES, RULE_KINDS, SEVERITIES } from "../../db/queries/alert_rules.ts";
 import { ALERT_STATUSES, type AlertRow, type HistoryRow } from "../../db/queries/alerts.ts";
 import { PageQuerySchema } from "../platform/pagination.ts";
 
@@ -45,6 +45,20 @@ const ruleFields = {
   escalation_channel_id: Uuid.nullable().optional().openapi({
     description: "Escalation notifies this channel; absent: escalation re-notifies through the notification rules",
   }),
+  query_id: Uuid.nullable().optional().openapi({ description: "query_threshold: the saved query to run" }),
+  query_measure: z.enum(QUERY_MEASURES).nullable().optional().openapi({
+    description: "query_threshold: `value` (first column of the first row, default) or `row_count`",
+    example: "value",
+  }),
+  query_parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable()
+    .optional().openapi({
+      description: "query_threshold: values of the query's {{parameters}} (defaults fill the rest)",
+      example: { country: "DE" },
+    }),
+  interval_seconds: z.number().int().min(60).max(604800).nullable().optional().openapi({
+    description: "query_threshold: run the query every N seconds (at least 60; default 300)",
+    example: 300,
+  }),
 };
 
 export const CreateAlertRuleSchema = z.strictObject({
@@ -88,6 +102,16 @@ export const AlertRuleSchema = z.object({
   escalate_after_minutes: z.number().int().nullable(),
   escalation_channel_id: z.uuid().nullable(),
   escalation_channel_name: z.string().nullable(),
+  query_id: z.uuid().nullable(),
+  query_name: z.string().nullable(),
+  query_measure: z.enum(QUERY_MEASURES).nullable(),
+  query_parameters: z.record(z.string(), z.unknown()).nullable(),
+  interval_seconds: z.number().int().nullable(),
+  last_value: z.number().nullable().openapi({ description: "query_threshold: the number the last good run read" }),
+  last_error: z.string().nullable().openapi({
+    description: "query_threshold: why the last run failed (the rule is in error: it opens nothing until it runs)",
+  }),
+  last_evaluated_at: NullableTime,
   created_at: Time,
   updated_at: Time,
 }).openapi("AlertRule");
@@ -113,6 +137,14 @@ export function alertRuleJson(r: AlertRuleRow): z.infer<typeof AlertRuleSchema> 
     escalate_after_minutes: r.escalate_after_minutes,
     escalation_channel_id: r.escalation_channel_id,
     escalation_channel_name: r.escalation_channel_name,
+    query_id: r.query_id,
+    query_name: r.query_name,
+    query_measure: r.query_measure,
+    query_parameters: r.query_parameters,
+    interval_seconds: r.interval_seconds,
+    last_value: r.last_value,
+    last_error: r.last_error,
+    last_evaluated_at: r.last_evaluated_at?.toISOString() ?? null,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };

@@ -28,6 +28,7 @@ export const RESOURCES = [
   "status_pages",
   "incidents",
   "sla_reports",
+  "approvals",
 ] as const;
 export const ACTIONS = ["read", "write", "delete", "manage"] as const;
 

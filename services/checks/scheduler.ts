@@ -2,9 +2,10 @@
  * The probe scheduler, a background worker in every Opsdeck process.
  *
  * Due checks are claimed from PostgreSQL with FOR UPDATE SKIP LOCKED and a
- * lease (claimed_until/claimed_by), so several processes on one database
- * split the work and a check runs once per interval; a check whose process
- * died is claimed again when its lease expires. No more checks are claimed
+ * short lease (claimed_until/claimed_by) renewed every few seconds while the
+ * run is probed and written (services/workers/lease.ts), so several processes
+ * on one database split the work and a check runs once per interval; a check
+ * whose process died is claimed again within one lease. No more checks are claimed
  * than there are free probe slots (config.probeConcurrency; a run frees its
  * slot when its probe ends), so nothing claimed waits in a local queue; and
  * none while more than BACKLOG_BATCHES batches of finished runs wait to be
@@ -16,10 +17,17 @@
  * every statement names tenant_id (db/queries/check_scheduler.ts).
  */
 import { inTransaction } from "../../db/client.ts";
-import { claimDueProbes, type ClaimedCheck, finishProbes, releaseClaims } from "../../db/queries/check_scheduler.ts";
+import {
+  claimDueProbes,
+  type ClaimedCheck,
+  finishProbes,
+  releaseClaims,
+  renewProbeClaims,
+} from "../../db/queries/check_scheduler.ts";
 import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
+import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
 import { type ProbeDefinition, type ProbeDeps, type ProbeOutcome, runProbe } from "./probe.ts";
 import { processMissedHeartbeats } from "./heartbeats.ts";
 import {
@@ -44,8 +52,10 @@ export interface SchedulerDeps extends BackgroundDeps {
   /** How long outcomes are collected before one write (default 100 ms), and at most how many (200). */
   flushMs?: number;
   flushSize?: number;
-  /** Lease = the check's timeout + this (default 30 s). */
-  leaseMarginMs?: number;
+  /** How long a claim holds before it is renewed or taken over (default LEASE_MS). */
+  leaseMs?: number;
+  /** How often the running scheduler renews its claims (default RENEW_EVERY_MS). */
+  renewEveryMs?: number;
   /** How long stop() lets running probes finish before aborting them (default 2 s). */
   stopGraceMs?: number;
 }
@@ -74,7 +84,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const pollMs = deps.pollMs ?? 100;
   const flushMs = deps.flushMs ?? 100;
   const flushSize = deps.flushSize ?? 200;
-  const marginMs = deps.leaseMarginMs ?? 30_000;
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
   const concurrency = Math.max(1, deps.config.probeConcurrency);
   const stopAbort = new AbortController();
   const running = new Map<string, Promise<void>>();
@@ -83,8 +93,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let flushing: Promise<unknown> = Promise.resolve();
   let stopping = false;
   let loop: Loop | null = null;
+  let renewal: Renewal | null = null;
   let lastHeartbeatScan = 0;
-  let waitingForSlot = false;
+  /** Claims this process holds: probing, or finished and not yet written. The heartbeat renews them. */
+  const held = new Map<string, ClaimedCheck>();
   let writtenTotal = 0;
   /** Finished runs not yet written: past `backlog` of them, nothing is claimed until a batch is written. */
   let unwritten = 0;
@@ -100,17 +112,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       now: deps.now(),
       instanceId: deps.instanceId,
       limit: Math.min(batchSize, free),
-      marginMs,
+      leaseMs,
     });
     if (stopping) {
       await releaseClaims(deps.sql, deps.instanceId, claimed);
       return 0;
     }
     for (const check of claimed) {
-      const run = runOne(check).finally(() => {
-        running.delete(check.id);
-        slotFreed();
-      });
+      // Our own lease ran out while the database was away and we claimed it again: the run in flight counts.
+      if (running.has(check.id)) continue;
+      held.set(check.id, check);
+      const run = runOne(check).finally(() => freeing(() => running.delete(check.id)));
       running.set(check.id, run);
     }
     return claimed.length;
@@ -129,6 +141,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     deps.telemetry?.probe(check.type, outcome.status, (startedAt.getTime() - check.next_run_at.getTime()) / 1000);
     if (stopAbort.signal.aborted) {
       // Cut short by shutdown: not a real outcome. The lease goes back so another process runs it now.
+      held.delete(check.id);
       await releaseClaims(deps.sql, deps.instanceId, [check]).catch(() => {});
       return;
     }
@@ -164,8 +177,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
     }).finally(() => {
       if (kept) scheduleFlush(RETRY_MS);
-      else unwritten -= items.length;
-      slotFreed();
+      else {
+        for (const i of items) held.delete(i.check.id);
+        freeing(() => unwritten -= items.length);
+      }
     });
     return flushing;
   }
@@ -274,24 +289,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (items.length) await writeBatch(items);
     } finally {
       unwritten -= items.length;
+      for (const i of items) held.delete(i.check.id);
     }
   }
 
   /** One pass of the running loop; the wait it returns is cut short when a slot frees while all were busy. */
   async function pass(): Promise<number> {
-    waitingForSlot = false;
     const claimed = await claimAndStart();
     if (Date.now() - lastHeartbeatScan >= 1_000) {
       lastHeartbeatScan = Date.now();
       await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
     }
-    waitingForSlot = full();
     // A full batch means more may be due right now; otherwise wait for time or a free slot.
-    return claimed < batchSize || waitingForSlot ? pollMs : 0;
+    return claimed < batchSize || full() ? pollMs : 0;
   }
 
-  function slotFreed() {
-    if (waitingForSlot) loop?.wake();
+  /** Runs `free` (a probe ended, a batch was written); a pass that stopped because all was full goes on at once. */
+  function freeing(free: () => void) {
+    const wasFull = full();
+    free();
+    if (wasFull && !full()) loop?.wake();
   }
 
   return {
@@ -305,6 +322,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         failureWaitMs: RETRY_MS,
         pass,
         passed: () => deps.telemetry?.tick("scheduler"),
+      });
+      renewal ??= startRenewal({
+        name: "scheduler",
+        logger: deps.logger,
+        everyMs: deps.renewEveryMs,
+        renew: () =>
+          renewProbeClaims(deps.sql, deps.instanceId, [...held.values()], new Date(deps.now().getTime() + leaseMs)),
       });
     },
     async stop() {
@@ -322,6 +346,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       clearTimeout(flushTimer);
       flushTimer = undefined;
       await flushNow();
+      renewal?.stop();
     },
   };
 }

@@ -18,6 +18,9 @@ import type { CreateDataSourceInput, UpdateDataSourceInput } from "./schemas.ts"
 import { openSourceSecret, sealSourceSecret } from "./secret.ts";
 import { checkedAddress } from "../platform/net/connect.ts";
 import { sourcePolicy } from "./target.ts";
+import { type BuildInput, buildSql } from "./builder.ts";
+import { compile } from "./parameters.ts";
+import { assertReadOnlySelect } from "./sql_guard.ts";
 
 export type DataSourceRow = q.DataSourceRow;
 
@@ -25,6 +28,8 @@ export type DataSourceRow = q.DataSourceRow;
 export interface SourceDeps {
   secret: string;
   config: Config;
+  /** Opsdeck's own database, for csv sources (set by the run and introspection paths from their `sql`). */
+  home?: Sql;
 }
 
 export function kindOf(kind: string): DataSourceKind {
@@ -72,7 +77,8 @@ async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps
     } catch (error) {
       // an unresolvable name may resolve later; a refused address never will
       if (!(error instanceof OutboundError) || error.kind === "blocked") {
-        throw new ValidationError([{ path: "config.host", message: (error as Error).message }]);
+        const field = (parsed.data as { url?: unknown }).url === undefined ? "host" : "url";
+        throw new ValidationError([{ path: `config.${field}`, message: (error as Error).message }]);
       }
     }
   }
@@ -177,6 +183,7 @@ export async function deleteDataSource(sql: Sql, principal: Principal, id: strin
     return before.kind;
   });
   await kindOf(kind).close(id);
+  await kindOf(kind).drop?.(sql, id);
 }
 
 /** The source ready for its kind: secret opened, policy attached. */
@@ -187,6 +194,7 @@ export async function openSource(deps: SourceDeps, row: q.DataSourceSecretRow): 
     config: row.config,
     secret: await openSourceSecret(sealDeps(deps), row.id, row),
     policy: sourcePolicy(deps.config),
+    home: deps.home,
   };
 }
 
@@ -203,7 +211,7 @@ export async function testDataSource(
   const kind = kindOf(source.kind);
   let outcome: { ok: boolean; message: string };
   try {
-    const { serverVersion } = await kind.test(await openSource(deps, source));
+    const { serverVersion } = await kind.test(await openSource({ ...deps, home: sql }, source));
     outcome = { ok: true, message: serverVersion };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -239,24 +247,35 @@ export async function introspectDataSource(
 ): Promise<q.SchemaColumnRow[]> {
   authorize(principal, "data_sources", "write");
   const source = await getDataSource(sql, principal, id);
+  return await introspectSource(sql, source, ctx, deps);
+}
+
+/** introspectDataSource without a principal (the daily re-read): the caller chose the source. */
+export async function introspectSource(
+  sql: Sql,
+  source: q.DataSourceSecretRow,
+  ctx: AuditContext,
+  deps: SourceDeps,
+): Promise<q.SchemaColumnRow[]> {
+  const { tenant_id: tenantId, id } = source;
   const kind = kindOf(source.kind);
   let columns: q.SchemaColumnRow[];
   try {
-    columns = await kind.introspect(await openSource(deps, source));
+    columns = await kind.introspect(await openSource({ ...deps, home: sql }, source));
   } catch (error) {
     if (error instanceof AppError) {
       await withTenant(
         sql,
-        principal.tenantId,
-        (tx) => q.recordStatus(tx, principal.tenantId, id, { status: "error", error: error.message, at: ctx.now }),
+        tenantId,
+        (tx) => q.recordStatus(tx, tenantId, id, { status: "error", error: error.message, at: ctx.now }),
       );
     }
     throw error;
   }
   const tables = new Set(columns.map((c) => `${c.schema_name}.${c.table_name}`)).size;
-  await withTenant(sql, principal.tenantId, async (tx) => {
-    await q.replaceSchema(tx, principal.tenantId, id, columns);
-    await q.recordStatus(tx, principal.tenantId, id, {
+  await withTenant(sql, tenantId, async (tx) => {
+    await q.replaceSchema(tx, tenantId, id, columns);
+    await q.recordStatus(tx, tenantId, id, {
       status: "connected",
       error: null,
       at: ctx.now,
@@ -264,7 +283,7 @@ export async function introspectDataSource(
       metadata: { tables, columns: columns.length },
     });
     await recordAudit(tx, ctx, {
-      tenantId: principal.tenantId,
+      tenantId,
       action: "data_source.introspect",
       resourceType: "data_source",
       resourceId: id,
@@ -288,4 +307,16 @@ function uniqueName(error: unknown): never {
     throw new ValidationError([{ path: "name", message: "Another data source already has this name" }]);
   }
   throw error;
+}
+
+/** The query builder's SQL for this source, from its introspected schema (builder.ts); nothing is run or stored. */
+export async function buildQuery(sql: Sql, principal: Principal, id: string, input: BuildInput) {
+  authorize(principal, "saved_queries", "write");
+  const source = await getDataSource(sql, principal, id);
+  const dialect = kindOf(source.kind).dialect;
+  if (!dialect) throw new ValidationError([{ path: "table", message: "This source does not take SQL" }]);
+  const schema = await withTenant(sql, principal.tenantId, (tx) => q.listSchema(tx, principal.tenantId, id));
+  const built = buildSql(schema, dialect, input);
+  assertReadOnlySelect(compile(built.query_text, dialect).text, dialect);
+  return built;
 }

@@ -114,3 +114,8 @@ function expected(p: Parameter): string {
       return `must be ${p.type === "integer" ? "an integer" : `a ${p.type}`}`;
   }
 }
+
+/** Values stored for later runs (an alert rule's): each declared parameter must bind; 422 as `bind`'s. */
+export function checkValues(parameters: Parameter[], values: ParameterValues): void {
+  bind(parameters, parameters.map((p) => p.name), values);
+}

@@ -10,12 +10,13 @@ import { withTenant } from "../../db/tenant.ts";
 import { csvCell } from "../audits/export.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, can, type Principal } from "../auth/permissions.ts";
-import { ForbiddenError, NotFoundError } from "../platform/errors.ts";
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { getProject } from "../../db/queries/projects.ts";
 import { getDataSource, kindOf, type SourceDeps } from "./data_sources.ts";
-import { assertDeclared, compile, type Parameter, type ParameterValues } from "./parameters.ts";
-import { runOnSource, type RunResult } from "./run.ts";
-import type { CreateSavedQueryInput, UpdateSavedQueryInput } from "./schemas.ts";
-import { assertReadOnlySelect } from "./sql_guard.ts";
+import { assertDeclared, checkValues, type Parameter, type ParameterValues } from "./parameters.ts";
+import { cacheKey, resultCache } from "./result_cache.ts";
+import { checkedQuery, runOnSource, type RunResult } from "./run.ts";
+import type { CollectInput, CreateSavedQueryInput, UpdateSavedQueryInput } from "./schemas.ts";
 
 export type SavedQueryRow = q.SavedQueryRow;
 
@@ -28,6 +29,17 @@ export function savedQueryJson(row: SavedQueryRow) {
     query_text: row.query_text,
     parameters: row.parameters as Parameter[],
     is_public: row.is_public,
+    cache_ttl_seconds: row.cache_ttl_seconds,
+    collect: row.collect_project_id
+      ? {
+        project_id: row.collect_project_id,
+        metric_type: row.collect_metric_type!,
+        interval_seconds: row.collect_interval_seconds!,
+        parameters: row.collect_parameters ?? {},
+        next_at: row.next_collect_at?.toISOString() ?? null,
+        last_error: row.last_collect_error,
+      }
+      : null,
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
@@ -35,14 +47,54 @@ export function savedQueryJson(row: SavedQueryRow) {
 }
 
 function snapshot(row: SavedQueryRow) {
-  return { name: row.name, query_text: row.query_text, parameters: row.parameters, is_public: row.is_public };
+  return {
+    name: row.name,
+    query_text: row.query_text,
+    parameters: row.parameters,
+    is_public: row.is_public,
+    cache_ttl_seconds: row.cache_ttl_seconds,
+    collect: row.collect_project_id
+      ? {
+        project_id: row.collect_project_id,
+        metric_type: row.collect_metric_type,
+        interval_seconds: row.collect_interval_seconds,
+        parameters: row.collect_parameters,
+      }
+      : null,
+  };
 }
 
-/** Saving checks what running would: declared parameters, one read-only SELECT in the source's dialect. */
+/** Collecting into a metric: the project must be the tenant's (and the user's), and the values must bind. */
+async function collectSettings(
+  tx: Sql,
+  principal: Principal,
+  parameters: Parameter[],
+  collect: CollectInput | null | undefined,
+): Promise<q.CollectSettings | null> {
+  if (!collect) return null;
+  const problems: FieldError[] = [];
+  if (!await getProject(tx, principal.tenantId, collect.project_id, principal.clientId)) {
+    problems.push({ path: "collect.project_id", message: "is not a project of this organization" });
+  }
+  try {
+    checkValues(parameters, collect.parameters);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...(error.errors ?? []).map((e) => ({ ...e, path: `collect.${e.path}` })));
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return {
+    projectId: collect.project_id,
+    metricType: collect.metric_type,
+    intervalSeconds: collect.interval_seconds,
+    parameters: collect.parameters,
+  };
+}
+
+/** Saving checks what running would: declared parameters, one read-only SELECT in the source's dialect (or a JSON path). */
 function checkText(kind: string, text: string, parameters: Parameter[]) {
-  const dialect = kindOf(kind).dialect;
   assertDeclared(text, parameters);
-  if (dialect) assertReadOnlySelect(compile(text, dialect).text, dialect);
+  checkedQuery(kindOf(kind), text, parameters);
 }
 
 export async function createSavedQuery(
@@ -58,7 +110,7 @@ export async function createSavedQuery(
   });
   checkText(source.kind, input.query_text, input.parameters);
   return await withTenant(sql, principal.tenantId, async (tx) => {
-    const row = await q.insertSavedQuery(tx, {
+    const inserted = await q.insertSavedQuery(tx, {
       tenantId: principal.tenantId,
       dataSourceId: source.id,
       createdBy: principal.userId,
@@ -68,7 +120,10 @@ export async function createSavedQuery(
       query_text: input.query_text,
       parameters: input.parameters,
       is_public: input.is_public,
+      cache_ttl_seconds: input.cache_ttl_seconds ?? 60,
     });
+    const collect = await collectSettings(tx, principal, input.parameters, input.collect);
+    const row = collect ? await q.setCollect(tx, principal.tenantId, inserted.id, collect, ctx.now) : inserted;
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
       action: "saved_query.create",
@@ -127,10 +182,18 @@ export async function updateSavedQuery(
       query_text: input.query_text ?? before.query_text,
       parameters: input.parameters ?? (before.parameters as Parameter[]),
       is_public: input.is_public ?? before.is_public,
+      cache_ttl_seconds: input.cache_ttl_seconds ?? before.cache_ttl_seconds,
     };
     const source = await sources.getDataSource(tx, principal.tenantId, before.data_source_id);
     checkText(source!.kind, next.query_text, next.parameters);
-    const row = await q.updateSavedQuery(tx, principal.tenantId, id, next);
+    const updated = await q.updateSavedQuery(tx, principal.tenantId, id, next);
+    const row = input.collect === undefined ? updated : await q.setCollect(
+      tx,
+      principal.tenantId,
+      id,
+      await collectSettings(tx, principal, next.parameters, input.collect),
+      ctx.now,
+    );
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
       action: "saved_query.update",
@@ -164,19 +227,30 @@ export async function runSavedQuery(
   sql: Sql,
   principal: Principal,
   id: string,
-  input: { parameters: ParameterValues; limit?: number },
+  input: { parameters: ParameterValues; limit?: number; fresh?: boolean },
   deps: SourceDeps & { now: () => Date },
-): Promise<RunResult> {
+): Promise<RunResult & { cachedAt?: Date }> {
   const query = await getSavedQuery(sql, principal, id);
   authorize(principal, "data_sources", "read");
   const source = await getDataSource(sql, principal, query.data_source_id);
-  return await runOnSource(sql, principal, source, {
+  const key = cacheKey({
+    tenantId: principal.tenantId,
+    queryId: query.id,
+    queryVersion: query.updated_at,
+    sourceVersion: source.updated_at,
+    limit: input.limit,
+  }, input.parameters);
+  const hit = input.fresh ? undefined : resultCache.get(key, deps.now());
+  if (hit) return hit;
+  const result = await runOnSource(sql, principal, source, {
     queryText: query.query_text,
     parameters: query.parameters as Parameter[],
     values: input.parameters,
     limit: input.limit,
     queryId: query.id,
   }, deps);
+  resultCache.set(key, result, query.cache_ttl_seconds, deps.now());
+  return result;
 }
 
 /** Runs SQL typed in the editor without saving it (needs saved_queries:write: it is writing a query). */

@@ -1,5 +1,6 @@
 /** Data source and saved query shapes, shared by the JSON API and the pages. */
 import { z } from "@hono/zod-openapi";
+import { CSV_TYPES } from "./kinds/csv/parse.ts";
 import { ParameterSchema, ParameterValuesSchema } from "./parameters.ts";
 
 export const SOURCE_KINDS = ["postgresql", "mysql", "rest_api", "csv"] as const;
@@ -62,6 +63,18 @@ const queryText = z.string().min(1, "Write the query").max(100_000).openapi({
 });
 const parameters = z.array(ParameterSchema).max(20).default([]);
 
+export const CollectSchema = z.strictObject({
+  project_id: z.uuid(),
+  metric_type: z.string().regex(/^[a-z][a-z0-9_.]{0,99}$/, "must be a metric type such as shop.orders")
+    .openapi({ example: "shop.paid_orders" }),
+  interval_seconds: z.int().min(60).max(86400).default(300),
+  parameters: ParameterValuesSchema.default({}),
+}).openapi("SavedQueryCollect", {
+  description: "Run on a schedule and write the first row's first column as a metric point of the project",
+});
+
+export type CollectInput = z.infer<typeof CollectSchema>;
+
 export const CreateSavedQuerySchema = z.strictObject({
   data_source_id: z.uuid(),
   name: name.openapi({ example: "Signups by country" }),
@@ -69,11 +82,20 @@ export const CreateSavedQuerySchema = z.strictObject({
   query_text: queryText,
   parameters,
   is_public: z.boolean().default(false).openapi({ description: "Share with everyone in the organisation" }),
+  cache_ttl_seconds: z.int().min(0).max(86400).optional().openapi({
+    description: "Answer runs with the same values from the cache for this long (default 60; 0: always run)",
+    example: 60,
+  }),
+  collect: CollectSchema.nullable().optional(),
 }).openapi("SavedQueryCreate");
 export type CreateSavedQueryInput = z.infer<typeof CreateSavedQuerySchema>;
 
-export const UpdateSavedQuerySchema = CreateSavedQuerySchema.omit({ data_source_id: true }).partial()
-  .openapi("SavedQueryUpdate");
+// Without the create's defaults: zod 4 still applies a default under .partial(), which turned a PATCH without
+// `parameters` into "no parameters" (and without `is_public` into private).
+export const UpdateSavedQuerySchema = CreateSavedQuerySchema.omit({ data_source_id: true }).partial().extend({
+  parameters: z.array(ParameterSchema).max(20).optional(),
+  is_public: z.boolean().optional(),
+}).openapi("SavedQueryUpdate");
 export type UpdateSavedQueryInput = z.infer<typeof UpdateSavedQuerySchema>;
 
 export const SavedQuerySchema = z.object({
@@ -84,6 +106,15 @@ export const SavedQuerySchema = z.object({
   query_text: z.string(),
   parameters: z.array(ParameterSchema),
   is_public: z.boolean(),
+  cache_ttl_seconds: z.int(),
+  collect: z.object({
+    project_id: z.uuid(),
+    metric_type: z.string(),
+    interval_seconds: z.int(),
+    parameters: z.record(z.string(), z.unknown()),
+    next_at: z.string().nullable(),
+    last_error: z.string().nullable(),
+  }).nullable(),
   created_by: z.uuid().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -94,6 +125,7 @@ export const RunSavedQuerySchema = z.strictObject({
   limit: z.int().min(1).max(100_000).optional().openapi({
     description: "Rows at most (the source's row limit caps it); 100 for a preview",
   }),
+  fresh: z.boolean().optional().openapi({ description: "Run the query even if a cached result is still fresh" }),
 }).openapi("SavedQueryRun");
 
 export const AdHocQuerySchema = z.strictObject({
@@ -110,8 +142,16 @@ export const QueryResultSchema = z.object({
   row_count: z.int(),
   truncated: z.boolean().openapi({ description: "The row or size cap stopped the read" }),
   execution_time_ms: z.int(),
+  cached_at: z.string().optional().openapi({
+    description: "Present when the result came from the cache: when the query ran",
+    format: "date-time",
+  }),
 }).openapi("QueryResult");
 
 export const RunFormatSchema = z.object({
   format: z.enum(["json", "csv"]).default("json").openapi({ param: { name: "format", in: "query" } }),
 });
+
+export const CsvRetypeSchema = z.strictObject({
+  types: z.record(z.string(), z.enum(CSV_TYPES)).openapi({ example: { amount: "number", paid: "boolean" } }),
+}).openapi("CsvRetype");

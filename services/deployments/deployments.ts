@@ -25,6 +25,7 @@ import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/
 import { type DeploymentInput, emitFor, insertDeploymentFor, snapshot } from "./record.ts";
 import type { CreateDeploymentInput, DeploymentJson, ListDeploymentsQuery, UpdateDeploymentInput } from "./schemas.ts";
 import { DEFAULT_MAINTENANCE_MINUTES, deploymentJson } from "./schemas.ts";
+import { assertGateOpen, isProtected, openGate } from "../approvals/deploy_gate.ts";
 import { allowedNext, canTransition, FINISHED, timesFor } from "./transitions.ts";
 
 export const NOT_FOUND = "Deployment not found";
@@ -87,7 +88,7 @@ export async function createDeployment(
   principal: Principal,
   input: CreateDeploymentInput,
   ctx: AuditContext,
-  request: { idempotencyKey: string | undefined; path: string },
+  request: { idempotencyKey: string | undefined; path: string; baseUrl?: string },
 ): Promise<StoredResponse<DeploymentJson>> {
   authorize(principal, "deployments", "write");
   const tenantId = principal.tenantId;
@@ -97,9 +98,11 @@ export async function createDeployment(
       { tenantId, key: request.idempotencyKey, method: "POST", path: request.path, input, now: ctx.now },
       async () => {
         const project = await resolveProject(tx, principal, input);
+        // A protected environment records the deployment queued and opens its gate instead.
+        const gated = await isProtected(tx, project, input.environment);
         const data: DeploymentInput = {
           environment: input.environment,
-          status: input.status,
+          status: gated ? "queued" : input.status,
           commitSha: input.commit_sha.toLowerCase(),
           ref: input.ref ?? null,
           url: input.url ?? null,
@@ -107,12 +110,18 @@ export async function createDeployment(
           source: "api",
           externalId: null,
           committedAt: input.committed_at ? new Date(input.committed_at) : null,
-          startedAt: input.started_at ? new Date(input.started_at) : null,
-          finishedAt: input.finished_at ? new Date(input.finished_at) : null,
-          maintenanceMinutes: input.maintenance ? input.maintenance_minutes ?? DEFAULT_MAINTENANCE_MINUTES : undefined,
+          startedAt: input.started_at && !gated ? new Date(input.started_at) : null,
+          finishedAt: input.finished_at && !gated ? new Date(input.finished_at) : null,
+          maintenanceMinutes: input.maintenance && !gated
+            ? input.maintenance_minutes ?? DEFAULT_MAINTENANCE_MINUTES
+            : undefined,
         };
         const created = await insertDeploymentFor(tx, ctx, project, data);
-        return { status: 201, body: deploymentJson(created) };
+        if (!gated) return { status: 201, body: deploymentJson(created) };
+        return {
+          status: 202,
+          body: deploymentJson(await openGate(tx, ctx, principal, created, input.status, request.baseUrl)),
+        };
       },
     ));
 }
@@ -130,6 +139,7 @@ export async function transitionDeployment(
 ): Promise<DeploymentRow> {
   const to = change.status;
   const sameStatus = current.status === to;
+  assertGateOpen(current, to);
   if (!sameStatus && !canTransition(current.status, to)) {
     const next = allowedNext(current.status);
     throw new ConflictError(

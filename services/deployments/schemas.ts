@@ -1,6 +1,7 @@
 /** Request and response shapes for deployments: one schema for the API, the webhook mapping and the pages. */
 import { z } from "@hono/zod-openapi";
 import { DEPLOYMENT_SOURCES, DEPLOYMENT_STATUSES, type DeploymentRow } from "../../db/queries/deployments.ts";
+import { APPROVAL_STATUSES } from "../../db/queries/approvals.ts";
 import { PageQuerySchema } from "../platform/pagination.ts";
 import { commitUrl, durationSeconds } from "./links.ts";
 
@@ -103,6 +104,16 @@ export const DeploymentSchema = z.object({
     starts_at: z.string().openapi({ format: "date-time" }),
     ends_at: z.string().openapi({ format: "date-time" }),
   }).nullable().openapi({ description: "The maintenance window this deployment opened, if it asked for one" }),
+  approval: z.object({
+    id: z.uuid(),
+    status: z.enum(APPROVAL_STATUSES),
+    decided_by_name: z.string().nullable().openapi({ example: "Alice" }),
+    decided_at: z.string().nullable().openapi({ format: "date-time" }),
+    wait_url: z.string().openapi({ example: "/api/v1/approvals/1b6f0c1e-8f3a-4a1e-9d2b-3c4d5e6f7a8b/wait" }),
+  }).nullable().openapi({
+    description: "The deploy gate of a protected environment: CI waits on `wait_url` until `approved`, then " +
+      "moves the deployment on; `rejected` or `expired` cancels it",
+  }),
   created_at: z.string().openapi({ format: "date-time" }),
   updated_at: z.string().openapi({ format: "date-time" }),
 }).openapi("Deployment");
@@ -134,6 +145,15 @@ export function deploymentJson(d: DeploymentRow): DeploymentJson {
         id: d.maintenance_window_id,
         starts_at: d.maintenance_starts_at.toISOString(),
         ends_at: d.maintenance_ends_at.toISOString(),
+      }
+      : null,
+    approval: d.approval_id && d.approval_status
+      ? {
+        id: d.approval_id,
+        status: d.approval_status,
+        decided_by_name: d.approved_by_name,
+        decided_at: iso(d.approval_decided_at),
+        wait_url: `/api/v1/approvals/${d.approval_id}/wait`,
       }
       : null,
     created_at: d.created_at.toISOString(),

@@ -18,6 +18,8 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "incident.created": "Incident opened",
   "incident.updated": "Incident updated",
   "incident.resolved": "Incident resolved",
+  "approval.requested": "Approval requested",
+  "approval.decided": "Approval decided",
 };
 
 /** The label of a stored type; an unknown one (from a newer version) shows as is. */

@@ -2,24 +2,35 @@
  * The mail dispatcher: claims due outbox messages (only as many as it sends
  * at once, so nothing claimed waits in a local queue), sends each over SMTP
  * outside any transaction, then records the outcome if the lease is still
- * ours. A process that dies mid-send leaves rows `sending`; when their lease
- * runs out another process sends them again (at-least-once). An SMTP 5xx is
+ * ours. The lease is short and renewed by a heartbeat while the sends run
+ * (services/workers/lease.ts). A process that dies mid-send leaves rows
+ * `sending`; when their lease runs out, seconds later, another process sends
+ * them again (at-least-once). An SMTP 5xx is
  * permanent (RFC 5321); a 4xx, a network error or no SMTP configured is
  * retried with backoff until the attempt limit.
  */
-import { claimDueMail, type ClaimedMail, recordMailOutcome, selectAttachments } from "../../db/queries/mail_outbox.ts";
+import {
+  claimDueMail,
+  type ClaimedMail,
+  recordMailOutcome,
+  renewMailLeases,
+  selectAttachments,
+} from "../../db/queries/mail_outbox.ts";
 import { type Mailer, mailerFromConfig, type MailMessage } from "../platform/mailer.ts";
 import { retryDelayMs } from "../notifications/backoff.ts";
 import { NO_SMTP } from "../notifications/channels/email/send.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
+import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
 
 export interface MailDispatcherOptions {
   /** The SMTP sender (from SMTP_URL by default); null when e-mail is not configured. */
   mailer?: Mailer | null;
   /** Attempts before a message is parked as dead, default 8. */
   maxAttempts?: number;
-  /** How long a claim is ours (ms), default 60 s: three SMTP timeouts. */
+  /** How long a claim is ours unless renewed (ms), default LEASE_MS. */
   leaseMs?: number;
+  /** How often the running dispatcher renews its leases (ms), default RENEW_EVERY_MS. */
+  renewEveryMs?: number;
   /** Messages in flight at once (and so claimed at once), default 8. */
   concurrency?: number;
   /** Wait between empty ticks (ms), default 1 s. */
@@ -38,12 +49,19 @@ export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOption
   const o = {
     mailer: deps.mailer === undefined ? mailerFromConfig(deps.config) : deps.mailer,
     maxAttempts: deps.maxAttempts ?? 8,
-    leaseMs: deps.leaseMs ?? 60_000,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     concurrency: deps.concurrency ?? 8,
     pollMs: deps.pollMs ?? 1000,
     random: deps.random ?? Math.random,
   };
   let loop: Loop | undefined;
+  let renewal: Renewal | undefined;
+  /** Messages claimed and not yet recorded: what the heartbeat renews. */
+  const held = new Set<string>();
+  const lease = () => {
+    const now = deps.now();
+    return { now, until: new Date(now.getTime() + o.leaseMs), by: deps.instanceId };
+  };
 
   async function sendOne(mail: ClaimedMail): Promise<void> {
     const error = await attempt(mail);
@@ -81,15 +99,16 @@ export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOption
   }
 
   async function tick(): Promise<number> {
-    const now = deps.now();
-    const lease = { now, until: new Date(now.getTime() + o.leaseMs), by: deps.instanceId };
-    const claimed = await claimDueMail(deps.sql, lease, o.concurrency);
+    const claimed = await claimDueMail(deps.sql, lease(), o.concurrency);
     await Promise.all(claimed.map(async (mail) => {
+      held.add(mail.id);
       try {
         await sendOne(mail);
       } catch (error) {
         // The row stays `sending` and is taken again when its lease runs out.
         deps.logger.error("mail dispatch failed", { error: String(error), mail: mail.id });
+      } finally {
+        held.delete(mail.id);
       }
     }));
     return claimed.length;
@@ -105,9 +124,16 @@ export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOption
         pass: async () => (await tick()) === 0 ? o.pollMs : 0,
         passed: () => deps.telemetry?.tick("mail-dispatcher"),
       });
+      renewal ??= startRenewal({
+        name: "mail dispatcher",
+        logger: deps.logger,
+        everyMs: deps.renewEveryMs,
+        renew: () => renewMailLeases(deps.sql, [...held], lease()),
+      });
     },
     async stop() {
       await loop?.stop();
+      renewal?.stop();
     },
   };
 }

@@ -33,28 +33,6 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   return Math.min(Math.max(0, at - now.getTime()), RETRY_AFTER_CAP_MS);
 }
 
-/**
- * Spaces sends to one destination at least `paceMs` apart (Slack allows about
- * one message per second per channel). Per process: several Opsdeck
- * processes each keep their own pace.
- */
-export class Pacer {
-  #next = new Map<string, number>();
-  constructor(readonly paceMs: number) {}
-
-  /** How long a send to `key` would wait now (ms), without reserving. */
-  wait(key: string, nowMs = performance.now()): number {
-    return Math.max(0, (this.#next.get(key) ?? 0) - nowMs);
-  }
-
-  /** Reserves the next slot for `key` and returns how long to wait for it (ms). */
-  reserve(key: string, nowMs = performance.now()): number {
-    const at = Math.max(nowMs, this.#next.get(key) ?? 0);
-    this.#next.set(key, at + this.paceMs);
-    return at - nowMs;
-  }
-}
-
 /** setTimeout as a promise that an abort ends early (resolving false). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);

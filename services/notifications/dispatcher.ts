@@ -1,16 +1,18 @@
 /**
- * The outbox dispatcher. Each tick:
- *  1. claims due deliveries (FOR UPDATE SKIP LOCKED) and commits the claim:
- *     status `sending`, a lease (locked_until) and this process's name;
- *  2. sends each OUTSIDE any transaction (a digest channel's due rows as one
- *     message; Slack channels paced about one message a second);
- *  3. records the attempt and the outcome in one transaction, only if the
- *     lease is still ours: sent, failed (retry with backoff or Retry-After),
- *     or dead (404/410 or a permanent error: the channel is marked broken; or
- *     the attempt limit).
- * A process that dies between 1 and 3 leaves rows `sending` with a lease that
- * runs out; the next claim takes them again and sends them with the same
- * delivery id (at-least-once, receivers de-duplicate on it).
+ * The outbox dispatcher. It claims only what it is about to send: up to its
+ * free send slots (FOR UPDATE SKIP LOCKED), committed as status `sending`
+ * with a short lease (locked_until) and this process's name; a heartbeat
+ * renews the leases of what it holds while the sends run
+ * (services/workers/lease.ts). Each message is sent OUTSIDE any transaction
+ * (a digest channel's due rows as one message; Slack channels paced about one
+ * message a second, across replicas), and the attempt and outcome are recorded in one
+ * transaction, only if the row is still ours: sent, failed (retry with
+ * backoff or Retry-After), or dead (404/410 or a permanent error: the channel
+ * is marked broken; or the attempt limit). A slot that frees claims again at
+ * once. A process that dies leaves rows `sending` whose lease runs out within
+ * seconds; the next claim takes them and sends them with the same delivery id
+ * (at-least-once, receivers de-duplicate on it): only the ones truly in
+ * flight at the kill can arrive twice.
  */
 import {
   claimDigestRows,
@@ -22,8 +24,10 @@ import {
   renewLease,
 } from "../../db/queries/notification_deliveries.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
+import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
 import { ConflictError } from "../platform/errors.ts";
-import { Pacer, sleep } from "./backoff.ts";
+import { sleep } from "./backoff.ts";
+import { reservePaceSlot } from "../../db/queries/notification_channels.ts";
 import { channelKind, type SendableChannel } from "./channels/registry.ts";
 import { type ChannelPort, defaultChannelPort, defaultSend, recordSend, type SendFn } from "./outbox.ts";
 
@@ -38,13 +42,15 @@ export interface DispatcherOptions {
   paceMs?: number;
   /** Attempts before a delivery is parked as dead, default 8. */
   maxAttempts?: number;
-  /** How long a claim is ours before another process may take it (ms), default 120 s. */
+  /** How long a claim is ours unless renewed (ms), default LEASE_MS. */
   leaseMs?: number;
-  /** Deliveries claimed per tick, default 200. */
+  /** How often the running dispatcher renews its leases (ms), default RENEW_EVERY_MS. */
+  renewEveryMs?: number;
+  /** Most deliveries claimed by one statement, default 200 (never more than the free send slots). */
   batchSize?: number;
   /** Sends in flight at once, default 32. */
   concurrency?: number;
-  /** Wait between empty ticks (ms), default 500. */
+  /** Wait between empty claims (ms), default 500. */
   pollMs?: number;
   random?: () => number;
 }
@@ -52,36 +58,46 @@ export interface DispatcherOptions {
 export type DispatcherDeps = BackgroundDeps & DispatcherOptions;
 
 export interface Dispatcher {
-  /** One claim-send-record round; resolves with the number of deliveries handled. */
+  /** Claims and sends until nothing more is due; resolves with the number of deliveries handled. */
   tick(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
 }
 
-/** The longest a tick waits for one Slack channel's pace before handing the rest of its messages back. */
+/** The longest a send waits for one Slack channel's pace before handing its rows back, due when the pace allows. */
 const MAX_PACE_WAIT_MS = 10_000;
+/** NOTIFYed when deliveries are committed (db/migrations/00110_outbox_wake_up.sql). */
+export const OUTBOX_CHANNEL = "opsdeck_outbox";
+
+/** "Send test" and "re-send now" send at once without a heartbeat: their lease covers one send. */
+const SEND_NOW_LEASE_MS = 60_000;
 
 /** What one message carries: one delivery, or a channel's due digest rows (led by the oldest). */
 interface Unit {
   rows: ClaimedDelivery[];
-  claimedAt: number;
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const o = {
     send: deps.send ?? defaultSend,
     maxAttempts: deps.maxAttempts ?? 8,
-    leaseMs: deps.leaseMs ?? 120_000,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     batchSize: deps.batchSize ?? 200,
     concurrency: deps.concurrency ?? 32,
     pollMs: deps.pollMs ?? 500,
     random: deps.random ?? Math.random,
     healthWritten: new Map<string, number>(),
   };
-  const pacer = new Pacer(deps.paceMs ?? 1000);
+  const paceMs = deps.paceMs ?? 1000;
   const channels = deps.channels ?? defaultChannelPort;
   const stopping = new AbortController();
   let loop: Loop | undefined;
+  let renewal: Renewal | undefined;
+  let unlisten: Promise<(() => Promise<void>) | void> | undefined;
+  /** Rows claimed and not yet recorded or handed back: what the heartbeat renews. */
+  const held = new Set<string>();
+  /** Messages being sent: each holds one send slot. */
+  const sending = new Set<Promise<void>>();
 
   const lease = (): Lease => {
     const now = deps.now();
@@ -91,35 +107,36 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function sendUnit(unit: Unit, channel: SendableChannel | null | Error): Promise<void> {
     const ids = unit.rows.map((r) => r.id);
     if (channel && !(channel instanceof Error) && channelKind(channel.type).paced && !channel.broken) {
-      // A tick waits for a Slack channel's pace only so long; the rest go back, due when the pace allows.
-      const queued = pacer.wait(unit.rows[0].channel_id);
-      if (queued > MAX_PACE_WAIT_MS) {
-        return await releaseClaims(deps.sql, ids, deps.instanceId, new Date(deps.now().getTime() + queued));
+      // The pace is the channel's, shared by every replica (db: paced_until).
+      const wait = await reservePaceSlot(deps.sql, unit.rows[0].tenant_id, unit.rows[0].channel_id, {
+        paceMs,
+        maxWaitMs: MAX_PACE_WAIT_MS,
+      });
+      if (wait === null) {
+        return await releaseClaims(deps.sql, ids, deps.instanceId, new Date(deps.now().getTime() + MAX_PACE_WAIT_MS));
       }
-      const wait = pacer.reserve(unit.rows[0].channel_id);
       if (!(await sleep(wait, stopping.signal))) return await releaseClaims(deps.sql, ids, deps.instanceId);
     }
     if (stopping.signal.aborted) return await releaseClaims(deps.sql, ids, deps.instanceId);
-    // A long pacing wait may outlive the lease: renew it, and send only what is still ours.
-    if (performance.now() - unit.claimedAt > o.leaseMs / 2) {
-      const ours = new Set(await renewLease(deps.sql, ids, lease()));
-      unit.rows = unit.rows.filter((r) => ours.has(r.id));
-      if (unit.rows.length === 0) return;
-    }
+    // A heartbeat that found a row no longer ours (its lease ran out while the database was away): not sent.
+    unit.rows = unit.rows.filter((r) => held.has(r.id));
+    if (unit.rows.length === 0) return;
     const lead = unit.rows[0];
     const result = await recordSend(deps, o, channels, unit.rows, channel);
     const kind = channel && !(channel instanceof Error) ? channel.type : "unknown";
     deps.telemetry?.sent(kind, result.ok, (deps.now().getTime() - lead.created_at.getTime()) / 1000);
   }
 
-  /** Claims, groups into messages, loads each channel once, sends with a concurrency cap. */
-  async function tick(): Promise<number> {
+  /** Claims up to the free send slots and starts sending them; resolves with the number of rows claimed. */
+  async function claimAndStart(): Promise<number> {
+    const free = Math.min(o.batchSize, o.concurrency - sending.size);
+    if (free <= 0 || stopping.signal.aborted) return 0;
     const l = lease();
-    const claimed = await claimDue(deps.sql, l, o.batchSize);
+    const claimed = await claimDue(deps.sql, l, free);
     if (claimed.length === 0) return 0;
     const digestChannels = [...new Set(claimed.filter((r) => r.mode === "digest").map((r) => r.channel_id))];
     if (digestChannels.length > 0) claimed.push(...await claimDigestRows(deps.sql, digestChannels, l));
-    const units = toUnits(claimed);
+    for (const row of claimed) held.add(row.id);
     const loaded = new Map(
       await Promise.all(
         [...new Set(claimed.map((r) => `${r.tenant_id}/${r.channel_id}`))].map(async (key) => {
@@ -128,31 +145,39 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         }),
       ),
     );
-    // Units of one channel go in order (one lane); lanes run side by side, at most `concurrency` at once.
-    const lanes = new Map<string, Unit[]>();
-    for (const unit of units) {
-      const channelId = unit.rows[0].channel_id;
-      const channel = loaded.get(channelId);
-      const key = channel && !(channel instanceof Error) && channelKind(channel.type).paced
-        ? channelId
-        : unit.rows[0].id;
-      lanes.set(key, [...(lanes.get(key) ?? []), unit]);
+    // Started in claim order: a paced channel's messages ask for their pace slots in about that order.
+    for (const unit of toUnits(claimed)) {
+      const run: Promise<void> = sendUnit(unit, loaded.get(unit.rows[0].channel_id) ?? null)
+        .catch((error) => {
+          // The rows stay `sending` and are taken again when the lease runs out.
+          deps.logger.error("notification dispatch failed", { error: String(error), delivery: unit.rows[0].id });
+        })
+        .finally(() => {
+          for (const row of unit.rows) held.delete(row.id);
+          const wasFull = sending.size >= o.concurrency;
+          sending.delete(run);
+          if (wasFull) loop?.wake();
+        });
+      sending.add(run);
     }
-    const queue = [...lanes.values()];
-    const worker = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const unit of lane) {
-          try {
-            await sendUnit(unit, loaded.get(unit.rows[0].channel_id) ?? null);
-          } catch (error) {
-            // The rows stay `sending` and are taken again when the lease runs out.
-            deps.logger.error("notification dispatch failed", { error: String(error), delivery: unit.rows[0].id });
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, queue.length) }, worker));
     return claimed.length;
+  }
+
+  async function tick(): Promise<number> {
+    let handled = 0;
+    for (let round = await claimAndStart(); round > 0; round = await claimAndStart()) {
+      handled += round;
+      await Promise.all(sending);
+    }
+    await Promise.all(sending);
+    return handled;
+  }
+
+  async function renew(): Promise<void> {
+    if (held.size === 0) return;
+    const ids = [...held];
+    const ours = new Set(await renewLease(deps.sql, ids, lease()));
+    for (const id of ids) if (!ours.has(id)) held.delete(id);
   }
 
   return {
@@ -162,29 +187,46 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         logger: deps.logger,
         failure: "notification dispatcher tick failed",
         failureWaitMs: o.pollMs,
-        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
+        // Claimed some and slots are left: more may be due at once. Otherwise wait (a freed slot wakes it).
+        pass: async () => (await claimAndStart()) > 0 && sending.size < o.concurrency ? 0 : o.pollMs,
         passed: () => deps.telemetry?.tick("notification-dispatcher"),
+      });
+      // Woken when any process commits a delivery, and on each (re)connection of the listener, since
+      // notifications sent while it was away are lost; the poll stays the fallback.
+      const wake = () => loop?.wake();
+      unlisten ??= deps.sql.listen(OUTBOX_CHANNEL, wake, wake).then((l) => l.unlisten).catch((error) => {
+        deps.logger.warn("notification dispatcher: listening for new deliveries failed, polling only", {
+          error: String(error),
+        });
+      });
+      renewal ??= startRenewal({
+        name: "notification dispatcher",
+        logger: deps.logger,
+        everyMs: deps.renewEveryMs,
+        renew,
       });
     },
     async stop() {
       stopping.abort();
       await loop?.stop();
+      await Promise.all(sending);
+      renewal?.stop();
+      await (await unlisten)?.().catch(() => {});
     },
   };
 }
 
 /** Immediate rows one message each; a channel's digest rows one message, oldest first. */
 function toUnits(rows: ClaimedDelivery[]): Unit[] {
-  const claimedAt = performance.now();
   const units: Unit[] = [];
   const digests = new Map<string, ClaimedDelivery[]>();
   for (const row of rows) {
     if (row.mode === "digest") digests.set(row.channel_id, [...(digests.get(row.channel_id) ?? []), row]);
-    else units.push({ rows: [row], claimedAt });
+    else units.push({ rows: [row] });
   }
   for (const group of digests.values()) {
     group.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id));
-    units.push({ rows: group, claimedAt });
+    units.push({ rows: group });
   }
   return units;
 }
@@ -210,10 +252,9 @@ async function loadChannel(
  */
 export async function deliverNow(deps: DispatcherDeps, tenantId: string, deliveryId: string) {
   const now = deps.now();
-  const leaseMs = deps.leaseMs ?? 120_000;
   const rows = await claimOne(deps.sql, tenantId, deliveryId, {
     now,
-    until: new Date(now.getTime() + leaseMs),
+    until: new Date(now.getTime() + SEND_NOW_LEASE_MS),
     by: deps.instanceId,
   });
   if (rows.length === 0) throw new ConflictError("This delivery is being sent right now or was already sent");

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { createOutboundPolicy, type OutboundPolicy } from "./net/policy.ts";
+import { databaseHosts, firstHostUrl } from "./database_url.ts";
 
 const cidrList = z.string().transform((value, ctx) => {
   const items = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -41,7 +42,7 @@ const secretList = z.string().transform((value, ctx) => {
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
     try {
-      return protocols.includes(new URL(value).protocol);
+      return protocols.includes(new URL(firstHostUrl(value)).protocol);
     } catch {
       return false;
     }
@@ -296,9 +297,10 @@ export function describeConfig(config: Config): Record<string, string> {
 
 export function redactUrl(value: string): string {
   try {
-    const u = new URL(value);
+    const hosts = databaseHosts(value);
+    const u = new URL(firstHostUrl(value));
     if (u.password) u.password = "***";
-    return u.toString();
+    return hosts.length > 1 ? u.toString().replace(`@${u.host}`, `@${hosts.join(",")}`) : u.toString();
   } catch {
     return "***";
   }

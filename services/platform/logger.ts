@@ -8,6 +8,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Whether lines at `level` are written: callers skip building fields that would be dropped. */
+  enabled(level: LogLevel): boolean;
   /** Writes out lines still buffered; call before the process exits. */
   flush(): void;
 }
@@ -23,7 +25,14 @@ export function createLogger(level: LogLevel = "info", sink: LineSink = buffered
     if (ORDER[lvl] < min) return;
     sink.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
   };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error"), flush: () => sink.flush() };
+  return {
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    enabled: (lvl) => ORDER[lvl] >= min,
+    flush: () => sink.flush(),
+  };
 }
 
 /** A sink that hands each line to `write` at once (tests collect lines this way). */

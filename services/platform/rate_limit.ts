@@ -1,12 +1,17 @@
 /**
- * The API's request budget: fixed one-minute windows counted in this
- * process's memory, per API key (or session) and per client IP. In memory on
- * purpose: a check costs a Map lookup instead of a database write on every
- * API request, and an overshoot of "limit × replicas" is acceptable for a
- * budget meant to stop runaway scripts (docs/security.md). The sign-in
- * throttle, which must hold across replicas, lives in PostgreSQL instead.
+ * The API's request budget: fixed one-minute windows per API key (or
+ * session) and per client IP, shared by every replica. A request costs a Map
+ * lookup, not a database write: each process counts in memory and, at most
+ * once a second (on the next request), adds its counts to PostgreSQL and
+ * reads back every replica's totals for those keys (db/queries/rate_limits.ts).
+ * The budget can overshoot by about a second of traffic across replicas,
+ * which is fine for a budget meant to stop runaway scripts (docs/security.md);
+ * the sign-in throttle, which must be exact, writes every failure instead.
  * Memory is bounded: only the current window's counters are kept.
  */
+import type { Sql } from "../../db/client.ts";
+import { addRateCounts } from "../../db/queries/rate_limits.ts";
+
 export interface RatePolicy {
   /** Names the policy in the RateLimit headers: "key" or "ip". */
   name: string;
@@ -23,10 +28,27 @@ export interface RateDecision {
   allowed: boolean;
 }
 
+/** Adds this process's counts of a window, returns all replicas' totals for those keys (purge: first of a window). */
+export type ShareCounts = (
+  windowStart: Date,
+  counts: [string, number][],
+  purge: boolean,
+) => Promise<Map<string, number>>;
+
+const SHARE_EVERY_MS = 1_000;
+
 export class RateLimiter {
   #window = -1;
-  #counts = new Map<string, number>();
-  constructor(readonly policy: RatePolicy) {}
+  /** Counted here since the last share. */
+  #local = new Map<string, number>();
+  /** Handed to the database, its answer not back yet. */
+  #handed = new Map<string, number>();
+  /** Every replica's totals at the last share. */
+  #shared = new Map<string, number>();
+  #sharedAt = -Infinity;
+  #sharing = false;
+  #purged = -1;
+  constructor(readonly policy: RatePolicy, private readonly share?: ShareCounts) {}
 
   /** Counts one request for `key` at `nowMs` and says whether it fits the budget. */
   take(key: string, nowMs: number): RateDecision {
@@ -34,10 +56,15 @@ export class RateLimiter {
     const window = Math.floor(nowMs / windowMs);
     if (window !== this.#window) {
       this.#window = window;
-      this.#counts.clear();
+      this.#local.clear();
+      this.#handed.clear();
+      this.#shared.clear();
+      this.#sharedAt = -Infinity;
     }
-    const used = (this.#counts.get(key) ?? 0) + 1;
-    this.#counts.set(key, used);
+    const local = (this.#local.get(key) ?? 0) + 1;
+    this.#local.set(key, local);
+    const used = (this.#shared.get(key) ?? 0) + (this.#handed.get(key) ?? 0) + local;
+    if (this.share && !this.#sharing && nowMs - this.#sharedAt >= SHARE_EVERY_MS) this.#shareNow(window, nowMs);
     return {
       policy: this.policy,
       remaining: Math.max(0, this.policy.limit - used),
@@ -45,6 +72,35 @@ export class RateLimiter {
       allowed: used <= this.policy.limit,
     };
   }
+
+  /** Hands the local counts over; on failure they are counted locally again (nothing lost, nothing thrown). */
+  #shareNow(window: number, nowMs: number) {
+    this.#sharing = true;
+    this.#sharedAt = nowMs;
+    const counts = [...this.#local].map(([k, n]) => [`${this.policy.name}:${k}`, n] as [string, number]);
+    const handed = this.#local;
+    this.#handed = handed;
+    this.#local = new Map();
+    const purge = this.#purged !== window;
+    this.share!(new Date(window * this.policy.windowSeconds * 1000), counts, purge).then((totals) => {
+      if (purge) this.#purged = window;
+      if (this.#window !== window) return;
+      for (const [key] of handed) {
+        this.#shared.set(key, totals.get(`${this.policy.name}:${key}`) ?? this.#shared.get(key) ?? 0);
+      }
+    }, () => {
+      if (this.#window !== window) return;
+      for (const [key, n] of handed) this.#local.set(key, (this.#local.get(key) ?? 0) + n);
+    }).finally(() => {
+      if (this.#handed === handed) this.#handed = new Map();
+      this.#sharing = false;
+    });
+  }
+}
+
+/** A limiter whose counts are shared with every replica through PostgreSQL. */
+export function sharedRateLimiter(sql: Sql, policy: RatePolicy): RateLimiter {
+  return new RateLimiter(policy, (windowStart, counts, purge) => addRateCounts(sql, windowStart, counts, purge));
 }
 
 /** `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers): every policy in force. */

@@ -25,6 +25,8 @@ const MULTILINE_FIELDS = new Set([
   "message",
   "reason",
   "content",
+  // saved queries' SQL, and the editor's textarea
+  "query_text",
 ]);
 
 const LINE_CONTROLS = new Set(["\t", "\n", "\r"]);

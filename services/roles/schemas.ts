@@ -6,7 +6,7 @@ import { PageQuerySchema } from "../platform/pagination.ts";
 
 /** The database's CHECKs, stated once for validation and for the matrix editor. */
 export function permissionAllowed(resource: string, action: string): boolean {
-  if (action === "manage") return ["users", "roles", "api_keys", "settings"].includes(resource);
+  if (action === "manage") return ["users", "roles", "api_keys", "settings", "approvals"].includes(resource);
   if (resource === "audits") return action === "read";
   return true;
 }
@@ -26,14 +26,14 @@ const PermissionList = z.array(z.string().max(64)).max(GRANTABLE.length * 2).sup
         code: "custom",
         path: [i],
         message: action === "manage"
-          ? "manage exists only for users, roles, api_keys and settings"
+          ? "manage exists only for users, roles, api_keys, settings and approvals"
           : "audits can only be read",
       });
     }
   });
 }).openapi({
   description: "`resource:action` strings; actions read, write, delete, plus manage for users, roles, api_keys, " +
-    "settings; audits only read",
+    "settings, approvals; audits only read",
   example: ["projects:read", "deployments:read", "deployments:write"],
 });
 

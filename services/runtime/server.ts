@@ -13,6 +13,7 @@ import { createLoginThrottles } from "../auth/throttle.ts";
 import { bootstrapAdmin } from "../auth/setup.ts";
 import { AppError } from "../platform/errors.ts";
 import { DatabaseTroubles } from "../system/database_troubles.ts";
+import { createActivityRecorder } from "../insights/activity_recorder.ts";
 import { startBackgroundWork, stopBackgroundWork } from "../workers/workers.ts";
 import { type Config, describeConfig, withDatabaseAddress } from "../platform/config.ts";
 import { databaseUrlOf } from "../platform/net/policy.ts";
@@ -63,6 +64,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
   const stopLagSampler = metrics.process.startLagSampler();
   const apiKeys = createApiKeyCache();
   const stopListening = await listenForAuthChanges(db.sql, apiKeys);
+  const activity = createActivityRecorder(db.sql, logger);
   const app = createApp({
     sql: db.sql,
     config,
@@ -78,6 +80,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
     throttles: createLoginThrottles(),
     troubles: new DatabaseTroubles(metrics.dbErrors),
     apiKeys,
+    activity,
   });
 
   const abort = new AbortController();
@@ -125,6 +128,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
       await server.shutdown();
       clearTimeout(timer);
       await stopBackgroundWork(workers);
+      await activity.stop();
       stopLagSampler();
       await stopListening().catch(() => {});
       await db.close();

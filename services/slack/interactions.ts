@@ -26,7 +26,15 @@ import { toPrincipal } from "../auth/sessions.ts";
 import type { Config } from "../platform/config.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { loadChannelForSending } from "../notifications/channels.ts";
-import { ACTION_ACK, ACTION_RESOLVE, ACTION_SNOOZE } from "../notifications/channels/slack/message.ts";
+import {
+  ACTION_ACK,
+  ACTION_APPROVE,
+  ACTION_REJECT,
+  ACTION_RESOLVE,
+  ACTION_SNOOZE,
+} from "../notifications/channels/slack/message.ts";
+import { findApprovalSlackMessage } from "../../db/queries/approvals.ts";
+import { decideApproval } from "../approvals/approvals.ts";
 import { checkSlackSignature } from "./signature.ts";
 
 export interface InteractionDeps {
@@ -87,6 +95,9 @@ export async function handleSlackInteraction(
   if (payload?.type !== "block_actions" || !action?.action_id || !slackChannel || !ts || !slackUser) {
     return reply("Opsdeck did not understand this action.");
   }
+  if (action.action_id === ACTION_APPROVE || action.action_id === ACTION_REJECT) {
+    return await approvalClick(deps, req, { slackChannel, ts, slackUser, action, now });
+  }
   const message = await findSlackMessageByTs(deps.sql, slackChannel, ts);
   if (!message || message.alert_id !== action.value) {
     return reply("This message is not an Opsdeck alert that this server posted.");
@@ -126,6 +137,51 @@ export async function handleSlackInteraction(
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
       return reply(error.status === 404 ? "You cannot see this alert in Opsdeck." : error.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Approve / Reject on an approval request's message: the message must be one
+ * Opsdeck posted for that request (approval_slack_messages); the clicker acts
+ * as their Opsdeck account through decideApproval, so four-eyes, expiry, the
+ * audit row and the event are exactly as for the API.
+ */
+async function approvalClick(
+  deps: InteractionDeps,
+  req: InteractionRequest,
+  click: { slackChannel: string; ts: string; slackUser: string; action: BlockAction; now: Date },
+): Promise<InteractionReply> {
+  const message = await findApprovalSlackMessage(deps.sql, click.slackChannel, click.ts);
+  if (!message || message.approval_id !== click.action.value) {
+    return reply("This message is not an Opsdeck approval request that this server posted.");
+  }
+  const channel = await loadChannelForSending(
+    deps.sql,
+    message.tenant_id,
+    message.channel_id,
+    deps.secret,
+    deps.config.previousSecrets,
+  );
+  if (channel?.type !== "slack" || channel.mode !== "bot") {
+    return reply("This request's Slack channel no longer exists.");
+  }
+  const email = await slackEmail(channel.botToken, click.slackUser, deps.config.slackApiUrl);
+  if (!email) {
+    return reply("Opsdeck could not read your Slack e-mail address (the app needs the users:read.email scope).");
+  }
+  const principal = await principalByEmail(deps.sql, message.tenant_id, email);
+  if (!principal) return reply(`No active Opsdeck account uses ${email} in this organisation.`);
+  const ctx: AuditContext = { actor: principal, ip: req.ip, userAgent: req.userAgent, now: click.now };
+  const approve = click.action.action_id === ACTION_APPROVE;
+  try {
+    const comment = approve ? "Approved in Slack" : "Rejected in Slack";
+    await decideApproval(deps.sql, principal, message.approval_id, approve ? "approved" : "rejected", { comment }, ctx);
+    return reply(approve ? "Approved. The message will update in a moment." : "Rejected.");
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      return reply(error.status === 404 ? "You cannot see this request in Opsdeck." : error.message);
     }
     throw error;
   }

@@ -4,7 +4,8 @@
  * (partitions.ts), drops the partitions whose whole month is older than
  * OPSDECK_RETENTION_DAYS, deletes stray DEFAULT-partition rows as old and
  * roll-up rows a month older, finished notification deliveries and events past
- * the same age, and idempotency keys past their own expiry. Runs at start,
+ * the same age, idempotency keys past their own expiry, and approval requests
+ * past theirs (services/approvals). Runs at start,
  * then every few hours; dropping a partition is instant and leaves no dead
  * rows to vacuum, unlike DELETE.
  */
@@ -18,6 +19,7 @@ import {
 } from "../../db/queries/check_results.ts";
 import { deleteEventsBefore } from "../../db/queries/events.ts";
 import { purgeExpiredIdempotencyKeys } from "../../db/queries/idempotency.ts";
+import { expireDueApprovals } from "../approvals/approvals.ts";
 import { deleteFinishedMail } from "../../db/queries/mail_outbox.ts";
 import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveries.ts";
 import type { Config } from "../platform/config.ts";
@@ -61,6 +63,7 @@ export function createRetention(deps: RetentionDeps): RetentionRunner {
         deps.logger.info("retention deleted rows", { rows: deletedRows + feedRows, before: cutoff });
       }
       const expiredIdempotencyKeys = await purgeExpiredIdempotencyKeys(deps.sql, now);
+      await expireDueApprovals(deps.sql, now);
       return { created, dropped, deletedRows: deletedRows + feedRows, expiredIdempotencyKeys };
     },
   };

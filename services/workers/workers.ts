@@ -13,9 +13,11 @@ import { createScheduler } from "../checks/scheduler.ts";
 import { createMailDispatcher } from "../mail/dispatcher.ts";
 import { createStatusSubscriptionsWorker } from "../status_pages/subscriptions_worker.ts";
 import { createSlaReportWorker } from "../sla/reports.ts";
+import { createDataSourceWorker } from "../data_sources/worker.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
+import { createInsightsWorker } from "../insights/worker.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -34,6 +36,8 @@ const WORKERS: StartWorker[] = [
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
   (deps) => started("status-subscriptions", createStatusSubscriptionsWorker(deps)),
   (deps) => started("sla-reports", createSlaReportWorker(deps)),
+  (deps) => started("insights", createInsightsWorker(deps)),
+  (deps) => started("data-sources", createDataSourceWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

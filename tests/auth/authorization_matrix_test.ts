@@ -37,6 +37,7 @@ const MATRIX: Record<Resource, { admin: Grant; employee: Grant; client: Grant }>
   status_pages: { admin: ALL, employee: "rw", client: "r" },
   incidents: { admin: ALL, employee: "rw", client: "r" },
   sla_reports: { admin: ALL, employee: "rw", client: "r" },
+  approvals: { admin: ALL, employee: "rw", client: "" },
 };
 
 const { app, db } = await createTestApp();

@@ -10,12 +10,19 @@ import { createTestApp } from "../helpers/app.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 import { exampleFor } from "./example_body.ts";
 import { genDataSource } from "../helpers/data_sources.ts";
+import { genProject } from "../helpers/catalog.ts";
+import { evaluateQuickWins } from "../../services/insights/quick_wins/quick_wins.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
 const p = await genPersonas(sql);
 // rows only users create: without them the walk would call those routes with random ids
 await Promise.all([genDataSource(sql, p.other.id), genDataSource(sql, p.tenant.id)]);
+// a project and its quick win ("no deployments") in the other tenant and the other client: insights ids to walk
+for (const [tenantId, clientId] of [[p.other.id, p.clients.otherClient.id], [p.tenant.id, p.clients.globex.id]]) {
+  await genProject(sql, tenantId, clientId);
+  await evaluateQuickWins(sql, tenantId, new Date());
+}
 const doc = await (await app.request("/openapi.json")).json();
 const components = doc.components?.schemas ?? {};
 
@@ -41,6 +48,8 @@ async function foreignId(sql: Sql, table: string, tenantId: string, clientId?: s
     if (columns.has("client_id")) byClient = " AND client_id = $2";
     else if (columns.has("project_id")) byClient = " AND project_id IN (SELECT id FROM projects WHERE client_id = $2)";
     else if (columns.has("user_id")) byClient = " AND user_id IN (SELECT id FROM users WHERE client_id = $2)";
+    // a client itself (a client user may read their own client's insights): the other client
+    else if (table === "clients") byClient = " AND id = $2";
   }
   where += byClient;
   // `table` is a name from the catalog (checked above), never request input.

@@ -47,6 +47,9 @@ Deno.test("the first run creates this month's and the next two months' partition
     ["query_metrics_p2026_11", 0],
     ["query_metrics_p2026_12", 0],
     ["query_metrics_p2027_01", 0],
+    ["user_activity_p2026_11", 0],
+    ["user_activity_p2026_12", 0],
+    ["user_activity_p2027_01", 0],
   ]);
   assertEquals(await partitions("check_results"), [
     "check_results_default",
@@ -61,7 +64,7 @@ Deno.test("the first run creates this month's and the next two months' partition
     { part: "check_results_p2026_11", n: 1 },
     { part: "check_results_p2026_12", n: 1 },
   ]);
-  assertEquals(lines.filter((l) => l.msg === "partition created").length, 9);
+  assertEquals(lines.filter((l) => l.msg === "partition created").length, 12);
   // the roll-ups were not touched by the move, and new rows go to the partition
   await insertInBatches(sql, [result("2026-11-03T10:00:00Z")]);
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_p2026_11`;
@@ -88,9 +91,12 @@ Deno.test("retention drops only partitions whose whole month is older than the r
     "query_metrics_p2025_08",
     "query_metrics_p2025_09",
     "query_metrics_p2025_10",
+    "user_activity_p2025_08",
+    "user_activity_p2025_09",
+    "user_activity_p2025_10",
   ]);
   assert((await partitions("check_results")).includes(partitionName("check_results", new Date("2026-11-01Z"))));
-  assertEquals(lines.filter((l) => l.msg === "partition dropped").length, 9);
+  assertEquals(lines.filter((l) => l.msg === "partition dropped").length, 12);
   // the June row in DEFAULT and the roll-ups of 2025 and June 2026 are gone; November's stay
   const hourly = await sql<{ bucket: Date }[]>`SELECT bucket FROM check_results_hourly ORDER BY bucket`;
   assertEquals(hourly.map((h) => h.bucket.toISOString().slice(0, 10)), ["2026-11-02", "2026-11-03", "2026-12-31"]);
@@ -118,6 +124,9 @@ Deno.test("two processes running retention at once create each partition once, w
       "query_metrics_p2027_06",
       "query_metrics_p2027_07",
       "query_metrics_p2027_08",
+      "user_activity_p2027_06",
+      "user_activity_p2027_07",
+      "user_activity_p2027_08",
     ]);
   } finally {
     await second.end();

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { claimDueProbes } from "../../db/queries/check_scheduler.ts";
+import { LEASE_MS } from "../../services/workers/lease.ts";
 import {
   checkRow,
   countingTarget,
@@ -57,14 +58,14 @@ Deno.test("a check claimed by a process that died runs again once its lease expi
   const p = scriptedProbe();
   const id = await insertCheck(w, { url: "http://127.0.0.1:9/crash", timeout_ms: 5_000 });
   // the dead process: claimed, never finished
-  const [claimed] = await claimDueProbes(w.sql, { now: T0, instanceId: "dead", limit: 10, marginMs: 30_000 });
+  const [claimed] = await claimDueProbes(w.sql, { now: T0, instanceId: "dead", limit: 10, leaseMs: LEASE_MS });
   assertEquals(claimed.id, id);
   const survivor = scheduler(w, { probe: p.probe }, "survivor");
-  w.clock.advance(30_000);
+  w.clock.advance(LEASE_MS - 1);
   assertEquals((await survivor.tick()).claimed, 0);
   assertEquals((await checkRow(w, id)).claimed_by, "dead");
-  // lease = timeout (5 s) + margin (30 s)
-  w.clock.set(T0.getTime() + 35_001);
+  // one lease, whatever the check's timeout: nobody renewed it
+  w.clock.set(T0.getTime() + LEASE_MS + 1);
   assertEquals(await survivor.tick(), { claimed: 1, finished: 1 });
   const row = await checkRow(w, id);
   assertEquals([row.claimed_by, row.status], [null, "up"]);
@@ -135,4 +136,37 @@ Deno.test("a probe frees its slot when it ends: with one slot, all due checks ru
   await s.stop();
   assertEquals((await Promise.all(ids.map((id) => resultsOf(w, id)))).map((r) => r.length), [1, 1, 1]);
   await w.db.sql.end();
+});
+
+Deno.test("a probe longer than a lease keeps its check: the heartbeat renews the claim, nobody else runs it", async () => {
+  const w = await schedulerWorld();
+  const id = await insertCheck(w, { url: "http://127.0.0.1:9/long", timeout_ms: 60_000 });
+  let release = () => {};
+  const finished = new Promise<void>((r) => release = r);
+  const long = scheduler(w, {
+    renewEveryMs: 20,
+    probe: async () => {
+      await finished;
+      return { status: "up", latencyMs: 1, statusCode: 200, detail: null, certificate: null };
+    },
+  }, "long-runner");
+  long.start();
+  try {
+    while ((await checkRow(w, id)).claimed_by !== "long-runner") await new Promise((r) => setTimeout(r, 10));
+    const other = scheduler(w, { probe: scriptedProbe().probe }, "other");
+    for (let step = 0; step < 4; step++) {
+      // Half a lease later each time (two leases in all); a beat or more in between renews the claim.
+      w.clock.advance(LEASE_MS / 2);
+      const renewedTo = w.clock.now().getTime() + LEASE_MS;
+      while ((await checkRow(w, id)).claimed_until!.getTime() < renewedTo) await new Promise((r) => setTimeout(r, 10));
+      assertEquals((await other.tick()).claimed, 0, "still held by the long probe");
+    }
+    release();
+    while ((await resultsOf(w, id)).length === 0) await new Promise((r) => setTimeout(r, 10));
+    assertEquals((await checkRow(w, id)).claimed_by, null, "written and released by its runner");
+  } finally {
+    release();
+    await long.stop();
+    await w.db.sql.end();
+  }
 });

@@ -1,5 +1,5 @@
 /** The data-source pages without a browser: forms post, errors show in place, runs render a table. */
-import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
 import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { createTestApp } from "../helpers/app.ts";
@@ -62,6 +62,18 @@ Deno.test("data source pages", async (t) => {
       assertStringIncludes(fragment, 'id="source-status"');
       assertStringIncludes(fragment, "connected");
       assertFalse(fragment.includes("<html"));
+    });
+
+    await t.step("Read schema swaps in the tables together with when they were read", async () => {
+      const res = await app.request(`/data-sources/${id}/introspect`, form({}, { "HX-Request": "true" }));
+      assertEquals(res.status, 200);
+      const fragment = await res.text();
+      assertStringIncludes(fragment, 'id="schema-browser"');
+      assertMatch(fragment, /Last read <time datetime="[^"]+"/);
+      assertStringIncludes(fragment, "orders");
+      const page = await (await app.request(`/data-sources/${id}`, { headers: p.alice.cookie })).text();
+      assertMatch(page, /Last read <time datetime="[^"]+"/);
+      assertFalse(page.includes("Last read —"));
     });
 
     await t.step("Run renders the result table in place; a bad value is said in plain words", async () => {

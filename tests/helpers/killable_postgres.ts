@@ -75,7 +75,7 @@ export async function startKillablePostgres(): Promise<KillablePostgres> {
 }
 
 /** The postmaster's children (backends, background workers), from /proc. */
-function childrenOf(parent: number): number[] {
+export function childrenOf(parent: number): number[] {
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;

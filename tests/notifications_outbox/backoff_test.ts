@@ -2,7 +2,6 @@ import { assert, assertEquals } from "@std/assert";
 import {
   BACKOFF_CAP_MS,
   backoffCeilingMs,
-  Pacer,
   parseRetryAfter,
   retryDelayMs,
 } from "../../services/notifications/backoff.ts";
@@ -26,13 +25,4 @@ Deno.test("Retry-After: seconds, an HTTP date, a past date, garbage, and the 1 h
   assertEquals(parseRetryAfter("soon", now), undefined);
   assertEquals(parseRetryAfter(null, now), undefined);
   assertEquals(parseRetryAfter("86400", now), 3_600_000);
-});
-
-Deno.test("Pacer: slots for one key are paceMs apart, other keys are independent", () => {
-  const pacer = new Pacer(1000);
-  assertEquals(pacer.reserve("C1", 0), 0);
-  assertEquals(pacer.reserve("C1", 100), 900);
-  assertEquals(pacer.reserve("C1", 100), 1900);
-  assertEquals(pacer.wait("C1", 100), 2900);
-  assertEquals(pacer.reserve("C2", 100), 0);
 });

@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../../services/platform/config.ts";
+import { ConfigError, loadConfig, redactUrl } from "../../services/platform/config.ts";
+import { databaseEndpoints } from "../../services/platform/net/policy.ts";
 
 Deno.test("loadConfig applies the documented defaults to an empty environment", () => {
   const config = loadConfig({});
@@ -60,4 +61,12 @@ Deno.test("loadConfig parses CIDR lists and treats empty strings as unset", () =
   const config = loadConfig({ OPSDECK_PROBE_ALLOW: "10.0.0.0/8, fd00::/8", PORT: "" });
   assertEquals(config.probeAllow, ["10.0.0.0/8", "fd00::/8"]);
   assertEquals(config.port, 8080);
+});
+
+Deno.test("a multi-host DATABASE_URL (failover) is accepted, redacted whole, and every host is protected", () => {
+  const url = "postgres://u:hunter2@db1:5432,db2:5433/opsdeck?target_session_attrs=read-write";
+  assertEquals(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
+  assertEquals(redactUrl(url), "postgres://u:***@db1:5432,db2:5433/opsdeck?target_session_attrs=read-write");
+  assertEquals(databaseEndpoints(url), [{ host: "db1", port: 5432 }, { host: "db2", port: 5433 }]);
+  assertThrows(() => loadConfig({ DATABASE_URL: "mysql://a,b/c" }), ConfigError, "DATABASE_URL");
 });

@@ -3,6 +3,7 @@ import { useContext } from "preact/hooks";
 import {
   type AlertRuleRow,
   OPERATORS,
+  QUERY_MEASURES,
   RULE_FIELDS,
   RULE_KINDS,
   type RuleFormOptions,
@@ -16,7 +17,8 @@ import { KIND_LABEL } from "./format.ts";
 export type RuleValues = Partial<Record<typeof RULE_FIELDS[number], string>>;
 
 export function ruleValues(r: AlertRuleRow): RuleValues {
-  return Object.fromEntries(RULE_FIELDS.map((f) => [f, r[f] === null ? "" : String(r[f])]));
+  const text = (v: unknown) => v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return Object.fromEntries(RULE_FIELDS.map((f) => [f, text(r[f])]));
 }
 
 export interface RuleFormProps {
@@ -113,13 +115,6 @@ export function RuleForm({ rule, options, values, errors = {}, error }: RuleForm
             errors={errors}
             placeholder="http.p95_ms"
           />
-          <SelectField name="operator" label="Operator" errors={errors}>
-            <option value="" selected={!v.operator}>—</option>
-            {OPERATORS.map((o) => (
-              <option key={o} value={o} selected={picked("operator", o)}>{o.replace("_", " ")}</option>
-            ))}
-          </SelectField>
-          <FormField name="threshold" label="Threshold (change: %)" type="number" value={v.threshold} errors={errors} />
           <FormField
             name="window_seconds"
             label="Window (seconds)"
@@ -128,6 +123,48 @@ export function RuleForm({ rule, options, values, errors = {}, error }: RuleForm
             errors={errors}
             placeholder="300"
           />
+        </div>
+      </KindFields>
+      <KindFields fixed={rule?.kind} kinds={["query_threshold"]} legend="Saved query">
+        <div class="grid">
+          <SelectField name="query_id" label="Query" errors={errors}>
+            <option value="" selected={!v.query_id}>—</option>
+            {options.queries.map((q) => (
+              <option key={q.id} value={q.id} selected={picked("query_id", q.id)}>{q.name}</option>
+            ))}
+          </SelectField>
+          <SelectField name="query_measure" label="Compare" errors={errors}>
+            {QUERY_MEASURES.map((m) => (
+              <option key={m} value={m} selected={picked("query_measure", m)}>
+                {m === "value" ? "its number (first column)" : "how many rows"}
+              </option>
+            ))}
+          </SelectField>
+          <FormField
+            name="interval_seconds"
+            label="Run every (seconds, at least 60)"
+            type="number"
+            value={v.interval_seconds}
+            errors={errors}
+            placeholder="300"
+          />
+        </div>
+        <FormField
+          name="query_parameters"
+          label='Parameters (JSON, e.g. {"country": "DE"}; empty: the defaults)'
+          value={v.query_parameters}
+          errors={errors}
+        />
+      </KindFields>
+      <KindFields fixed={rule?.kind} kinds={["metric_threshold", "query_threshold"]} legend="Threshold">
+        <div class="grid">
+          <SelectField name="operator" label="Operator" errors={errors}>
+            <option value="" selected={!v.operator}>—</option>
+            {OPERATORS.map((o) => (
+              <option key={o} value={o} selected={picked("operator", o)}>{o.replace("_", " ")}</option>
+            ))}
+          </SelectField>
+          <FormField name="threshold" label="Threshold (change: %)" type="number" value={v.threshold} errors={errors} />
         </div>
       </KindFields>
       <fieldset>

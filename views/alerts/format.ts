@@ -22,6 +22,7 @@ export const KIND_LABEL: Record<RuleKind, string> = {
   certificate_expiring: "Certificate expiring",
   deployment_failed: "Deployment failed",
   metric_threshold: "Metric threshold",
+  query_threshold: "Saved query threshold",
 };
 
 /** "5 min", "3 h", "2 d": how long ago, for the inbox's age column. */

@@ -1,11 +1,19 @@
 /**
  * The status board's live part: every visible check grouped by client and
  * project, with a status dot, hourly uptime bars for the last day, the
- * latest latency and the 24-hour uptime. It asks for itself again every few
- * seconds (htmx polling, outerHTML swap of this element only), so filters in
- * the URL and the page's scroll position stay as they are.
+ * latest latency and the 24-hour uptime. Every few seconds it polls its own
+ * address with the version it holds (htmx, no swap of its own): the answer
+ * swaps in only the rows and summary that changed (out of band), or the whole
+ * board when its layout changed (HX-Retarget), so filters in the URL and the
+ * page's scroll position stay as they are.
  */
-import { BAR_SECONDS, BOARD_PAGE_SIZE, type BoardData, type BoardRow } from "../../services/checks/board.ts";
+import {
+  BAR_SECONDS,
+  type BoardChanges,
+  type BoardCounts,
+  type BoardData,
+  type BoardRow,
+} from "../../services/checks/board.ts";
 import type { Bar } from "../../services/checks/history.ts";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
 
@@ -14,8 +22,9 @@ export const BOARD_POLL_SECONDS = 5;
 export interface BoardProps extends BoardData {
   /** The board's own address with its filters and page, for polling. */
   selfUrl: string;
-  /** The address of another page of the board, same filters. */
-  pageUrl: (page: number) => string;
+  /** The addresses of the neighbouring pages of the board, same filters (null at either end). */
+  prevUrl: string | null;
+  nextUrl: string | null;
   filtered: boolean;
   canWrite: boolean;
   now: Date;
@@ -53,11 +62,11 @@ export function UptimeBars({ bars, now }: { bars: Bar[]; now: Date }) {
   );
 }
 
-function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
+function BoardTableRow({ row, now, oob }: { row: BoardRow; now: Date; oob?: boolean }) {
   const c = row.check;
   const status = shownStatus(c);
   return (
-    <tr id={`check-${c.id}`} data-status={status}>
+    <tr id={`check-${c.id}`} data-status={status} hx-swap-oob={oob ? "true" : undefined}>
       <td class="check-status-cell">
         <StatusDot status={status} />
         <span class="check-status-text">{STATUS_LABEL[status]}</span>
@@ -80,18 +89,49 @@ function BoardTableRow({ row, now }: { row: BoardRow; now: Date }) {
   );
 }
 
+/** The ids the poll's out-of-band answers replace. */
+const VERSION_ID = "board-version";
+const SUMMARY_ID = "board-summary";
+const UPDATED_ID = "board-updated";
+
+const oobAttr = (oob?: boolean) => oob ? "true" : undefined;
+
+function Updated({ now, oob }: { now: Date; oob?: boolean }) {
+  return (
+    <small class="muted" id={UPDATED_ID} hx-swap-oob={oobAttr(oob)}>
+      Updated {now.toISOString().slice(11, 19)} UTC
+    </small>
+  );
+}
+
+function Summary({ counts, now, oob }: { counts: BoardCounts; now: Date; oob?: boolean }) {
+  const shown = ["up", "down", "degraded", "unknown", "paused"] as const;
+  const words = { up: "up", down: "down", degraded: "degraded", unknown: "pending", paused: "paused" };
+  return (
+    <p class="board-summary" id={SUMMARY_ID} hx-swap-oob={oobAttr(oob)}>
+      {shown.map((s) => (
+        <span key={s} class={counts[s] === 0 ? "board-count-zero" : undefined}>
+          <StatusDot status={s} /> {counts[s]} {words[s]}
+        </span>
+      ))}
+      <Updated now={now} />
+    </p>
+  );
+}
+
 export function CheckBoard(
-  { groups, selfUrl, pageUrl, page, total, counts, hasNext, filtered, canWrite, now }: BoardProps,
+  { groups, selfUrl, prevUrl, nextUrl, first, shown, total, counts, version, filtered, canWrite, now }: BoardProps,
 ) {
   return (
     <div
       id="check-board"
       hx-get={selfUrl}
       hx-trigger={`every ${BOARD_POLL_SECONDS}s`}
-      hx-swap="outerHTML"
-      hx-select="#check-board"
+      hx-swap="none"
+      hx-include={`#${VERSION_ID}`}
       aria-live="polite"
     >
+      <input type="hidden" id={VERSION_ID} name="v" value={version} />
       {groups.length === 0
         ? (
           <div class="empty-state">
@@ -105,24 +145,7 @@ export function CheckBoard(
         )
         : (
           <>
-            <p class="board-summary">
-              <span class={counts.up === 0 ? "board-count-zero" : undefined}>
-                <StatusDot status="up" /> {counts.up} up
-              </span>
-              <span class={counts.down === 0 ? "board-count-zero" : undefined}>
-                <StatusDot status="down" /> {counts.down} down
-              </span>
-              <span class={counts.degraded === 0 ? "board-count-zero" : undefined}>
-                <StatusDot status="degraded" /> {counts.degraded} degraded
-              </span>
-              <span class={counts.unknown === 0 ? "board-count-zero" : undefined}>
-                <StatusDot status="unknown" /> {counts.unknown} pending
-              </span>
-              <span class={counts.paused === 0 ? "board-count-zero" : undefined}>
-                <StatusDot status="paused" /> {counts.paused} paused
-              </span>
-              <small class="muted">Updated {now.toISOString().slice(11, 19)} UTC</small>
-            </p>
+            <Summary counts={counts} now={now} />
             {groups.map((g) => (
               <section key={g.projectId} class="board-group">
                 <h2 class="board-group-title">
@@ -147,7 +170,9 @@ export function CheckBoard(
                 </div>
               </section>
             ))}
-            {(page > 1 || hasNext) && <Pager page={page} total={total} hasNext={hasNext} pageUrl={pageUrl} />}
+            {(prevUrl || nextUrl) && (
+              <Pager first={first} shown={shown} total={total} prevUrl={prevUrl} nextUrl={nextUrl} />
+            )}
           </>
         )}
     </div>
@@ -155,16 +180,37 @@ export function CheckBoard(
 }
 
 /** Which checks this page shows and links to its neighbours: every check is on some page. */
-function Pager({ page, total, hasNext, pageUrl }: Pick<BoardProps, "page" | "total" | "hasNext" | "pageUrl">) {
-  const from = (page - 1) * BOARD_PAGE_SIZE + 1;
-  const to = Math.min(page * BOARD_PAGE_SIZE, total);
+function Pager(
+  { first, shown, total, prevUrl, nextUrl }: Pick<BoardProps, "first" | "shown" | "total" | "prevUrl" | "nextUrl">,
+) {
   return (
     <nav class="board-pager" aria-label="Board pages">
-      {page > 1 ? <a href={pageUrl(page - 1)} rel="prev">← Previous</a> : <span />}
+      {prevUrl ? <a href={prevUrl} rel="prev">← Previous</a> : <span />}
       <span>
-        Checks {from.toLocaleString("en")}–{to.toLocaleString("en")} of {total.toLocaleString("en")}
+        Checks {first.toLocaleString("en")}–{(first + shown - 1).toLocaleString("en")} of {total.toLocaleString("en")}
       </span>
-      {hasNext ? <a href={pageUrl(page + 1)} rel="next">Next →</a> : <span />}
+      {nextUrl ? <a href={nextUrl} rel="next">Next →</a> : <span />}
     </nav>
+  );
+}
+
+/**
+ * A poll's answer when the layout held: the new version, the rows that
+ * changed (each in a template, as a lone <tr> cannot stand outside a table),
+ * and the summary when its counts moved (else just the time it was checked).
+ */
+export function BoardChangesFragment(
+  { changes, now }: { changes: Extract<BoardChanges, { kind: "rows" }>; now: Date },
+) {
+  return (
+    <>
+      <input type="hidden" id={VERSION_ID} name="v" value={changes.version} hx-swap-oob="true" />
+      {changes.counts ? <Summary counts={changes.counts} now={now} oob /> : <Updated now={now} oob />}
+      {changes.rows.map((row) => (
+        <template key={row.check.id}>
+          <BoardTableRow row={row} now={now} oob />
+        </template>
+      ))}
+    </>
   );
 }

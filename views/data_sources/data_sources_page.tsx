@@ -1,5 +1,7 @@
 import type { DataSourceRow } from "../../db/queries/data_sources.ts";
-import type { FieldErrors } from "../components/form_field.tsx";
+import { useContext } from "preact/hooks";
+import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
+import { PageContext } from "../page_context.ts";
 import { Layout } from "../layouts/layout.tsx";
 import { timeIn } from "../components/time.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
@@ -14,6 +16,7 @@ export interface DataSourcesPageProps {
 
 /** The organisation's data sources and, for those who may, the form to add one. */
 export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: DataSourcesPageProps) {
+  const { csrfToken } = useContext(PageContext);
   return (
     <Layout title="Data sources">
       <hgroup>
@@ -58,6 +61,19 @@ export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: Da
             </small>
           </p>
           <SourceForm action="/data-sources" values={values} errors={errors} editing={false} />
+        </section>
+      )}
+      {canWrite && (
+        <section>
+          <h2>Add a CSV file</h2>
+          <form method="post" action="/data-sources" class="inline-form">
+            <CsrfField token={csrfToken} />
+            <input type="hidden" name="kind" value="csv" />
+            <label>
+              Call it <input name="name" required maxLength={200} placeholder="Orders export" />
+            </label>
+            <button type="submit">Add, then upload the file</button>
+          </form>
         </section>
       )}
     </Layout>

@@ -4,8 +4,8 @@ import type { SavedQueryRow } from "../../db/queries/saved_queries.ts";
 import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
-import { timeIn } from "../components/time.tsx";
 import { SchemaBrowser } from "./_schema.tsx";
+import { CsvFile, sourceWhere } from "./_csv_file.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
 
@@ -68,8 +68,7 @@ export function SourcePage(props: SourcePageProps) {
       <hgroup>
         <h1>{row.name}</h1>
         <p>
-          {row.kind} · {String(row.config.user)}@{String(row.config.host)}:{String(row.config.port)}/
-          {String(row.config.database)}
+          {row.kind} · {sourceWhere(row)}
         </p>
       </hgroup>
       {props.notice && <p role="alert" class="field-error">{props.notice}</p>}
@@ -84,10 +83,7 @@ export function SourcePage(props: SourcePageProps) {
       </section>
       <section>
         <h2>Schema</h2>
-        <p>
-          <small>Last read {timeIn(row.last_sync, timeZone)}</small>
-        </p>
-        <SchemaBrowser columns={props.columns} />
+        <SchemaBrowser columns={props.columns} lastSync={row.last_sync} timeZone={timeZone} />
       </section>
       <section>
         <h2>Saved queries</h2>
@@ -100,9 +96,13 @@ export function SourcePage(props: SourcePageProps) {
             ))}
           </ul>
         )}
-        {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}
+        {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}{" "}
+        {canWrite && row.kind !== "rest_api" && (
+          <a href={`/data-sources/${row.id}/builder`} role="button" class="outline">Build a query</a>
+        )}
       </section>
-      {canWrite && (
+      {canWrite && row.kind === "csv" && <CsvFile row={row} csrfToken={csrfToken} errors={props.errors} />}
+      {canWrite && row.kind === "postgresql" && (
         <section>
           <h2>Settings</h2>
           <SourceForm

@@ -11,6 +11,14 @@ import { formatDuration, shortSha, STATUS_LABEL } from "./format.ts";
 const at = (date: Date | null) =>
   date ? <time datetime={date.toISOString()}>{shortTime(date)}</time> : <span class="muted">—</span>;
 
+/** The deploy gate in words: "Approved by Alice", "Waiting for approval". */
+function approvalText(d: DeploymentRow): string {
+  if (d.approval_status === "pending") return "Waiting for approval";
+  if (d.approval_status === "expired") return "Approval expired";
+  const verb = d.approval_status === "rejected" ? "Rejected" : "Approved";
+  return d.approved_by_name ? `${verb} by ${d.approved_by_name}` : verb;
+}
+
 const SOURCE: Record<DeploymentRow["source"], string> = { api: "API (CI)", ui: "Opsdeck", github: "GitHub" };
 
 /** /deployments/{id}: the deployment's facts and its status history. */
@@ -71,6 +79,15 @@ export function DeploymentPage(
                 )
                 : <span class="muted">none requested</span>}
             </dd>
+            {d.approval_id && (
+              <>
+                <dt>Approval</dt>
+                <dd>
+                  <a href={`/approvals/${d.approval_id}`}>{approvalText(d)}</a>
+                  {d.approval_decided_at && <small class="muted">{at(d.approval_decided_at)}</small>}
+                </dd>
+              </>
+            )}
             <dt>Reported by</dt>
             <dd>
               {SOURCE[d.source]}

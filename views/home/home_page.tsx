@@ -4,6 +4,7 @@ import { StatusPanel } from "./_status_panel.tsx";
 import { NowPanel } from "./_now_panel.tsx";
 import type { OverviewNow } from "../../services/home/now.ts";
 import { type BrokenChannel, BrokenChannelsNotice } from "../notifications/deliveries_broken_notice.tsx";
+import { OverviewInsights } from "../insights/_overview_panel.tsx";
 
 const AREAS = [
   {
@@ -30,6 +31,7 @@ export function HomePage({ status, brokenChannels, now }: {
       </hgroup>
       <BrokenChannelsNotice channels={brokenChannels} />
       <NowPanel now={now} />
+      <OverviewInsights />
       <StatusPanel status={status} />
       <section>
         <h2>What Opsdeck tracks</h2>

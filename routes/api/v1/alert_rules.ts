@@ -30,7 +30,9 @@ const ruleResponse = (description: string) => ({
 const KINDS_DOC = "Kinds: `check_down` and `check_degraded` (after the check's confirmations), `heartbeat_missed`, " +
   "`certificate_expiring` (`days_before`, default 14), `deployment_failed` (`environment` optional), " +
   "`metric_threshold` (`metric_type`, `operator` above|below|change_percent, `threshold`, `window_seconds` " +
-  "default 300; evaluated every minute). No `project_id`: every project of the organization.";
+  "default 300; evaluated every minute), `query_threshold` (`query_id` of a saved query, `query_measure` value|row_count, " +
+  "`operator`, `threshold`, `query_parameters`, `interval_seconds` ≥ 60, default 300; a failing query opens nothing " +
+  "and sets `last_error`). No `project_id`: every project of the organization.";
 
 const listRoute = createRoute({
   method: "get",

@@ -28,6 +28,8 @@ import { sourceDeps } from "../../data_sources_deps.ts";
 import { auditContext, requirePrincipal } from "../../middleware/auth.ts";
 import { IdParam, jsonAnswer, jsonBody, locationOf, notFoundResponse, problem, SIGNED_IN } from "../openapi_shared.ts";
 import { signedIn } from "../../middleware/auth.ts";
+import { dataSourceFilesApi } from "./data_source_files.ts";
+import { queryBuilderApi } from "./query_builder.ts";
 
 const forbidden = { 403: problem("Your role may read data sources but not change them") };
 const unavailable = { 502: problem("The data source cannot be reached or refused the connection") };
@@ -228,5 +230,7 @@ export function dataSourcesApi() {
     if (c.req.valid("query").format === "csv") return c.body(resultCsv(result), 200, { "Content-Type": "text/csv" });
     return c.json(resultJson(result), 200);
   });
+  app.route("/", dataSourceFilesApi());
+  app.route("/", queryBuilderApi());
   return app;
 }

@@ -100,6 +100,10 @@ const createDeploymentRoute = createRoute({
   },
   responses: {
     201: deploymentResponse("Recorded (or, for a retry with the same Idempotency-Key, the first answer replayed)"),
+    202: deploymentResponse(
+      "The environment is protected: the deployment is recorded `queued` with a pending `approval`; wait on its " +
+        "`wait_url` before moving it on (docs/approvals.md)",
+    ),
     403: problem("Your role or key may read deployments but not record them"),
     404: problem("The caller may not see deployments at all"),
     409: problem("The project is archived"),
@@ -128,7 +132,9 @@ const updateRoute = createRoute({
     200: deploymentResponse("The deployment as changed"),
     403: problem("Your role or key may read deployments but not change them"),
     ...notFoundResponse,
-    409: problem("The change is not allowed from the current status; the message names it"),
+    409: problem(
+      "The change is not allowed from the current status, or the deploy gate is not approved; the message names it",
+    ),
   },
 });
 
@@ -153,10 +159,11 @@ export function deploymentsApi() {
       {
         idempotencyKey: c.req.valid("header")["idempotency-key"],
         path: c.req.path,
+        baseUrl: c.get("deps").config.baseUrl,
       },
     );
     if (result.replayed) c.header("Idempotent-Replayed", "true");
-    return c.json(result.body, 201, locationOf(c, result.body.id));
+    return c.json(result.body, result.status === 202 ? 202 : 201, locationOf(c, result.body.id));
   });
   app.openapi(updateRoute, async (c) => {
     const { sql } = c.get("deps");

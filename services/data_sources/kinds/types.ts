@@ -8,6 +8,7 @@ import type { z } from "@hono/zod-openapi";
 import { AppError } from "../../platform/errors.ts";
 import type { AddressPolicy } from "../../platform/net/policy.ts";
 import type { Dialect } from "../sql_guard.ts";
+import type { Sql } from "../../../db/client.ts";
 
 /** Bounds every run obeys; the defaults are docs/data-sources.md's. */
 export interface RunLimits {
@@ -48,6 +49,8 @@ export interface OpenSource {
   config: Record<string, unknown>;
   secret: Record<string, string>;
   policy: AddressPolicy;
+  /** Opsdeck's own database: csv sources live in it (a schema and a role per source). */
+  home?: Sql;
 }
 
 export interface DataSourceKind {
@@ -65,8 +68,13 @@ export interface DataSourceKind {
   target(config: Record<string, unknown>): { host: string; port: number } | null;
   test(source: OpenSource): Promise<{ serverVersion: string }>;
   introspect(source: OpenSource): Promise<SchemaColumn[]>;
-  /** `text` uses the kind's own bind markers ($1 / ?); `params` are bound, never spliced. */
-  run(source: OpenSource, text: string, params: unknown[], limits: RunLimits): Promise<QueryResult>;
+  /**
+   * `text` uses the kind's own bind markers ($1 / ?); `params` are bound, never spliced. A kind without a
+   * dialect (rest_api) takes a JSON path as `text` and the parameters' `names` with their values.
+   */
+  run(source: OpenSource, text: string, params: unknown[], limits: RunLimits, names?: string[]): Promise<QueryResult>;
+  /** Removes what the kind keeps for a deleted source outside its row (csv: its schema and role). */
+  drop?(home: Sql, sourceId: string): Promise<void>;
   /** Closes cached connections of a source (deleted or changed), or of all sources. */
   close(sourceId?: string): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface Message {
   path?: string;
   /** Alert events: the alert the buttons act on, and its status. */
   alert?: { id: string; status: string };
+  /** Approval events: the request Approve / Reject act on, and its status. */
+  approval?: { id: string; status: string };
 }
 
 export interface EventInput {
@@ -179,6 +181,30 @@ export function changeRequestMessage(e: EventInput): Message {
   };
 }
 
+export function approvalMessage(e: EventInput): Message {
+  const p = e.payload;
+  const id = read(p, "approval.id");
+  const status = read(p, "approval.status") ?? "pending";
+  const title = read(p, "approval.title") ?? "a request";
+  const decision = read(p, "decision");
+  return {
+    tone: decision === "approved" ? "recovery" : decision ? "warning" : "info",
+    title: decision ? `${decision.toUpperCase()}: ${title}` : `Approval needed: ${title}`,
+    text: read(p, "comment"),
+    fields: fields(
+      ["Asked by", read(p, "approval.requested_by.name")],
+      ["Priority", read(p, "approval.priority")],
+      ["Approver", read(p, "approval.approver")],
+      [
+        decision ? "Decided by" : "Expires",
+        decision ? read(p, "approval.decided_by.name") : read(p, "approval.expires_at"),
+      ],
+    ),
+    path: read(p, "approval.path"),
+    approval: id ? { id, status } : undefined,
+  };
+}
+
 export function testMessage(e: EventInput): Message {
   return {
     tone: "info",
@@ -205,6 +231,7 @@ export function describe(e: EventInput): Message {
   if (family === "deployment") return deploymentMessage(e);
   if (family === "alert") return alertMessage(e);
   if (family === "change_request") return changeRequestMessage(e);
+  if (family === "approval") return approvalMessage(e);
   return testMessage(e);
 }
 

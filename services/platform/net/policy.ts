@@ -12,6 +12,7 @@
  * pass for both.
  */
 import { classify, embeddedIpv4, formatIp, inCidr, type IpAddress, parseCidr, parseIp } from "./addresses.ts";
+import { databaseHosts } from "../database_url.ts";
 
 /**
  * What the policies are made of: a part of Config, named here so that net/ does
@@ -93,13 +94,16 @@ export function webhookPolicy(config: PolicySettings, opts: { databaseUrl?: stri
 /** The host and port of a postgres:// URL (5432 when none), or nothing. */
 export function databaseEndpoints(url: string | undefined): { host: string; port: number }[] {
   if (!url) return [];
-  try {
-    const u = new URL(url);
-    const host = u.hostname.replace(/^\[|\]$/g, "");
-    return host ? [{ host: host.toLowerCase(), port: u.port ? Number(u.port) : 5432 }] : [];
-  } catch {
-    return [];
-  }
+  // Every host of a multi-host (failover) URL is the database.
+  return databaseHosts(url).flatMap((entry) => {
+    try {
+      const u = new URL(`postgres://${entry}`);
+      const host = u.hostname.replace(/^\[|\]$/g, "");
+      return host ? [{ host: host.toLowerCase(), port: u.port ? Number(u.port) : 5432 }] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**

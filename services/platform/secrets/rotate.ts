@@ -23,6 +23,7 @@ import { createKeyring, type Keyring, SecretDecryptError } from "./crypto.ts";
 import { channelSecretAad, identityTokenAad } from "./fields.ts";
 import { webhookSecretAad } from "../../github/secret.ts";
 import { sourceSecretRotation } from "../../data_sources/secret.ts";
+import { clerkSecretRotation } from "../../user_sync/settings.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -98,6 +99,9 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         (afterId) => staleWebhookSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId),
         (row) => resealWebhookSecret(tx, tenant.id, channelKeys, row),
       );
+      // The Clerk signing secret is a webhook secret under the same key: counted with the GitHub one.
+      const clerk = clerkSecretRotation(tx, tenant.id, channelKeys);
+      r.webhooks += await walk("user_sync_settings", clerk.batch, clerk.reseal);
       const sources = sourceSecretRotation(tx, tenant.id, channelKeys, batchSize);
       r.dataSources = await walk("data_sources", sources.batch, sources.reseal);
       if (r.identities + r.channels + r.webhooks + r.dataSources > 0) {

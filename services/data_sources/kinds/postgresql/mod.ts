@@ -11,7 +11,14 @@ import postgres from "postgres";
 import { checkedAddress } from "../../../platform/net/connect.ts";
 import { limitFields } from "../limits.ts";
 import { createPoolCache } from "../../pool_cache.ts";
-import { type Column, type DataSourceKind, type OpenSource, type QueryResult, SourceError } from "../types.ts";
+import {
+  type Column,
+  type DataSourceKind,
+  type OpenSource,
+  type QueryResult,
+  type RunLimits,
+  SourceError,
+} from "../types.ts";
 import { queryProblem, sourceProblem } from "./errors.ts";
 
 const host = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:\[\]_-]+$/, "must be a host name or IP address");
@@ -155,39 +162,49 @@ export const postgresqlKind: DataSourceKind = {
         LIMIT 50000`.then((rows) => [...rows]));
   },
   async run(source, text, params, limits) {
-    return await readOnly(source, limits.timeoutMs, async (tx) => {
-      // A server-side cursor read in growing batches sized by the rows seen so
-      // far: a result of 1 MB rows is read one or two rows at a time and stops
-      // at the byte cap instead of arriving as one huge batch.
-      // deno-lint-ignore no-explicit-any
-      await tx.unsafe(`DECLARE opsdeck_result NO SCROLL CURSOR FOR ${text}`, params as any[]);
-      const result: QueryResult = { columns: [], rows: [], truncated: false, bytes: 0 };
-      // 10 first: a small result needs one FETCH, and ten 1 MB rows are still well under the byte cap
-      let batchSize = 10;
-      // statement_timeout bounds each FETCH; this bounds them together
-      const deadline = performance.now() + limits.timeoutMs;
-      for (;;) {
-        if (performance.now() > deadline) throw Object.assign(new Error("canceling statement"), { code: "57014" });
-        const want = Math.min(batchSize, limits.maxRows - result.rows.length + 1);
-        const batch = await tx.unsafe(`FETCH ${want} FROM opsdeck_result`).values();
-        if (result.columns.length === 0) result.columns = columnsOf(batch.columns as unknown as PgColumn[]);
-        for (const row of batch) {
-          if (result.rows.length >= limits.maxRows || result.bytes >= limits.maxBytes) {
-            result.truncated = true;
-            return result;
-          }
-          result.rows.push(row);
-          result.bytes += JSON.stringify(row).length + 1;
-        }
-        if (batch.length < want) return result;
-        const perRow = result.bytes / Math.max(1, result.rows.length);
-        const room = Math.floor((limits.maxBytes - result.bytes) / Math.max(1, perRow));
-        batchSize = Math.max(1, Math.min(batchSize * 8, 5000, room + 1));
-      }
-    });
+    return await readOnly(source, limits.timeoutMs, (tx) => readCursor(tx, text, params, limits));
   },
   close: (id) => pools.close(id),
 };
+
+/**
+ * Reads a statement through a server-side cursor in growing batches sized by
+ * the rows seen so far: a result of 1 MB rows is read one or two rows at a time
+ * and stops at the byte cap instead of arriving as one huge batch. Inside a
+ * transaction (csv sources use it on Opsdeck's own database).
+ */
+export async function readCursor(
+  tx: postgres.TransactionSql | postgres.ReservedSql,
+  text: string,
+  params: unknown[],
+  limits: RunLimits,
+): Promise<QueryResult> {
+  // deno-lint-ignore no-explicit-any
+  await tx.unsafe(`DECLARE opsdeck_result NO SCROLL CURSOR FOR ${text}`, params as any[]);
+  const result: QueryResult = { columns: [], rows: [], truncated: false, bytes: 0 };
+  // 10 first: a small result needs one FETCH, and ten 1 MB rows are still well under the byte cap
+  let batchSize = 10;
+  // statement_timeout bounds each FETCH; this bounds them together
+  const deadline = performance.now() + limits.timeoutMs;
+  for (;;) {
+    if (performance.now() > deadline) throw Object.assign(new Error("canceling statement"), { code: "57014" });
+    const want = Math.min(batchSize, limits.maxRows - result.rows.length + 1);
+    const batch = await tx.unsafe(`FETCH ${want} FROM opsdeck_result`).values();
+    if (result.columns.length === 0) result.columns = columnsOf(batch.columns as unknown as PgColumn[]);
+    for (const row of batch) {
+      if (result.rows.length >= limits.maxRows || result.bytes >= limits.maxBytes) {
+        result.truncated = true;
+        return result;
+      }
+      result.rows.push(row);
+      result.bytes += JSON.stringify(row).length + 1;
+    }
+    if (batch.length < want) return result;
+    const perRow = result.bytes / Math.max(1, result.rows.length);
+    const room = Math.floor((limits.maxBytes - result.bytes) / Math.max(1, perRow));
+    batchSize = Math.max(1, Math.min(batchSize * 8, 5000, room + 1));
+  }
+}
 
 type PgColumn = { name: string; type: number };
 

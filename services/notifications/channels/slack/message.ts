@@ -13,6 +13,8 @@ import { absolute, describe, digestMessage, type EventInput, type Message, type 
 export const ACTION_ACK = "opsdeck_acknowledge";
 export const ACTION_SNOOZE = "opsdeck_snooze_1h";
 export const ACTION_RESOLVE = "opsdeck_resolve";
+export const ACTION_APPROVE = "opsdeck_approve";
+export const ACTION_REJECT = "opsdeck_reject";
 
 const ICON: Record<Tone, string> = { problem: "🔴", warning: "🟠", recovery: "🟢", info: "🔵" };
 const HEADER_MAX = 150;
@@ -62,6 +64,9 @@ export function slackMessage(m: Message, baseUrl: string | undefined): SlackMess
   });
   const buttons = m.alert ? alertButtons(m.alert) : [];
   if (buttons.length > 0) blocks.push({ type: "actions", block_id: "opsdeck_alert", elements: buttons });
+  if (m.approval?.status === "pending") {
+    blocks.push({ type: "actions", block_id: "opsdeck_approval", elements: approvalButtons(m.approval.id) });
+  }
   return { text: slackText(title), blocks };
 }
 
@@ -79,6 +84,13 @@ function alertButtons(alert: { id: string; status: string }) {
   buttons.push(button(ACTION_SNOOZE, "Snooze 1 h"));
   buttons.push(button(ACTION_RESOLVE, "Resolve", "danger"));
   return buttons;
+}
+
+function approvalButtons(id: string) {
+  return [
+    { type: "button", action_id: ACTION_APPROVE, text: plain("Approve"), value: id, style: "primary" },
+    { type: "button", action_id: ACTION_REJECT, text: plain("Reject"), value: id, style: "danger" },
+  ];
 }
 
 export function slackForEvent(e: EventInput, baseUrl: string | undefined): SlackMessage {

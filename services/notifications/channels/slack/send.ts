@@ -12,6 +12,7 @@
 import { SlackAPI } from "@slack/deno-slack-sdk";
 import { findSlackMessage, saveSlackMessage } from "../../../../db/queries/slack_messages.ts";
 import { withTenant } from "../../../../db/tenant.ts";
+import { findApprovalSlackMessageFor, saveApprovalSlackMessage } from "../../../../db/queries/approvals.ts";
 import { parseRetryAfter } from "../../backoff.ts";
 import { first } from "../describe.ts";
 import { postForResult } from "../http.ts";
@@ -89,10 +90,20 @@ async function sendBot(
   const alertId = !delivery.digest && delivery.eventType.startsWith("alert.")
     ? first(delivery.payload, "alert_id", "alert.id")
     : undefined;
+  // An approval's decision edits the message that asked for it (its buttons go away).
+  const approvalId = !delivery.digest && delivery.eventType.startsWith("approval.")
+    ? first(delivery.payload, "approval.id")
+    : undefined;
   const started = performance.now();
   try {
     const posted = alertId && delivery.eventType !== "alert.triggered"
       ? await withTenant(deps.sql, deps.tenantId, (tx) => findSlackMessage(tx, deps.tenantId, alertId, channel.id))
+      : approvalId && delivery.eventType === "approval.decided"
+      ? await withTenant(
+        deps.sql,
+        deps.tenantId,
+        (tx) => findApprovalSlackMessageFor(tx, deps.tenantId, approvalId, channel.id),
+      )
       : undefined;
     let answer: SlackAnswer | undefined;
     if (posted) {
@@ -134,6 +145,17 @@ async function sendBot(
           slack_channel: slackChannel,
           ts,
         }, deps.now())).catch(() => {});
+    }
+    if (approvalId && !posted && answer.channel && answer.ts) {
+      const m = { slackChannel: answer.channel, ts: answer.ts };
+      await withTenant(deps.sql, deps.tenantId, (tx) =>
+        saveApprovalSlackMessage(tx, {
+          tenantId: deps.tenantId,
+          approvalId,
+          channelId: channel.id,
+          ...m,
+          now: deps.now(),
+        })).catch(() => {});
     }
     return { ok: true, responseCode: status, error: null, latencyMs };
   } catch (error) {

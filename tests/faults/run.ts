@@ -1,0 +1,20 @@
+/**
+ * `deno task test:faults`: the fault suite (tests/faults/*.fault.ts). Each
+ * test starts its own PostgreSQL and Opsdeck processes, so none needs the
+ * shared test database; the files are named *.fault.ts so `deno task test`
+ * (which takes *_test.ts) leaves them to this runner. Extra arguments pick
+ * files (e.g. `deno task test:faults tests/faults/replica_kill.fault.ts`).
+ */
+const dir = new URL(".", import.meta.url).pathname;
+const files = Deno.args.length
+  ? Deno.args
+  : [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".fault.ts")).map((e) => `${dir}${e.name}`).sort();
+const started = performance.now();
+const { code } = await new Deno.Command(Deno.execPath(), {
+  // One file at a time (no --parallel): each runs several replicas and a PostgreSQL of its own.
+  args: ["test", "--allow-all", ...files],
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+console.log(`(fault suite ${Math.round((performance.now() - started) / 1000)} s)`);
+Deno.exit(code);

@@ -1,0 +1,124 @@
+/**
+ * A SCIM client, as Okta would script it, against the served app: create,
+ * find by filter, patch, group membership → role, deprovision (session and
+ * API key end at once); filter injection, unknown attributes and a bad token
+ * answer RFC 7644 errors and change nothing.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { createKey } from "../helpers/api_keys.ts";
+import { serveTestApp } from "../helpers/app.ts";
+import { genPersonas, signIn } from "../helpers/fixtures.ts";
+import { jsonRequest } from "../helpers/http.ts";
+
+const served = await serveTestApp();
+const sql = served.db.sql;
+const p = await genPersonas(sql);
+const issued = await served.app.request("/api/v1/user-sync/scim-token", jsonRequest("POST", {}, p.alice.bearer));
+assertEquals(issued.status, 201);
+const { token, scim_base_url } = await issued.json();
+const base = `${served.url}${new URL(scim_base_url).pathname}`;
+
+/** The client: JSON in, SCIM JSON out. */
+async function scim(method: string, path: string, body?: unknown, bearer = token) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/scim+json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get("Content-Type"), body: text ? JSON.parse(text) : null };
+}
+
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const email = `ada-${crypto.randomUUID().slice(0, 6)}@example.com`;
+
+Deno.test({
+  name: "a SCIM client creates, finds, patches, groups and deprovisions a user",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const created = await scim("POST", "/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: email,
+      externalId: "00u1okta",
+      name: { givenName: "Ada", familyName: "Lovelace" },
+      emails: [{ value: email, primary: true }],
+      active: true,
+    });
+    assertEquals(created.status, 201);
+    assertEquals(created.type, "application/scim+json");
+    const id = created.body.id;
+    assertEquals([created.body.userName, created.body.displayName, created.body.active], [email, "Ada Lovelace", true]);
+
+    const found = await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
+    assertEquals([found.status, found.body.totalResults, found.body.Resources[0].id], [200, 1, id]);
+    const byExternal = await scim("GET", `/Users?filter=${encodeURIComponent('externalId eq "00u1okta"')}`);
+    assertEquals(byExternal.body.Resources[0].id, id);
+
+    const patched = await scim("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "name.familyName", value: "King" }],
+    });
+    assertEquals([patched.status, patched.body.displayName], [200, "Ada King"]);
+
+    const groups = await scim("GET", "/Groups");
+    const admins = groups.body.Resources.find((g: { displayName: string }) => g.displayName === "admin");
+    const joined = await scim("PATCH", `/Groups/${admins.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "members", value: [{ value: id }] }],
+    });
+    assert(joined.body.members.some((m: { value: string }) => m.value === id));
+    const role = (await sql`SELECT r.name FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ${id}`)[0];
+    assertEquals(role.name, "admin");
+
+    // Ada signs in and makes a key; deprovisioning ends both at once.
+    const user = (await sql`SELECT * FROM users WHERE id = ${id}`)[0];
+    const session = await signIn(sql, user as never);
+    const key = await createKey(served.app, session.bearer, { name: "ada" });
+    const off = await scim("PATCH", `/Users/${id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", value: { active: false } }],
+    });
+    assertEquals([off.status, off.body.active], [200, false]);
+    assertEquals((await served.app.request("/api/v1/me", { headers: session.bearer })).status, 401);
+    assertEquals(
+      (await served.app.request("/api/v1/me", { headers: { Authorization: `Bearer ${key.key}` } })).status,
+      401,
+    );
+    assertEquals((await scim("DELETE", `/Users/${id}`)).status, 204);
+    assertEquals((await sql`SELECT status FROM users WHERE id = ${id}`)[0].status, "suspended");
+    const audits = (await sql`SELECT action FROM audits WHERE resource_id = ${id} ORDER BY seq`).map((r) => r.action);
+    assertEquals(audits.slice(0, 3), ["user.create", "user.update", "user.role_change"]);
+    assert(audits.includes("user.suspend"));
+  },
+});
+
+Deno.test({
+  name: "filter injection, unknown attributes and paths are 400 per RFC 7644; a wrong token is 401",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const before = (await sql`SELECT count(*)::int AS n FROM users`)[0].n;
+    for (const filter of [`userName eq "x" or 1 eq 1`, `userName eq "x\\" or \\"1\\"=\\"1"`, `password pr`]) {
+      const res = await scim("GET", `/Users?filter=${encodeURIComponent(filter)}`);
+      assertEquals([res.status, res.body.scimType, res.body.status], [400, "invalidFilter", "400"], filter);
+      assertEquals(res.body.schemas, ["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    }
+    const unknown = await scim("POST", "/Users", { userName: "eve@example.com", isRoot: true });
+    assertEquals([unknown.status, unknown.body.scimType], [400, "invalidSyntax"]);
+    const users = await scim("GET", "/Users");
+    const someone = users.body.Resources[0].id;
+    const badPath = await scim("PATCH", `/Users/${someone}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "replace", path: "roles", value: "admin" }],
+    });
+    assertEquals([badPath.status, badPath.body.scimType], [400, "invalidPath"]);
+    const wrong = await scim("GET", "/Users", undefined, "osc_" + "x".repeat(43));
+    assertEquals(wrong.status, 401);
+    const otherTenant = await scim("GET", `/Users/${p.dave.user.id}`);
+    assertEquals(otherTenant.status, 404);
+    assertEquals((await sql`SELECT count(*)::int AS n FROM users`)[0].n, before);
+  },
+});
+
+addEventListener("unload", () => served.stop());
