@@ -71,6 +71,11 @@ import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
+import { statusPagesApi } from "./api/v1/status_pages.ts";
+import { incidentsApi } from "./api/v1/incidents.ts";
+import { statusPagePages } from "./ui/status_pages.tsx";
+import { slaApi } from "./api/v1/sla.ts";
+import { slaPages } from "./ui/sla.tsx";
 import { insightsApi } from "./api/v1/insights.ts";
 import { insightsPages } from "./ui/insights.tsx";
 import { approvalsApi } from "./api/v1/approvals.ts";
@@ -165,6 +170,14 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/reports", "/api/v1/report-runs"], routes: reportsApi },
     ],
   },
+  {
+    area: "JSON API: status pages, incidents, SLA",
+    mounts: [
+      { prefixes: ["/api/v1/status-pages", "/api/v1/status-page-components"], routes: statusPagesApi },
+      { prefixes: ["/api/v1/incidents", "/api/v1/alerts"], routes: incidentsApi },
+      { prefixes: ["/api/v1/sla-targets", "/api/v1/sla-reports", "/api/v1/clients"], routes: slaApi },
+    ],
+  },
   { area: "JSON API: search", mounts: [{ prefixes: ["/api/v1/search"], routes: searchApi }] },
   { area: "JSON API: insights", mounts: [{ prefixes: ["/api/v1/insights"], routes: insightsApi }] },
   {
@@ -212,6 +225,8 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/status-pages", "/incidents", "/alerts"], routes: statusPagePages },
+      { prefixes: ["/sla-reports"], routes: slaPages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
     ],

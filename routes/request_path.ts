@@ -21,6 +21,7 @@ import { requestId } from "./middleware/request_id.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { textRule } from "./middleware/text_rule.ts";
 import { BODY_LIMIT_BYTES, problemResponse } from "./problem.ts";
+import { publicStatusPages } from "./status_public.tsx";
 
 export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHandler<AppEnv>][] {
   const defaultBodyLimit = bodyLimit({
@@ -43,6 +44,8 @@ export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHand
     // Metric batches (10,000 points) need more than 1 MiB; routes/api/v1/metrics.ts sets their own limit.
     // CSV uploads (50 MB) are counted by their importer as they stream in.
     ["body limit", (c, next) => ownLimit(c.req.path) ? next() : defaultBodyLimit(c, next)],
+    // public status pages (/status/{slug}, custom domains) answer here, before authentication: no session lookup
+    ["public status pages", publicStatusPages(deps)],
     ["authenticate", authenticate()],
     ["activity", recordActivity()],
     ["API rate limit", apiRateLimit(deps.config)],

@@ -15,6 +15,9 @@ export const EVENT_TYPES = [
   "alert.resolved",
   "change_request.created",
   "change_request.decided",
+  "incident.created",
+  "incident.updated",
+  "incident.resolved",
   "approval.requested",
   "approval.decided",
 ] as const;

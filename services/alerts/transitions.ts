@@ -18,6 +18,7 @@ import {
 import type { EventType } from "../../db/queries/events.ts";
 import type { AuditContext } from "../audits/record.ts";
 import { emitEvent } from "../events/emit.ts";
+import { openIncidentsForRule } from "../status_pages/incidents.ts";
 
 const MINUTE = 60_000;
 
@@ -116,6 +117,7 @@ export async function openAlertFor(
   });
   const alert = (await getAlert(tx, rule.tenant_id, id))!;
   await emitAlertEvent(tx, ctx, "alert.triggered", alert);
+  await openIncidentsForRule(tx, ctx, alert);
   return alert;
 }
 

@@ -25,6 +25,9 @@ export const RESOURCES = [
   "data_sources",
   "saved_queries",
   "data_models",
+  "status_pages",
+  "incidents",
+  "sla_reports",
   "approvals",
   "dashboards",
 ] as const;

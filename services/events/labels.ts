@@ -15,6 +15,9 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "alert.resolved": "Alert resolved",
   "change_request.created": "Change request created",
   "change_request.decided": "Change request decided",
+  "incident.created": "Incident opened",
+  "incident.updated": "Incident updated",
+  "incident.resolved": "Incident resolved",
   "approval.requested": "Approval requested",
   "approval.decided": "Approval decided",
 };

@@ -11,6 +11,8 @@
 import { createAlertEvaluator } from "../alerts/evaluator.ts";
 import { createScheduler } from "../checks/scheduler.ts";
 import { createMailDispatcher } from "../mail/dispatcher.ts";
+import { createStatusSubscriptionsWorker } from "../status_pages/subscriptions_worker.ts";
+import { createSlaReportWorker } from "../sla/reports.ts";
 import { createDataSourceWorker } from "../data_sources/worker.ts";
 import { createDispatcher } from "../notifications/dispatcher.ts";
 import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
@@ -33,6 +35,8 @@ const WORKERS: StartWorker[] = [
   startRetention,
   (deps) => started("notification-dispatcher", createDispatcher(deps)),
   (deps) => started("mail-dispatcher", createMailDispatcher(deps)),
+  (deps) => started("status-subscriptions", createStatusSubscriptionsWorker(deps)),
+  (deps) => started("sla-reports", createSlaReportWorker(deps)),
   (deps) => started("insights", createInsightsWorker(deps)),
   (deps) => started("data-sources", createDataSourceWorker(deps)),
   (deps) => started("report-worker", createReportWorker(deps)),

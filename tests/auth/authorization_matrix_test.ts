@@ -34,6 +34,9 @@ const MATRIX: Record<Resource, { admin: Grant; employee: Grant; client: Grant }>
   data_sources: { admin: ALL, employee: "rw", client: "" },
   saved_queries: { admin: ALL, employee: "rw", client: "" },
   data_models: { admin: ALL, employee: "rw", client: "" },
+  status_pages: { admin: ALL, employee: "rw", client: "r" },
+  incidents: { admin: ALL, employee: "rw", client: "r" },
+  sla_reports: { admin: ALL, employee: "rw", client: "r" },
   approvals: { admin: ALL, employee: "rw", client: "" },
   dashboards: { admin: ALL, employee: "rw", client: "r" },
 };

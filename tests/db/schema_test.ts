@@ -103,10 +103,11 @@ Deno.test("schema", async (t) => {
         WHERE r.tenant_id IS NULL GROUP BY r.name ORDER BY r.name`;
       assertEquals([...roles], [
         // approvals (00100): admin read/write/delete/manage, employee read/write;
-        // dashboards (00070): admin read/write/delete, employee read/write, client read
-        { name: "admin", permissions: 62 + 4 + 3 },
-        { name: "client", permissions: 8 + 1 },
-        { name: "employee", permissions: 26 + 2 + 2 },
+        // dashboards (00070): admin read/write/delete, employee read/write, client read;
+        // status pages, incidents, SLA reports (00080): the same for each
+        { name: "admin", permissions: 62 + 4 + 3 + 9 },
+        { name: "client", permissions: 8 + 1 + 3 },
+        { name: "employee", permissions: 26 + 2 + 2 + 6 },
       ]);
       const { tenantId } = await seedTenant(sql, "roles");
       await rejectsWithCode(() => sql`INSERT INTO roles (tenant_id, name) VALUES (${tenantId}, 'Admin')`, "23514");

@@ -5,6 +5,7 @@ import { Layout } from "../layouts/layout.tsx";
 import { DeliveryLog } from "../notifications/_delivery_log.tsx";
 import { shortTime } from "../users/format.ts";
 import { AlertActions } from "./_alert_row.tsx";
+import { OpenIncidentButton } from "../status_pages/_open_incident.tsx";
 import { ALERT_STATUS_BADGE, historyVerb, KIND_LABEL, SEVERITY_BADGE } from "./format.ts";
 
 export interface AlertPageProps {
@@ -90,6 +91,7 @@ export function AlertPage({ alert, history, deliveries, canAct, canResend, notic
             )}
           </dl>
           {canAct && alert.status !== "resolved" && <AlertActions alert={alert} returnTo={`/alerts/${alert.id}`} />}
+          {canAct && alert.check_id && alert.status !== "resolved" && <OpenIncidentButton alertId={alert.id} />}
           {deliveries && (
             <section>
               <h2>Notifications sent</h2>

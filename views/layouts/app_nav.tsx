@@ -1,6 +1,7 @@
 /**
- * The app's navigation: the everyday destinations in one row and the
- * organisation's set-up under "Settings", so it fits one row at 1280 px; below
+ * The app's navigation: the everyday destinations in one row, what the team
+ * publishes under "Reports" and the organisation's set-up under "Settings",
+ * so it fits one row at 1280 px; below
  * 900 px it folds behind a "Menu" button (static/js/nav.js opens it; without
  * script the links stay listed). "/" focuses the global search.
  */
@@ -24,7 +25,14 @@ const MAIN: NavItem[] = [
   { href: "/clients", label: "Clients", resource: "clients" },
   { href: "/explore", label: "Metrics", resource: "metrics" },
   { href: "/data-sources", label: "Data", resource: "data_sources" },
+];
+
+/** What the team publishes and reads back: custom dashboards, client status pages, SLA statements, the ops score. */
+const REPORTS: NavItem[] = [
   { href: "/dashboards", label: "Dashboards", resource: "dashboards" },
+  { href: "/status-pages", label: "Status pages", resource: "status_pages" },
+  { href: "/sla-reports", label: "SLA reports", resource: "sla_reports" },
+  { href: "/insights", label: "Insights", resource: "projects" },
 ];
 
 const SETTINGS: NavItem[] = [
@@ -53,7 +61,9 @@ export function AppNav({ path, principal, theme, csrfToken }: {
   csrfToken?: string;
 }) {
   const main = MAIN.filter((i) => visible(i, principal));
-  const settings = SETTINGS.filter((i) => visible(i, principal));
+  const menus = [{ label: "Reports", items: REPORTS }, { label: "Settings", items: SETTINGS }]
+    .map((m) => ({ ...m, items: m.items.filter((i) => visible(i, principal)) }))
+    .filter((m) => m.items.length > 0);
   return (
     <nav class="container-fluid app-nav" aria-label="Main">
       <ul>
@@ -73,14 +83,14 @@ export function AppNav({ path, principal, theme, csrfToken }: {
               <a href={item.href} aria-current={current(item.href, path)}>{item.label}</a>
             </li>
           ))}
-          {principal && settings.length > 0 && (
-            <li>
+          {principal && menus.map((menu) => (
+            <li key={menu.label}>
               <details class="dropdown nav-settings">
-                <summary aria-current={settings.some((i) => current(i.href, path)) ? "page" : undefined}>
-                  Settings
+                <summary aria-current={menu.items.some((i) => current(i.href, path)) ? "page" : undefined}>
+                  {menu.label}
                 </summary>
                 <ul>
-                  {settings.map((item) => (
+                  {menu.items.map((item) => (
                     <li key={item.href}>
                       <a href={item.href} aria-current={current(item.href, path)}>{item.label}</a>
                     </li>
@@ -88,8 +98,8 @@ export function AppNav({ path, principal, theme, csrfToken }: {
                 </ul>
               </details>
             </li>
-          )}
-          {!principal && settings.map((item) => (
+          ))}
+          {!principal && menus.flatMap((menu) => menu.items).map((item) => (
             <li key={item.href}>
               <a href={item.href}>{item.label}</a>
             </li>
