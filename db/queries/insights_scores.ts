@@ -163,6 +163,16 @@ export interface StoredScore {
   computed_at: Date;
 }
 
+/** Each project's uptime target: the strictest project-wide SLA target of its signed or active SOWs (docs/sla.md). */
+export async function uptimeTargetsByProject(sql: Sql, tenantId: string): Promise<Map<string, number>> {
+  const rows = await sql<{ project_id: string; target: number }[]>`
+    SELECT t.project_id, max(t.uptime_percent)::float8 AS target
+    FROM sla_targets t JOIN sows s ON s.tenant_id = t.tenant_id AND s.id = t.sow_id
+    WHERE t.tenant_id = ${tenantId} AND t.check_id IS NULL AND s.status IN ('signed', 'active')
+    GROUP BY t.project_id`;
+  return new Map(rows.map((r) => [r.project_id, r.target]));
+}
+
 /**
  * Stores scores; a row already final is left as it is, so history computed
  * under an older formula stays what it was. One statement per 1,000 rows,

@@ -67,6 +67,15 @@ export function projectsWithoutDeployments(sql: Sql, tenantId: string): Promise<
       AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.tenant_id = p.tenant_id AND d.project_id = p.id)`;
 }
 
+/** Signed or active SOWs with no SLA target: their clients get no SLA statement (docs/sla.md). */
+export function sowsWithoutSlaTargets(sql: Sql, tenantId: string): Promise<Finding[]> {
+  return sql<Finding[]>`
+    SELECT s.id AS subject_id, s.project_id, s.title AS name, 0 AS n
+    FROM sows s
+    WHERE s.tenant_id = ${tenantId} AND s.status IN ('signed', 'active')
+      AND NOT EXISTS (SELECT 1 FROM sla_targets t WHERE t.tenant_id = s.tenant_id AND t.sow_id = s.id)`;
+}
+
 /** Rules with at least `minimum` alerts in 30 days, every one resolved within 5 minutes and never acknowledged. */
 export function rulesThatOnlyBlip(sql: Sql, tenantId: string, now: Date, minimum: number): Promise<Finding[]> {
   return sql<Finding[]>`

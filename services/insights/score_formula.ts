@@ -85,7 +85,7 @@ export const WEIGHTS: Record<ComponentName, number> = {
   coverage: 10,
 };
 
-/** Uptime target when the project's SOW names none (sows has no SLA column yet). */
+/** Uptime target when no signed or active SOW of the project sets one (sla_targets). */
 export const DEFAULT_UPTIME_TARGET = 99.9;
 
 /** Minutes a person would have spent on each thing Opsdeck did instead (shown on the page). */
@@ -116,7 +116,8 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export function uptimeScore(uptimePercent: number, target = DEFAULT_UPTIME_TARGET): number {
   // Full marks within the error budget (100 − target), 0 at ten times the budget spent.
-  const budgetsSpent = (100 - uptimePercent) / (100 - target);
+  // A 100 % target has no budget at all: held to 99.999 % so a single failure is not a division by zero.
+  const budgetsSpent = (100 - uptimePercent) / (100 - Math.min(target, 99.999));
   return budgetsSpent <= 1 ? 100 : clamp(100 * (10 - budgetsSpent) / 9);
 }
 

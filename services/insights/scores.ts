@@ -14,6 +14,7 @@ import {
   scoreInputsByPeriod,
   type StoredScore,
   upsertScores,
+  uptimeTargetsByProject,
 } from "../../db/queries/insights_scores.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -21,10 +22,17 @@ import { NotFoundError } from "../platform/errors.ts";
 import { isUuid } from "../platform/ids.ts";
 import { loadProjectFor } from "../projects/access.ts";
 import { elapsedDays, isoDay, type Period, type PeriodKind } from "./periods.ts";
-import { computeScore, FORMULA_VERSION, type ScoreInputs, sumInputs } from "./score_formula.ts";
+import { computeScore, DEFAULT_UPTIME_TARGET, FORMULA_VERSION, type ScoreInputs, sumInputs } from "./score_formula.ts";
 
-function stored(scopeType: "project" | "client", scopeId: string, p: Period, inputs: ScoreInputs, now: Date) {
-  const result = computeScore(inputs);
+function stored(
+  scopeType: "project" | "client",
+  scopeId: string,
+  p: Period,
+  inputs: ScoreInputs,
+  uptimeTarget: number,
+  now: Date,
+) {
+  const result = computeScore(inputs, uptimeTarget);
   return {
     scope_type: scopeType,
     scope_id: scopeId,
@@ -33,7 +41,8 @@ function stored(scopeType: "project" | "client", scopeId: string, p: Period, inp
     period_end: isoDay(p.end),
     score: result.score,
     components: result.components,
-    inputs: { ...inputs },
+    // The target is an input too: a later change of the SOW's target does not rewrite this period.
+    inputs: { ...inputs, uptime_target: uptimeTarget },
     time_saved_hours: result.time_saved_hours,
     active_tools_count: result.active_tools_count,
     formula_version: FORMULA_VERSION,
@@ -45,25 +54,29 @@ function stored(scopeType: "project" | "client", scopeId: string, p: Period, inp
 /** Scores every project and client of a tenant for each period; returns the rows written (final ones are kept). */
 export async function computeTenantScores(sql: Sql, tenantId: string, periods: Period[], now: Date): Promise<number> {
   const checks = await checkStateByProject(sql, tenantId);
+  const targets = await uptimeTargetsByProject(sql, tenantId);
+  const targetOf = (projectId: string) => targets.get(projectId) ?? DEFAULT_UPTIME_TARGET;
   const rows = await scoreInputsByPeriod(
     sql,
     tenantId,
     periods.map((p) => ({ start: p.start, stop: p.end < now ? p.end : now })),
   );
   const out: StoredScore[] = [];
-  const byClient = new Map<string, ScoreInputs[]>();
+  const byClient = new Map<string, { inputs: ScoreInputs[]; target: number }>();
   for (const { i, project_id, client_id, ...raw } of rows) {
     const p = periods[i];
     const inputs = { ...NO_CHECKS, ...checks.get(project_id), ...raw, days: elapsedDays(p, now) };
-    out.push(stored("project", project_id, p, inputs, now));
+    out.push(stored("project", project_id, p, inputs, targetOf(project_id), now));
     if (client_id) {
+      // A client is held to the strictest target among its projects.
       const key = `${i}:${client_id}`;
-      byClient.set(key, [...(byClient.get(key) ?? []), inputs]);
+      const seen = byClient.get(key) ?? { inputs: [], target: 0 };
+      byClient.set(key, { inputs: [...seen.inputs, inputs], target: Math.max(seen.target, targetOf(project_id)) });
     }
   }
-  for (const [key, projects] of byClient) {
+  for (const [key, client] of byClient) {
     const [i, clientId] = key.split(":");
-    out.push(stored("client", clientId, periods[Number(i)], sumInputs(projects), now));
+    out.push(stored("client", clientId, periods[Number(i)], sumInputs(client.inputs), client.target, now));
   }
   const written = await upsertScores(sql, tenantId, out);
   return written;

@@ -55,6 +55,12 @@ for (let i = 0; i < 3; i++) {
 await sql`INSERT INTO api_keys (tenant_id, user_id, name, prefix, token_hash, created_at)
   VALUES (${t}, ${p.bob.user.id}, 'Old CI key', 'odk_old1', ${crypto.getRandomValues(new Uint8Array(32))},
           ${daysAgo(120)})`;
+// a signed SOW with an SLA target, and an active one without: only the second is a quick win
+const [covered, bare] = await sql<{ id: string }[]>`
+  INSERT INTO sows (tenant_id, project_id, title, status)
+  VALUES (${t}, ${acme.id}, 'Care plan', 'signed'), (${t}, ${acme.id}, 'Hosting', 'active') RETURNING id`;
+await sql`INSERT INTO sla_targets (tenant_id, project_id, sow_id, uptime_percent)
+  VALUES (${t}, ${acme.id}, ${covered.id}, 99.9)`;
 await sql`UPDATE users SET last_login_at = ${daysAgo(100)}, created_at = ${daysAgo(200)} WHERE id = ${p.alice.user.id}`;
 
 const json = (headers: Record<string, string>, body: unknown) => ({
@@ -77,6 +83,8 @@ Deno.test("every rule in the registry finds its case", async () => {
   await evaluateQuickWins(sql, t, NOW);
   const found = new Set((await wins(p.alice.bearer)).map((w) => w.rule));
   assertEquals([...found].sort(), QUICK_WIN_RULES.map((r) => r.id).sort());
+  const sowWins = (await wins(p.alice.bearer)).filter((w) => w.rule === "sow_without_sla_targets");
+  assertEquals(sowWins.map((w) => w.subject_id), [bare.id]);
 });
 
 Deno.test("a client user sees their client's quick wins only", async () => {

@@ -139,3 +139,29 @@ Deno.test("a final period's score never changes, while a client's score follows 
   // the client has one project, so its score is the project's
   assertEquals((await weekRow("client", client.id)).score, before.score);
 });
+
+Deno.test("a signed SOW's SLA target replaces 99.9 % as the project's uptime target, and is stored with the score", async () => {
+  const lenient = await genProject(sql, tenant.id, client.id);
+  const [c] = await sql<{ id: string }[]>`
+    INSERT INTO health_checks (tenant_id, project_id, name, type, url)
+    VALUES (${tenant.id}, ${lenient.id}, 'lenient', 'http', 'https://lenient.example.com/') RETURNING id`;
+  for (let d = 9; d < 16; d++) {
+    await sql`INSERT INTO check_results_daily (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
+        latency_sum, latency_histogram)
+      VALUES (${tenant.id}, ${c.id}, ${new Date(
+      Date.UTC(2026, 2, d),
+    )}, 1440, 1438, 2, 0, 0, 0, array_fill(0, ARRAY[33]))`;
+  }
+  const [sow] = await sql<{ id: string }[]>`
+    INSERT INTO sows (tenant_id, project_id, title, status) VALUES (${tenant.id}, ${lenient.id}, 'Support', 'active')
+    RETURNING id`;
+  await sql`INSERT INTO sla_targets (tenant_id, project_id, sow_id, uptime_percent)
+    VALUES (${tenant.id}, ${lenient.id}, ${sow.id}, 99.5)`;
+  await computeTenantScores(sql, tenant.id, [WEEK], new Date("2026-03-16T00:00:00Z"));
+  // 99.861 % up spends 0.28 of a 0.5 % budget: full marks (against 99.9 % it was 1.39 budgets, 85)
+  assertEquals((await weekRow("project", lenient.id)).components.uptime.score, 100);
+  const [{ inputs }] = await sql<{ inputs: Record<string, number> }[]>`
+    SELECT inputs FROM efficiency_metrics WHERE tenant_id = ${tenant.id} AND scope_type = 'project'
+      AND scope_id = ${lenient.id} AND period = 'week' AND period_start = '2026-03-09'`;
+  assertEquals(inputs.uptime_target, 99.5);
+});

@@ -1,7 +1,6 @@
 /**
  * Every quick-win rule, one line each. A rule is a module in rules/ (labels,
  * wording, fix link) over one query in db/queries/quick_win_rules.ts.
- * "A SOW without SLA targets" waits for sows to have SLA columns (issue 17).
  */
 import type { QuickWinRule } from "./rule.ts";
 import { checkWithoutAlertRule } from "./rules/check_without_alert_rule.ts";
@@ -14,6 +13,7 @@ import { ruleOnlyBlips } from "./rules/rule_only_blips.ts";
 import { apiKeyUnused } from "./rules/api_key_unused.ts";
 import { idleAdmin } from "./rules/idle_admin.ts";
 import { pausedCheckForgotten } from "./rules/paused_check_forgotten.ts";
+import { sowWithoutSlaTargets } from "./rules/sow_without_sla_targets.ts";
 
 export const QUICK_WIN_RULES: readonly QuickWinRule[] = [
   checkWithoutAlertRule,
@@ -26,6 +26,7 @@ export const QUICK_WIN_RULES: readonly QuickWinRule[] = [
   apiKeyUnused,
   idleAdmin,
   pausedCheckForgotten,
+  sowWithoutSlaTargets,
 ];
 
 export const RULES_BY_ID = new Map(QUICK_WIN_RULES.map((r) => [r.id, r]));
