@@ -8,6 +8,7 @@ import type { DatabaseInfo } from "../services/system/status.ts";
 import type { Principal } from "../services/auth/permissions.ts";
 import type { LoginThrottles } from "../services/auth/throttle.ts";
 import type { DatabaseTroubles } from "../services/system/database_troubles.ts";
+import type { PublicPageCaches } from "../services/status_pages/public_cache.ts";
 import type { ApiKeyCache } from "../services/auth/api_key_cache.ts";
 import type { ActivityRecorder } from "../services/insights/activity_recorder.ts";
 
@@ -30,6 +31,8 @@ export interface AppDeps {
   troubles: DatabaseTroubles;
   /** Recently verified API keys; cleared on every replica when the auth tables change. */
   apiKeys: ApiKeyCache;
+  /** Cached public status-page views; absent: the route makes its own (then only this process's changes clear it). */
+  publicPages?: PublicPageCaches;
   /** Product activity, batched off the request path; absent: not recorded. */
   activity?: ActivityRecorder;
 }

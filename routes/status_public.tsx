@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { loadSnapshot, type PublicSnapshot } from "../services/status_pages/snapshot.ts";
 import { atomOf, badgeSvg, rssOf, summaryJson } from "../services/status_pages/public_formats.ts";
-import { PublicCache } from "../services/status_pages/public_cache.ts";
+import { createPublicPageCaches, type PublicPageCaches } from "../services/status_pages/public_cache.ts";
 import { customDomains } from "../db/queries/status_pages.ts";
 import { RateLimiter } from "../services/platform/rate_limit.ts";
 import { renderPage } from "../views/render.tsx";
@@ -51,8 +51,9 @@ class Rendered {
 const NOT_FOUND_HEADERS = { "Content-Type": "text/plain; charset=utf-8", "X-Robots-Tag": "noindex" };
 
 export function publicStatusPages(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const pages = new PublicCache<Rendered>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 2_000 });
-  const domains = new PublicCache<Map<string, string>>({ ttlMs: PUBLIC_TTL_SECONDS * 1000, maxEntries: 1 });
+  // this route is the caches' only reader and writer, so what they hold is a Rendered
+  const { pages, domains } = (deps.publicPages ??
+    createPublicPageCaches({ ttlMs: PUBLIC_TTL_SECONDS * 1000 })) as PublicPageCaches<Rendered>;
   const perIp = new RateLimiter({ name: "ip", limit: deps.config.apiRateLimitIp, windowSeconds: 60 });
   // subscription bombing: few requests per visitor address, and few per e-mail address (double opt-in does the rest)
   const subscribeIp = new RateLimiter({ name: "ip", limit: 10, windowSeconds: 600 });

@@ -18,6 +18,8 @@ import { startBackgroundWork, stopBackgroundWork } from "../workers/workers.ts";
 import { type Config, describeConfig, withDatabaseAddress } from "../platform/config.ts";
 import { databaseUrlOf } from "../platform/net/policy.ts";
 import { createApiKeyCache, listenForAuthChanges } from "../auth/api_key_cache.ts";
+import { createPublicPageCaches, listenForStatusPageChanges } from "../status_pages/public_cache.ts";
+import { PUBLIC_TTL_SECONDS } from "../../routes/status_public.tsx";
 
 export type Say = (line: string) => void;
 
@@ -64,6 +66,8 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
   const stopLagSampler = metrics.process.startLagSampler();
   const apiKeys = createApiKeyCache();
   const stopListening = await listenForAuthChanges(db.sql, apiKeys);
+  const publicPages = createPublicPageCaches({ ttlMs: PUBLIC_TTL_SECONDS * 1000 });
+  const stopListeningPages = await listenForStatusPageChanges(db.sql, publicPages);
   const activity = createActivityRecorder(db.sql, logger);
   const app = createApp({
     sql: db.sql,
@@ -81,6 +85,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
     troubles: new DatabaseTroubles(metrics.dbErrors),
     apiKeys,
     activity,
+    publicPages,
   });
 
   const abort = new AbortController();
@@ -131,6 +136,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
       await activity.stop();
       stopLagSampler();
       await stopListening().catch(() => {});
+      await stopListeningPages().catch(() => {});
       await db.close();
       logger.flush();
       say("stopped");

@@ -317,6 +317,6 @@ export async function openIncidentFromAlert(
 /** Called as an alert opens: a rule with incident_page_id opens the incident on that page by itself. */
 export async function openIncidentsForRule(tx: Sql, ctx: AuditContext, alert: AlertRow): Promise<void> {
   const pageId = await q.incidentPageOfRule(tx, alert.tenant_id, alert.rule_id);
-  // the public cache drops it within its TTL (this runs inside the alert's transaction)
+  // every process drops its cached view at commit: the incident rows notify (00085)
   if (pageId) await openForAlert(tx, ctx, alert, pageId);
 }

@@ -1,10 +1,17 @@
 /**
  * The in-process cache in front of public status pages: a traffic spike on a
- * page costs one load per TTL, not one per view. Each app builds its own
- * cache; every cache listens to one process-wide signal, so a change made in
- * this process (an incident, a page edit) is visible at the next view. Other
- * replicas see it within the TTL (docs/status-pages.md).
+ * page costs one load per TTL, not one per view. A change made in this process
+ * clears this process's caches as it commits (`invalidatePublicPages`); every
+ * process also LISTENs on `opsdeck_status_pages`, which triggers on pages,
+ * components, incidents and their updates notify at commit
+ * (db/migrations/00085_status_page_change_notify.sql), so other replicas, a
+ * rule opening an incident inside an alert's transaction, and plain SQL are
+ * seen at once too. Notifications sent while the listener was disconnected are
+ * lost, so each (re)connection clears everything (docs/status-pages.md).
  */
+import type { Sql } from "../../db/client.ts";
+
+export const STATUS_PAGES_CHANNEL = "opsdeck_status_pages";
 
 type Listener = () => void;
 const listeners = new Set<Listener>();
@@ -34,7 +41,6 @@ export class PublicCache<V> {
   constructor(opts: CacheOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? (() => performance.now());
-    listeners.add(() => this.#entries.clear());
   }
 
   get(key: string, load: () => Promise<V | null>): Promise<V | null> {
@@ -53,4 +59,48 @@ export class PublicCache<V> {
     value.catch(() => this.#entries.get(key)?.value === value && this.#entries.delete(key));
     return value;
   }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/** One app's public caches: rendered views by slug, and the custom-domain → slug map. */
+export interface PublicPageCaches<V = unknown> {
+  pages: PublicCache<V>;
+  domains: PublicCache<Map<string, string>>;
+  /** Drops what shows `slug`, or everything when `slug` is empty. */
+  drop(slug: string): void;
+}
+
+/**
+ * `localSignal: false` leaves the caches out of this process's `invalidatePublicPages`, so only the database's
+ * notification reaches them: what another process's caches are (tests/status_pages/replicas_test.ts).
+ */
+export function createPublicPageCaches<V = unknown>(
+  { ttlMs, maxEntries = 2_000, localSignal = true }: { ttlMs: number; maxEntries?: number; localSignal?: boolean },
+): PublicPageCaches<V> {
+  const pages = new PublicCache<V>({ ttlMs, maxEntries });
+  const domains = new PublicCache<Map<string, string>>({ ttlMs, maxEntries: 1 });
+  const caches: PublicPageCaches<V> = {
+    pages,
+    domains,
+    drop(slug) {
+      if (slug) return pages.delete(slug);
+      pages.clear();
+      domains.clear();
+    },
+  };
+  if (localSignal) listeners.add(() => caches.drop(""));
+  return caches;
+}
+
+/** Drops cached views whenever a page's content changes anywhere; resolves once listening, to the unlisten function. */
+export async function listenForStatusPageChanges(sql: Sql, caches: PublicPageCaches): Promise<() => Promise<void>> {
+  const { unlisten } = await sql.listen(STATUS_PAGES_CHANNEL, (slug) => caches.drop(slug), () => caches.drop(""));
+  return unlisten;
 }
