@@ -14,18 +14,10 @@ import { loadDashboard } from "../access.ts";
 import { type DataDeps, widgetData } from "../data/widget_data.ts";
 import { rangeOf, savedFilters } from "../filters.ts";
 import type { Dataset, Filters } from "../schemas.ts";
+import type { ReportContent } from "./formats/content.ts";
 import { csvFile } from "./formats/csv.ts";
 import { excelFile } from "./formats/excel.ts";
 import { pdfFile } from "./formats/pdf.ts";
-
-export interface ReportContent {
-  title: string;
-  filters: Filters;
-  from: Date;
-  to: Date;
-  generatedAt: Date;
-  widgets: { title: string; type: string; data: Dataset | { error: string } }[];
-}
 
 export interface ReportFile {
   filename: string;

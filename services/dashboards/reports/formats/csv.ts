@@ -1,7 +1,7 @@
 /** CSV: one file for a single widget, else one CSV per widget in a zip (fflate). Formula-like text neutralised. */
 import { strToU8, zipSync } from "fflate";
 import { csvCell } from "../../../audits/export.ts";
-import type { ReportContent } from "../render.ts";
+import type { ReportContent } from "./content.ts";
 import type { Cell } from "./cells.ts";
 
 function toCsv(data: ReportContent["widgets"][number]["data"]): string {

@@ -4,7 +4,7 @@
  * as a formula gets a leading '; numbers stay numbers.
  */
 import writeXlsxFile from "write-excel-file/universal";
-import type { ReportContent } from "../render.ts";
+import type { ReportContent } from "./content.ts";
 import { filtersLine, safeCell, safeText } from "./cells.ts";
 
 type SheetRow = ({ value: string | number; type?: typeof String | typeof Number; fontWeight?: "bold" } | null)[];

@@ -9,7 +9,7 @@ import SVGtoPDF from "svg-to-pdfkit";
 import { renderToString } from "preact-render-to-string";
 import { WIDGET_KINDS } from "../../../../views/dashboards/widgets/registry.ts";
 import type { WidgetType } from "../../schemas.ts";
-import type { ReportContent } from "../render.ts";
+import type { ReportContent } from "./content.ts";
 import { filtersLine } from "./cells.ts";
 
 const CHARTS = new Set(["line_chart", "bar_chart", "pie_chart"]);
