@@ -13,7 +13,6 @@ import { NotFoundError } from "../../platform/errors.ts";
 import { loadDashboard } from "../access.ts";
 import { type DataDeps, widgetData } from "../data/widget_data.ts";
 import { rangeOf, savedFilters } from "../filters.ts";
-import type { Dataset, Filters } from "../schemas.ts";
 import type { ReportContent } from "./formats/content.ts";
 import { csvFile } from "./formats/csv.ts";
 import { excelFile } from "./formats/excel.ts";
