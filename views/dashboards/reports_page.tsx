@@ -111,7 +111,7 @@ export function ReportsPage(
                 {channels.map((ch) => (
                   <label key={ch.id}>
                     <input type="checkbox" name="channel_ids" value={ch.id} checked={chosen?.includes(ch.id)} />{" "}
-                    {ch.name} <small class="muted">{ch.type}</small>
+                    {ch.name} <span class="muted">({ch.type})</span>
                   </label>
                 ))}
                 <FieldError name="channel_ids" errors={errors} />
