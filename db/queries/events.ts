@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   "incident.resolved",
   "approval.requested",
   "approval.decided",
+  "report.ready",
 ] as const;
 export type EventType = typeof EVENT_TYPES[number];
 

@@ -10,6 +10,8 @@ export interface ReportRow {
   cron: string;
   timezone: string;
   recipients: string[];
+  /** Notification channels told when a run is ready (00075). */
+  channel_ids: string[];
   format: "pdf" | "excel" | "csv";
   filters: Record<string, unknown>;
   keep_days: number;
@@ -21,7 +23,16 @@ export interface ReportRow {
 }
 export type ReportWrite = Pick<
   ReportRow,
-  "name" | "cron" | "timezone" | "recipients" | "format" | "filters" | "keep_days" | "is_active" | "next_run_at"
+  | "name"
+  | "cron"
+  | "timezone"
+  | "recipients"
+  | "channel_ids"
+  | "format"
+  | "filters"
+  | "keep_days"
+  | "is_active"
+  | "next_run_at"
 >;
 
 export interface RunRow {
@@ -41,8 +52,8 @@ export interface RunRow {
 }
 
 const reportColumns = (sql: Sql) =>
-  sql`id, tenant_id, dashboard_id, created_by, name, cron, timezone, recipients, format, filters, keep_days, is_active,
-      last_sent, next_run_at, created_at, updated_at`;
+  sql`id, tenant_id, dashboard_id, created_by, name, cron, timezone, recipients, channel_ids, format, filters, keep_days,
+      is_active, last_sent, next_run_at, created_at, updated_at`;
 const runColumns = (sql: Sql) =>
   sql`id, tenant_id, report_id, trigger, status, attempts, filename, content_type, file IS NOT NULL AS has_file, error,
       created_at, finished_at, expires_at`;
@@ -52,10 +63,12 @@ export async function insertReport(
   r: ReportWrite & { tenantId: string; dashboardId: string; createdBy: string; now: Date },
 ): Promise<ReportRow> {
   const [row] = await sql<ReportRow[]>`
-    INSERT INTO reports (tenant_id, dashboard_id, created_by, name, cron, timezone, recipients, format, filters,
-                         keep_days, is_active, next_run_at, created_at, updated_at)
+    INSERT INTO reports (tenant_id, dashboard_id, created_by, name, cron, timezone, recipients, channel_ids, format,
+                         filters, keep_days, is_active, next_run_at, created_at, updated_at)
     VALUES (${r.tenantId}, ${r.dashboardId}, ${r.createdBy}, ${r.name}, ${r.cron}, ${r.timezone}, ${r.recipients},
-            ${r.format}, ${sql.json(r.filters as never)}, ${r.keep_days}, ${r.is_active}, ${r.next_run_at}, ${r.now},
+            ${r.channel_ids}::uuid[], ${r.format}, ${
+    sql.json(r.filters as never)
+  }, ${r.keep_days}, ${r.is_active}, ${r.next_run_at}, ${r.now},
             ${r.now})
     RETURNING ${reportColumns(sql)}`;
   return row;
@@ -64,7 +77,9 @@ export async function insertReport(
 export async function updateReport(sql: Sql, tenantId: string, id: string, r: ReportWrite): Promise<ReportRow> {
   const [row] = await sql<ReportRow[]>`
     UPDATE reports SET name = ${r.name}, cron = ${r.cron}, timezone = ${r.timezone}, recipients = ${r.recipients},
-      format = ${r.format}, filters = ${sql.json(r.filters as never)}, keep_days = ${r.keep_days},
+      channel_ids = ${r.channel_ids}::uuid[], format = ${r.format}, filters = ${
+    sql.json(r.filters as never)
+  }, keep_days = ${r.keep_days},
       is_active = ${r.is_active}, next_run_at = ${r.next_run_at}
     WHERE tenant_id = ${tenantId} AND id = ${id}
     RETURNING ${reportColumns(sql)}`;
@@ -75,6 +90,14 @@ export async function getReport(sql: Sql, tenantId: string, id: string): Promise
   const [row] = await sql<ReportRow[]>`
     SELECT ${reportColumns(sql)} FROM reports WHERE tenant_id = ${tenantId} AND id = ${id}`;
   return row;
+}
+
+/** Which of `ids` are the tenant's notification channels (a report names them; one may be deleted since). */
+export async function tenantChannelIds(sql: Sql, tenantId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<{ id: string }[]>`
+    SELECT id FROM notification_channels WHERE tenant_id = ${tenantId} AND id = ANY(${ids}::uuid[]) ORDER BY id`;
+  return rows.map((r) => r.id);
 }
 
 export async function listReports(sql: Sql, tenantId: string, dashboardId: string): Promise<ReportRow[]> {
@@ -128,14 +151,14 @@ export async function setNextRun(sql: Sql, id: string, next: Date) {
 
 /** Pending runs whose lease is free, leased to the caller until `until`. */
 export async function leasePendingRuns(sql: Sql, now: Date, until: Date, limit: number) {
-  return await sql<{ id: string; tenant_id: string; report_id: string; attempts: number }[]>`
+  return await sql<{ id: string; tenant_id: string; report_id: string; attempts: number; expires_at: Date }[]>`
     UPDATE report_runs r SET locked_until = ${until}, attempts = r.attempts + 1
     WHERE r.id IN (
       SELECT id FROM report_runs
       WHERE status = 'pending' AND (locked_until IS NULL OR locked_until <= ${now})
       ORDER BY created_at LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING r.id, r.tenant_id, r.report_id, r.attempts`;
+    RETURNING r.id, r.tenant_id, r.report_id, r.attempts, r.expires_at`;
 }
 
 export async function finishRun(

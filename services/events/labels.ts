@@ -20,6 +20,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "incident.resolved": "Incident resolved",
   "approval.requested": "Approval requested",
   "approval.decided": "Approval decided",
+  "report.ready": "Report ready",
 };
 
 /** The label of a stored type; an unknown one (from a newer version) shows as is. */

@@ -13,18 +13,26 @@ export interface ReportsPageProps {
   reports: { report: ReportRow; runs: (RunRow & { mail: MailLogRow[] })[] }[];
   canEdit: boolean;
   timeZone: string | null;
+  /** The notification channels the form offers. */
+  channels: { id: string; name: string; type: string }[];
   values?: Record<string, string>;
+  /** The channel ids ticked when the form comes back with errors. */
+  chosen?: string[];
   errors?: FieldErrors;
 }
 
 /** A dashboard's reports: each with "send now" and its history (files while kept), and the form for a new one. */
-export function ReportsPage({ dashboardId, name, reports, canEdit, timeZone, values, errors }: ReportsPageProps) {
+export function ReportsPage(
+  { dashboardId, name, reports, canEdit, timeZone, channels, values, chosen, errors }: ReportsPageProps,
+) {
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return (
     <Layout title={`Reports of ${name}`}>
       <hgroup>
         <h1>Reports</h1>
         <p>
-          <a href={`/dashboards/${dashboardId}`}>{name}</a> by e-mail on a schedule, as PDF, Excel or CSV.
+          <a href={`/dashboards/${dashboardId}`}>{name}</a>{" "}
+          on a schedule, as PDF, Excel or CSV: attached to e-mails, linked in channel messages.
         </p>
       </hgroup>
       {reports.length === 0 && <p class="empty-state">No reports yet.</p>}
@@ -32,7 +40,12 @@ export function ReportsPage({ dashboardId, name, reports, canEdit, timeZone, val
         <article key={r.id}>
           <header>
             <strong>{r.name}</strong> · {r.format} · <code>{r.cron}</code> ({r.timezone}) · {r.recipients.length}{" "}
-            recipient(s) · next {timeIn(r.next_run_at, timeZone)}
+            recipient(s)
+            {r.channel_ids.length > 0 && (
+              <>
+                {" "}· channels: {r.channel_ids.map((id) => channelName.get(id) ?? "a deleted channel").join(", ")}
+              </>
+            )} · next {timeIn(r.next_run_at, timeZone)}
             {r.last_sent && <>· last sent {timeIn(r.last_sent, timeZone)}</>}
           </header>
           {canEdit && (
@@ -92,6 +105,18 @@ export function ReportsPage({ dashboardId, name, reports, canEdit, timeZone, val
               <textarea name="recipients" rows={3} {...invalid("recipients", errors)}>{values?.recipients}</textarea>
               <FieldError name="recipients" errors={errors} />
             </label>
+            {channels.length > 0 && (
+              <fieldset {...invalid("channel_ids", errors)}>
+                <legend>Notification channels (told when a run is ready, with a link to the file)</legend>
+                {channels.map((ch) => (
+                  <label key={ch.id}>
+                    <input type="checkbox" name="channel_ids" value={ch.id} checked={chosen?.includes(ch.id)} />{" "}
+                    {ch.name} <span class="muted">({ch.type})</span>
+                  </label>
+                ))}
+                <FieldError name="channel_ids" errors={errors} />
+              </fieldset>
+            )}
             <label>
               Format
               <select name="format">

@@ -1,4 +1,4 @@
-/** Reports over the API: a dashboard on a schedule as PDF, Excel or CSV by e-mail; send now; history and files. */
+/** Reports over the API: a dashboard on a schedule as PDF, Excel or CSV by e-mail or channel; send now; history and files. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   createReport,
@@ -48,7 +48,9 @@ const routes = {
     operationId: "createReport",
     summary: "Schedule a dashboard as a report",
     description: "5-field cron (or @daily …) in an IANA zone, at most hourly (one minute value; 422 naming `cron`); " +
-      "1 to 500 e-mail recipients (422 naming `recipients`). Rendered as the caller: their client limits apply.",
+      "up to 500 e-mail recipients and/or 20 notification channels (`channel_ids`, each one of the tenant's, else 422 " +
+      "naming `channel_ids`; at least one recipient, else 422 naming `recipients`). Channels get a `report.ready` " +
+      "message linking the file. Rendered as the caller: their client limits apply.",
     request: { body: jsonBody(CreateReportSchema) },
     responses: { 201: jsonAnswer("Created", ReportSchema), ...forbidden, ...notFoundResponse },
   }),

@@ -5,15 +5,16 @@
  * editor change it.
  */
 import type { Sql } from "../../../db/client.ts";
+import { listChannels } from "../../../db/queries/notification_channels.ts";
 import * as q from "../../../db/queries/reports.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../../audits/record.ts";
-import type { Principal } from "../../auth/permissions.ts";
+import { authorize, can, type Principal } from "../../auth/permissions.ts";
 import { nextRun, parseCron } from "../../checks/cron.ts";
 import { mailLog } from "../../mail/outbox.ts";
-import { NotFoundError } from "../../platform/errors.ts";
+import { NotFoundError, ValidationError } from "../../platform/errors.ts";
 import { loadDashboard } from "../access.ts";
-import type { CreateReportInput, UpdateReportInput } from "./schemas.ts";
+import { type CreateReportInput, NO_RECIPIENT, type UpdateReportInput } from "./schemas.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +26,7 @@ export function reportJson(r: q.ReportRow) {
     cron: r.cron,
     timezone: r.timezone,
     recipients: r.recipients,
+    channel_ids: r.channel_ids,
     format: r.format,
     keep_days: r.keep_days,
     is_active: r.is_active,
@@ -49,6 +51,22 @@ export function runJson(r: q.RunRow) {
 
 const dedupe = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
 
+/**
+ * The channels a report names, each one of the tenant's (422 naming `channel_ids` otherwise: another tenant's id is
+ * simply not found). Naming a channel needs read access to channels, so a client user cannot post to them.
+ */
+async function checkChannels(tx: Sql, p: Principal, ids: string[]): Promise<string[]> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return [];
+  authorize(p, "notification_channels", "read");
+  const found = new Set(await q.tenantChannelIds(tx, p.tenantId, wanted));
+  const missing = wanted.findIndex((id) => !found.has(id));
+  if (missing >= 0) {
+    throw new ValidationError([{ path: "channel_ids", message: `${wanted[missing]} is not one of your channels` }]);
+  }
+  return wanted;
+}
+
 async function loadReport(tx: Sql, p: Principal, id: string, need: "view" | "edit") {
   const report = await q.getReport(tx, p.tenantId, id);
   if (!report) throw new NotFoundError("No such report");
@@ -71,6 +89,7 @@ export async function createReport(sql: Sql, p: Principal, input: CreateReportIn
       cron: input.cron,
       timezone: input.timezone,
       recipients: dedupe(input.recipients),
+      channel_ids: await checkChannels(tx, p, input.channel_ids),
       format: input.format,
       filters: input.filters ?? {},
       keep_days: input.keep_days,
@@ -82,7 +101,13 @@ export async function createReport(sql: Sql, p: Principal, input: CreateReportIn
       action: "report.create",
       resourceType: "report",
       resourceId: row.id,
-      after: { name: row.name, cron: row.cron, format: row.format, recipients: row.recipients.length },
+      after: {
+        name: row.name,
+        cron: row.cron,
+        format: row.format,
+        recipients: row.recipients.length,
+        channel_ids: row.channel_ids,
+      },
     });
     return row;
   });
@@ -104,11 +129,17 @@ export async function updateReport(sql: Sql, p: Principal, id: string, input: Up
     const before = await loadReport(tx, p, id, "edit");
     const cron = input.cron ?? before.cron;
     const timezone = input.timezone ?? before.timezone;
+    const recipients = input.recipients ? dedupe(input.recipients) : before.recipients;
+    const channelIds = input.channel_ids ? await checkChannels(tx, p, input.channel_ids) : before.channel_ids;
+    if (recipients.length + channelIds.length === 0) {
+      throw new ValidationError([{ path: "recipients", message: NO_RECIPIENT }]);
+    }
     const row = await q.updateReport(tx, p.tenantId, id, {
       name: input.name ?? before.name,
       cron,
       timezone,
-      recipients: input.recipients ? dedupe(input.recipients) : before.recipients,
+      recipients,
+      channel_ids: channelIds,
       format: input.format ?? before.format,
       filters: input.filters ?? before.filters,
       keep_days: input.keep_days ?? before.keep_days,
@@ -120,8 +151,20 @@ export async function updateReport(sql: Sql, p: Principal, id: string, input: Up
       action: "report.update",
       resourceType: "report",
       resourceId: id,
-      before: { name: before.name, cron: before.cron, format: before.format, is_active: before.is_active },
-      after: { name: row.name, cron: row.cron, format: row.format, is_active: row.is_active },
+      before: {
+        name: before.name,
+        cron: before.cron,
+        format: before.format,
+        is_active: before.is_active,
+        channel_ids: before.channel_ids,
+      },
+      after: {
+        name: row.name,
+        cron: row.cron,
+        format: row.format,
+        is_active: row.is_active,
+        channel_ids: row.channel_ids,
+      },
     });
     return row;
   });
@@ -180,4 +223,11 @@ export async function runFile(sql: Sql, p: Principal, runId: string) {
     if (!run.file) throw new NotFoundError("This file is no longer kept");
     return { filename: run.filename!, contentType: run.content_type!, file: run.file };
   });
+}
+
+/** The channels the form offers (none for a role that cannot read channels, e.g. a client user). */
+export async function channelChoices(sql: Sql, p: Principal) {
+  if (!can(p, "notification_channels", "read")) return [];
+  const rows = await withTenant(sql, p.tenantId, (tx) => listChannels(tx, p.tenantId, { limit: 200 }));
+  return rows.map((c) => ({ id: c.id, name: c.name, type: c.type }));
 }

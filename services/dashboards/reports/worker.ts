@@ -3,7 +3,7 @@
  * next time, under FOR UPDATE SKIP LOCKED so two processes never schedule one
  * twice; (2) pending runs are leased (locked_until), rendered outside any
  * transaction, then stored with one outbox message per recipient and
- * `last_sent`, in one tenant transaction. A process that dies mid-render
+ * `last_sent` and a `report.ready` delivery per named channel (notify.ts), in one tenant transaction. A process that dies mid-render
  * leaves the lease to run out; another renders it again. A failure is
  * retried on the next ticks up to MAX_ATTEMPTS, then the run is `failed`.
  */
@@ -13,6 +13,7 @@ import { nextRun, parseCron } from "../../checks/cron.ts";
 import { enqueueMail } from "../../mail/outbox.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../../workers/loop.ts";
 import { filtersLine } from "./formats/cells.ts";
+import { notifyReportReady } from "./notify.ts";
 import { renderReport, reportContent } from "./render.ts";
 
 const DAY_MS = 86_400_000;
@@ -48,7 +49,9 @@ export function createReportWorker(deps: BackgroundDeps & ReportWorkerOptions) {
     });
   }
 
-  async function render(run: { id: string; tenant_id: string; report_id: string; attempts: number }) {
+  async function render(
+    run: { id: string; tenant_id: string; report_id: string; attempts: number; expires_at: Date },
+  ) {
     const report = await withTenant(deps.sql, run.tenant_id, (tx) => q.getReport(tx, run.tenant_id, run.report_id));
     if (!report) return;
     try {
@@ -69,6 +72,13 @@ export function createReportWorker(deps: BackgroundDeps & ReportWorkerOptions) {
             attachments: [{ filename: file.filename, contentType: file.contentType, content: file.content }],
           }, now);
         }
+        await notifyReportReady(tx, report, {
+          id: run.id,
+          filename: file.filename,
+          dashboardName: content.title,
+          finishedAt: now,
+          expiresAt: run.expires_at,
+        }, { now, baseUrl: deps.config.baseUrl });
         await q.markSent(tx, run.tenant_id, report.id, now);
         await q.insertDashboardEvent(tx, {
           tenantId: run.tenant_id,

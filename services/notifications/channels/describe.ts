@@ -205,6 +205,23 @@ export function approvalMessage(e: EventInput): Message {
   };
 }
 
+/** A report run finished: its file is linked (kept keep_days), never attached to a chat or webhook. */
+export function reportMessage(e: EventInput): Message {
+  const p = e.payload;
+  return {
+    tone: "info",
+    title: `Report ready: ${read(p, "report.name") ?? "a report"}`,
+    text: read(p, "run.filename"),
+    fields: fields(
+      ["Dashboard", read(p, "dashboard.name")],
+      ["Run at", read(p, "run.finished_at")],
+      ["Format", read(p, "report.format")],
+      ["Kept until", read(p, "run.expires_at")],
+    ),
+    path: read(p, "run.file_path"),
+  };
+}
+
 export function testMessage(e: EventInput): Message {
   return {
     tone: "info",
@@ -232,6 +249,7 @@ export function describe(e: EventInput): Message {
   if (family === "alert") return alertMessage(e);
   if (family === "change_request") return changeRequestMessage(e);
   if (family === "approval") return approvalMessage(e);
+  if (family === "report") return reportMessage(e);
   return testMessage(e);
 }
 
