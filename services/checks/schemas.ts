@@ -15,6 +15,7 @@ import {
 } from "../../db/queries/health_checks.ts";
 import { PageQuerySchema } from "../platform/pagination.ts";
 import { isValidTimezone } from "./cron.ts";
+import { NOTIFY_GAPS, type NotifyGap } from "../notifications/coverage.ts";
 
 const max = (n: number) => `must be at most ${n} characters`;
 const int = (min: number, maxValue: number, unit = "") =>
@@ -212,6 +213,13 @@ export const HealthCheckSchema = z.object({
     description: "The outcomes change too often to trust one status: at least 30 % of the last 20 changes of outcome " +
       "(until it falls below 15 %). `status` is then held at what it was and no down/up events are sent",
   }),
+  notify_gap: z.enum(NOTIFY_GAPS).nullable().openapi({
+    description: "Why nobody would be told when this check goes down, or null when someone would (and for paused " +
+      "checks, client users and readers who cannot read notification rules). `no_channel`: the organisation has no " +
+      "notification channel. `channels_broken`: every channel its alerts or down events would go to is broken. " +
+      "`no_alert_rule`: no enabled alert rule opens an alert when it goes down, and no rule sends its down event. " +
+      "`no_route`: an alert would open, but no notification rule sends it to a channel",
+  }),
   status_changed_at: NullableTime,
   last_checked_at: NullableTime,
   last_ping_at: NullableTime,
@@ -234,7 +242,9 @@ export type Uptime = z.infer<typeof UptimeSchema>;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function healthCheckJson({ check: h, uptime }: { check: HealthCheckRow; uptime: Uptime }): HealthCheckJson {
+export function healthCheckJson(
+  { check: h, uptime, gap = null }: { check: HealthCheckRow; uptime: Uptime; gap?: NotifyGap | null },
+): HealthCheckJson {
   return {
     id: h.id,
     project_id: h.project_id,
@@ -272,6 +282,7 @@ export function healthCheckJson({ check: h, uptime }: { check: HealthCheckRow; u
     status: h.status,
     consecutive_failures: h.consecutive_failures,
     flapping: h.flapping,
+    notify_gap: gap,
     status_changed_at: iso(h.status_changed_at),
     last_checked_at: iso(h.last_checked_at),
     last_ping_at: iso(h.last_ping_at),

@@ -8,7 +8,8 @@ import { checkCoverage, type CoverageRow } from "../../db/queries/notify_coverag
 import { withTenant } from "../../db/tenant.ts";
 import { can, type Principal } from "../auth/permissions.ts";
 
-export type NotifyGap = "no_channel" | "channel_broken" | "no_alert_rule" | "no_route";
+export const NOTIFY_GAPS = ["no_channel", "channels_broken", "no_alert_rule", "no_route"] as const;
+export type NotifyGap = typeof NOTIFY_GAPS[number];
 
 /** The plain-words reason, and where it is fixed. */
 export const GAP_TEXT: Record<NotifyGap, { text: string; fix: string; href: string }> = {
@@ -17,7 +18,7 @@ export const GAP_TEXT: Record<NotifyGap, { text: string; fix: string; href: stri
     fix: "Add a channel",
     href: "/notifications",
   },
-  channel_broken: {
+  channels_broken: {
     text: "every channel it would use is broken",
     fix: "Repair the channel",
     href: "/notifications",
@@ -38,7 +39,7 @@ export const GAP_TEXT: Record<NotifyGap, { text: string; fix: string; href: stri
 export function gapOf(r: CoverageRow): NotifyGap | null {
   if (r.event_routes_working > 0 || (r.alerted && r.alert_routes_working > 0)) return null;
   if (r.channels === 0) return "no_channel";
-  if (r.event_routes > 0 || (r.alerted && r.alert_routes > 0)) return "channel_broken";
+  if (r.event_routes > 0 || (r.alerted && r.alert_routes > 0)) return "channels_broken";
   return r.alerted ? "no_route" : "no_alert_rule";
 }
 

@@ -53,8 +53,8 @@ Deno.test("each way of reaching nobody is named on the check page, the board and
   assertEquals(await gapOn("/ui/now"), []);
 
   await sql`UPDATE notification_channels SET broken = true WHERE id = ${hook.id}`;
-  assertEquals(await gapOn(`/checks/${check.id}`), ["channel_broken"]);
-  assertEquals(await gapOn("/checks"), ["channel_broken"]);
+  assertEquals(await gapOn(`/checks/${check.id}`), ["channels_broken"]);
+  assertEquals(await gapOn("/checks"), ["channels_broken"]);
   await sql`UPDATE notification_channels SET broken = false WHERE id = ${hook.id}`;
 });
 
@@ -77,4 +77,46 @@ Deno.test("a client user sees no wiring warnings", async () => {
   assertEquals(await gapOn(`/checks/${lonely.id}`, p.carol.cookie), []);
   assertEquals(await gapOn("/checks", p.carol.cookie), []);
   assertEquals(await gapOn("/", p.carol.cookie), []);
+});
+
+Deno.test("the API names each check's gap as notify_gap in the list and on the check; a client user gets null", async () => {
+  const lonely = await createCheck(app, p.alice.bearer, httpCheck(shop.id, { name: "Shop cart" }));
+  await sql`UPDATE alert_rules SET enabled = false WHERE tenant_id = ${p.tenant.id}`;
+  await sql`DELETE FROM notification_rules WHERE tenant_id = ${p.tenant.id}`;
+  const gapsIn = async (headers: Record<string, string>) => {
+    const res = await call(app, "GET", `/api/v1/health-checks?project_id=${shop.id}&limit=100`, headers);
+    assertEquals(res.status, 200);
+    const body = await res.json() as { data: { id: string; notify_gap: string | null }[] };
+    return new Map(body.data.map((c) => [c.id, c.notify_gap]));
+  };
+  const listed = await gapsIn(p.alice.bearer);
+  assertEquals(listed.get(lonely.id), "no_alert_rule");
+  assertEquals(listed.get(paused.id), null, "a paused check has no gap");
+  const one = await (await call(app, "GET", `/api/v1/health-checks/${lonely.id}`, p.alice.bearer)).json();
+  assertEquals(one.notify_gap, "no_alert_rule");
+
+  await sql`UPDATE alert_rules SET enabled = true WHERE tenant_id = ${p.tenant.id}`;
+  await sql`UPDATE notification_channels SET broken = true WHERE tenant_id = ${p.tenant.id}`;
+  const wired = await call(app, "PATCH", `/api/v1/health-checks/${lonely.id}`, p.alice.bearer, {
+    notify_channel_ids: [
+      (await sql`SELECT id FROM notification_channels WHERE tenant_id = ${p.tenant.id} LIMIT 1`)[0].id,
+    ],
+  });
+  assertEquals((await wired.json()).notify_gap, "channels_broken");
+  await sql`UPDATE notification_channels SET broken = false WHERE tenant_id = ${p.tenant.id}`;
+  assertEquals((await gapsIn(p.alice.bearer)).get(lonely.id), null);
+
+  await sql`UPDATE alert_rules SET enabled = false WHERE tenant_id = ${p.tenant.id}`;
+  await sql`DELETE FROM notification_rules WHERE tenant_id = ${p.tenant.id}`;
+  const forClient = await gapsIn(p.carol.bearer);
+  assertEquals(forClient.get(lonely.id), null, "a client user is not shown the wiring");
+  const openapi = await (await app.request("/openapi.json")).json();
+  assertEquals(openapi.components.schemas.HealthCheck.properties.notify_gap.enum, [
+    "no_channel",
+    "channels_broken",
+    "no_alert_rule",
+    "no_route",
+    null,
+  ]);
+  await sql`UPDATE alert_rules SET enabled = true WHERE tenant_id = ${p.tenant.id}`;
 });

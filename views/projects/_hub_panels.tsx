@@ -59,6 +59,15 @@ export function OverviewPanel({ project: p }: { project: ProjectWithEnvironments
           )}
         </dd>
       </dl>
+      {principal && can(principal, "health_checks", "write") && !archived && (
+        <p>
+          {
+            /* Checks have no environment of their own (health_checks has no environment column), so only the project
+          is pre-selected. */
+          }
+          <a href={`/checks/new?project_id=${p.id}`} role="button" class="outline">Add a check</a>
+        </p>
+      )}
       {canWrite && (
         <div class="form-actions catalog-buttons">
           <a href={`/projects/${p.id}/edit`} role="button">Edit</a>

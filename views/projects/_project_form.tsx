@@ -30,8 +30,13 @@ export function EnvironmentRow(
 ) {
   const nameError = errors[`environments.${index}.name`];
   const urlError = errors[`environments.${index}.url`];
+  // A visible legend names the row for screen readers too ("Environment “production”, group"); a row added in
+  // place (index -1) has no name yet.
+  const legend = env.name ? `Environment “${env.name}”` : index >= 0 ? `Environment ${index + 1}` : "New environment";
+  const errorId = index >= 0 ? `environments-${index}-error` : undefined;
   return (
-    <fieldset class="environment-row" role="group">
+    <fieldset class="environment-row" aria-describedby={(nameError || urlError) ? errorId : undefined}>
+      <legend>{legend}</legend>
       <input
         name="env_name"
         value={env.name}
@@ -60,7 +65,7 @@ export function EnvironmentRow(
         ✕
       </button>
       {(nameError || urlError) && (
-        <small class="field-error">
+        <small class="field-error" id={errorId}>
           {[nameError && `Name ${nameError}`, urlError && `URL ${urlError}`].filter(Boolean).join("; ")}
         </small>
       )}
