@@ -4,8 +4,8 @@
  * vectors (svg-to-pdfkit), tables and figures as text. Everything is drawn as
  * text, so markup in a title is printed, never interpreted.
  */
-import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
+import { pdfBytes, type PdfDoc } from "../../../platform/pdf.ts";
 import { renderToString } from "preact-render-to-string";
 import { WIDGET_KINDS } from "../../../../views/dashboards/widgets/registry.ts";
 import type { WidgetType } from "../../schemas.ts";
@@ -16,18 +16,10 @@ const CHARTS = new Set(["line_chart", "bar_chart", "pie_chart"]);
 const MAX_TABLE_ROWS = 40;
 
 export function pdfFile(content: ReportContent): Promise<Uint8Array> {
-  const doc = new PDFDocument({ size: "A4", margin: 40, info: { Title: content.title } });
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on("data", (c: Uint8Array) => chunks.push(c));
-    doc.on("end", () => {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const c of chunks) out.set(c, (at += c.length) - c.length);
-      resolve(out);
-    });
-    doc.on("error", reject);
-  });
+  return pdfBytes({ size: "A4", margin: 40, info: { Title: content.title } }, (doc) => draw(doc, content));
+}
+
+function draw(doc: PdfDoc, content: ReportContent): void {
   const width = doc.page.width - 80;
   doc.font("Helvetica-Bold").fontSize(18).text(content.title);
   doc.font("Helvetica").fontSize(9).fillColor("#555")
@@ -71,6 +63,4 @@ export function pdfFile(content: ReportContent): Promise<Uint8Array> {
     }
     doc.moveDown();
   }
-  doc.end();
-  return done;
 }
