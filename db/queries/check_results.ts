@@ -1,6 +1,7 @@
 /**
  * Raw check results: the batch insert that also keeps the hourly and daily
- * roll-ups (db/migrations/00014_check_result_rollups.sql), the result list,
+ * roll-ups (db/migrations/00014_check_result_rollups.sql) and the daily one
+ * per project (00140), the result list,
  * and the partition upkeep of the monthly time-series tables.
  */
 import type { Sql } from "../client.ts";
@@ -43,8 +44,8 @@ function rollupUpsert(sql: Sql, table: "check_results_hourly" | "check_results_d
 
 /**
  * One statement for the whole batch: the raw rows (a result already stored
- * for the same check and instant is skipped), then the hourly and daily
- * roll-ups of exactly the rows inserted. Roll-up rows are upserted in key
+ * for the same check and instant is skipped), then the hourly, daily and
+ * per-project daily roll-ups of exactly the rows inserted. Roll-up rows are upserted in key
  * order so two concurrent batches lock them in the same order. Returns how
  * many results were new.
  */
@@ -66,7 +67,21 @@ export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): P
       RETURNING tenant_id, check_id, status, latency_ms, checked_at
     ),
     hourly AS (${rollupUpsert(sql, "check_results_hourly", "hour")}),
-    daily AS (${rollupUpsert(sql, "check_results_daily", "day")})
+    daily AS (${rollupUpsert(sql, "check_results_daily", "day")}),
+    project_daily AS (
+      INSERT INTO check_results_project_daily AS r (tenant_id, project_id, bucket, total, up, down, degraded,
+                                                    latency_count, latency_sum)
+      SELECT i.tenant_id, h.project_id, date_trunc('day', i.checked_at, 'UTC'), count(*),
+             count(*) FILTER (WHERE i.status = 'up'), count(*) FILTER (WHERE i.status = 'down'),
+             count(*) FILTER (WHERE i.status = 'degraded'), count(i.latency_ms), coalesce(sum(i.latency_ms), 0)
+      FROM ins i JOIN health_checks h ON h.tenant_id = i.tenant_id AND h.id = i.check_id
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3
+      ON CONFLICT (tenant_id, project_id, bucket) DO UPDATE SET
+        total = r.total + excluded.total, up = r.up + excluded.up, down = r.down + excluded.down,
+        degraded = r.degraded + excluded.degraded, latency_count = r.latency_count + excluded.latency_count,
+        latency_sum = r.latency_sum + excluded.latency_sum
+    )
     SELECT count(*)::int AS inserted FROM ins`;
   return inserted;
 }
@@ -206,7 +221,9 @@ export async function deleteExpiredRows(sql: Sql, cutoff: Date, rollupCutoff: Da
     DELETE FROM check_results_hourly WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 hour'`;
   const daily =
     await sql`DELETE FROM check_results_daily WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 day'`;
-  return deleted + hourly.count + daily.count;
+  const projectDaily = await sql`
+    DELETE FROM check_results_project_daily WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 day'`;
+  return deleted + hourly.count + daily.count + projectDaily.count;
 }
 
 /** Takes a transaction-scoped advisory lock (released at commit or rollback). */

@@ -1,10 +1,15 @@
 /**
  * What a public link shows, cached so that viewers do not multiply database
- * work: the token lookup is kept for TOKEN_TTL_MS (a revoked link stops within
- * that time in other processes, at once in this one), each widget's rows for
- * the dashboard's refresh interval per filter set. Concurrent misses share one
- * load. A public viewer is no one: built-in data of the whole tenant as the
- * owner set the filters (saved queries are not shown; they run as a person).
+ * work. Per link and process, whatever the number of viewers:
+ * - the token is looked up again after TOKEN_TTL_MS (one statement), so a
+ *   revoked link stops within that time in other processes (at once in this
+ *   one, through forget());
+ * - the widget list and each widget's rows are loaded once per refresh
+ *   interval per filter set and dashboard version (1 + widgets transactions);
+ * - concurrent misses share one load.
+ * A public viewer is no one: built-in data of the whole tenant as the owner
+ * set the filters (saved queries are not shown; they run as a person).
+ * docs/dashboards.md counts the statements.
  */
 import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/dashboards.ts";
@@ -32,7 +37,7 @@ interface Entry<T> {
 }
 
 export function createPublicViews(sql: Sql, deps: DataDeps) {
-  const boards = new Map<string, Entry<{ dashboard: q.DashboardRow; widgets: q.WidgetRow[] } | null>>();
+  const boards = new Map<string, Entry<q.DashboardRow | null>>();
   const views = new Map<string, Entry<PublicView>>();
 
   function cached<T>(map: Map<string, Entry<T>>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
@@ -46,28 +51,28 @@ export function createPublicViews(sql: Sql, deps: DataDeps) {
     return value;
   }
 
-  async function board(token: string) {
-    const key = toBase64Url(await sha256(token));
-    return await cached(boards, key, TOKEN_TTL_MS, async () => {
-      const dashboard = await q.getDashboardByTokenHash(sql, await sha256(token));
-      if (!dashboard) return null;
-      const widgets = await withTenant(
-        sql,
-        dashboard.tenant_id,
-        (tx) => q.listWidgets(tx, dashboard.tenant_id, dashboard.id),
-      );
-      return { dashboard, widgets };
-    });
+  async function board(hash: Uint8Array) {
+    return await cached(
+      boards,
+      toBase64Url(hash),
+      TOKEN_TTL_MS,
+      async () => await q.getDashboardByTokenHash(sql, hash) ?? null,
+    );
   }
 
   return {
     async view(token: string, url: URLSearchParams): Promise<PublicView> {
-      const found = await board(token);
-      if (!found) throw new NotFoundError("No such dashboard");
-      const { dashboard, widgets } = found;
+      const dashboard = await board(await sha256(token));
+      if (!dashboard) throw new NotFoundError("No such dashboard");
       const filters = effectiveFilters(dashboard.filters, url, dashboard.public_editable);
+      // every save is a new version, so an edited dashboard is loaded afresh at the next token check
       const key = `${dashboard.id}:${dashboard.version}?${filtersQuery(filters)}`;
       return await cached(views, key, dashboard.refresh_seconds * 1000, async () => {
+        const widgets = await withTenant(
+          sql,
+          dashboard.tenant_id,
+          (tx) => q.listWidgets(tx, dashboard.tenant_id, dashboard.id),
+        );
         const data = new Map<string, Dataset | { error: string }>();
         for (const w of widgets) {
           const rows = await widgetData(sql, { publicTenantId: dashboard.tenant_id }, w, filters, deps).catch(

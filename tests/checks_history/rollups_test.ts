@@ -101,6 +101,37 @@ Deno.test("roll-ups equal the raw aggregates after random batches with duplicate
   assertEquals(await storedRollup("day"), await expectedRollup("day"));
 });
 
+/** check_results_daily summed per project (the checks' projects now), and the stored per-project roll-up. */
+async function projectDays(t: string) {
+  const expected = await sql`
+    SELECT h.project_id, d.bucket, sum(d.total)::int AS total, sum(d.up)::int AS up, sum(d.down)::int AS down,
+           sum(d.degraded)::int AS degraded, sum(d.latency_count)::int AS latency_count,
+           sum(d.latency_sum)::float8 AS latency_sum
+    FROM check_results_daily d JOIN health_checks h ON h.tenant_id = d.tenant_id AND h.id = d.check_id
+    WHERE d.tenant_id = ${t} GROUP BY 1, 2 ORDER BY 1, 2`;
+  const stored = await sql`
+    SELECT project_id, bucket, total, up, down, degraded, latency_count, latency_sum::float8 AS latency_sum
+    FROM check_results_project_daily WHERE tenant_id = ${t} AND total > 0 ORDER BY 1, 2`;
+  return { expected: [...expected], stored: [...stored] };
+}
+
+Deno.test("the per-project daily roll-up equals the per-check days summed, after a check moves and one is deleted", async () => {
+  const { tenant: t, checks: [a, b, c] } = await genChecks(sql, 2, 2);
+  const random = rng(7);
+  const from = new Date("2026-03-30T22:00:00Z");
+  const to = new Date("2026-04-01T02:00:00Z");
+  for (const check of [a, b, c]) await insertCheckResults(sql, genResults(t.id, check.id, from, to, 600, random));
+  let days = await projectDays(t.id);
+  assertEquals(days.expected.length, 6, "two projects over three UTC days");
+  assertEquals(days.stored, days.expected);
+  // b moves to c's project: its days go with it; then a is deleted: its days leave its project
+  await sql`UPDATE health_checks SET project_id = ${c.projectId} WHERE id = ${b.id}`;
+  await sql`DELETE FROM health_checks WHERE id = ${a.id}`;
+  days = await projectDays(t.id);
+  assertEquals(days.stored, days.expected);
+  assert(days.expected.every((d) => d.project_id === c.projectId));
+});
+
 Deno.test("concurrent batches for the same check and hour lose no counts", async () => {
   const { tenant: t, checks: [c] } = await genChecks(sql);
   const base = new Date("2026-05-01T10:00:00Z").getTime();

@@ -5,7 +5,9 @@
  * public links (revoked → 404), versions with restore, and export → import.
  */
 import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import { createTestApp } from "../helpers/app.ts";
+import postgres from "postgres";
+import type { Sql } from "../../db/client.ts";
+import { buildTestApp, createTestApp } from "../helpers/app.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { seedOpsData } from "../helpers/dashboards.ts";
 import { genDataSource } from "../helpers/data_sources.ts";
@@ -170,6 +172,44 @@ Deno.test("dashboards over the API", async (t) => {
     assertEquals((await app.request(`/d/${link.token}`)).status, 404);
     assertEquals((await app.request(`/d/${"x".repeat(43)}`)).status, 404);
   });
+
+  await t.step(
+    "public viewers: one load per refresh interval and a token check per 10 s, whatever their number",
+    async () => {
+      const link = await json("POST", `${BASE}/${id}/public-link`, { editable: [] }, p.alice.bearer, 201);
+      const { refresh_seconds: refresh, widgets } = await json("GET", `${BASE}/${id}`);
+      const queries: string[] = [];
+      // one connection, opened (and its types fetched) before counting: only the viewers' statements are counted
+      const counting = postgres(db.url, { max: 1, debug: (_c, q) => queries.push(q), onnotice: () => {} });
+      let clock = NOW.getTime();
+      try {
+        await counting`SELECT 1`;
+        const { app: counted } = await buildTestApp(counting as unknown as Sql, { now: () => new Date(clock) });
+        const viewers = async (n: number) => {
+          queries.length = 0;
+          const statuses = await Promise.all(
+            Array.from({ length: n }, async () => (await counted.request(`/d/${link.token}`)).status),
+          );
+          assertEquals(statuses, new Array(n).fill(200));
+          return queries.length;
+        };
+        // the token (1 statement), then the widget list and each widget in its tenant transaction
+        // (BEGIN, set_config, SELECT, COMMIT): 1 + 4 × (1 + widgets)
+        const load = 1 + 4 * (1 + widgets.length);
+        assertEquals(await viewers(100), load);
+        assertEquals(queries.filter((q) => q === "BEGIN").length, 1 + widgets.length);
+        // a minute on (a new rate-limit window), within the interval: only the token is checked again
+        clock += 61_000;
+        assertEquals(await viewers(100), 1);
+        // the next interval: one load again
+        clock += refresh * 1000;
+        assertEquals(await viewers(100), load);
+      } finally {
+        await counting.end();
+      }
+      await json("DELETE", `${BASE}/${id}/public-link`, undefined, p.alice.bearer, 204);
+    },
+  );
 
   await t.step("every save is a version; diff by widget; restore brings widgets back", async () => {
     const before = await json("GET", `${BASE}/${id}`);

@@ -1,7 +1,8 @@
 /**
  * In Chromium: build a dashboard of the five widget types from two kinds of
  * source (Opsdeck's checks and deployments, and a saved query on a real second
- * PostgreSQL), drag a widget with gridstack (the position is saved), share it
+ * PostgreSQL), drag a widget with gridstack and resize one by its handle
+ * (position and size saved, read back through the API), share it
  * with a client user (who sees only their client's checks and not the saved
  * query), publish a public link and open it signed out. Screenshots in both
  * themes at 1280 and 390 px go to tmp/.
@@ -93,6 +94,28 @@ Deno.test("in Chromium: build, move, share and publish a dashboard; both themes 
     await page.waitForFunction(() => document.querySelector(".dash-grid")?.getAttribute("data-saved") === "yes");
     const [moved] = await sql`SELECT pos_x FROM widgets WHERE dashboard_id = ${id} AND title = 'Checks by status'`;
     assert(moved.pos_x >= 6, `moved to column ${moved.pos_x}`);
+
+    // resize the "Uptime" tile by dragging gridstack's south-east handle two columns right and one row down
+    const widgetsOf = async () =>
+      (await (await served.app.request(`/api/v1/dashboards/${id}`, { headers: p.alice.bearer })).json()).widgets as {
+        title: string;
+        position: { x: number; y: number; w: number; h: number };
+      }[];
+    const uptimeBefore = (await widgetsOf()).find((w) => w.title === "Uptime")!.position;
+    await page.evaluate(() => document.querySelector(".dash-grid")!.removeAttribute("data-saved"));
+    const uptimeTile = page.locator(".grid-stack-item").filter({
+      has: page.locator(".widget-title", { hasText: /^Uptime$/ }),
+    });
+    await uptimeTile.hover();
+    const handle = (await uptimeTile.locator(".ui-resizable-se").boundingBox())!;
+    const column = (await uptimeTile.boundingBox())!.width / uptimeBefore.w;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 2 * column + 10, handle.y + 95, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector(".dash-grid")?.getAttribute("data-saved") === "yes");
+    const uptimeAfter = (await widgetsOf()).find((w) => w.title === "Uptime")!.position;
+    assertEquals([uptimeAfter.w, uptimeAfter.h], [uptimeBefore.w + 2, uptimeBefore.h + 1]);
 
     for (const theme of ["light", "dark"]) {
       await page.context().addCookies([{ name: "opsdeck_theme", value: theme, url: served.url }]);

@@ -53,6 +53,18 @@ export async function seedOpsData(
     const chunk = rollups.slice(start, start + 2000);
     await sql`INSERT INTO check_results_daily ${sql(chunk)}`;
   }
+  // the per-project roll-up of these days, as insertCheckResults would have kept it
+  await sql`
+    INSERT INTO check_results_project_daily AS r (tenant_id, project_id, bucket, total, up, down, degraded,
+                                                  latency_count, latency_sum)
+    SELECT d.tenant_id, ${o.projectId}::uuid, d.bucket, sum(d.total), sum(d.up), sum(d.down), sum(d.degraded),
+           sum(d.latency_count), sum(d.latency_sum)
+    FROM check_results_daily d WHERE d.tenant_id = ${o.tenantId} AND d.check_id = ANY(${ids}::uuid[])
+    GROUP BY 1, 2, 3
+    ON CONFLICT (tenant_id, project_id, bucket) DO UPDATE SET
+      total = r.total + excluded.total, up = r.up + excluded.up, down = r.down + excluded.down,
+      degraded = r.degraded + excluded.degraded, latency_count = r.latency_count + excluded.latency_count,
+      latency_sum = r.latency_sum + excluded.latency_sum`;
   for (let d = 0; d < days; d++) {
     const at = new Date(today - d * dayMs - 3_600_000);
     await sql`
