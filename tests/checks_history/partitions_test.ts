@@ -108,6 +108,14 @@ Deno.test("retention drops only partitions whose whole month is older than the r
   // the June row in DEFAULT and the roll-ups of 2025 and June 2026 are gone; November's stay
   const hourly = await sql<{ bucket: Date }[]>`SELECT bucket FROM check_results_hourly ORDER BY bucket`;
   assertEquals(hourly.map((h) => h.bucket.toISOString().slice(0, 10)), ["2026-11-02", "2026-11-03", "2026-12-31"]);
+  // the per-project days go with the per-check ones
+  const days = async (table: string) =>
+    (await sql.unsafe<{ day: string }[]>(`SELECT DISTINCT bucket::text AS day FROM ${table} ORDER BY 1`)).map((d) =>
+      d.day
+    );
+  const daily = await days("check_results_daily");
+  assert(daily.length > 0);
+  assertEquals(await days("check_results_project_daily"), daily);
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_default`;
   assertEquals(n, 0);
 });
