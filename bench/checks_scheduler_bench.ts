@@ -265,7 +265,10 @@ function report(results: CaseResult[]): BenchReport {
           f(pct(r.steadyLag, 99))
         } / ${f(r.steadyLag.at(-1) ?? NaN)}`,
       `    runs of any kind after the first ${c.intervalSeconds} s (first runs of checks not yet run included): ` +
-        `${allPerSecond.toFixed(1)}/s, ${(allPerSecond / (c.checks / c.intervalSeconds)).toFixed(2)}× the due rate`,
+        `${allPerSecond.toFixed(1)}/s, ${(allPerSecond / (c.checks / c.intervalSeconds)).toFixed(2)}× the due rate; ` +
+        `CPU per run: Opsdeck ${msPerRun(r.cpuSteady, allPerSecond)} ms, PostgreSQL ${
+          msPerRun(r.pgCpuSteady, allPerSecond)
+        } ms`,
       `    interval between consecutive runs of one check p50/p99/max: ${f(pct(r.intervals, 50))} / ${
         f(pct(r.intervals, 99))
       } / ${f(r.intervals.at(-1) ?? NaN)} (min ${f(r.intervals[0] ?? NaN)}); first to second run (joining the phase): ${
@@ -300,7 +303,9 @@ function report(results: CaseResult[]): BenchReport {
     lines.push(
       `  ${after.c.name} after ÷ before: runs/s ${(rate(after) / rate(before)).toFixed(2)}×, runs in the window ${
         (after.runs / before.runs).toFixed(2)
-      }×, steady lag p99 ${f(pct(after.steadyLag, 99))} vs ${f(pct(before.steadyLag, 99))} ms`,
+      }×, steady lag p99 ${f(pct(after.steadyLag, 99))} vs ${f(pct(before.steadyLag, 99))} ms, Opsdeck CPU per run ${
+        msPerRun(after.cpuSteady, rate(after))
+      } vs ${msPerRun(before.cpuSteady, rate(before))} ms`,
     );
   }
   lines.push("  targets: 10,000 checks/min with scheduling lag p99 < 1 s and RSS < 300 MB on 2 cores");
@@ -308,6 +313,8 @@ function report(results: CaseResult[]): BenchReport {
 }
 
 const f = (ms: number) => Number.isNaN(ms) ? "-" : ms.toFixed(0);
+/** Cores' worth of CPU ÷ runs per second: what one run cost, which moves less with the neighbours' load than runs/s. */
+const msPerRun = (cores: number, perSecond: number) => perSecond > 0 ? (cores * 1000 / perSecond).toFixed(2) : "-";
 
 function cpuTicks(pid: number): number {
   try {
