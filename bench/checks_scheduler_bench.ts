@@ -17,6 +17,11 @@
  * time (the creation time for a first run, the check's phase slot after),
  * so it also holds the connect time. CPU and RSS are the Opsdeck process's
  * own (/proc/<pid>/stat and status); PostgreSQL's CPU is shown apart.
+ * BENCH_SCHEDULER_BEFORE=<dir> runs every case first on another Opsdeck tree
+ * (e.g. `git archive <commit> | tar -x -C <dir>`, with node_modules linked)
+ * on the same database and target, and prints after ÷ before: a before/after
+ * pair from one run. It goes first because an older tree refuses a database
+ * that newer migrations have touched.
  * BENCH_OPSDECK_V8_FLAGS overrides the V8 flags of that process (default: the
  * production heap cap from deno.json's start task and the Dockerfile).
  */
@@ -30,6 +35,7 @@ import type { BenchReport, Row } from "./lib/table.ts";
 import { runWhenMain } from "./lib/main.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const BEFORE = Deno.env.get("BENCH_SCHEDULER_BEFORE");
 const TICKS = 100; // clock ticks per second in /proc/<pid>/stat (USER_HZ)
 /** V8 flags for the Opsdeck process: by default the heap cap that `deno task start` and the Docker image use. */
 const V8_FLAGS = Deno.env.get("BENCH_OPSDECK_V8_FLAGS") ?? "--max-old-space-size=192";
@@ -45,7 +51,7 @@ const CASES: Case[] = [
   { name: "500x20s", checks: 500, intervalSeconds: 20, seconds: 50 },
   { name: "2000x20s", checks: 2_000, intervalSeconds: 20, seconds: 50 },
   { name: "10000x60s", checks: 10_000, intervalSeconds: 60, seconds: 150 },
-  { name: "33333x20s", checks: 33_333, intervalSeconds: 20, seconds: 80 },
+  { name: "33333x20s", checks: 33_333, intervalSeconds: 20, seconds: Number(Deno.env.get("BENCH_SECONDS") ?? 80) },
 ].filter((c) => Deno.env.get("BENCH_SCHEDULER_CASES")?.split(",").includes(c.name) ?? true);
 
 interface CaseResult {
@@ -55,6 +61,8 @@ interface CaseResult {
   firstRoundLag: number[];
   steadyLag: number[];
   steadyRuns: number;
+  /** Runs after the first interval, first runs included: the work done, whether or not every check has run once. */
+  steadyAllRuns: number;
   steadySeconds: number;
   intervals: number[];
   firstGaps: number[];
@@ -64,6 +72,8 @@ interface CaseResult {
   rssMaxMb: number;
   rssEndMb: number;
   otherCores: number;
+  /** Run on the BENCH_SCHEDULER_BEFORE tree. */
+  before?: boolean;
 }
 
 export default async function checksSchedulerBench(): Promise<BenchReport> {
@@ -73,9 +83,19 @@ export default async function checksSchedulerBench(): Promise<BenchReport> {
   const target = startTarget();
   const results: CaseResult[] = [];
   try {
-    for (const c of CASES) {
-      console.error(`scheduler bench: ${c.checks} checks at ${c.intervalSeconds} s for ${c.seconds} s …`);
-      results.push(await runCase(c, pg.url, pg.dataDir, sql, target));
+    for (
+      const tree of BEFORE
+        ? [{ root: BEFORE, before: true }, { root: ROOT, before: false }]
+        : [{ root: ROOT, before: false }]
+    ) {
+      for (const c of CASES) {
+        console.error(
+          `scheduler bench${
+            tree.before ? " (before)" : ""
+          }: ${c.checks} checks at ${c.intervalSeconds} s for ${c.seconds} s …`,
+        );
+        results.push({ ...await runCase(c, tree.root, pg.url, pg.dataDir, sql, target), before: tree.before });
+      }
     }
   } finally {
     await sql.end();
@@ -104,12 +124,13 @@ function startTarget() {
 
 async function runCase(
   c: Case,
+  root: string,
   databaseUrl: string,
   pgDataDir: string,
   sql: Sql,
   target: Target,
 ): Promise<CaseResult> {
-  const opsdeck = await startOpsdeck(databaseUrl);
+  const opsdeck = await startOpsdeck(databaseUrl, root);
   try {
     await seed(sql, c, target.url);
     target.arrivals.clear();
@@ -172,10 +193,12 @@ function analyse(
   const steadyFrom = started + interval;
   let runs = 0;
   let steadyRuns = 0;
+  let steadyAllRuns = 0;
   let lastFirst = 0;
   for (const [id, created] of createdAt) {
     const times = arrivals.get(id) ?? [];
     runs += times.length;
+    steadyAllRuns += times.filter((t) => t >= steadyFrom).length;
     if (times.length) {
       firstRoundLag.push(times[0] - created);
       lastFirst = Math.max(lastFirst, times[0]);
@@ -202,6 +225,7 @@ function analyse(
     firstRoundLag: firstRoundLag.sort((a, b) => a - b),
     steadyLag: steadyLag.sort((a, b) => a - b),
     steadyRuns,
+    steadyAllRuns,
     steadySeconds: steadySamples.length >= 2 ? (steadySamples.at(-1)!.at - steadySamples[0].at) / 1000 : 0,
     intervals: intervals.sort((a, b) => a - b),
     firstGaps: firstGaps.sort((a, b) => a - b),
@@ -226,8 +250,10 @@ function report(results: CaseResult[]): BenchReport {
   for (const r of results) {
     const { c } = r;
     const perSecond = r.steadySeconds ? r.steadyRuns / r.steadySeconds : 0;
+    const allPerSecond = r.steadySeconds ? r.steadyAllRuns / r.steadySeconds : 0;
+    const tag = r.before ? " (before)" : "";
     lines.push(
-      `  ${c.checks} checks every ${c.intervalSeconds} s, ${c.seconds} s window:`,
+      `  ${c.checks} checks every ${c.intervalSeconds} s, ${c.seconds} s window${tag}:`,
       `    every check ran once after: ${
         r.allRanOnceSeconds === null ? "NOT all ran" : `${r.allRanOnceSeconds.toFixed(1)} s`
       }` +
@@ -238,6 +264,11 @@ function report(results: CaseResult[]): BenchReport {
         `(expected ${(c.checks / c.intervalSeconds).toFixed(1)}), lag p50/p99/max: ${f(pct(r.steadyLag, 50))} / ${
           f(pct(r.steadyLag, 99))
         } / ${f(r.steadyLag.at(-1) ?? NaN)}`,
+      `    runs of any kind after the first ${c.intervalSeconds} s (first runs of checks not yet run included): ` +
+        `${allPerSecond.toFixed(1)}/s, ${(allPerSecond / (c.checks / c.intervalSeconds)).toFixed(2)}× the due rate; ` +
+        `CPU per run: Opsdeck ${msPerRun(r.cpuSteady, allPerSecond)} ms, PostgreSQL ${
+          msPerRun(r.pgCpuSteady, allPerSecond)
+        } ms`,
       `    interval between consecutive runs of one check p50/p99/max: ${f(pct(r.intervals, 50))} / ${
         f(pct(r.intervals, 99))
       } / ${f(r.intervals.at(-1) ?? NaN)} (min ${f(r.intervals[0] ?? NaN)}); first to second run (joining the phase): ${
@@ -251,9 +282,9 @@ function report(results: CaseResult[]): BenchReport {
         (r.otherCores > 0.1 ? `   ⚠ other processes used ${r.otherCores.toFixed(2)} cores: noisy` : ""),
     );
     rows.push({
-      name: `scheduler_${c.name}_lag`,
-      label: `${c.checks} checks/${c.intervalSeconds}s: steady lag (req/s = checks/s)`,
-      requestsPerSecond: perSecond,
+      name: `scheduler_${c.name}_lag${r.before ? "_before" : ""}`,
+      label: `${c.checks} checks/${c.intervalSeconds}s${tag}: steady lag (req/s = runs/s after the first interval)`,
+      requestsPerSecond: allPerSecond,
       p50Ms: pct(r.steadyLag, 50),
       p90Ms: pct(r.steadyLag, 90),
       p99Ms: pct(r.steadyLag, 99),
@@ -261,15 +292,29 @@ function report(results: CaseResult[]): BenchReport {
       requests: r.runs,
       errors: 0,
       otherCores: r.otherCores,
-      vsBaseline: perSecond / (c.checks / c.intervalSeconds),
+      vsBaseline: allPerSecond / (c.checks / c.intervalSeconds),
       baseline: "the due rate (checks ÷ interval)",
     });
+  }
+  for (const after of results.filter((r) => !r.before)) {
+    const before = results.find((r) => r.before && r.c === after.c);
+    if (!before) continue;
+    const rate = (r: CaseResult) => r.steadySeconds ? r.steadyAllRuns / r.steadySeconds : 0;
+    lines.push(
+      `  ${after.c.name} after ÷ before: runs/s ${(rate(after) / rate(before)).toFixed(2)}×, runs in the window ${
+        (after.runs / before.runs).toFixed(2)
+      }×, steady lag p99 ${f(pct(after.steadyLag, 99))} vs ${f(pct(before.steadyLag, 99))} ms, Opsdeck CPU per run ${
+        msPerRun(after.cpuSteady, rate(after))
+      } vs ${msPerRun(before.cpuSteady, rate(before))} ms`,
+    );
   }
   lines.push("  targets: 10,000 checks/min with scheduling lag p99 < 1 s and RSS < 300 MB on 2 cores");
   return { title: lines.join("\n"), rows };
 }
 
 const f = (ms: number) => Number.isNaN(ms) ? "-" : ms.toFixed(0);
+/** Cores' worth of CPU ÷ runs per second: what one run cost, which moves less with the neighbours' load than runs/s. */
+const msPerRun = (cores: number, perSecond: number) => perSecond > 0 ? (cores * 1000 / perSecond).toFixed(2) : "-";
 
 function cpuTicks(pid: number): number {
   try {
@@ -317,11 +362,11 @@ function postgresTicks(dataDir: string): number {
  * `main.ts serve` on the bench database, with loopback allowed as a probe
  * target (the policy refuses it by default) and stdout to /dev/null.
  */
-async function startOpsdeck(databaseUrl: string): Promise<{ pid: number; stop(): Promise<void> }> {
+async function startOpsdeck(databaseUrl: string, root: string): Promise<{ pid: number; stop(): Promise<void> }> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...(V8_FLAGS ? [`--v8-flags=${V8_FLAGS}`] : []), "--allow-all", "main.ts", "serve"],
-    cwd: ROOT,
+    cwd: root,
     env: {
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -355,11 +400,6 @@ async function startOpsdeck(databaseUrl: string): Promise<{ pid: number; stop():
   }
   await stop();
   throw new Error("Opsdeck was not ready within 60 s");
-}
-
-if (import.meta.main) {
-  const r = await checksSchedulerBench();
-  console.log(r.title);
 }
 
 await runWhenMain(import.meta, checksSchedulerBench);

@@ -39,6 +39,13 @@ export async function startBareHono(): Promise<Server> {
 }
 
 /**
+ * On a machine shared with other work, the first sign-in (password hashing) and set-up outlasted
+ * the 10 s request deadline and the bench died on a 503 before measuring anything. The deadline's
+ * cost per request does not depend on its length, so a longer one changes no figure.
+ */
+const SLOW_MACHINE = { OPSDECK_REQUEST_TIMEOUT_MS: "120000" };
+
+/**
  * The real `main.ts serve`, on the embedded PostgreSQL under `dataDir` (initialised
  * and migrated on the first start, reused after). The access log goes to
  * /dev/null: at `info` we pay for formatting and writing each line, not for a terminal.
@@ -50,6 +57,7 @@ export function startOpsdeck(dataDir: string, logLevel: "warn" | "info"): Promis
     // Load from one address is the point of a bench, not something to refuse.
     OPSDECK_API_RATE_LIMIT: "0",
     OPSDECK_API_RATE_LIMIT_IP: "0",
+    ...SLOW_MACHINE,
     // An inherited DATABASE_URL would point the bench at someone's real database.
     DATABASE_URL: "",
   }, "piped");
@@ -83,6 +91,7 @@ export async function withOpsdeckOnOwnPostgres<T>(
       OPSDECK_SECRET: "bench-secret-bench-secret-bench-secret-00",
       OPSDECK_API_RATE_LIMIT: "0",
       OPSDECK_API_RATE_LIMIT_IP: "0",
+      ...SLOW_MACHINE,
     }, "inherit");
     return await fn(opsdeck, pg.url);
   } finally {

@@ -11,7 +11,9 @@
  * none while more than BACKLOG_BATCHES batches of finished runs wait to be
  * written, so a slow database slows claiming instead of piling up results.
  * Outcomes are collected for `flushMs` (or up to `flushSize`) and written in
- * one transaction: results, states, events.
+ * one transaction: results, states, events. One write runs at a time; what
+ * finishes meanwhile goes into the next one (group commit), so a slow write
+ * makes the next batch bigger instead of queueing small ones behind it.
  *
  * It serves every tenant on the owner connection (no row-level security);
  * every statement names tenant_id (db/queries/check_scheduler.ts).
@@ -91,6 +93,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let buffer: Finished[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<unknown> = Promise.resolve();
+  let writing = false;
   let stopping = false;
   let loop: Loop | null = null;
   let renewal: Renewal | null = null;
@@ -101,17 +104,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   /** Finished runs not yet written: past `backlog` of them, nothing is claimed until a batch is written. */
   let unwritten = 0;
   const backlog = BACKLOG_BATCHES * flushSize;
-  const full = () => running.size >= concurrency || unwritten >= backlog;
+  /**
+   * A pass that found more due than it had slots for claims again once this many slots are free, not as
+   * each probe ends: claiming a few checks per statement spent the round trips on claims, not probes.
+   */
+  const minClaim = Math.ceil(Math.min(batchSize, concurrency) / 4);
+  const full = () => concurrency - running.size < minClaim || unwritten >= backlog;
+  /** How many checks the last claim asked for. */
+  let offered = 0;
 
   async function claimAndStart(): Promise<number> {
     // A finished probe's slot is free at once: waiting for its batch's commit (~150 ms at 10,000 checks/min)
     // capped the scheduler at about concurrency / 0.15 s checks/s while the CPU still had room.
     const free = Math.min(concurrency - running.size, backlog - unwritten);
+    offered = 0;
     if (free <= 0 || stopping) return 0;
+    offered = Math.min(batchSize, free);
     const claimed = await claimDueProbes(deps.sql, {
       now: deps.now(),
       instanceId: deps.instanceId,
-      limit: Math.min(batchSize, free),
+      limit: offered,
       leaseMs,
     });
     if (stopping) {
@@ -162,12 +174,18 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }, delay);
   }
 
+  /**
+   * Group commit: one write at a time, and the next one takes everything that finished meanwhile. A
+   * write per timer tick queued many small batches behind a slow one, each with its own round trips
+   * and commit, so under load the writes fell behind, the backlog filled and claiming stopped.
+   */
   function flushNow(): Promise<unknown> {
+    if (writing || buffer.length === 0) return flushing;
     const items = buffer;
     buffer = [];
-    if (items.length === 0) return flushing;
+    writing = true;
     let kept = false;
-    flushing = flushing.then(() => writeBatch(items)).catch((error) => {
+    flushing = writeBatch(items).catch((error) => {
       deps.logger.error("scheduler: writing results failed", { error: String(error), results: items.length });
       // Kept and written again once the database answers: dropped, their leases would hold
       // the checks unscheduled for a whole lease (timeout + 30 s) after an outage.
@@ -176,10 +194,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         kept = true;
       }
     }).finally(() => {
+      writing = false;
       if (kept) scheduleFlush(RETRY_MS);
       else {
         for (const i of items) held.delete(i.check.id);
         freeing(() => unwritten -= items.length);
+        // What finished during this write has waited as long as a timer would have made it.
+        if (buffer.length) void flushNow();
       }
     });
     return flushing;
@@ -282,9 +303,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   async function writeBuffered(): Promise<void> {
     clearTimeout(flushTimer);
     flushTimer = undefined;
+    while (writing) await flushing;
     const items = buffer;
     buffer = [];
-    await flushing;
     try {
       if (items.length) await writeBatch(items);
     } finally {
@@ -295,13 +316,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   /** One pass of the running loop; the wait it returns is cut short when a slot frees while all were busy. */
   async function pass(): Promise<number> {
-    const claimed = await claimAndStart();
-    if (Date.now() - lastHeartbeatScan >= 1_000) {
-      lastHeartbeatScan = Date.now();
-      await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
-    }
-    // A full batch means more may be due right now; otherwise wait for time or a free slot.
-    return claimed < batchSize || full() ? pollMs : 0;
+    // The heartbeat scan runs beside the claim, not before the next one.
+    const [claimed] = await Promise.all([claimAndStart(), scanHeartbeats()]);
+    // Every slot offered was taken, so more may be due: go on at once, or as soon as enough slots free up.
+    return claimed > 0 && claimed === offered && !full() ? 0 : pollMs;
+  }
+
+  async function scanHeartbeats(): Promise<void> {
+    if (Date.now() - lastHeartbeatScan < 1_000) return;
+    lastHeartbeatScan = Date.now();
+    await processMissedHeartbeats(deps.sql, deps.now(), { actorLabel: ACTOR });
   }
 
   /** Runs `free` (a probe ended, a batch was written); a pass that stopped because all was full goes on at once. */
@@ -345,7 +369,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       await Promise.all(running.values());
       clearTimeout(flushTimer);
       flushTimer = undefined;
-      await flushNow();
+      while (writing || buffer.length) await flushNow();
       renewal?.stop();
     },
   };

@@ -170,3 +170,44 @@ Deno.test("a probe longer than a lease keeps its check: the heartbeat renews the
     await w.db.sql.end();
   }
 });
+
+Deno.test("runs that finish while a write is held up go into one next write (group commit), not a queue of small ones", async () => {
+  const w = await schedulerWorld();
+  const ids = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => insertCheck(w, { url: `http://127.0.0.1:9/g${i}` })),
+  );
+  let finished = 0;
+  // One probe ends at once (its write blocks on the lock below), the others one by one over ~110 ms.
+  const probe = (def: ProbeDefinition): Promise<ProbeOutcome> => {
+    const ms = Number(def.url!.slice(def.url!.lastIndexOf("g") + 1)) * 10;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        finished++;
+        resolve({ status: "up", latencyMs: ms, statusCode: 200, detail: null, certificate: null });
+      }, ms)
+    );
+  };
+  const blocker = await w.db.sql.reserve();
+  await blocker`BEGIN`;
+  await blocker`LOCK TABLE check_results_hourly IN ACCESS EXCLUSIVE MODE`;
+  const s = scheduler(w, { probe, flushMs: 1 });
+  s.start();
+  try {
+    for (let i = 0; i < 400 && finished < ids.length; i++) await new Promise((r) => setTimeout(r, 10));
+    assertEquals(finished, ids.length);
+    // past every flush timer of the last runs
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await blocker`ROLLBACK`;
+    blocker.release();
+  }
+  const written = () =>
+    w.sql<{ n: number; writes: number }[]>`
+    SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS writes FROM check_results
+    WHERE check_id = ANY(${ids}::uuid[])`;
+  for (let i = 0; i < 400 && (await written())[0].n < ids.length; i++) await new Promise((r) => setTimeout(r, 10));
+  await s.stop();
+  // the held-up write (the first run) and one write for the 11 that finished behind it
+  assertEquals((await written())[0], { n: ids.length, writes: 2 });
+  await w.db.sql.end();
+});
