@@ -17,6 +17,7 @@ import type { AppEnv } from "../deps.ts";
 import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { selfOrigin } from "../middleware/csrf.ts";
+import { cspWithFormTargets } from "../middleware/security_headers.ts";
 import { html, requireUserPage } from "../render.ts";
 import { integrationRequestDeps } from "./integrations_deps.ts";
 
@@ -26,11 +27,14 @@ const NOT_FOUND = "Integration not found";
 async function renderPage(c: Context<AppEnv>, principal: Principal, notice?: Notice, status = 200) {
   const { sql, config } = c.get("deps");
   const out = await listIntegrations(sql, principal, config.integrations);
-  return html(
+  const res = await html(
     c,
     <IntegrationsPage {...out} canManage={can(principal, "settings", "manage")} notice={notice} />,
     status,
   );
+  const targets = Object.values(config.integrations).map((s) => new URL(s.authorizeUrl).origin);
+  res.headers.set("Content-Security-Policy", cspWithFormTargets(targets));
+  return res;
 }
 
 const platformOf = (c: Context<AppEnv>) => c.req.param("platform") ?? "";

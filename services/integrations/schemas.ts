@@ -38,7 +38,8 @@ export const IntegrationPatchSchema = z.strictObject({
 }).openapi("IntegrationPatch");
 
 export const PlatformParam = z.object({
-  platform: z.string().regex(/^[a-z][a-z0-9_]{1,30}$/, "must be a provider name such as linear")
+  // Any name: an unknown provider is a 404 like any unknown id.
+  platform: z.string().min(1).max(100)
     .openapi({ param: { name: "platform", in: "path" }, example: "linear" }),
 });
 

@@ -178,7 +178,7 @@ export function startLinearStandIn(): LinearStandIn {
       const hidden = ["redirect_uri", "state", "code_challenge"]
         .map((k) => `<input type="hidden" name="${k}" value="${q.get(k)}">`).join("");
       return new Response(
-        `<!doctype html><title>Authorize Opsdeck</title><h1>Opsdeck wants access to ${ORG.name}</h1>` +
+        `<!doctype html><link rel="icon" href="data:,"><title>Authorize Opsdeck</title><h1>Opsdeck wants access to ${ORG.name}</h1>` +
           `<form method="post" action="/oauth/authorize">${hidden}<button>Authorize</button></form>`,
         { headers: { "content-type": "text/html" } },
       );

@@ -95,20 +95,22 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
       {canManage && (
         <section>
           <h2>Connect</h2>
-          <ul>
-            {providers.map((p) => (
-              <li key={p.platform}>
-                {p.configured
-                  ? (
-                    <form method="post" action={`/integrations/${p.platform}/connect`}>
-                      <CsrfField token={csrfToken} />
-                      <button type="submit">Connect {p.label}</button>
-                    </form>
-                  )
-                  : <span class="muted">{p.label}: not set up in this deployment (docs/integrations.md)</span>}
-              </li>
-            ))}
-          </ul>
+          <div class="integration-connect">
+            {providers.map((p) =>
+              p.configured
+                ? (
+                  <form key={p.platform} method="post" action={`/integrations/${p.platform}/connect`}>
+                    <CsrfField token={csrfToken} />
+                    <button type="submit">Connect {p.label}</button>
+                  </form>
+                )
+                : (
+                  <p key={p.platform} class="muted">
+                    {p.label}: not set up in this deployment (docs/integrations.md)
+                  </p>
+                )
+            )}
+          </div>
         </section>
       )}
     </Layout>

@@ -94,8 +94,9 @@ export async function createAlertIssue(
   deps: IntegrationDeps,
   ctx: AuditContext,
 ): Promise<links.IntegrationLinkRow> {
-  authorize(principal, "alerts", "write");
+  // Visible first: another client's alert is a 404 before it is a 403.
   const alert = await getAlert(sql, principal, alertId);
+  authorize(principal, "alerts", "write");
   const integration = await withTenant(
     sql,
     principal.tenantId,
