@@ -27,6 +27,9 @@ import { sowsApi } from "./api/v1/sows.ts";
 import { changeRequestsApi } from "./api/v1/change_requests.ts";
 import { sowPages } from "./ui/sows.tsx";
 import { changeRequestPages } from "./ui/change_requests.tsx";
+import { integrationsApi } from "./api/v1/integrations.ts";
+import { integrationPages } from "./ui/integrations.tsx";
+import { linearHooks } from "./hooks/linear.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { healthRoutes } from "./health.ts";
@@ -115,6 +118,10 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/api/v1/api-keys"], routes: apiKeysApi },
       { prefixes: ["/api/v1/audits"], routes: auditsApi },
       { prefixes: ["/api/v1/user-sync", "/api/v1/users"], routes: userSyncApi },
+      {
+        prefixes: ["/api/v1/integrations", "/api/v1/integration-providers", "/api/v1/alerts"],
+        routes: integrationsApi,
+      },
     ],
   },
   {
@@ -186,6 +193,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/hooks/github"], routes: githubHooks },
       { prefixes: ["/slack/interactions"], routes: slackInteractionHooks },
       { prefixes: ["/hooks/clerk"], routes: clerkHooks },
+      { prefixes: ["/hooks/linear"], routes: linearHooks },
       { prefixes: ["/scim/v2"], routes: scimRoutes },
     ],
   },
@@ -229,6 +237,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/sla-reports"], routes: slaPages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
+      { prefixes: ["/integrations", "/alerts"], routes: integrationPages },
     ],
   },
   {

@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   "approval.requested",
   "approval.decided",
   "report.ready",
+  "integration.broken",
 ] as const;
 export type EventType = typeof EVENT_TYPES[number];
 

@@ -16,6 +16,10 @@ export async function tenantsWithStaleSecrets(
     WHERE EXISTS (
         SELECT 1 FROM external_identities i
         WHERE i.tenant_id = t.id AND i.key_id IS NOT NULL AND i.key_id <> ${current.identities})
+      -- Integration tokens share the provider-token key (services/integrations/tokens.ts).
+      OR EXISTS (
+        SELECT 1 FROM integrations n WHERE n.tenant_id = t.id AND n.key_id IS NOT NULL
+          AND n.key_id <> ${current.identities})
       OR EXISTS (
         SELECT 1 FROM notification_channels c
         WHERE c.tenant_id = t.id AND c.key_id IS NOT NULL AND c.key_id <> ${current.channels})

@@ -20,6 +20,7 @@ import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
 import { AlertTableRow } from "../../views/alerts/_alert_row.tsx";
 import { AlertPage } from "../../views/alerts/alert_page.tsx";
+import { alertIssuePanel } from "../../services/integrations/linear/issues.ts";
 import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { AlertsPage, alertsTitle, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
 import type { AppEnv } from "../deps.ts";
@@ -75,12 +76,14 @@ async function renderAlertPage(
   const deliveries = can(principal, "notification_channels", "read")
     ? (await listDeliveries(sql, principal, { alertId: id, limit: 50 })).data
     : null;
+  const issues = await alertIssuePanel(sql, principal, id);
   return html(
     c,
     <AlertPage
       alert={alert}
       history={history}
       deliveries={deliveries}
+      issues={issues}
       canAct={can(principal, "alerts", "write")}
       canResend={can(principal, "notification_channels", "write")}
       notice={notice}

@@ -21,6 +21,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "approval.requested": "Approval requested",
   "approval.decided": "Approval decided",
   "report.ready": "Report ready",
+  "integration.broken": "Integration broken",
 };
 
 /** The label of a stored type; an unknown one (from a newer version) shows as is. */

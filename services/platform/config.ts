@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { createOutboundPolicy, type OutboundPolicy } from "./net/policy.ts";
 import { databaseHosts, firstHostUrl } from "./database_url.ts";
+import { type IntegrationSettings, integrationSettings } from "../integrations/settings.ts";
 
 const cidrList = z.string().transform((value, ctx) => {
   const items = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -186,6 +187,8 @@ export interface Config {
    * again by `withDatabaseAddress` once start-up knows the database it runs on.
    */
   outbound: OutboundPolicy;
+  /** Each OAuth provider's app (`LINEAR_CLIENT_ID`, …): only the configured ones (services/integrations/settings.ts). */
+  integrations: IntegrationSettings;
 }
 
 /** The configuration with its outbound policies protecting the database at `databaseUrl` (embedded or not). */
@@ -279,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: v.OPSDECK_METRICS_TOKEN,
     version: v.OPSDECK_VERSION,
     revision: v.OPSDECK_REVISION,
+    integrations: integrationSettings(env),
   };
   return { ...config, outbound: createOutboundPolicy(config) };
 }

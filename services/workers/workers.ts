@@ -19,6 +19,7 @@ import type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 import { startRetention } from "./retention.ts";
 import { createInsightsWorker } from "../insights/worker.ts";
 import { createReportWorker } from "../dashboards/reports/worker.ts";
+import { createIntegrationWorker } from "../integrations/worker.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -40,6 +41,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("insights", createInsightsWorker(deps)),
   (deps) => started("data-sources", createDataSourceWorker(deps)),
   (deps) => started("report-worker", createReportWorker(deps)),
+  (deps) => started("integrations", createIntegrationWorker(deps)),
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

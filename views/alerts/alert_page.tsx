@@ -6,6 +6,8 @@ import { DeliveryLog } from "../notifications/_delivery_log.tsx";
 import { shortTime } from "../users/format.ts";
 import { AlertActions } from "./_alert_row.tsx";
 import { OpenIncidentButton } from "../status_pages/_open_incident.tsx";
+import { AlertIssues } from "../integrations/_alert_issues.tsx";
+import type { AlertIssuePanel } from "../../services/integrations/linear/issues.ts";
 import { ALERT_STATUS_BADGE, historyVerb, KIND_LABEL, SEVERITY_BADGE } from "./format.ts";
 
 export interface AlertPageProps {
@@ -15,13 +17,15 @@ export interface AlertPageProps {
   deliveries: DeliveryRow[] | null;
   canAct: boolean;
   canResend: boolean;
+  /** Linear issues filed for it, and where one can be filed (absent: not shown). */
+  issues?: AlertIssuePanel;
   notice?: { kind: "ok" | "error"; text: string };
 }
 
 const at = (date: Date) => <time datetime={date.toISOString()}>{shortTime(date)}</time>;
 
 /** One alert: its facts, the actions while open, its timeline and what was sent about it. */
-export function AlertPage({ alert, history, deliveries, canAct, canResend, notice }: AlertPageProps) {
+export function AlertPage({ alert, history, deliveries, canAct, canResend, issues, notice }: AlertPageProps) {
   return (
     <Layout title={alert.summary}>
       <nav aria-label="breadcrumb">
@@ -92,6 +96,7 @@ export function AlertPage({ alert, history, deliveries, canAct, canResend, notic
           </dl>
           {canAct && alert.status !== "resolved" && <AlertActions alert={alert} returnTo={`/alerts/${alert.id}`} />}
           {canAct && alert.check_id && alert.status !== "resolved" && <OpenIncidentButton alertId={alert.id} />}
+          {issues && <AlertIssues alertId={alert.id} panel={issues} canAct={canAct && alert.status !== "resolved"} />}
           {deliveries && (
             <section>
               <h2>Notifications sent</h2>

@@ -38,6 +38,7 @@ const REPORTS: NavItem[] = [
 const SETTINGS: NavItem[] = [
   // Not in the main row: at 1280 px it is full (the page scrolled sideways with one more link).
   { href: "/approvals", label: "Approvals", resource: "approvals" },
+  { href: "/integrations", label: "Integrations", resource: "settings" },
   { href: "/notifications", label: "Notifications", resource: "notification_channels" },
   { href: "/users", label: "Users", resource: "users" },
   { href: "/roles", label: "Roles", resource: "roles" },

@@ -24,6 +24,7 @@ import { channelSecretAad, identityTokenAad } from "./fields.ts";
 import { webhookSecretAad } from "../../github/secret.ts";
 import { sourceSecretRotation } from "../../data_sources/secret.ts";
 import { clerkSecretRotation } from "../../user_sync/settings.ts";
+import { integrationTokenRotation } from "../../integrations/tokens.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -89,6 +90,9 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         (afterId) => staleIdentityTokens(tx, tenant.id, identityKeys.currentKeyId, afterId, batchSize),
         (row) => resealIdentityTokens(tx, tenant.id, identityKeys, row),
       );
+      // Integration tokens are provider tokens under the same key: counted with the identities'.
+      const integrations = integrationTokenRotation(tx, tenant.id, identityKeys, batchSize);
+      r.identities += await walk("integrations", integrations.batch, integrations.reseal);
       r.channels = await walk(
         "notification_channels",
         (afterId) => staleChannelSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId, batchSize),

@@ -1,0 +1,61 @@
+/**
+ * In Chromium: an admin connects Linear from the Integrations page (Settings
+ * menu) through the stand-in's consent page, sees it connected with its last
+ * sync, then files a Linear issue from an alert's page and follows its link.
+ * Screenshots at 1280 and 390 px go to tmp/ (looked at, not committed).
+ */
+import { assertEquals } from "@std/assert";
+import { serveTestApp } from "../helpers/app.ts";
+import { launchBrowser, openPage, watchErrors } from "../helpers/browser.ts";
+import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
+import { startLinearStandIn } from "../helpers/linear_api.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { checkEvent, fire, genCheck } from "../helpers/alerts.ts";
+import { genProject } from "../helpers/catalog.ts";
+
+Deno.test("in Chromium: connect Linear from the Integrations page, then file an alert's issue", async () => {
+  const linear = startLinearStandIn();
+  const served = await serveTestApp({
+    config: loadConfig({ OPSDECK_SECRET: TEST_SECRET, OPSDECK_API_RATE_LIMIT: "0", ...linear.env }),
+  });
+  const sql = served.db.sql;
+  const p = await genPersonas(sql);
+  const browser = await launchBrowser();
+  const errors: string[] = [];
+  try {
+    await sql`INSERT INTO alert_rules (tenant_id, name, kind) VALUES (${p.tenant.id}, 'Anything down', 'check_down')`;
+    const project = await genProject(sql, p.tenant.id, p.clients.acme.id, { name: "Acme shop" });
+    const check = await genCheck(sql, p.tenant.id, project.id, "Shop home");
+    await fire(sql, checkEvent("health_check.down", check, p.tenant.id));
+    const [alert] = await sql`SELECT id FROM alerts WHERE check_id = ${check.id}`;
+
+    const page = await openPage(browser, served.url, { opsdeck_session: p.alice.token });
+    watchErrors(page, errors);
+    await page.goto(`${served.url}/`);
+    await page.locator("summary", { hasText: "Settings" }).press("Enter");
+    await page.getByRole("link", { name: "Integrations" }).click();
+    await page.waitForURL(`${served.url}/integrations`);
+    await page.getByRole("button", { name: "Connect Linear" }).click();
+    await page.getByRole("heading", { name: "Opsdeck wants access to Acme Agency" }).waitFor();
+    await page.getByRole("button", { name: "Authorize" }).click();
+    await page.getByText("Connected Acme Agency.").waitFor();
+    await page.getByRole("cell", { name: "connected" }).waitFor();
+    await page.screenshot({ path: "tmp/integrations_1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "tmp/integrations_390.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.goto(`${served.url}/alerts/${alert.id}`);
+    await page.getByRole("button", { name: "Create Linear issue" }).click();
+    const link = page.getByRole("link", { name: "OPS-1" });
+    await link.waitFor();
+    assertEquals(await link.getAttribute("href"), "https://linear.app/acme/issue/OPS-1");
+    await page.screenshot({ path: "tmp/integrations_alert_1280.png", fullPage: true });
+    assertEquals(linear.issues.size, 1);
+    assertEquals(errors, []);
+  } finally {
+    await browser.close();
+    await served.stop();
+    await linear.stop();
+  }
+});

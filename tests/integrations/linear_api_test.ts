@@ -1,0 +1,281 @@
+/**
+ * Linear against its stand-in (tests/helpers/linear_api.ts): the OAuth connect
+ * flow with state + PKCE (a wrong state, a replayed callback, a replayed code
+ * and another session's state → 400 and nothing stored), sealed tokens,
+ * an alert → issue (by API and by an alert rule through the sync worker),
+ * the issue completed in Linear → a signed webhook resolves the alert (a
+ * forged one → 401), a resolved alert → the issue moved to done, refresh
+ * before expiry, a token revoked in Linear → broken and admins told,
+ * disconnect → revoked at the provider, and secrets:rotate.
+ */
+import { assert, assertEquals, assertExists, assertStringIncludes } from "@std/assert";
+import { createTestApp, listen } from "../helpers/app.ts";
+import { genPersonas, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
+import { jsonRequest, problem } from "../helpers/http.ts";
+import { LINEAR_CLIENT, startLinearStandIn } from "../helpers/linear_api.ts";
+import { loadConfig } from "../../services/platform/config.ts";
+import { checkEvent, fire, genCheck } from "../helpers/alerts.ts";
+import { genProject } from "../helpers/catalog.ts";
+import { createIntegrationWorker } from "../../services/integrations/worker.ts";
+import { silentLogger } from "../../services/platform/logger.ts";
+import { rotateSecrets } from "../../services/platform/secrets/rotate.ts";
+
+const linear = startLinearStandIn();
+const config = loadConfig({
+  OPSDECK_SECRET: TEST_SECRET,
+  OPSDECK_API_RATE_LIMIT: "0",
+  OPSDECK_API_RATE_LIMIT_IP: "0",
+  ...linear.env,
+});
+const { app, db, deps } = await createTestApp({ config });
+const served = listen(app);
+linear.webhookUrl = `${served.url}/hooks/linear`;
+const sql = db.sql;
+const p = await genPersonas(sql);
+const tenantId = p.tenant.id;
+let clock = Date.now();
+const worker = createIntegrationWorker({
+  sql,
+  config: deps.config,
+  logger: silentLogger,
+  now: () => new Date(clock),
+  secret: TEST_SECRET,
+  instanceId: "test-integrations",
+});
+
+/** The admin's browser: start, click Authorize at the stand-in; answers the callback path (not yet followed). */
+async function authorizeAtLinear(session = p.alice) {
+  const start = await app.request("/integrations/linear/connect", { method: "POST", headers: session.cookie });
+  assertEquals(start.status, 303);
+  const authorize = new URL(start.headers.get("location")!);
+  assertEquals(authorize.searchParams.get("code_challenge_method"), "S256");
+  const page = await fetch(authorize);
+  assertStringIncludes(await page.text(), "Authorize");
+  const form = new URLSearchParams();
+  for (const k of ["redirect_uri", "state", "code_challenge"]) form.set(k, authorize.searchParams.get(k)!);
+  const back = await fetch(`${linear.url}/oauth/authorize`, { method: "POST", body: form, redirect: "manual" });
+  await back.body?.cancel();
+  const callback = new URL(back.headers.get("location")!);
+  return `${callback.pathname}${callback.search}`;
+}
+
+const counts = async () => {
+  const [r] = await sql<{ integrations: number; audits: number; active: number }[]>`
+    SELECT (SELECT count(*)::int FROM integrations WHERE tenant_id = ${tenantId}) AS integrations,
+      (SELECT count(*)::int FROM integrations WHERE tenant_id = ${tenantId} AND is_active) AS active,
+      (SELECT count(*)::int FROM audits WHERE tenant_id = ${tenantId} AND action LIKE 'integration.%') AS audits`;
+  return r;
+};
+
+let integrationId = "";
+
+Deno.test("connect: state + PKCE, tokens sealed, audit row; bad callbacks are 400 with nothing stored", async () => {
+  const first = await authorizeAtLinear();
+  const done = await app.request(first, { headers: p.alice.cookie });
+  assertEquals(done.status, 303);
+  assertEquals(done.headers.get("location"), "/integrations?connected=Acme%20Agency");
+  const list = await (await app.request("/api/v1/integrations", { headers: p.alice.bearer })).json();
+  assertEquals(list.integrations.length, 1);
+  const i = list.integrations[0];
+  integrationId = i.id;
+  assertEquals([i.platform, i.account_name, i.status, i.metadata.team_id], [
+    "linear",
+    "Acme Agency",
+    "connected",
+    "team-ops-1",
+  ]);
+  assertEquals(list.providers, [{ platform: "linear", label: "Linear", configured: true }]);
+  const [row] =
+    await sql`SELECT access_token_ciphertext, refresh_token_ciphertext, key_id FROM integrations WHERE id = ${i.id}`;
+  assert(!new TextDecoder().decode(row.access_token_ciphertext).includes("lin_oauth"), "the token is sealed");
+  assertExists(row.refresh_token_ciphertext);
+  const before = await counts();
+  assertEquals(before.audits, 1);
+
+  // The same callback again: the state was spent.
+  const replay = await app.request(first, { headers: p.alice.cookie });
+  assertEquals(replay.status, 400);
+  assertStringIncludes(await replay.text(), "state is unknown or was used already");
+  // A made-up state.
+  const forged = await app.request("/integrations/linear/callback?state=forged&code=x", { headers: p.alice.cookie });
+  assertEquals(forged.status, 400);
+  // The old (used) code under a fresh, valid state: Linear refuses it.
+  const fresh = new URL(await authorizeAtLinear(), "http://localhost");
+  const oldCode = new URL(first, "http://localhost").searchParams.get("code")!;
+  fresh.searchParams.set("code", oldCode);
+  const reused = await app.request(`${fresh.pathname}${fresh.search}`, { headers: p.alice.cookie });
+  assertEquals(reused.status, 400);
+  assertStringIncludes(await reused.text(), "code was refused by the provider (invalid_grant)");
+  // A state started in another session of the same admin.
+  const other = await signIn(sql, p.alice.user);
+  const stolen = await app.request(await authorizeAtLinear(other), { headers: p.alice.cookie });
+  assertEquals(stolen.status, 400);
+  assertStringIncludes(await stolen.text(), "belongs to another sign-in");
+  assertEquals(await counts(), before);
+
+  // Through the API: the authorize URL; an employee may not connect; an unknown provider is 404.
+  const api = await app.request("/api/v1/integration-providers/linear/connect", {
+    method: "POST",
+    headers: p.alice.bearer,
+  });
+  assertEquals(api.status, 200);
+  assertStringIncludes((await api.json()).authorize_url, `${linear.url}/oauth/authorize?`);
+  await problem(
+    await app.request("/api/v1/integration-providers/linear/connect", { method: "POST", headers: p.bob.bearer }),
+    404,
+  );
+  await problem(
+    await app.request("/api/v1/integration-providers/jira/connect", { method: "POST", headers: p.alice.bearer }),
+    404,
+  );
+  await problem(await app.request(`/api/v1/integrations/${integrationId}`, { headers: p.dave.bearer }), 404);
+  const bad = await problem(
+    await app.request(
+      `/api/v1/integrations/${integrationId}`,
+      jsonRequest("PATCH", { team_id: "nope" }, p.alice.bearer),
+    ),
+    422,
+  );
+  assertEquals(bad.errors[0].path, "team_id");
+});
+
+async function openAlert(name: string) {
+  const project = await genProject(sql, tenantId, p.clients.acme.id);
+  const check = await genCheck(sql, tenantId, project.id, name);
+  await fire(sql, checkEvent("health_check.down", check, tenantId));
+  const [alert] = await sql<{ id: string; rule_id: string }[]>`
+    SELECT id, rule_id FROM alerts WHERE tenant_id = ${tenantId} AND check_id = ${check.id}`;
+  return alert;
+}
+
+const [rule] = await sql<{ id: string }[]>`
+  INSERT INTO alert_rules (tenant_id, name, kind) VALUES (${tenantId}, 'Anything down', 'check_down') RETURNING id`;
+
+Deno.test("an alert files a Linear issue; completing it in Linear resolves the alert; forged webhooks are 401", async () => {
+  const alert = await openAlert("Shop home");
+  const res = await app.request(
+    `/api/v1/alerts/${alert.id}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.bob.bearer),
+  );
+  assertEquals(res.status, 201);
+  const issue = await res.json();
+  assertEquals(issue.external_key, "OPS-1");
+  assertEquals(issue.external_url, "https://linear.app/acme/issue/OPS-1");
+  const filed = linear.issues.get(issue.external_id)!;
+  assertEquals([filed.title, filed.priority], ["[warning] Shop home is down: HTTP 503", 2]);
+  assertStringIncludes(filed.description, `/alerts/${alert.id}`);
+  // The alert page shows the link.
+  const page = await app.request(`/alerts/${alert.id}`, { headers: p.bob.cookie });
+  assertStringIncludes(await page.text(), "https://linear.app/acme/issue/OPS-1");
+
+  const forged = await fetch(`${served.url}/hooks/linear`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Linear-Signature": "00".repeat(32) },
+    body: JSON.stringify({
+      type: "Issue",
+      organizationId: "org-acme-1",
+      data: { id: issue.external_id },
+      webhookTimestamp: Date.now(),
+    }),
+  });
+  assertEquals(forged.status, 401);
+  await forged.body?.cancel();
+  assertEquals((await sql`SELECT status FROM alerts WHERE id = ${alert.id}`)[0].status, "triggered");
+
+  const hook = await linear.setIssueState(issue.external_id, "completed");
+  assertEquals(hook.status, 200);
+  assertEquals((await hook.json()).resolved, 1);
+  assertEquals((await sql`SELECT status FROM alerts WHERE id = ${alert.id}`)[0].status, "resolved");
+});
+
+Deno.test("close_on_resolve: the worker moves a resolved alert's issue to done; an auto rule files issues", async () => {
+  const patched = await app.request(
+    `/api/v1/integrations/${integrationId}`,
+    jsonRequest("PATCH", { close_on_resolve: true }, p.alice.bearer),
+  );
+  assertEquals(patched.status, 200);
+  const alert = await openAlert("Checkout");
+  const issue = await (await app.request(
+    `/api/v1/alerts/${alert.id}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.alice.bearer),
+  )).json();
+  const resolved = await app.request(`/api/v1/alerts/${alert.id}/resolve`, jsonRequest("POST", {}, p.alice.bearer));
+  assertEquals(resolved.status, 200);
+  const auto = await app.request(
+    `/api/v1/integrations/${integrationId}/alert-rules/${rule.id}`,
+    jsonRequest("PUT", { enabled: true }, p.alice.bearer),
+  );
+  assertEquals((await auto.json()).rule_ids, [rule.id]);
+  const next = await openAlert("Search");
+  clock += 61_000;
+  assertEquals(await worker.tick(), { synced: 1, failed: 0 });
+  assertEquals(linear.issues.get(issue.external_id)!.stateId, "st-done");
+  const links = await (await app.request(`/api/v1/alerts/${next.id}/issues`, { headers: p.alice.bearer })).json();
+  assertEquals(links.length, 1);
+  const i = await (await app.request(`/api/v1/integrations/${integrationId}`, { headers: p.alice.bearer })).json();
+  assertEquals([i.last_error, i.last_sync_at], [null, new Date(clock).toISOString()]);
+});
+
+Deno.test("refresh before expiry, then a token revoked in Linear: broken, event and e-mail to admins", async () => {
+  await sql`UPDATE integrations SET token_expires_at = ${new Date(clock + 60_000)} WHERE id = ${integrationId}`;
+  clock += 61_000;
+  const calls = linear.tokenCalls.length;
+  assertEquals(await worker.tick(), { synced: 1, failed: 0 });
+  assertEquals(linear.tokenCalls.slice(calls), ["refresh_token"]);
+  const [row] = await sql`SELECT token_expires_at FROM integrations WHERE id = ${integrationId}`;
+  assert(row.token_expires_at.getTime() > clock + 86_000_000);
+
+  linear.revokeEverything();
+  clock += 61_000;
+  assertEquals(await worker.tick(), { synced: 0, failed: 1 });
+  const i = await (await app.request(`/api/v1/integrations/${integrationId}`, { headers: p.alice.bearer })).json();
+  assertEquals(i.status, "broken");
+  assertStringIncludes(i.last_error, "Linear refused the token");
+  assertEquals(
+    (await sql`SELECT count(*)::int AS n FROM events WHERE type = 'integration.broken' AND subject_id = ${integrationId}`)[
+      0
+    ].n,
+    1,
+  );
+  const mail = await sql`SELECT recipient, subject FROM mail_outbox WHERE purpose = 'integration_broken'`;
+  assertEquals(mail.map((m) => m.recipient), [p.alice.user.email]);
+  const page = await (await app.request("/integrations", { headers: p.alice.cookie })).text();
+  assertStringIncludes(page, "broken");
+  assertStringIncludes(page, "Linear refused the token");
+  // A broken integration files nothing: 409.
+  const alert = await openAlert("Blog");
+  await problem(
+    await app.request(
+      `/api/v1/alerts/${alert.id}/issues`,
+      jsonRequest("POST", { integration_id: integrationId }, p.alice.bearer),
+    ),
+    409,
+  );
+});
+
+Deno.test("reconnect, secrets:rotate re-seals the tokens, disconnect revokes them at Linear", async () => {
+  assertEquals((await app.request(await authorizeAtLinear(), { headers: p.alice.cookie })).status, 303);
+  const i = await (await app.request(`/api/v1/integrations/${integrationId}`, { headers: p.alice.bearer })).json();
+  assertEquals([i.status, i.last_error], ["connected", null]);
+  const next = "next-secret-next-secret-next-secret-1111";
+  const rotated = await rotateSecrets(sql, { current: next, previous: [TEST_SECRET], say: () => {} });
+  assert(rotated.tenants.some((t) => t.tenantId === tenantId && t.identities >= 1));
+  await rotateSecrets(sql, { current: TEST_SECRET, previous: [next], say: () => {} });
+  const revokedBefore = linear.revoked.length;
+  const res = await app.request(`/api/v1/integrations/${integrationId}`, { method: "DELETE", headers: p.alice.bearer });
+  assertEquals(await res.json(), { revoked: true });
+  assertEquals(linear.revoked.length - revokedBefore, 2);
+  const [row] =
+    await sql`SELECT status, is_active, access_token_ciphertext FROM integrations WHERE id = ${integrationId}`;
+  assertEquals([row.status, row.is_active, row.access_token_ciphertext], ["disconnected", false, null]);
+  assertEquals(LINEAR_CLIENT.id, "lin-client-1");
+});
+
+Deno.test({
+  name: "stop the stand-ins",
+  sanitizeResources: false,
+  fn: async () => {
+    await served.stop();
+    await linear.stop();
+  },
+});
