@@ -70,6 +70,7 @@ import { explorePages } from "./ui/metrics.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
+import { dataModelsApi } from "./api/v1/data_models.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
 import { statusPagesApi } from "./api/v1/status_pages.ts";
 import { incidentsApi } from "./api/v1/incidents.ts";
@@ -154,6 +155,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/api/v1/data-sources"], routes: dataSourcesApi },
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
+      { prefixes: ["/api/v1/data-models"], routes: dataModelsApi },
     ],
   },
   {
