@@ -185,6 +185,57 @@ Deno.test("data models over the API", async (t) => {
       assertEquals((await call("GET", MODELS, undefined, p.carol.bearer)).status, 404);
     });
 
+    await t.step(
+      "pages: the form saves a model, refuses a hostile expression in place, and runs the builder",
+      async () => {
+        const form = (fields: Record<string, string>, extra: Record<string, string> = {}): RequestInit => ({
+          method: "POST",
+          headers: { ...p.alice.cookie, "Content-Type": "application/x-www-form-urlencoded", ...extra },
+          body: new URLSearchParams(fields).toString(),
+        });
+        const fields = {
+          data_source_id: sourceId,
+          name: "Paid orders",
+          "tables.0.table": "public.orders",
+          "tables.1.table": "public.customers",
+          "joins.0.alias": "customers",
+          "joins.0.type": "left",
+          "joins.0.on.0.left": "orders.customer_id",
+          "joins.0.on.0.right": "customers.id",
+          "calculated_fields.0.name": "big",
+          "calculated_fields.0.expression": "CASE WHEN orders.total > 100 THEN 'big' ELSE 'small' END",
+          "calculated_fields.0.type": "text",
+        };
+        const before = await counts();
+        const refused = await app.request(
+          "/data-models",
+          form({ ...fields, "calculated_fields.0.expression": "(SELECT 1)" }),
+        );
+        assertEquals(refused.status, 422);
+        assertStringIncludes(await refused.text(), 'id="calculated_fields.0.expression-error"');
+        assertEquals(await counts(), before);
+        const created = await app.request("/data-models", form(fields));
+        assertEquals(created.status, 303);
+        const path = created.headers.get("Location")!;
+        const page = await (await app.request(path, { headers: p.alice.cookie })).text();
+        assertStringIncludes(page, "big (calculated, text)");
+        const run = await app.request(
+          `${path}/run`,
+          form({ "dimensions.0.field": "big", "measures.0.fn": "count", "sort.output": "1", "sort.direction": "asc" }, {
+            "HX-Request": "true",
+          }),
+        );
+        assertEquals(run.status, 200);
+        const fragment = await run.text();
+        assertStringIncludes(fragment, 'id="model-run"');
+        const [direct] = await source.admin`SELECT count(*)::int AS n FROM orders WHERE total > 100`;
+        assertStringIncludes(fragment, `<td>big</td><td>${direct.n}</td>`);
+        const editor = await app.request(`${path}/builder`, form({ "measures.0.fn": "count" }));
+        assertEquals(editor.status, 200);
+        assertStringIncludes(await editor.text(), "LEFT JOIN &quot;public&quot;.&quot;customers&quot;");
+      },
+    );
+
     await t.step("an admin deletes the model, audited", async () => {
       assertEquals((await call("DELETE", `${MODELS}/${modelId}`)).status, 204);
       assertEquals((await call("GET", `${MODELS}/${modelId}`)).status, 404);
