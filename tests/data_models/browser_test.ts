@@ -67,7 +67,7 @@ Deno.test("in Chromium: a model joining orders to customers, built and run; 390 
     await page.screenshot({ path: `${SHOTS}/data-model-run-1280.png`, fullPage: true });
 
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
     assertEquals(overflow <= 0, true, `page wider than 390 px by ${overflow}`);
     await page.screenshot({ path: `${SHOTS}/data-model-run-390.png`, fullPage: true });
 
