@@ -4,6 +4,7 @@ import { loadConfig } from "../../services/platform/config.ts";
 import { closeAllSources } from "../../services/data_sources/kinds/mod.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { serveTestApp } from "../helpers/app.ts";
+import { axeViolations } from "../helpers/axe.ts";
 import { launchBrowser, openPage, SCREENSHOT_DIR, watchErrors } from "../helpers/browser.ts";
 import { startSourcePostgres } from "../helpers/source_postgres.ts";
 
@@ -50,6 +51,7 @@ Deno.test("in Chromium: a model joining orders to customers, built and run; 390 
     await page.locator('input[name="calculated_fields.0.name"]').fill("net");
     await page.locator('input[name="calculated_fields.0.expression"]').fill("orders.total * 0.8");
     await page.screenshot({ path: `${SHOTS}/data-model-form-1280.png`, fullPage: true });
+    assertEquals(await axeViolations(page), [], "the model form");
     await page.getByRole("button", { name: "Save model" }).click();
     await page.waitForURL(/\/data-models\/[0-9a-f-]{36}$/);
 
@@ -65,6 +67,7 @@ Deno.test("in Chromium: a model joining orders to customers, built and run; 390 
     assertEquals(cells, direct.map((r) => r.country));
     assertStringIncludes(await page.locator("#model-run pre").textContent() ?? "", 'JOIN "public"."customers"');
     await page.screenshot({ path: `${SHOTS}/data-model-run-1280.png`, fullPage: true });
+    assertEquals(await axeViolations(page), [], "the model's builder with a result");
 
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
