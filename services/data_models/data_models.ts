@@ -175,7 +175,7 @@ export async function updateDataModel(
 }
 
 export async function deleteDataModel(sql: Sql, principal: Principal, id: string, ctx: AuditContext): Promise<void> {
-  authorize(principal, "data_models", "write");
+  authorize(principal, "data_models", "delete");
   await getDataModel(sql, principal, id);
   await withTenant(sql, principal.tenantId, async (tx) => {
     const before = await q.getDataModel(tx, principal.tenantId, id, { forUpdate: true });

@@ -91,7 +91,7 @@ const deleteRoute = createRoute({
   security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a data model (saved queries built from it keep their SQL)",
-  description: WRITE,
+  description: "Needs `data_models:delete` (admins).",
   request: { params: IdParam },
   responses: { 204: { description: "Deleted" }, ...forbidden, ...notFoundResponse },
 });
