@@ -81,8 +81,32 @@ export type ResolveColumn = (table: string | null, column: string) => string;
 
 type Node = Record<string, unknown>;
 
+/**
+ * Parse trees already read, per dialect and text: parsing costs milliseconds (a PEG parser in JavaScript) and a
+ * model's fields are parsed again on every build and run, against the schema as it is then. Bounded, oldest first.
+ */
+const parsed = new Map<string, Node | ExpressionError>();
+const PARSED_MAX = 1000;
+
 /** The expression as SQL we wrote, or ExpressionError with a sentence a person can act on. */
 export function compileExpression(text: string, dialect: Dialect, resolve: ResolveColumn): string {
+  const key = `${dialect}\0${text}`;
+  let tree = parsed.get(key);
+  if (!tree) {
+    try {
+      tree = parse(text, dialect);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      tree = error;
+    }
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, tree);
+  }
+  if (tree instanceof ExpressionError) throw tree;
+  return emit(tree, dialect, resolve);
+}
+
+function parse(text: string, dialect: Dialect): Node {
   if (text.includes(";")) throw new ExpressionError("must be one expression: no semicolons");
   if (/--|\/\*|\{\{|\}\}/.test(text)) throw new ExpressionError("must not contain comments or {{ }}");
   let ast: unknown;
@@ -101,7 +125,7 @@ export function compileExpression(text: string, dialect: Dialect, resolve: Resol
   ) {
     throw new ExpressionError("must be one expression over the model's columns");
   }
-  return emit(columns[0].expr as Node, dialect, resolve);
+  return columns[0].expr as Node;
 }
 
 function emit(node: Node, dialect: Dialect, resolve: ResolveColumn): string {
