@@ -18,7 +18,11 @@ export function ModelsPage({ rows, sourceNames, timeZone, canWrite }: {
           <a href="/data-sources">data sources</a>.
         </p>
       </hgroup>
-      {canWrite && <a href="/data-models/new" role="button">New model</a>}
+      {canWrite && (
+        <p>
+          <a href="/data-models/new" role="button">New model</a>
+        </p>
+      )}
       {rows.length === 0 ? <p class="empty-state">No data models yet.</p> : (
         <div class="table-wrap">
           <table class="striped">
