@@ -73,7 +73,9 @@ import { explorePages } from "./ui/metrics.tsx";
 import { maintenancePages } from "./ui/maintenance.tsx";
 import { dataSourcesApi } from "./api/v1/data_sources.ts";
 import { savedQueriesApi } from "./api/v1/saved_queries.ts";
+import { dataModelsApi } from "./api/v1/data_models.ts";
 import { dataSourcePages } from "./ui/data_sources.tsx";
+import { dataModelPages } from "./ui/data_models.tsx";
 import { statusPagesApi } from "./api/v1/status_pages.ts";
 import { incidentsApi } from "./api/v1/incidents.ts";
 import { statusPagePages } from "./ui/status_pages.tsx";
@@ -161,6 +163,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     mounts: [
       { prefixes: ["/api/v1/data-sources"], routes: dataSourcesApi },
       { prefixes: ["/api/v1/saved-queries", "/api/v1/query-metrics"], routes: savedQueriesApi },
+      { prefixes: ["/api/v1/data-models"], routes: dataModelsApi },
     ],
   },
   {
@@ -233,6 +236,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/maintenance"], routes: maintenancePages },
       { prefixes: ["/deployments", "/delivery-metrics"], routes: deploymentPages },
       { prefixes: ["/data-sources", "/queries"], routes: dataSourcePages },
+      { prefixes: ["/data-models"], routes: dataModelPages },
       { prefixes: ["/status-pages", "/incidents", "/alerts"], routes: statusPagePages },
       { prefixes: ["/sla-reports"], routes: slaPages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },

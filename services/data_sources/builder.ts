@@ -34,13 +34,13 @@ export const BuildSchema = z.strictObject({
 }).openapi("QueryBuild");
 export type BuildInput = z.infer<typeof BuildSchema>;
 
-const OPS = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
+export const OPS = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
 
 export function quoteIdent(name: string, dialect: Dialect): string {
   return dialect === "mysql" ? "`" + name.replaceAll("`", "``") + "`" : `"${name.replaceAll('"', '""')}"`;
 }
 
-function parameterType(dataType: string): Parameter["type"] {
+export function parameterType(dataType: string): Parameter["type"] {
   const t = dataType.toLowerCase();
   if (/int|serial/.test(t)) return "integer";
   if (/numeric|decimal|real|double|float|number/.test(t)) return "number";
@@ -49,7 +49,7 @@ function parameterType(dataType: string): Parameter["type"] {
   return "text";
 }
 
-function grainOf(expr: string, grain: "day" | "week" | "month", dialect: Dialect): string {
+export function grainOf(expr: string, grain: "day" | "week" | "month", dialect: Dialect): string {
   if (dialect === "postgresql") return `date_trunc('${grain}', ${expr})`;
   if (grain === "day") return `DATE(${expr})`;
   if (grain === "month") return `DATE_FORMAT(${expr}, '%Y-%m-01')`;

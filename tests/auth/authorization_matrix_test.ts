@@ -33,7 +33,7 @@ const MATRIX: Record<Resource, { admin: Grant; employee: Grant; client: Grant }>
   audits: { admin: "r", employee: "r", client: "" },
   data_sources: { admin: ALL, employee: "rw", client: "" },
   saved_queries: { admin: ALL, employee: "rw", client: "" },
-  data_models: { admin: ALL, employee: "rw", client: "" },
+  data_models: { admin: ALL, employee: "r", client: "" },
   status_pages: { admin: ALL, employee: "rw", client: "r" },
   incidents: { admin: ALL, employee: "rw", client: "r" },
   sla_reports: { admin: ALL, employee: "rw", client: "r" },

@@ -1,4 +1,4 @@
-/** A data source (pointing nowhere reachable) with one shared saved query, for walkers and fixtures. */
+/** A data source (pointing nowhere reachable) with one shared saved query and a data model, for walkers and fixtures. */
 import type { Sql } from "../../db/client.ts";
 
 export async function genDataSource(sql: Sql, tenantId: string): Promise<{ sourceId: string; queryId: string }> {
@@ -11,5 +11,9 @@ export async function genDataSource(sql: Sql, tenantId: string): Promise<{ sourc
     INSERT INTO saved_queries (tenant_id, data_source_id, name, query_text, is_public)
     VALUES (${tenantId}, ${source.id}, 'Count', 'SELECT 1 AS one', true)
     RETURNING id`;
+  await sql`
+    INSERT INTO data_models (tenant_id, data_source_id, name, tables)
+    VALUES (${tenantId}, ${source.id}, ${`Model ${crypto.randomUUID().slice(0, 6)}`},
+            ${sql.json([{ alias: "orders", table: "public.orders" }])})`;
   return { sourceId: source.id, queryId: query.id };
 }

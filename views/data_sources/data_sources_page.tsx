@@ -23,6 +23,8 @@ export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: Da
         <h1>Data sources</h1>
         <p>
           Your own databases, read with read-only queries. <a href="/queries">Saved queries</a>
+          {" · "}
+          <a href="/data-models">Data models</a>
         </p>
       </hgroup>
       {rows.length === 0 ? <p class="empty-state">No data sources yet.</p> : (
