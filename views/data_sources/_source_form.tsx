@@ -75,8 +75,8 @@ function SettingControl(
 }
 
 /**
- * Add or edit a source of one kind: its settings come from the kind's schema (settings_fields.ts). "Test
- * connection" tries the settings as typed, without saving, and shows the outcome in place.
+ * Add or edit a source of one kind: its settings come from the kind's schema (settings_fields.ts). "Test these
+ * settings" tries the settings as typed, without saving, and shows the outcome in place.
  */
 export function SourceForm(
   { action, kind, fields, values = {}, errors, editing, testable, sourceId, tested }: {
@@ -116,7 +116,7 @@ export function SourceForm(
             hx-target="#settings-test"
             hx-swap="outerHTML"
           >
-            Test connection
+            Test these settings
           </button>
         )}
       </p>
