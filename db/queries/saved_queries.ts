@@ -82,6 +82,25 @@ export async function getSavedQuery(
   return row;
 }
 
+/**
+ * A saved query the user may see, with its source's version: everything a cached run needs, in one statement
+ * (the run path reads the source itself only on a cache miss).
+ */
+export async function getSavedQueryToRun(
+  sql: Sql,
+  tenantId: string,
+  userId: string,
+  id: string,
+): Promise<(SavedQueryRow & { source_updated_at: Date }) | undefined> {
+  const [row] = await sql<(SavedQueryRow & { source_updated_at: Date })[]>`
+    SELECT ${columns(sql)},
+      (SELECT d.updated_at FROM data_sources d
+       WHERE d.tenant_id = saved_queries.tenant_id AND d.id = saved_queries.data_source_id) AS source_updated_at
+    FROM saved_queries
+    WHERE tenant_id = ${tenantId} AND id = ${id} AND ${visible(sql, userId)}`;
+  return row;
+}
+
 export async function updateSavedQuery(
   sql: Sql,
   tenantId: string,

@@ -6,6 +6,7 @@ import {
   deleteDataSource,
   getDataSource,
   introspectDataSource,
+  kindOf,
   listDataSources,
   sourceSchema,
   testDataSource,
@@ -13,10 +14,15 @@ import {
 } from "../../services/data_sources/data_sources.ts";
 import { listSavedQueries } from "../../services/data_sources/saved_queries.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
-import type { SourceFormValues } from "../../views/data_sources/_source_form.tsx";
+import { SettingsTestResult, type SourceFormValues } from "../../views/data_sources/_source_form.tsx";
+import type { FieldErrors } from "../../views/components/form_field.tsx";
+import { KIND_NAMES, type KindName } from "../../services/data_sources/kinds/mod.ts";
+import { settingFields, settingsFromForm, settingsToForm } from "../../services/data_sources/kinds/settings_fields.ts";
+import { testSettings } from "../../services/data_sources/test_settings.ts";
+import { isUuid } from "../../services/platform/ids.ts";
 import { SchemaBrowser } from "../../views/data_sources/_schema.tsx";
 import { SourceStatus } from "../../views/data_sources/_status.tsx";
-import { DataSourcesPage } from "../../views/data_sources/data_sources_page.tsx";
+import { DataSourcesPage, type DataSourcesPageProps } from "../../views/data_sources/data_sources_page.tsx";
 import { SourcePage, type SourcePageProps } from "../../views/data_sources/source_page.tsx";
 import { sourceDeps } from "../data_sources_deps.ts";
 import type { AppEnv } from "../deps.ts";
@@ -28,37 +34,34 @@ import { html, isPartial, requireUserPage } from "../render.ts";
 import { queryPages } from "./saved_queries.tsx";
 import { queryBuilderPages } from "./query_builder.tsx";
 
-/** The posted form as typed (for showing back) and as the API's input; a csv source needs only its name. */
-function readForm(f: Record<string, string>) {
-  if (f.kind === "csv") {
-    return { values: { name: f.name }, input: { name: f.name ?? "", kind: "csv" as const, config: {} } };
-  }
-  const values: SourceFormValues = {
-    name: f.name,
-    host: f["config.host"],
-    port: f["config.port"],
-    database: f["config.database"],
-    user: f["config.user"],
-    ssl: f["config.ssl"],
-    timeout_seconds: f["config.timeout_seconds"],
-    row_limit: f["config.row_limit"],
-  };
-  const num = (v: string | undefined) => (v?.trim() ? Number(v) : undefined);
-  const config = {
-    host: values.host?.trim() || undefined,
-    port: num(values.port),
-    database: values.database?.trim() || undefined,
-    user: values.user?.trim() || undefined,
-    ssl: values.ssl || undefined,
-    timeout_seconds: num(values.timeout_seconds),
-    row_limit: num(values.row_limit),
-    ...(f["config.password"] ? { password: f["config.password"] } : {}),
-  };
-  return { values, input: { name: f.name ?? "", kind: "postgresql" as const, config } };
+/** The add form's kind: the one asked for, else PostgreSQL. */
+function formKind(asked: string | undefined): KindName {
+  return KIND_NAMES.includes(asked as KindName) ? asked as KindName : "postgresql";
 }
 
-async function renderList(c: Context<AppEnv>, principal: Principal, extra = {}, status = 200) {
+function settingsOfKind(kind: string) {
+  const k = kindOf(kind);
+  return { fields: settingFields(k), testable: k.connects };
+}
+
+/** The posted form as typed (for showing back) and as the API's input, its settings read by the kind's fields. */
+function readForm(f: Record<string, string>, kind: string) {
+  // secret controls are never filled back in (the view leaves password boxes and header lines empty)
+  const values: SourceFormValues = Object.fromEntries(
+    Object.entries(f).filter(([k]) => k === "name" || k.startsWith("config.")),
+  );
+  const config = settingsFromForm(settingFields(kindOf(kind)), f);
+  return { values, input: { name: f.name ?? "", kind: kind as KindName, config } };
+}
+
+async function renderList(
+  c: Context<AppEnv>,
+  principal: Principal,
+  extra: Pick<DataSourcesPageProps, "values" | "errors" | "tested"> & { kind?: string } = {},
+  status = 200,
+) {
   const { sql } = c.get("deps");
+  const kind = formKind(extra.kind ?? c.req.query("kind"));
   const [rows, profile] = await Promise.all([listDataSources(sql, principal), loadProfile(sql, principal)]);
   return html(
     c,
@@ -66,6 +69,7 @@ async function renderList(c: Context<AppEnv>, principal: Principal, extra = {}, 
       rows={rows}
       timeZone={profile.timezone}
       canWrite={can(principal, "data_sources", "write")}
+      form={{ kind, kinds: KIND_NAMES, ...settingsOfKind(kind) }}
       {...extra}
     />,
     status,
@@ -76,7 +80,7 @@ async function renderSource(
   c: Context<AppEnv>,
   principal: Principal,
   id: string,
-  extra: Partial<SourcePageProps> = {},
+  extra: Pick<SourcePageProps, "values" | "errors" | "tested" | "notice"> = {},
   status = 200,
 ) {
   const { sql } = c.get("deps");
@@ -86,6 +90,7 @@ async function renderSource(
     can(principal, "saved_queries", "read") ? listSavedQueries(sql, principal, { dataSourceId: id }) : [],
     loadProfile(sql, principal),
   ]);
+  const settings = settingsOfKind(row.kind);
   return html(
     c,
     <SourcePage
@@ -95,7 +100,9 @@ async function renderSource(
       timeZone={profile.timezone}
       canWrite={can(principal, "data_sources", "write")}
       canDelete={can(principal, "data_sources", "delete")}
+      settings={settings}
       {...extra}
+      values={extra.values ?? { name: row.name, ...settingsToForm(settings.fields, row.config) }}
     />,
     status,
   );
@@ -107,14 +114,38 @@ export function dataSourcePages() {
 
   app.post("/data-sources", async (c) => {
     const principal = requireUserPage(c);
-    const { values, input } = readForm(await formFields(c));
+    const fields = await formFields(c);
+    const kind = formKind(fields.kind);
+    const { values, input } = readForm(fields, kind);
     try {
       const row = await createDataSource(c.get("deps").sql, principal, input, auditContext(c), sourceDeps(c));
       return c.redirect(`/data-sources/${row.id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return await renderList(c, principal, { values, ...formErrors(error) }, 422);
+      return await renderList(c, principal, { kind, values, errors: formErrors(error).errors }, 422);
     }
+  });
+
+  app.post("/data-sources/test-settings", async (c) => {
+    const principal = requireUserPage(c);
+    const fields = await formFields(c);
+    const sourceId = fields.source_id && isUuid(fields.source_id) ? fields.source_id : undefined;
+    const { sql } = c.get("deps");
+    const kind = sourceId ? (await getDataSource(sql, principal, sourceId)).kind : formKind(fields.kind);
+    const { values, input } = readForm(fields, kind);
+    let tested: { ok: boolean; message: string } | undefined;
+    let errors: FieldErrors | undefined;
+    try {
+      tested = await testSettings(sql, principal, { kind, config: input.config, sourceId }, sourceDeps(c));
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      errors = formErrors(error).errors;
+    }
+    if (isPartial(c)) return html(c, <SettingsTestResult {...tested} errors={errors} />, 200, { fragment: true });
+    const extra = { values, errors, tested };
+    return sourceId
+      ? await renderSource(c, principal, sourceId, extra)
+      : await renderList(c, principal, { kind, ...extra });
   });
 
   app.get("/data-sources/:id", (c) => renderSource(c, requireUserPage(c), idParam(c, "No such data source")));
@@ -122,13 +153,14 @@ export function dataSourcePages() {
   app.post("/data-sources/:id", async (c) => {
     const principal = requireUserPage(c);
     const id = idParam(c, "No such data source");
-    const { values, input } = readForm(await formFields(c));
+    const fields = await formFields(c);
+    const { values, input } = readForm(fields, (await getDataSource(c.get("deps").sql, principal, id)).kind);
     try {
       await updateDataSource(c.get("deps").sql, principal, id, input, auditContext(c), sourceDeps(c));
       return c.redirect(`/data-sources/${id}`, 303);
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
-      return await renderSource(c, principal, id, { values, ...formErrors(error) }, 422);
+      return await renderSource(c, principal, id, { values, errors: formErrors(error).errors }, 422);
     }
   });
 

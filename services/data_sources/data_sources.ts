@@ -13,6 +13,7 @@ import type { Config } from "../platform/config.ts";
 import { AppError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { OutboundError } from "../platform/net/connect.ts";
 import { KINDS } from "./kinds/mod.ts";
+import { plainSettingsError } from "./kinds/settings_fields.ts";
 import type { DataSourceKind, OpenSource } from "./kinds/types.ts";
 import type { CreateDataSourceInput, UpdateDataSourceInput } from "./schemas.ts";
 import { openSourceSecret, sealSourceSecret } from "./secret.ts";
@@ -61,8 +62,8 @@ function snapshot(row: DataSourceRow) {
 }
 
 /** Validates the kind's settings (422 naming `config.<field>`) and checks the host against the policy now. */
-async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps) {
-  const parsed = kind.configSchema.safeParse(input);
+export async function settingsOf(kind: DataSourceKind, input: unknown, deps: SourceDeps) {
+  const parsed = kind.configSchema.safeParse(input, { error: plainSettingsError });
   if (!parsed.success) {
     throw new ValidationError(parsed.error.issues.map((i) => ({
       path: ["config", ...i.path.map(String)].join("."),

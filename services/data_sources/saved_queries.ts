@@ -230,18 +230,25 @@ export async function runSavedQuery(
   input: { parameters: ParameterValues; limit?: number; fresh?: boolean },
   deps: SourceDeps & { now: () => Date },
 ): Promise<RunResult & { cachedAt?: Date }> {
-  const query = await getSavedQuery(sql, principal, id);
+  authorize(principal, "saved_queries", "read");
   authorize(principal, "data_sources", "read");
-  const source = await getDataSource(sql, principal, query.data_source_id);
+  // one statement decides access and both versions: a cache hit reads nothing else
+  const query = await withTenant(
+    sql,
+    principal.tenantId,
+    (tx) => q.getSavedQueryToRun(tx, principal.tenantId, principal.userId, id),
+  );
+  if (!query) throw new NotFoundError("No such saved query");
   const key = cacheKey({
     tenantId: principal.tenantId,
     queryId: query.id,
     queryVersion: query.updated_at,
-    sourceVersion: source.updated_at,
+    sourceVersion: query.source_updated_at,
     limit: input.limit,
   }, input.parameters);
   const hit = input.fresh ? undefined : resultCache.get(key, deps.now());
   if (hit) return hit;
+  const source = await getDataSource(sql, principal, query.data_source_id);
   const result = await runOnSource(sql, principal, source, {
     queryText: query.query_text,
     parameters: query.parameters as Parameter[],

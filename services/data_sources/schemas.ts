@@ -42,6 +42,14 @@ export const DataSourceSchema = z.object({
   updated_at: z.string(),
 }).openapi("DataSource");
 
+export const TestSettingsSchema = z.strictObject({
+  kind: z.enum(SOURCE_KINDS),
+  config: z.record(z.string(), z.unknown()).openapi({ description: "The settings as for creating a source" }),
+  source_id: z.uuid().optional().openapi({
+    description: "An existing source whose stored secret is used when `config` leaves it out (an edit form)",
+  }),
+}).openapi("DataSourceSettingsTest");
+
 export const TestResultSchema = z.object({
   ok: z.boolean(),
   status: z.enum(SOURCE_STATUSES),

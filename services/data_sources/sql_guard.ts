@@ -1,13 +1,19 @@
 /**
- * Defence in depth before a saved query runs: the text must parse (npm
- * node-sql-parser, in the source's dialect) as exactly one SELECT without
- * INTO, locking clauses or functions that reach outside the result (sleeping,
- * settings, files, other servers). The read-only transaction and the
+ * Defence in depth before a saved query runs: the text must parse as exactly
+ * one SELECT without INTO, locking clauses, data-modifying WITH parts or
+ * functions that reach outside the result (sleeping, settings, files, other
+ * servers). PostgreSQL text is parsed by PostgreSQL's own parser (npm
+ * libpg-query, compiled to WASM: no native build, loaded once at start-up);
+ * MySQL text by npm node-sql-parser. The read-only transaction and the
  * statement timeout in each kind are the real fence; this turns the obvious
  * mistakes into a 422 naming `query_text` before anything is sent.
  */
+import { loadModule, parseSync } from "libpg-query";
 import nsp from "node-sql-parser";
 import { ValidationError } from "../platform/errors.ts";
+
+// parseSync needs the WASM module; loading it here keeps assertReadOnlySelect synchronous for every caller
+await loadModule();
 
 export type Dialect = "postgresql" | "mysql";
 
@@ -35,11 +41,12 @@ export function assertReadOnlySelect(text: string, dialect: Dialect): void {
 }
 
 function parseAndCheck(text: string, dialect: Dialect): void {
+  if (dialect === "postgresql") return checkPostgres(text);
   let ast: unknown;
   try {
-    ast = parser.astify(text, { database: dialect === "postgresql" ? "postgresql" : "mysql" });
+    ast = parser.astify(text, { database: "mysql" });
   } catch (error) {
-    reject(`does not parse as ${dialect === "postgresql" ? "PostgreSQL" : "MySQL"}: ${firstLine(error)}`);
+    reject(`does not parse as MySQL: ${firstLine(error)}`);
   }
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) reject("must be exactly one statement");
@@ -54,6 +61,45 @@ function parseAndCheck(text: string, dialect: Dialect): void {
       const name = functionName(node.name);
       if (name && DENIED_FUNCTION.test(name)) reject(`must not call ${name}()`);
     }
+  });
+}
+
+/** Statements a SELECT may not contain, even inside WITH (PostgreSQL allows data-modifying WITH parts). */
+const WRITING = new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]);
+
+const STATEMENT_WORDS: Record<string, string> = {
+  InsertStmt: "INSERT",
+  UpdateStmt: "UPDATE",
+  DeleteStmt: "DELETE",
+  MergeStmt: "MERGE",
+  CopyStmt: "COPY",
+  VariableSetStmt: "SET",
+  TransactionStmt: "a transaction command",
+  ExplainStmt: "EXPLAIN",
+};
+
+function checkPostgres(text: string): void {
+  let stmts: { stmt: Node }[];
+  try {
+    stmts = (parseSync(text) as { stmts?: { stmt: Node }[] }).stmts ?? [];
+  } catch (error) {
+    reject(`does not parse as PostgreSQL: ${firstLine(error)}`);
+  }
+  if (stmts.length !== 1) reject("must be exactly one statement");
+  const [kind] = Object.keys(stmts[0].stmt);
+  if (kind !== "SelectStmt") {
+    const word = STATEMENT_WORDS[kind] ?? kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+    reject(`must be a SELECT (or WITH … SELECT), not ${word}`);
+  }
+  walk(stmts[0].stmt, (node) => {
+    for (const key of Object.keys(node)) {
+      if (WRITING.has(key)) reject(`must not change data (${STATEMENT_WORDS[key]} inside WITH)`);
+    }
+    if (node.intoClause) reject("must not use SELECT … INTO");
+    if (node.lockingClause) reject("must not lock rows (FOR UPDATE / FOR SHARE)");
+    const call = node.FuncCall as { funcname?: { String?: { sval?: string } }[] } | undefined;
+    const name = call?.funcname?.at(-1)?.String?.sval?.toLowerCase();
+    if (name && DENIED_FUNCTION.test(name)) reject(`must not call ${name}()`);
   });
 }
 

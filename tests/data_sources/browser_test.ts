@@ -31,7 +31,7 @@ Deno.test("in Chromium: add a PostgreSQL source, browse its schema, run and save
     await page.getByLabel("User").fill(source.user);
     await page.getByLabel("Password").fill(source.password);
     await page.getByLabel("TLS").selectOption("disable");
-    await page.getByRole("button", { name: "Add data source" }).click();
+    await page.getByRole("button", { name: "Add PostgreSQL source" }).click();
     await page.waitForURL(/\/data-sources\/[0-9a-f-]{36}$/);
 
     await page.getByRole("button", { name: "Test connection" }).click();

@@ -23,8 +23,10 @@ Deno.test("in Chromium: a CSV file uploaded with progress, typed, and queried; 3
     const errors = watchErrors(page);
 
     await page.goto(served.url + "/data-sources");
-    await page.getByLabel("Call it").fill("Orders export");
-    await page.getByRole("button", { name: "Add, then upload the file" }).click();
+    await page.getByLabel("Kind").selectOption("csv");
+    await page.getByRole("button", { name: "Add CSV file source" }).waitFor();
+    await page.getByLabel("Name").fill("Orders export");
+    await page.getByRole("button", { name: "Add CSV file source" }).click();
     await page.waitForURL(/\/data-sources\/[0-9a-f-]{36}$/);
     assertStringIncludes(await page.locator("hgroup").innerText(), "no file yet");
 

@@ -39,7 +39,7 @@ const FILE = [
   'Ada,10.5,true,2026-01-02T10:00:00Z,"likes ""quotes"", commas"',
   'Bob,3,false,2026-01-03,"two',
   'lines"',
-  'Cy,,TRUE,,=HYPERLINK("http://evil.example")',
+  'Cy,,TRUE,,"=HYPERLINK(""http://evil.example"")"',
   "",
 ].join("\r\n");
 

@@ -1,22 +1,24 @@
 import type { DataSourceRow } from "../../db/queries/data_sources.ts";
-import { useContext } from "preact/hooks";
-import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
-import { PageContext } from "../page_context.ts";
+import type { FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { timeIn } from "../components/time.tsx";
-import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
+import { KIND_LABELS, SourceForm, type SourceFormValues } from "./_source_form.tsx";
+import type { SettingField } from "../../services/data_sources/kinds/settings_fields.ts";
 
 export interface DataSourcesPageProps {
   rows: DataSourceRow[];
   timeZone: string | null;
   canWrite: boolean;
+  /** The kind the add form is for, its settings, and whether it can be tested before it is saved. */
+  form: { kind: string; kinds: string[]; fields: SettingField[]; testable: boolean };
   values?: SourceFormValues;
   errors?: FieldErrors;
+  /** "Test connection" without JavaScript: its outcome. */
+  tested?: { ok: boolean; message: string };
 }
 
 /** The organisation's data sources and, for those who may, the form to add one. */
-export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: DataSourcesPageProps) {
-  const { csrfToken } = useContext(PageContext);
+export function DataSourcesPage({ rows, timeZone, canWrite, form, values, errors, tested }: DataSourcesPageProps) {
   return (
     <Layout title="Data sources">
       <hgroup>
@@ -54,28 +56,43 @@ export function DataSourcesPage({ rows, timeZone, canWrite, values, errors }: Da
         </div>
       )}
       {canWrite && (
-        <section>
-          <h2>Add a PostgreSQL source</h2>
+        <section id="add">
+          <h2>Add a data source</h2>
+          <form method="get" action="/data-sources#add" class="inline-form">
+            <label>
+              Kind{" "}
+              <select
+                name="kind"
+                hx-get="/data-sources"
+                hx-trigger="change"
+                hx-target="#source-form"
+                hx-select="#source-form"
+                hx-swap="outerHTML"
+                hx-push-url="true"
+              >
+                {form.kinds.map((k) => (
+                  <option key={k} value={k} selected={k === form.kind}>{KIND_LABELS[k] ?? k}</option>
+                ))}
+              </select>
+            </label>{" "}
+            <button type="submit" class="outline">Show its settings</button>
+          </form>
           <p>
             <small>
-              Give it a login that may only read. Queries run in a read-only transaction with a statement timeout and a
-              row limit either way.
+              Give a database source a login that may only read. Queries run in a read-only transaction with a statement
+              timeout and a row limit either way. A CSV file is uploaded once the source is added.
             </small>
           </p>
-          <SourceForm action="/data-sources" values={values} errors={errors} editing={false} />
-        </section>
-      )}
-      {canWrite && (
-        <section>
-          <h2>Add a CSV file</h2>
-          <form method="post" action="/data-sources" class="inline-form">
-            <CsrfField token={csrfToken} />
-            <input type="hidden" name="kind" value="csv" />
-            <label>
-              Call it <input name="name" required maxLength={200} placeholder="Orders export" />
-            </label>
-            <button type="submit">Add, then upload the file</button>
-          </form>
+          <SourceForm
+            action="/data-sources"
+            kind={form.kind}
+            fields={form.fields}
+            values={values}
+            errors={errors}
+            editing={false}
+            testable={form.testable}
+            tested={tested}
+          />
         </section>
       )}
     </Layout>

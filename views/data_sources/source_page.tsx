@@ -8,6 +8,7 @@ import { SchemaBrowser } from "./_schema.tsx";
 import { CsvFile, sourceWhere } from "./_csv_file.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
+import type { SettingField } from "../../services/data_sources/kinds/settings_fields.ts";
 
 export interface SourcePageProps {
   row: DataSourceRow;
@@ -16,26 +17,13 @@ export interface SourcePageProps {
   timeZone: string | null;
   canWrite: boolean;
   canDelete: boolean;
+  /** The source kind's settings (settings_fields.ts) and whether they can be tested. */
+  settings: { fields: SettingField[]; testable: boolean };
   values?: SourceFormValues;
   errors?: FieldErrors;
+  tested?: { ok: boolean; message: string };
   /** A test or schema read that failed without JavaScript: its message. */
   notice?: string;
-}
-
-/** The settings a source's edit form starts from. */
-export function formValuesOf(row: DataSourceRow): SourceFormValues {
-  const c = row.config as Record<string, string | number>;
-  const s = (v: unknown) => (v === undefined ? undefined : String(v));
-  return {
-    name: row.name,
-    host: s(c.host),
-    port: s(c.port),
-    database: s(c.database),
-    user: s(c.user),
-    ssl: s(c.ssl),
-    timeout_seconds: s(c.timeout_seconds),
-    row_limit: s(c.row_limit),
-  };
 }
 
 /** One source: status and "Test connection", the schema browser, its saved queries, its settings. */
@@ -102,14 +90,19 @@ export function SourcePage(props: SourcePageProps) {
         )}
       </section>
       {canWrite && row.kind === "csv" && <CsvFile row={row} csrfToken={csrfToken} errors={props.errors} />}
-      {canWrite && row.kind === "postgresql" && (
+      {canWrite && (
         <section>
           <h2>Settings</h2>
           <SourceForm
             action={`/data-sources/${row.id}`}
-            values={props.values ?? formValuesOf(row)}
+            kind={row.kind}
+            fields={props.settings.fields}
+            values={props.values}
             errors={props.errors}
             editing
+            testable={props.settings.testable}
+            sourceId={row.id}
+            tested={props.tested}
           />
         </section>
       )}

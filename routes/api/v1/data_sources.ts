@@ -13,6 +13,7 @@ import {
 } from "../../../services/data_sources/data_sources.ts";
 import { resultCsv, runAdHoc } from "../../../services/data_sources/saved_queries.ts";
 import { resultJson } from "../../../services/data_sources/run.ts";
+import { testSettings } from "../../../services/data_sources/test_settings.ts";
 import {
   AdHocQuerySchema,
   CreateDataSourceSchema,
@@ -21,6 +22,7 @@ import {
   RunFormatSchema,
   SchemaColumnSchema,
   TestResultSchema,
+  TestSettingsSchema,
   UpdateDataSourceSchema,
 } from "../../../services/data_sources/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
@@ -115,6 +117,23 @@ const testRoute = createRoute({
   responses: { 200: jsonAnswer("The outcome", TestResultSchema), ...forbidden, ...notFoundResponse },
 });
 
+const testSettingsRoute = createRoute({
+  method: "post",
+  path: `${PATH}/test-settings`,
+  operationId: "testDataSourceSettings",
+  security: SIGNED_IN,
+  tags: TAG,
+  summary: "Try settings before saving them; nothing is stored",
+  description: "Needs `data_sources:write`. The settings are validated as for creating (422 naming `config.<field>`) " +
+    "and pass the outbound policy; a failed connection is a 200 with `ok: false` and the reason.",
+  request: { body: jsonBody(TestSettingsSchema) },
+  responses: {
+    200: jsonAnswer("The outcome", TestResultSchema.pick({ ok: true, message: true })),
+    ...forbidden,
+    ...notFoundResponse,
+  },
+});
+
 const introspectRoute = createRoute({
   method: "post",
   path: `${PATH}/{id}/introspect`,
@@ -171,6 +190,11 @@ export function dataSourcesApi() {
   app.openapi(listRoute, async (c) => {
     const rows = await listDataSources(c.get("deps").sql, requirePrincipal(c));
     return c.json({ data: rows.map(dataSourceJson) }, 200);
+  });
+  app.openapi(testSettingsRoute, async (c) => {
+    const { kind, config, source_id: sourceId } = c.req.valid("json");
+    const r = await testSettings(c.get("deps").sql, requirePrincipal(c), { kind, config, sourceId }, sourceDeps(c));
+    return c.json(r, 200);
   });
   app.openapi(getRoute, async (c) => {
     const row = await getDataSource(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);

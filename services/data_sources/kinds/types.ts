@@ -59,6 +59,8 @@ export interface DataSourceKind {
   dialect: Dialect | null;
   /** The settings as the API takes them: secret fields included. */
   configSchema: z.ZodType;
+  /** False when the data lives in Opsdeck (csv, opsdeck): nothing to connect to before it exists. */
+  connects: boolean;
   /**
    * Validated settings → the stored non-secret part and the sealed secret
    * (undefined: none given, keep the stored one on update).

@@ -21,6 +21,7 @@ export const csvKind: DataSourceKind = {
   kind: "csv",
   dialect: "postgresql",
   configSchema: CsvConfigSchema,
+  connects: false,
   split: (parsed) => ({ config: { ...(parsed as Record<string, unknown>) }, secret: undefined }),
   target: () => null,
   async test(source) {

@@ -1,36 +1,21 @@
 /**
  * A streaming RFC 4180 reader: bytes in (counted against a cap, decoded as
- * UTF-8, refused at the first invalid sequence), rows out, with each column's type inferred on the way.
- * Written here rather than taken from npm because the import needs the byte
- * cap and the strict decoding inside the same loop that feeds COPY, and the
- * quoting rules are this small.
+ * UTF-8, refused at the first invalid sequence), rows out. The import reads
+ * only the header row with it (PostgreSQL's COPY parses the rest); the type
+ * tests below are what it infers column types with, in SQL.
  */
 import { PayloadTooLargeError, ValidationError } from "../../../platform/errors.ts";
 
 export const CSV_TYPES = ["integer", "number", "boolean", "timestamp", "text"] as const;
 export type CsvType = typeof CSV_TYPES[number];
 
-const TESTS: [Exclude<CsvType, "text">, RegExp][] = [
+/** The values each type accepts (empty fields aside); the first type every value of a column passes wins. */
+export const TESTS: [Exclude<CsvType, "text">, RegExp][] = [
   ["integer", /^-?\d{1,18}$/],
   ["number", /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/],
   ["boolean", /^(true|false)$/i],
   ["timestamp", /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/],
 ];
-
-/** Per column, the types every non-empty value so far fits; the first left (in CSV_TYPES order) wins. */
-export class TypeGuess {
-  #left: Set<CsvType>[] = [];
-  see(row: (string | null)[]) {
-    row.forEach((v, i) => {
-      const left = this.#left[i] ??= new Set(CSV_TYPES);
-      if (v === null) return;
-      for (const [type, re] of TESTS) if (left.has(type) && !re.test(v)) left.delete(type);
-    });
-  }
-  types(n: number): CsvType[] {
-    return Array.from({ length: n }, (_, i) => CSV_TYPES.find((t) => this.#left[i]?.has(t) ?? t === "text")!);
-  }
-}
 
 /**
  * Reads `body` to the end (or the cap), calling `onRows` with each batch of
@@ -142,5 +127,5 @@ export async function readCsv(
   return bytes;
 }
 
-const notUtf8 = () =>
+export const notUtf8 = () =>
   new ValidationError([{ path: "file", message: "is not UTF-8 text; save it as CSV UTF-8 and upload it again" }]);

@@ -146,6 +146,7 @@ export const mysqlKind: DataSourceKind = {
   kind: "mysql",
   dialect: "mysql",
   configSchema: MysqlConfigSchema,
+  connects: true,
   split(parsed) {
     const c = parsed as MysqlInput;
     const { password, ...config } = c;

@@ -115,6 +115,7 @@ export const postgresqlKind: DataSourceKind = {
   kind: "postgresql",
   dialect: "postgresql",
   configSchema: PostgresConfigSchema,
+  connects: true,
   split(parsed) {
     const c = parsed as PostgresInput;
     const limits = { timeout_seconds: c.timeout_seconds, row_limit: c.row_limit, ssl: c.ssl };

@@ -60,6 +60,7 @@ export const restApiKind: DataSourceKind = {
   kind: "rest_api",
   dialect: null,
   configSchema: RestApiConfigSchema,
+  connects: true,
   split(parsed) {
     const c = parsed as RestInput;
     return {
