@@ -89,7 +89,7 @@ export default async function checksSchedulerBench(): Promise<BenchReport> {
 type Target = ReturnType<typeof startTarget>;
 
 /** Answers 200 "ok" and notes the arrival time per check id (the path is /c/<id>). */
-function startTarget() {
+export function startTarget() {
   const arrivals = new Map<string, number[]>();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
     const at = Date.now();
@@ -136,7 +136,7 @@ async function runCase(
   }
 }
 
-async function seed(sql: Sql, c: Case, targetUrl: string) {
+export async function seed(sql: Sql, c: Case, targetUrl: string) {
   await sql`DELETE FROM health_checks`;
   let [tenant] = await sql<{ id: string }[]>`SELECT id FROM tenants WHERE slug = 'bench'`;
   if (!tenant) {
@@ -271,7 +271,7 @@ function report(results: CaseResult[]): BenchReport {
 
 const f = (ms: number) => Number.isNaN(ms) ? "-" : ms.toFixed(0);
 
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -317,7 +317,7 @@ function postgresTicks(dataDir: string): number {
  * `main.ts serve` on the bench database, with loopback allowed as a probe
  * target (the policy refuses it by default) and stdout to /dev/null.
  */
-async function startOpsdeck(databaseUrl: string): Promise<{ pid: number; stop(): Promise<void> }> {
+export async function startOpsdeck(databaseUrl: string): Promise<{ pid: number; stop(): Promise<void> }> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...(V8_FLAGS ? [`--v8-flags=${V8_FLAGS}`] : []), "--allow-all", "main.ts", "serve"],
