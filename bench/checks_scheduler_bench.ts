@@ -109,7 +109,7 @@ export default async function checksSchedulerBench(): Promise<BenchReport> {
 type Target = ReturnType<typeof startTarget>;
 
 /** Answers 200 "ok" and notes the arrival time per check id (the path is /c/<id>). */
-function startTarget() {
+export function startTarget() {
   const arrivals = new Map<string, number[]>();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
     const at = Date.now();
@@ -157,7 +157,7 @@ async function runCase(
   }
 }
 
-async function seed(sql: Sql, c: Case, targetUrl: string) {
+export async function seed(sql: Sql, c: Case, targetUrl: string) {
   await sql`DELETE FROM health_checks`;
   let [tenant] = await sql<{ id: string }[]>`SELECT id FROM tenants WHERE slug = 'bench'`;
   if (!tenant) {
@@ -316,7 +316,7 @@ const f = (ms: number) => Number.isNaN(ms) ? "-" : ms.toFixed(0);
 /** Cores' worth of CPU ÷ runs per second: what one run cost, which moves less with the neighbours' load than runs/s. */
 const msPerRun = (cores: number, perSecond: number) => perSecond > 0 ? (cores * 1000 / perSecond).toFixed(2) : "-";
 
-function cpuTicks(pid: number): number {
+export function cpuTicks(pid: number): number {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -362,7 +362,7 @@ function postgresTicks(dataDir: string): number {
  * `main.ts serve` on the bench database, with loopback allowed as a probe
  * target (the policy refuses it by default) and stdout to /dev/null.
  */
-async function startOpsdeck(databaseUrl: string, root: string): Promise<{ pid: number; stop(): Promise<void> }> {
+export async function startOpsdeck(databaseUrl: string, root = ROOT): Promise<{ pid: number; stop(): Promise<void> }> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...(V8_FLAGS ? [`--v8-flags=${V8_FLAGS}`] : []), "--allow-all", "main.ts", "serve"],

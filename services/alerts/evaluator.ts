@@ -30,7 +30,8 @@ import {
 } from "../../db/queries/alerts.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { AuditContext } from "../audits/record.ts";
-import { type BackgroundDeps, type BackgroundWorker, type Loop, runLoop } from "../workers/loop.ts";
+import type { BackgroundDeps, BackgroundWorker } from "../workers/loop.ts";
+import { type PollingWorker, pollingWorker } from "../workers/polling_worker.ts";
 import { enqueueDelivery } from "../notifications/outbox.ts";
 import { evaluateMetricRule } from "./metric.ts";
 import { applyQueryReading, readQuery } from "./query.ts";
@@ -41,6 +42,8 @@ export const METRIC_INTERVAL_SECONDS = 60;
 const LEASE_SECONDS = 120;
 const BATCH = 100;
 const POLL_MS = 5_000;
+/** NOTIFYed when a rule or an alert becomes due now (db/migrations/00170_alert_evaluator_wake_up.sql). */
+export const ALERTS_CHANNEL = "opsdeck_alerts";
 
 export interface TickResult {
   metricRules: number;
@@ -172,8 +175,11 @@ async function resolveRenewed(deps: BackgroundDeps, now: Date): Promise<number> 
   return renewed.length;
 }
 
-export function createAlertEvaluator(deps: BackgroundDeps): AlertEvaluator & { start(): void } {
-  let loop: Loop | undefined;
+export function createAlertEvaluator(
+  deps: BackgroundDeps & { pollMs?: number },
+): AlertEvaluator & { start(): void } {
+  const pollMs = deps.pollMs ?? POLL_MS;
+  let worker: PollingWorker | undefined;
 
   async function tick(): Promise<TickResult> {
     const now = deps.now();
@@ -190,16 +196,17 @@ export function createAlertEvaluator(deps: BackgroundDeps): AlertEvaluator & { s
     name: "alert-evaluator",
     tick,
     start() {
-      loop ??= runLoop({
-        logger: deps.logger,
-        failure: "alert evaluator tick failed",
-        failureWaitMs: POLL_MS,
-        pass: async () => (await tick(), POLL_MS),
-        passed: () => deps.telemetry?.tick("alert-evaluator"),
+      worker ??= pollingWorker(deps, {
+        name: "alert evaluator",
+        telemetryName: "alert-evaluator",
+        pollMs,
+        pass: async () => (await tick(), pollMs),
+        // A rule or an alert due now, committed by any process (00170); the poll stays the fallback.
+        listen: ALERTS_CHANNEL,
       });
     },
     async stop() {
-      await loop?.stop();
+      await worker?.stop();
     },
   };
 }

@@ -19,8 +19,9 @@ import {
 import { type Mailer, mailerFromConfig, type MailMessage } from "../platform/mailer.ts";
 import { retryDelayMs } from "../notifications/backoff.ts";
 import { NO_SMTP } from "../notifications/channels/email/send.ts";
-import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
-import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
+import type { BackgroundDeps } from "../workers/loop.ts";
+import { type PollingWorker, pollingWorker } from "../workers/polling_worker.ts";
+import { LEASE_MS } from "../workers/lease.ts";
 
 export interface MailDispatcherOptions {
   /** The SMTP sender (from SMTP_URL by default); null when e-mail is not configured. */
@@ -54,8 +55,7 @@ export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOption
     pollMs: deps.pollMs ?? 1000,
     random: deps.random ?? Math.random,
   };
-  let loop: Loop | undefined;
-  let renewal: Renewal | undefined;
+  let worker: PollingWorker | undefined;
   /** Messages claimed and not yet recorded: what the heartbeat renews. */
   const held = new Set<string>();
   const lease = () => {
@@ -117,23 +117,17 @@ export function createMailDispatcher(deps: BackgroundDeps & MailDispatcherOption
   return {
     tick,
     start() {
-      loop ??= runLoop({
-        logger: deps.logger,
-        failure: "mail dispatcher tick failed",
-        failureWaitMs: o.pollMs,
-        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
-        passed: () => deps.telemetry?.tick("mail-dispatcher"),
-      });
-      renewal ??= startRenewal({
+      worker ??= pollingWorker(deps, {
         name: "mail dispatcher",
-        logger: deps.logger,
-        everyMs: deps.renewEveryMs,
+        telemetryName: "mail-dispatcher",
+        pollMs: o.pollMs,
+        pass: async () => (await tick()) === 0 ? o.pollMs : 0,
         renew: () => renewMailLeases(deps.sql, [...held], lease()),
+        renewEveryMs: deps.renewEveryMs,
       });
     },
     async stop() {
-      await loop?.stop();
-      renewal?.stop();
+      await worker?.stop();
     },
   };
 }

@@ -23,8 +23,9 @@ import {
   releaseClaims,
   renewLease,
 } from "../../db/queries/notification_deliveries.ts";
-import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
-import { LEASE_MS, type Renewal, startRenewal } from "../workers/lease.ts";
+import type { BackgroundDeps } from "../workers/loop.ts";
+import { type PollingWorker, pollingWorker } from "../workers/polling_worker.ts";
+import { LEASE_MS } from "../workers/lease.ts";
 import { ConflictError } from "../platform/errors.ts";
 import { sleep } from "./backoff.ts";
 import { reservePaceSlot } from "../../db/queries/notification_channels.ts";
@@ -91,9 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const paceMs = deps.paceMs ?? 1000;
   const channels = deps.channels ?? defaultChannelPort;
   const stopping = new AbortController();
-  let loop: Loop | undefined;
-  let renewal: Renewal | undefined;
-  let unlisten: Promise<(() => Promise<void>) | void> | undefined;
+  let worker: PollingWorker | undefined;
   /** Rows claimed and not yet recorded or handed back: what the heartbeat renews. */
   const held = new Set<string>();
   /** Messages being sent: each holds one send slot. */
@@ -156,7 +155,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           for (const row of unit.rows) held.delete(row.id);
           const wasFull = sending.size >= o.concurrency;
           sending.delete(run);
-          if (wasFull) loop?.wake();
+          if (wasFull) worker?.wake();
         });
       sending.add(run);
     }
@@ -183,35 +182,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   return {
     tick,
     start() {
-      loop ??= runLoop({
-        logger: deps.logger,
-        failure: "notification dispatcher tick failed",
-        failureWaitMs: o.pollMs,
+      worker ??= pollingWorker(deps, {
+        name: "notification dispatcher",
+        telemetryName: "notification-dispatcher",
+        pollMs: o.pollMs,
         // Claimed some and slots are left: more may be due at once. Otherwise wait (a freed slot wakes it).
         pass: async () => (await claimAndStart()) > 0 && sending.size < o.concurrency ? 0 : o.pollMs,
-        passed: () => deps.telemetry?.tick("notification-dispatcher"),
-      });
-      // Woken when any process commits a delivery, and on each (re)connection of the listener, since
-      // notifications sent while it was away are lost; the poll stays the fallback.
-      const wake = () => loop?.wake();
-      unlisten ??= deps.sql.listen(OUTBOX_CHANNEL, wake, wake).then((l) => l.unlisten).catch((error) => {
-        deps.logger.warn("notification dispatcher: listening for new deliveries failed, polling only", {
-          error: String(error),
-        });
-      });
-      renewal ??= startRenewal({
-        name: "notification dispatcher",
-        logger: deps.logger,
-        everyMs: deps.renewEveryMs,
+        // Woken when any process commits a delivery; the poll stays the fallback.
+        listen: OUTBOX_CHANNEL,
         renew,
+        renewEveryMs: deps.renewEveryMs,
+        drain: () => Promise.all(sending),
       });
     },
     async stop() {
       stopping.abort();
-      await loop?.stop();
+      await worker?.stop();
       await Promise.all(sending);
-      renewal?.stop();
-      await (await unlisten)?.().catch(() => {});
     },
   };
 }

@@ -1,5 +1,7 @@
 /** The evaluator with a controllable clock: snooze wake-up, repeats, one escalation, metric thresholds. */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+import { createAlertEvaluator } from "../../services/alerts/evaluator.ts";
+import type { WorkerMetrics } from "../../services/runtime/telemetry/worker_metrics.ts";
 import { acknowledgeAlert, snoozeAlert } from "../../services/alerts/lifecycle.ts";
 import { principalFromSession } from "../../services/auth/sessions.ts";
 import { createTestApp } from "../helpers/app.ts";
@@ -10,6 +12,7 @@ import {
   alertEvents,
   alertsOf,
   checkEvent,
+  evaluatorDeps,
   evaluatorFor,
   fakeClock,
   fire,
@@ -243,3 +246,38 @@ Deno.test("a certificate_expiring alert resolves once the check sees a renewed c
   assertEquals(alert.status, "resolved");
   assertEquals((await alertEvents(sql, alert.id)).map((e) => e.type), ["alert.triggered", "alert.resolved"]);
 });
+
+Deno.test("a metric rule made through the API wakes a running evaluator at once, not a poll later", async () => {
+  // A clock far in the past: this evaluator claims nothing of the other tests'; only its passes are counted.
+  const passes: number[] = [];
+  const evaluator = createAlertEvaluator({
+    ...evaluatorDeps(sql, () => new Date(0)),
+    pollMs: 60_000,
+    telemetry: { tick: () => passes.push(Date.now()) } as unknown as WorkerMetrics,
+  });
+  evaluator.start();
+  try {
+    await until(() => passes.length === 1);
+    // Let the LISTEN settle (its first connection also wakes the loop once).
+    await new Promise((r) => setTimeout(r, 300));
+    const before = passes.length;
+    const madeAt = Date.now();
+    await rule({
+      kind: "metric_threshold",
+      project_id: api.id,
+      metric_type: "queue.depth",
+      operator: "above",
+      threshold: 5,
+    });
+    await until(() => passes.length > before);
+    assertLess(passes.at(-1)! - madeAt, 5_000, "woken, not polled (the poll is a minute)");
+  } finally {
+    await evaluator.stop();
+  }
+});
+
+async function until(ok: () => boolean, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error("gave up waiting");
+}

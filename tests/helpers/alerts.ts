@@ -90,14 +90,18 @@ export function deploymentEvent(
 
 /** The evaluator on the test database with the given clock. */
 export function evaluatorFor(sql: Sql, now: () => Date, instanceId = "test-evaluator") {
-  return createAlertEvaluator({
+  return createAlertEvaluator(evaluatorDeps(sql, now, instanceId));
+}
+
+export function evaluatorDeps(sql: Sql, now: () => Date, instanceId = "test-evaluator") {
+  return {
     sql,
     config: loadConfig({ OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000" }),
     logger: silentLogger,
     now,
     secret: "test-secret-test-secret-test-secret-0000",
     instanceId,
-  });
+  };
 }
 
 export interface AlertState {
