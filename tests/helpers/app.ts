@@ -37,6 +37,9 @@ export async function buildTestApp(sql: Sql, overrides: Partial<AppDeps> = {}): 
       OPSDECK_SECRET: "test-secret-test-secret-test-secret-0000",
       OPSDECK_API_RATE_LIMIT: "0",
       OPSDECK_API_RATE_LIMIT_IP: "0",
+      // One sign-in holds a 128 MiB scrypt; on a busy shared CI machine that alone can pass the 10 s default and turn
+      // a password test into a 503. tests/outage and tests/faults set their own deadline to test it.
+      OPSDECK_REQUEST_TIMEOUT_MS: "60000",
     }),
     logger,
     migrations: await loadMigrations(),
