@@ -79,6 +79,7 @@ import { slaPages } from "./ui/sla.tsx";
 import { insightsApi } from "./api/v1/insights.ts";
 import { insightsPages } from "./ui/insights.tsx";
 import { approvalsApi } from "./api/v1/approvals.ts";
+import { dataSourceGrantsApi } from "./api/v1/data_source_grants.ts";
 import { approvalPages } from "./ui/approvals.tsx";
 import { userSyncApi } from "./api/v1/user_sync.ts";
 import { clerkHooks } from "./hooks/clerk.ts";
@@ -162,6 +163,10 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       prefixes: ["/api/v1/approvals", "/api/v1/access-requests", "/api/v1/approval-policies", "/api/v1/deploy-gates"],
       routes: approvalsApi,
     }],
+  },
+  {
+    area: "JSON API: data-source grants (approved access requests)",
+    mounts: [{ prefixes: ["/api/v1/data-source-grants"], routes: dataSourceGrantsApi }],
   },
   {
     area: "JSON API: dashboards and reports",
