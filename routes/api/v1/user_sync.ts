@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { rotateScimToken, setClerkSecret, userSyncStatus } from "../../../services/user_sync/settings.ts";
 import { readUserData, writeUserData } from "../../../services/user_sync/user_data.ts";
+import { ClerkSecretSchema } from "../../../services/user_sync/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
@@ -14,10 +15,6 @@ const StatusSchema = z.object({
   clerk_webhook_url: z.string().openapi({ example: "https://ops.example.com/hooks/clerk/acme" }),
   updated_at: z.string().nullable().openapi({ format: "date-time" }),
 }).openapi("UserSyncStatus");
-const ClerkSecretSchema = z.strictObject({
-  signing_secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, "must be Clerk's signing secret (whsec_…)")
-    .nullable().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", description: "null removes it" }),
-}).openapi("ClerkSecret");
 const UserDataSchema = z.array(z.object({
   key: z.string(),
   value: z.string(),
