@@ -82,6 +82,7 @@ import { approvalsApi } from "./api/v1/approvals.ts";
 import { dataSourceGrantsApi } from "./api/v1/data_source_grants.ts";
 import { approvalPages } from "./ui/approvals.tsx";
 import { userSyncPages } from "./ui/user_sync.tsx";
+import { userDataPages } from "./ui/user_data.tsx";
 import { userSyncApi } from "./api/v1/user_sync.ts";
 import { clerkHooks } from "./hooks/clerk.ts";
 import { scimRoutes } from "./scim.ts";
@@ -236,6 +237,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
       { prefixes: ["/settings/user-sync"], routes: userSyncPages },
+      { prefixes: ["/users"], routes: userDataPages },
     ],
   },
   {

@@ -68,3 +68,25 @@ Deno.test("an employee gets no user sync page and changes nothing", async () => 
   assertEquals((await postPage(app, `${PATH}/scim-token`, {}, p.bob.cookie)).status, 404);
   assertEquals((await stored()).scim, false);
 });
+
+Deno.test("user_data editor: an admin sets and removes a person's values; bad keys are refused in words", async () => {
+  const path = `/users/${p.bob.user.id}/data`;
+  assertStringIncludes(await (await getPage(app, path, p.alice.cookie)).text(), "No values stored yet");
+  assertEquals((await postPage(app, path, { key: "onboarding_step", value: "3" }, p.alice.cookie)).status, 303);
+  const page = await (await getPage(app, path, p.alice.cookie)).text();
+  assertStringIncludes(page, "onboarding_step");
+  const bad = await postPage(app, path, { key: "no spaces", value: "x" }, p.alice.cookie);
+  assertEquals(bad.status, 422);
+  assertStringIncludes(await bad.text(), "must be 1–100 letters, digits or _ . : -");
+  const keys = async () =>
+    (await sql`SELECT key FROM user_data WHERE user_id = ${p.bob.user.id} ORDER BY key`).map((r) => r.key);
+  assertEquals(await keys(), ["onboarding_step"]);
+  // Bob reads his own; a client user does not see him at all.
+  assertStringIncludes(await (await getPage(app, path, p.bob.cookie)).text(), "onboarding_step");
+  assertEquals((await getPage(app, path, p.carol.cookie)).status, 404);
+  assertEquals((await postPage(app, `${path}/delete`, { key: "onboarding_step" }, p.alice.cookie)).status, 303);
+  assertEquals(await keys(), []);
+  const audits = await sql`SELECT action FROM audits WHERE resource_id = ${p.bob.user.id} AND action LIKE 'user_data.%'
+                           ORDER BY seq`;
+  assertEquals(audits.map((a) => a.action), ["user_data.put", "user_data.delete"]);
+});
