@@ -84,7 +84,10 @@ import { slaPages } from "./ui/sla.tsx";
 import { insightsApi } from "./api/v1/insights.ts";
 import { insightsPages } from "./ui/insights.tsx";
 import { approvalsApi } from "./api/v1/approvals.ts";
+import { dataSourceGrantsApi } from "./api/v1/data_source_grants.ts";
 import { approvalPages } from "./ui/approvals.tsx";
+import { userSyncPages } from "./ui/user_sync.tsx";
+import { userDataPages } from "./ui/user_data.tsx";
 import { userSyncApi } from "./api/v1/user_sync.ts";
 import { clerkHooks } from "./hooks/clerk.ts";
 import { scimRoutes } from "./scim.ts";
@@ -174,6 +177,10 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
     }],
   },
   {
+    area: "JSON API: data-source grants (approved access requests)",
+    mounts: [{ prefixes: ["/api/v1/data-source-grants"], routes: dataSourceGrantsApi }],
+  },
+  {
     area: "JSON API: dashboards and reports",
     mounts: [
       { prefixes: ["/api/v1/dashboards"], routes: dashboardsApi },
@@ -242,6 +249,8 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
       { prefixes: ["/integrations", "/alerts"], routes: integrationPages },
+      { prefixes: ["/settings/user-sync"], routes: userSyncPages },
+      { prefixes: ["/users"], routes: userDataPages },
     ],
   },
   {

@@ -10,11 +10,19 @@ import {
   getUser,
   listUsers,
   patchUser,
+  replaceUser,
   ScimError,
   scimErrorBody,
   tenantForToken,
 } from "../services/user_sync/scim.ts";
-import { listGroups, patchGroup } from "../services/user_sync/scim_groups.ts";
+import { createGroup, deleteGroup, listGroups, patchGroup, replaceGroup } from "../services/user_sync/scim_groups.ts";
+import {
+  getResourceType,
+  getSchema,
+  listResourceTypes,
+  listSchemas,
+  serviceProviderConfig,
+} from "../services/user_sync/scim_discovery.ts";
 import type { AppEnv } from "./deps.ts";
 import { selfOrigin } from "./middleware/csrf.ts";
 
@@ -82,6 +90,50 @@ export function scimRoutes() {
       await deprovisionUser(sql, t, idOf(c), now(), selfOrigin(c));
       return c.body(null, 204);
     }),
+  );
+  app.put(
+    "/scim/v2/Users/:id",
+    scim(async (c, t) => {
+      const { sql, now } = c.get("deps");
+      return scimJson(c, await replaceUser(sql, t, idOf(c), await jsonBody(c), now(), selfOrigin(c)));
+    }),
+  );
+  app.post(
+    "/scim/v2/Groups",
+    scim(async (c, t) => {
+      const { sql, now } = c.get("deps");
+      return scimJson(c, await createGroup(sql, t, await jsonBody(c), now(), selfOrigin(c)), 201);
+    }),
+  );
+  app.put(
+    "/scim/v2/Groups/:id",
+    scim(async (c, t) => {
+      const { sql, now } = c.get("deps");
+      return scimJson(c, await replaceGroup(sql, t, idOf(c), await jsonBody(c), now(), selfOrigin(c)));
+    }),
+  );
+  app.delete(
+    "/scim/v2/Groups/:id",
+    scim(async (c, t) => {
+      const { sql, now } = c.get("deps");
+      await deleteGroup(sql, t, idOf(c), now());
+      return c.body(null, 204);
+    }),
+  );
+  // Discovery (RFC 7644 §4): the same token, so a tenant's directory sees only its own server.
+  app.get(
+    "/scim/v2/ServiceProviderConfig",
+    scim((c) => Promise.resolve(scimJson(c, serviceProviderConfig(selfOrigin(c))))),
+  );
+  app.get("/scim/v2/Schemas", scim((c) => Promise.resolve(scimJson(c, listSchemas(selfOrigin(c))))));
+  app.get(
+    "/scim/v2/Schemas/:id",
+    scim((c) => Promise.resolve(scimJson(c, getSchema(selfOrigin(c), c.req.param("id") ?? "")))),
+  );
+  app.get("/scim/v2/ResourceTypes", scim((c) => Promise.resolve(scimJson(c, listResourceTypes(selfOrigin(c))))));
+  app.get(
+    "/scim/v2/ResourceTypes/:id",
+    scim((c) => Promise.resolve(scimJson(c, getResourceType(selfOrigin(c), c.req.param("id") ?? "")))),
   );
   app.get("/scim/v2/Groups", scim(async (c, t) => scimJson(c, await listGroups(c.get("deps").sql, t, selfOrigin(c)))));
   app.patch(

@@ -1,6 +1,6 @@
 import type { Sql } from "../client.ts";
 
-export const APPROVAL_TYPES = ["deployment", "access", "general"] as const;
+export const APPROVAL_TYPES = ["deployment", "access", "general", "change_request"] as const;
 export type ApprovalType = typeof APPROVAL_TYPES[number];
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "completed", "expired"] as const;
 export type ApprovalStatus = typeof APPROVAL_STATUSES[number];
@@ -26,6 +26,7 @@ export interface ApprovalRow {
   decision_comment: string | null;
   project_id: string | null;
   deployment_id: string | null;
+  change_request_id: string | null;
   expires_at: Date;
   decided_at: Date | null;
   resolved_at: Date | null;
@@ -37,7 +38,7 @@ const columns = (sql: Sql) =>
   sql`a.id, a.tenant_id, a.type, a.title, a.requester_id, coalesce(rq.name, rq.email) AS requester_name,
       a.approver_id, coalesce(ap.name, ap.email) AS approver_name, a.approver_role_id, r.name AS approver_role_name,
       a.priority, a.details, a.status, a.decided_by, coalesce(dc.name, dc.email) AS decided_by_name,
-      a.decision_comment, a.project_id, a.deployment_id, a.expires_at, a.decided_at, a.resolved_at,
+      a.decision_comment, a.project_id, a.deployment_id, a.change_request_id, a.expires_at, a.decided_at, a.resolved_at,
       a.created_at, a.updated_at`;
 
 const from = (sql: Sql) =>
@@ -89,6 +90,32 @@ export async function getApproval(
   return row;
 }
 
+/** A change request's approval (services/change_requests/workflow.ts decides through it). */
+export async function getChangeRequestApproval(
+  sql: Sql,
+  tenantId: string,
+  changeRequestId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ApprovalRow | undefined> {
+  const [row] = await sql<ApprovalRow[]>`
+    SELECT ${columns(sql)} FROM ${from(sql)}
+    WHERE a.tenant_id = ${tenantId} AND a.change_request_id = ${changeRequestId}
+    ${options.forUpdate ? sql`FOR UPDATE OF a` : sql``}`;
+  return row;
+}
+
+/** A pending change request's edit carries over to its pending approval. */
+export async function syncChangeRequestApproval(
+  sql: Sql,
+  tenantId: string,
+  changeRequestId: string,
+  c: { title: string; priority: ApprovalPriority },
+): Promise<void> {
+  await sql`
+    UPDATE approvals SET title = ${c.title}, priority = ${c.priority}
+    WHERE tenant_id = ${tenantId} AND change_request_id = ${changeRequestId} AND status = 'pending'`;
+}
+
 export interface ApprovalInsert {
   tenantId: string;
   type: ApprovalType;
@@ -100,6 +127,7 @@ export interface ApprovalInsert {
   details: Record<string, unknown>;
   projectId: string | null;
   deploymentId: string | null;
+  changeRequestId: string | null;
   expiresAt: Date;
   now: Date;
 }
@@ -107,10 +135,10 @@ export interface ApprovalInsert {
 export async function insertApproval(sql: Sql, a: ApprovalInsert): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     INSERT INTO approvals (tenant_id, type, title, requester_id, approver_id, approver_role_id, priority, details,
-                           project_id, deployment_id, expires_at, created_at, updated_at)
+                           project_id, deployment_id, change_request_id, expires_at, created_at, updated_at)
     VALUES (${a.tenantId}, ${a.type}, ${a.title}, ${a.requesterId}, ${a.approverId}, ${a.approverRoleId},
-            ${a.priority}, ${sql.json(a.details as never)}, ${a.projectId}, ${a.deploymentId}, ${a.expiresAt},
-            ${a.now}, ${a.now})
+            ${a.priority}, ${sql.json(a.details as never)}, ${a.projectId}, ${a.deploymentId}, ${a.changeRequestId},
+            ${a.expiresAt}, ${a.now}, ${a.now})
     RETURNING id`;
   return row.id;
 }

@@ -149,7 +149,7 @@ export async function transitionChangeRequest(
   tenantId: string,
   id: string,
   t:
-    | { from: "pending"; to: "approved" | "rejected"; approverId: string; comment: string | null; at: Date }
+    | { from: "pending"; to: "approved" | "rejected"; approverId: string | null; comment: string | null; at: Date }
     | { from: "approved"; to: "completed"; at: Date },
 ): Promise<boolean> {
   const rows = t.to === "completed"

@@ -132,7 +132,29 @@ export async function deleteUserData(
   return row?.value;
 }
 
-export async function storeScimTokenHash(sql: Sql, tenantId: string, hash: Uint8Array): Promise<void> {
+/** Whether a SCIM token is set (the page says so; the token itself is never kept). */
+export async function hasScimToken(sql: Sql, tenantId: string): Promise<boolean> {
+  const rows = await sql`
+    SELECT 1 FROM user_sync_settings WHERE tenant_id = ${tenantId} AND scim_token_hash IS NOT NULL`;
+  return rows.length > 0;
+}
+
+/** The latest changes made by Clerk webhooks or the SCIM client (audit rows by actor label), newest first. */
+export async function recentSyncAudits(
+  sql: Sql,
+  tenantId: string,
+  limit = 10,
+): Promise<{ action: string; actor_label: string; who: string | null; created_at: Date }[]> {
+  return await sql<{ action: string; actor_label: string; who: string | null; created_at: Date }[]>`
+    SELECT a.action, a.actor_label, coalesce(u.email, r.name) AS who, a.created_at
+    FROM audits a
+    LEFT JOIN users u ON a.resource_type = 'user' AND u.tenant_id = a.tenant_id AND u.id::text = a.resource_id
+    LEFT JOIN roles r ON a.resource_type = 'role' AND r.id::text = a.resource_id
+    WHERE a.tenant_id = ${tenantId} AND a.actor_user_id IS NULL AND a.actor_label IN ('clerk', 'scim')
+    ORDER BY a.seq DESC LIMIT ${limit}`;
+}
+
+export async function storeScimTokenHash(sql: Sql, tenantId: string, hash: Uint8Array | null): Promise<void> {
   await sql`
     INSERT INTO user_sync_settings (tenant_id, scim_token_hash) VALUES (${tenantId}, ${hash})
     ON CONFLICT (tenant_id) DO UPDATE SET scim_token_hash = EXCLUDED.scim_token_hash`;

@@ -118,7 +118,8 @@ export function changeRequestPages() {
       // An optional field left empty is absent, as it would be in JSON.
       const filled = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
       const input = parseForm(CreateChangeRequestSchema, { title: "", ...filled, project_id: projectId });
-      const cr = await createChangeRequest(c.get("deps").sql, principal, input, auditContext(c));
+      const { sql, config } = c.get("deps");
+      const cr = await createChangeRequest(sql, principal, input, auditContext(c), config.baseUrl);
       if (!isPartial(c)) return c.redirect(`/projects/${projectId}/change-requests`, 303);
       return await renderPanel(c, principal, projectId, {
         notice: { kind: "ok", text: `Filed “${cr.title}”: it stays pending until the team decides.` },

@@ -148,49 +148,64 @@ export async function decideApproval(
   input: DecisionInput,
   ctx: AuditContext,
 ): Promise<ApprovalRow> {
-  const tenantId = principal.tenantId;
-  const outcome = await withTenant(sql, tenantId, async (tx) => {
+  const outcome = await withTenant(sql, principal.tenantId, async (tx) => {
     const before = await findVisible(tx, principal, id, true);
-    if (before.requester_id === principal.userId) {
-      throw new ForbiddenError("You asked for this: someone else must approve or reject it");
-    }
-    if (!mayDecide(principal, before)) {
+    if (before.requester_id !== principal.userId && !mayDecide(principal, before)) {
       throw new ForbiddenError(
         before.approver_name
           ? `This request is addressed to ${before.approver_name}`
           : `Only holders of the role "${before.approver_role_name}" can decide this request`,
       );
     }
-    // Committed before the 409, so the request reads expired from now on.
-    if (await expire(tx, ctx, before)) return "expired" as const;
-    if (before.status !== "pending") throw new ConflictError(`This request is already ${before.status}`);
-    await decideApprovalRow(tx, tenantId, id, {
-      status: decision,
-      by: principal.userId,
-      comment: input.comment || null,
-      at: ctx.now,
-    });
-    const after = (await findApproval(tx, tenantId, id))!;
-    await recordAudit(tx, ctx, {
-      tenantId,
-      action: decision === "approved" ? "approval.approve" : "approval.reject",
-      resourceType: "approval",
-      resourceId: id,
-      before: snapshot(before),
-      after: snapshot(after),
-    });
-    await emitEvent(tx, ctx, {
-      tenantId,
-      type: "approval.decided",
-      subject: { type: "approval", id },
-      projectId: after.project_id,
-      payload: { ...eventPayload(after), decision },
-    });
-    await applyEffect(tx, ctx, after);
-    return after;
+    return await decideLocked(tx, principal, before, decision, input.comment || null, ctx);
   });
-  if (outcome === "expired") throw new ConflictError("This request expired before it was decided: file a new one");
+  if (outcome === "expired") throw new ConflictError(EXPIRED);
   return outcome;
+}
+
+export const EXPIRED = "This request expired before it was decided: file a new one";
+
+/**
+ * Decides `before` (read FOR UPDATE in `tx`) once the caller checked who may:
+ * four-eyes (403), expiry (marked expired and "expired" returned, for the
+ * caller to commit then answer 409), a decided request (409); then the row,
+ * its audit row, `approval.decided` and the type's effect. Change requests
+ * decide through here too (services/change_requests/workflow.ts).
+ */
+export async function decideLocked(
+  tx: Sql,
+  principal: Principal,
+  before: ApprovalRow,
+  decision: Decision,
+  comment: string | null,
+  ctx: AuditContext,
+): Promise<ApprovalRow | "expired"> {
+  const tenantId = principal.tenantId;
+  const id = before.id;
+  if (before.requester_id === principal.userId) {
+    throw new ForbiddenError("You asked for this: someone else must approve or reject it");
+  }
+  if (await expire(tx, ctx, before)) return "expired";
+  if (before.status !== "pending") throw new ConflictError(`This request is already ${before.status}`);
+  await decideApprovalRow(tx, tenantId, id, { status: decision, by: principal.userId, comment, at: ctx.now });
+  const after = (await findApproval(tx, tenantId, id))!;
+  await recordAudit(tx, ctx, {
+    tenantId,
+    action: decision === "approved" ? "approval.approve" : "approval.reject",
+    resourceType: "approval",
+    resourceId: id,
+    before: snapshot(before),
+    after: snapshot(after),
+  });
+  await emitEvent(tx, ctx, {
+    tenantId,
+    type: "approval.decided",
+    subject: { type: "approval", id },
+    projectId: after.project_id,
+    payload: { ...eventPayload(after), decision },
+  });
+  await applyEffect(tx, ctx, after);
+  return after;
 }
 
 /** POST /api/v1/approvals/{id}/comments: the requester, an approver or anyone who may read it. */

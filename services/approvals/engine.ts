@@ -27,6 +27,18 @@ export const DEFAULT_EXPIRY_MINUTES: Record<ApprovalType, number> = {
   deployment: 60,
   access: 7 * 24 * 60,
   general: 3 * 24 * 60,
+  change_request: 30 * 24 * 60,
+};
+
+/**
+ * Who decides when the tenant set no policy for the type: admins, except
+ * change requests, which staff decided before they ran on this engine.
+ */
+const DEFAULT_APPROVER_ROLE: Record<ApprovalType, "admin" | "employee"> = {
+  deployment: "admin",
+  access: "admin",
+  general: "admin",
+  change_request: "employee",
 };
 
 export interface NewApproval {
@@ -39,6 +51,7 @@ export interface NewApproval {
   details?: Record<string, unknown>;
   projectId?: string | null;
   deploymentId?: string | null;
+  changeRequestId?: string | null;
   /** OPSDECK_BASE_URL, for the link in the approvers' e-mail. */
   baseUrl?: string;
 }
@@ -71,6 +84,7 @@ export const eventPayload = (a: ApprovalRow) => ({
     approver: a.approver_name ?? a.approver_role_name,
     expires_at: a.expires_at.toISOString(),
     deployment_id: a.deployment_id,
+    change_request_id: a.change_request_id,
     path: `/approvals/${a.id}`,
   },
   comment: a.decision_comment,
@@ -86,11 +100,13 @@ export async function requestApproval(tx: Sql, ctx: AuditContext, input: NewAppr
     title: input.title,
     requesterId: input.requesterId,
     approverId,
-    approverRoleId: approverId ? null : policy?.approver_role_id ?? await builtinRoleId(tx, "admin"),
+    approverRoleId: approverId ? null : policy?.approver_role_id ??
+      await builtinRoleId(tx, DEFAULT_APPROVER_ROLE[input.type]),
     priority: input.priority ?? "normal",
     details: input.details ?? {},
     projectId: input.projectId ?? null,
     deploymentId: input.deploymentId ?? null,
+    changeRequestId: input.changeRequestId ?? null,
     expiresAt: new Date(ctx.now.getTime() + minutes * 60_000),
     now: ctx.now,
   });

@@ -75,6 +75,7 @@ export const ApprovalSchema = z.object({
   details: z.record(z.string(), z.unknown()),
   project_id: z.uuid().nullable(),
   deployment_id: z.uuid().nullable(),
+  change_request_id: z.uuid().nullable().openapi({ description: "For `change_request`: the change request decided" }),
   expires_at: Time,
   decided_at: NullableTime,
   resolved_at: NullableTime,
@@ -102,6 +103,7 @@ export function approvalJson(a: ApprovalRow): ApprovalJson {
     details: a.details,
     project_id: a.project_id,
     deployment_id: a.deployment_id,
+    change_request_id: a.change_request_id,
     expires_at: a.expires_at.toISOString(),
     decided_at: a.decided_at?.toISOString() ?? null,
     resolved_at: a.resolved_at?.toISOString() ?? null,
@@ -130,9 +132,15 @@ export type PolicyInput = z.infer<typeof PolicySchema>;
 export const policyJson = (p: ApprovalPolicyRow): PolicyInput => p;
 
 export const AccessRequestSchema = z.strictObject({
-  role_id: z.uuid().openapi({ description: "The role asked for (built-in or this organisation's)" }),
+  role_id: z.uuid().optional().openapi({ description: "The role asked for (built-in or this organisation's)" }),
+  data_source_id: z.uuid().optional().openapi({
+    description: "Or: one data source to read, for someone whose role does not read data sources",
+  }),
   reason: z.string().trim().min(1, "is required").max(2000, "must be at most 2000 characters")
     .openapi({ example: "I take over on-call from next week" }),
   priority: Priority.optional(),
+}).refine((v) => (v.role_id === undefined) !== (v.data_source_id === undefined), {
+  message: "give either a role or a data source",
+  path: ["role_id"],
 }).openapi("AccessRequestCreate");
 export type AccessRequestInput = z.infer<typeof AccessRequestSchema>;

@@ -12,6 +12,7 @@ import {
   listChangeRequests as queryChangeRequests,
   updatePendingChangeRequest,
 } from "../../db/queries/change_requests.ts";
+import { syncChangeRequestApproval } from "../../db/queries/approvals.ts";
 import { getSow } from "../../db/queries/sows.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
@@ -20,6 +21,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { emitEvent } from "../events/emit.ts";
 import { decodeTimeCursor, type Page, timeCursorKey, toPage } from "../platform/pagination.ts";
 import { loadProjectFor, requireActiveProject } from "../projects/access.ts";
+import { requestApproval } from "../approvals/engine.ts";
 import type { CreateChangeRequestInput, ListChangeRequestsQuery, UpdateChangeRequestInput } from "./schemas.ts";
 
 export const NOT_FOUND = "Change request not found";
@@ -102,6 +104,7 @@ export async function createChangeRequest(
   principal: Principal,
   input: CreateChangeRequestInput,
   ctx: AuditContext,
+  baseUrl?: string,
 ): Promise<ChangeRequestRow> {
   authorize(principal, "change_requests", "write");
   const { project } = await loadProjectFor(sql, principal, input.project_id);
@@ -137,6 +140,18 @@ export async function createChangeRequest(
       projectId: project.id,
       payload: eventSubject(created),
     });
+    // Its decision runs on the approval engine (workflow.ts).
+    await requestApproval(tx, ctx, {
+      tenantId,
+      type: "change_request",
+      title: created.title,
+      requesterId: principal.userId,
+      priority: created.priority,
+      details: { change_request_id: id, project_id: project.id, project_name: created.project_name },
+      projectId: project.id,
+      changeRequestId: id,
+      baseUrl,
+    });
     return created;
   });
 }
@@ -166,6 +181,7 @@ export async function updateChangeRequest(
     if (patch.sow_id) await checkSow(tx, principal, before.project_id, patch.sow_id);
     if (!await updatePendingChangeRequest(tx, tenantId, id, patch)) throw new NotFoundError(NOT_FOUND);
     const after = (await findChangeRequest(tx, tenantId, id))!;
+    await syncChangeRequestApproval(tx, tenantId, id, { title: after.title, priority: after.priority });
     await recordAudit(tx, ctx, {
       tenantId,
       action: "change_request.update",

@@ -4,11 +4,15 @@
  *
  * Deciding needs change_requests:write and a staff account: client users hold
  * change_requests:write so they can file and edit their own requests, but a
- * client never approves its own asks. Each transition locks the row, checks
- * the current status (409 naming it otherwise), writes its audit row, and a
- * decision also emits `change_request.decided`, all in one transaction.
+ * client never approves its own asks. The decision goes through the request's
+ * approval (type `change_request`): four-eyes (the requester gets 403), expiry
+ * (409), `approval.decided`; the change request then follows it
+ * (approval_effect.ts) with its own audit row and `change_request.decided`.
+ * Completing locks the row, checks the status (409 naming it otherwise) and
+ * writes its audit row; all in one transaction each.
  */
 import type { Sql } from "../../db/client.ts";
+import { completeApprovalRow, getChangeRequestApproval } from "../../db/queries/approvals.ts";
 import {
   type ChangeRequestRow,
   type ChangeRequestStatus,
@@ -19,8 +23,8 @@ import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { can, type Principal } from "../auth/permissions.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../platform/errors.ts";
-import { emitEvent } from "../events/emit.ts";
-import { eventSubject, findVisible, NOT_FOUND, snapshot } from "./change_requests.ts";
+import { decideLocked, EXPIRED } from "../approvals/approvals.ts";
+import { findVisible, NOT_FOUND, snapshot } from "./change_requests.ts";
 import type { DecisionInput } from "./schemas.ts";
 
 /** Whether the principal may approve, reject and complete change requests. */
@@ -37,7 +41,7 @@ const RULES = {
   completed: { from: "approved", action: "change_request.complete" },
 } as const;
 
-/** POST /api/v1/change-requests/{id}/approve and /reject. */
+/** POST /api/v1/change-requests/{id}/approve and /reject: decided through its approval. */
 export async function decideChangeRequest(
   sql: Sql,
   principal: Principal,
@@ -46,82 +50,59 @@ export async function decideChangeRequest(
   input: DecisionInput,
   ctx: AuditContext,
 ): Promise<ChangeRequestRow> {
-  return await transition(
-    sql,
-    principal,
-    id,
-    decision,
-    ctx,
-    (tx) =>
-      transitionChangeRequest(tx, principal.tenantId, id, {
-        from: "pending",
-        to: decision,
-        approverId: principal.userId,
-        comment: input.comment || null,
-        at: ctx.now,
-      }),
-  );
+  const tenantId = principal.tenantId;
+  const outcome = await withTenant(sql, tenantId, async (tx) => {
+    const before = await findVisible(tx, principal, id, { forUpdate: true });
+    checkDecider(principal);
+    checkTransition(before, decision);
+    const approval = await getChangeRequestApproval(tx, tenantId, id, { forUpdate: true });
+    if (!approval) throw new ConflictError(`Change request "${before.title}" has no approval to decide`);
+    if (await decideLocked(tx, principal, approval, decision, input.comment || null, ctx) === "expired") {
+      return "expired" as const;
+    }
+    return (await findChangeRequest(tx, tenantId, id))!;
+  });
+  if (outcome === "expired") throw new ConflictError(EXPIRED);
+  return outcome;
 }
 
-/** POST /api/v1/change-requests/{id}/complete: the approved work is done. */
+/** POST /api/v1/change-requests/{id}/complete: the approved work is done; its approval completes too. */
 export async function completeChangeRequest(
   sql: Sql,
   principal: Principal,
   id: string,
   ctx: AuditContext,
 ): Promise<ChangeRequestRow> {
-  return await transition(
-    sql,
-    principal,
-    id,
-    "completed",
-    ctx,
-    (tx) => transitionChangeRequest(tx, principal.tenantId, id, { from: "approved", to: "completed", at: ctx.now }),
-  );
-}
-
-async function transition(
-  sql: Sql,
-  principal: Principal,
-  id: string,
-  to: Decision | "completed",
-  ctx: AuditContext,
-  apply: (tx: Sql) => Promise<boolean>,
-): Promise<ChangeRequestRow> {
   const tenantId = principal.tenantId;
-  const rule = RULES[to];
   return await withTenant(sql, tenantId, async (tx) => {
     // Not visible is 404 before anything else, so a refusal never confirms that an id exists.
     const before = await findVisible(tx, principal, id, { forUpdate: true });
-    if (!canDecide(principal)) {
-      throw new ForbiddenError(
-        principal.clientId
-          ? "Client accounts can file change requests but not decide them: the agency team approves or rejects"
-          : `Your role "${principal.roleName}" cannot decide change requests`,
-      );
-    }
-    checkTransition(before, to);
-    if (!await apply(tx)) throw new NotFoundError(NOT_FOUND);
+    checkDecider(principal);
+    checkTransition(before, "completed");
+    const done = await transitionChangeRequest(tx, tenantId, id, { from: "approved", to: "completed", at: ctx.now });
+    if (!done) throw new NotFoundError(NOT_FOUND);
+    const approval = await getChangeRequestApproval(tx, tenantId, id, { forUpdate: true });
+    if (approval) await completeApprovalRow(tx, tenantId, approval.id, ctx.now);
     const after = (await findChangeRequest(tx, tenantId, id))!;
     await recordAudit(tx, ctx, {
       tenantId,
-      action: rule.action,
+      action: RULES.completed.action,
       resourceType: "change_request",
       resourceId: id,
       before: snapshot(before),
       after: snapshot(after),
     });
-    if (to !== "completed") {
-      await emitEvent(tx, ctx, {
-        tenantId,
-        type: "change_request.decided",
-        subject: { type: "change_request", id },
-        projectId: after.project_id,
-        payload: { ...eventSubject(after), decision: to, comment: after.decision_comment },
-      });
-    }
     return after;
   });
+}
+
+function checkDecider(principal: Principal): void {
+  if (canDecide(principal)) return;
+  throw new ForbiddenError(
+    principal.clientId
+      ? "Client accounts can file change requests but not decide them: the agency team approves or rejects"
+      : `Your role "${principal.roleName}" cannot decide change requests`,
+  );
 }
 
 /** 409 naming the current status when the request is not where `to` starts from. */

@@ -9,6 +9,7 @@ import * as q from "../../db/queries/data_sources.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
+import { requireSourceAccess } from "./grants.ts";
 import type { Config } from "../platform/config.ts";
 import { AppError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { OutboundError } from "../platform/net/connect.ts";
@@ -126,8 +127,11 @@ export async function listDataSources(sql: Sql, principal: Principal): Promise<D
 }
 
 export async function getDataSource(sql: Sql, principal: Principal, id: string): Promise<q.DataSourceSecretRow> {
-  authorize(principal, "data_sources", "read");
-  const row = await withTenant(sql, principal.tenantId, (tx) => q.getDataSource(tx, principal.tenantId, id));
+  const row = await withTenant(sql, principal.tenantId, async (tx) => {
+    // data_sources:read, or an approved access request for this one source (grants.ts)
+    await requireSourceAccess(tx, principal, id);
+    return await q.getDataSource(tx, principal.tenantId, id);
+  });
   if (!row) throw new NotFoundError("No such data source");
   return row;
 }

@@ -52,7 +52,7 @@ export async function tenantForToken(sql: Sql, header: string | undefined): Prom
   return tenantId;
 }
 
-const USER_ATTRIBUTES = new Set([
+export const USER_ATTRIBUTES = new Set([
   "schemas",
   "id",
   "externalId",
@@ -310,6 +310,20 @@ async function saveUser(
       details: { source: "scim", ...revoked },
     });
   });
+}
+
+/**
+ * PUT /scim/v2/Users/{id}: the body replaces the user (RFC 7644 §3.5.1):
+ * attributes left out are cleared (no name) or take their default (active).
+ */
+export async function replaceUser(sql: Sql, tenantId: string, id: string, body: unknown, now: Date, baseUrl: string) {
+  const input = checkUserBody(body);
+  const current = await getUser(sql, tenantId, id, baseUrl);
+  if (typeof input.active !== "boolean" && input.active !== undefined) {
+    throw new ScimError(400, "invalidValue", "active must be true or false");
+  }
+  await saveUser(sql, tenantId, id, { ...input, active: input.active ?? true }, current, now);
+  return await getUser(sql, tenantId, id, baseUrl);
 }
 
 /** DELETE /scim/v2/Users/{id}: deprovisioned (suspended, sessions and keys ended); never deleted, audits name them. */

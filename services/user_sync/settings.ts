@@ -7,6 +7,8 @@
 import type { Sql } from "../../db/client.ts";
 import {
   getUserSyncSettings,
+  hasScimToken,
+  recentSyncAudits,
   staleClerkSecrets,
   storeClerkSecret,
   storeClerkSecretIfKey,
@@ -92,6 +94,31 @@ export async function rotateScimToken(sql: Sql, principal: Principal, ctx: Audit
     });
   });
   return token;
+}
+
+/** The settings page: the API's status plus whether a SCIM token is set and what Clerk and SCIM changed lately. */
+export async function userSyncPageData(sql: Sql, principal: Principal, origin: string) {
+  const status = await userSyncStatus(sql, principal, origin);
+  const [scimConfigured, recent] = await withTenant(
+    sql,
+    principal.tenantId,
+    (tx) => Promise.all([hasScimToken(tx, principal.tenantId), recentSyncAudits(tx, principal.tenantId)]),
+  );
+  return { ...status, scim_configured: scimConfigured, scim_base_url: `${origin}/scim/v2`, recent };
+}
+
+/** Revokes the SCIM token: the directory's calls get 401 from now on. */
+export async function revokeScimToken(sql: Sql, principal: Principal, ctx: AuditContext): Promise<void> {
+  authorize(principal, "settings", "manage");
+  await withTenant(sql, principal.tenantId, async (tx) => {
+    await storeScimTokenHash(tx, principal.tenantId, null);
+    await recordAudit(tx, ctx, {
+      tenantId: principal.tenantId,
+      action: "user_sync.scim_token_revoke",
+      resourceType: "user_sync_settings",
+      resourceId: principal.tenantId,
+    });
+  });
 }
 
 /** `deno task secrets:rotate`'s walk over the tenant's Clerk secret (services/platform/secrets/rotate.ts). */

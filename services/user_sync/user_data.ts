@@ -8,7 +8,7 @@ import { deleteUserData, listUserData, putUserData, type UserDataRow } from "../
 import { getUser } from "../../db/queries/users.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { authorize, type Principal } from "../auth/permissions.ts";
+import { authorize, can, type Principal } from "../auth/permissions.ts";
 import { NotFoundError } from "../platform/errors.ts";
 
 async function checkAccess(tx: Sql, principal: Principal, userId: string, write: boolean): Promise<void> {
@@ -24,6 +24,19 @@ export async function readUserData(sql: Sql, principal: Principal, userId: strin
   return await withTenant(sql, principal.tenantId, async (tx) => {
     await checkAccess(tx, principal, userId, false);
     return await listUserData(tx, principal.tenantId, userId);
+  });
+}
+
+/** The page: whose data it is, the pairs, and whether the principal may change them. */
+export async function userDataPage(sql: Sql, principal: Principal, userId: string) {
+  return await withTenant(sql, principal.tenantId, async (tx) => {
+    await checkAccess(tx, principal, userId, false);
+    const user = (await getUser(tx, principal.tenantId, userId))!;
+    return {
+      name: user.name ?? user.email,
+      rows: await listUserData(tx, principal.tenantId, userId),
+      canWrite: userId === principal.userId || can(principal, "users", "manage"),
+    };
   });
 }
 

@@ -121,4 +121,63 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "PUT replaces a user; groups are created, replaced and deleted as roles; discovery describes what is supported",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const mail = `grace-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const made = await scim("POST", "/Users", { userName: mail, name: { givenName: "Grace", familyName: "Hopper" } });
+    const id = made.body.id;
+    // PUT: what is left out is cleared (the name) or defaults (active).
+    const put = await scim("PUT", `/Users/${id}`, {
+      schemas: [made.body.schemas[0]],
+      userName: mail,
+      displayName: "GH",
+    });
+    assertEquals([put.status, put.body.displayName, put.body.active], [200, "GH", true]);
+    const putUnknown = await scim("PUT", `/Users/${id}`, { userName: mail, password: "x" });
+    assertEquals([putUnknown.status, putUnknown.body.scimType], [400, "invalidSyntax"]);
+    assertEquals((await sql`SELECT name FROM users WHERE id = ${id}`)[0].name, "GH");
+
+    // A new group is a custom role without permissions, holding its members.
+    const group = await scim("POST", "/Groups", { displayName: "Okta Ops", members: [{ value: id }] });
+    assertEquals([group.status, group.body.displayName, group.body.members.length], [201, "Okta Ops", 1]);
+    const perms = await sql`SELECT count(*)::int AS n FROM permissions WHERE role_id = ${group.body.id}`;
+    assertEquals(perms[0].n, 0);
+    assertEquals((await scim("POST", "/Groups", { displayName: "okta ops" })).body.scimType, "uniqueness");
+    assertEquals((await scim("POST", "/Groups", { displayName: "" })).status, 400);
+    // PUT with no members empties it (members back to employee); it may be renamed.
+    const renamed = await scim("PUT", `/Groups/${group.body.id}`, { displayName: "Okta SRE", members: [] });
+    assertEquals([renamed.status, renamed.body.displayName, renamed.body.members], [200, "Okta SRE", []]);
+    const role = async () =>
+      (await sql`SELECT r.name FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ${id}`)[0].name;
+    assertEquals(await role(), "employee");
+    const builtin = (await scim("GET", "/Groups")).body.Resources.find((g: { displayName: string }) =>
+      g.displayName === "admin"
+    );
+    const immutable = await scim("DELETE", `/Groups/${builtin.id}`);
+    assertEquals([immutable.status, immutable.body.scimType], [400, "mutability"]);
+    await scim("PATCH", `/Groups/${group.body.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: "add", path: "members", value: [{ value: id }] }],
+    });
+    assertEquals((await scim("DELETE", `/Groups/${group.body.id}`)).status, 204);
+    assertEquals(await role(), "employee");
+    assertEquals((await sql`SELECT count(*)::int AS n FROM roles WHERE id = ${group.body.id}`)[0].n, 0);
+
+    const config = await scim("GET", "/ServiceProviderConfig");
+    assertEquals([config.status, config.body.patch.supported, config.body.bulk.supported], [200, true, false]);
+    const schemas = await scim("GET", "/Schemas");
+    const user = schemas.body.Resources.find((r: { id: string }) => r.id.endsWith(":User"));
+    const names = user.attributes.map((a: { name: string }) => a.name);
+    assert(names.includes("userName") && !names.includes("phoneNumbers"), names.join());
+    assertEquals((await scim("GET", `/Schemas/${user.id}`)).body.name, "User");
+    const types = await scim("GET", "/ResourceTypes");
+    assertEquals(types.body.Resources.map((r: { endpoint: string }) => r.endpoint), ["/Users", "/Groups"]);
+    assertEquals((await scim("GET", "/ResourceTypes/Nope")).status, 404);
+    assertEquals((await scim("GET", "/ServiceProviderConfig", undefined, "osc_" + "y".repeat(43))).status, 401);
+  },
+});
+
 addEventListener("unload", () => served.stop());

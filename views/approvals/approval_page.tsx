@@ -21,7 +21,9 @@ const at = (date: Date) => <time datetime={date.toISOString()}>{shortTime(date)}
 /** What the details say, in words: the deployment's link, the role asked for and why, or the raw fields. */
 function detailRows(a: ApprovalRow): [string, string][] {
   return Object.entries(a.details)
-    .filter(([key, value]) => value !== null && key !== "role_id" && key !== "deployment_path")
+    .filter(([key, value]) =>
+      value !== null && !["role_id", "deployment_path", "change_request_id", "project_id"].includes(key)
+    )
     .map(([key, value]) => [key.replaceAll("_", " "), typeof value === "string" ? value : JSON.stringify(value)]);
 }
 
@@ -57,6 +59,14 @@ export function ApprovalPage({ approval: a, comments, canDecide, canComment, not
               <dt>Deployment</dt>
               <dd>
                 <a href={deploymentPath}>Open the deployment</a>
+              </dd>
+            </>
+          )}
+          {a.change_request_id && (
+            <>
+              <dt>Change request</dt>
+              <dd>
+                <a href={`/change-requests/${a.change_request_id}`}>Open the change request</a>
               </dd>
             </>
           )}

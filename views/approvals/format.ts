@@ -20,4 +20,5 @@ export const TYPE_LABEL: Record<ApprovalType, string> = {
   deployment: "Deploy gate",
   access: "Access",
   general: "General",
+  change_request: "Change request",
 };

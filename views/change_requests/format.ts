@@ -22,4 +22,5 @@ export const TIMELINE_VERB: Record<string, string> = {
   "change_request.approve": "approved it",
   "change_request.reject": "rejected it",
   "change_request.complete": "marked it completed",
+  "change_request.expire": "closed it: nobody decided in time",
 };

@@ -42,6 +42,7 @@ const SETTINGS: NavItem[] = [
   { href: "/notifications", label: "Notifications", resource: "notification_channels" },
   { href: "/users", label: "Users", resource: "users" },
   { href: "/roles", label: "Roles", resource: "roles" },
+  { href: "/settings/user-sync", label: "User sync", resource: "settings" },
   { href: "/api-keys", label: "API keys" },
   { href: "/audits", label: "Audit", resource: "audits" },
   { href: "/docs", label: "API docs" },

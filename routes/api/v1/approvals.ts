@@ -149,9 +149,10 @@ const accessRoute = createRoute({
   operationId: "requestAccess",
   security: SIGNED_IN,
   tags: TAGS,
-  summary: "Ask for a role",
-  description: "Files an approval of type `access`; when approved the caller gets the role at once (their " +
-    "sessions end so the new permissions apply).",
+  summary: "Ask for a role or to read one data source",
+  description: "Files an approval of type `access` for `role_id` or `data_source_id` (exactly one). When approved " +
+    "the caller gets the role at once (their sessions end so the new permissions apply), or a grant to read " +
+    "that data source (`/api/v1/data-source-grants`).",
   request: {
     body: jsonBody(AccessRequestSchema, {
       role_id: "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",

@@ -171,8 +171,14 @@ export function changeRequestsApi() {
     return c.json(changeRequestJson(cr), 200);
   });
   app.openapi(createCrRoute, async (c) => {
-    const { sql } = c.get("deps");
-    const cr = await createChangeRequest(sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
+    const { sql, config } = c.get("deps");
+    const cr = await createChangeRequest(
+      sql,
+      requirePrincipal(c),
+      c.req.valid("json"),
+      auditContext(c),
+      config.baseUrl,
+    );
     return c.json(changeRequestJson(cr), 201, locationOf(c, cr.id));
   });
   app.openapi(updateRoute, async (c) => {

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { rotateScimToken, setClerkSecret, userSyncStatus } from "../../../services/user_sync/settings.ts";
 import { readUserData, writeUserData } from "../../../services/user_sync/user_data.ts";
+import { ClerkSecretSchema, UserDataKey, UserDataValue } from "../../../services/user_sync/schemas.ts";
 import type { AppEnv } from "../../deps.ts";
 import { auditContext, requirePrincipal, signedIn } from "../../middleware/auth.ts";
 import { selfOrigin } from "../../middleware/csrf.ts";
@@ -14,20 +15,15 @@ const StatusSchema = z.object({
   clerk_webhook_url: z.string().openapi({ example: "https://ops.example.com/hooks/clerk/acme" }),
   updated_at: z.string().nullable().openapi({ format: "date-time" }),
 }).openapi("UserSyncStatus");
-const ClerkSecretSchema = z.strictObject({
-  signing_secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, "must be Clerk's signing secret (whsec_…)")
-    .nullable().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", description: "null removes it" }),
-}).openapi("ClerkSecret");
 const UserDataSchema = z.array(z.object({
   key: z.string(),
   value: z.string(),
   updated_at: z.string().openapi({ format: "date-time" }),
 })).openapi("UserData");
 const KeyParams = IdParam.extend({
-  key: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1–100 letters, digits or _ . : -")
-    .openapi({ param: { name: "key", in: "path" }, example: "onboarding_step" }),
+  key: UserDataKey.openapi({ param: { name: "key", in: "path" }, example: "onboarding_step" }),
 });
-const ValueSchema = z.strictObject({ value: z.string().max(10000, "must be at most 10000 characters") })
+const ValueSchema = z.strictObject({ value: UserDataValue })
   .openapi("UserDataValue");
 
 const statusRoute = createRoute({
