@@ -121,6 +121,8 @@ export function PublicStatusPage({ s, base, notice }: PublicPageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="robots" content="noindex" />
+        {/* A client's page carries no Opsdeck icon; without any, browsers ask for /favicon.ico (a 404). */}
+        <link rel="icon" href="data:," />
         <title>{s.page.title}</title>
         <link rel="alternate" type="application/rss+xml" title={`${s.page.title} (RSS)`} href={`${base}/feed.rss`} />
         <link rel="alternate" type="application/atom+xml" title={`${s.page.title} (Atom)`} href={`${base}/feed.atom`} />
