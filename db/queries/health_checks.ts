@@ -16,6 +16,8 @@ export interface HealthCheckRow extends HealthCheckDefinition {
   id: string;
   tenant_id: string;
   project_name: string;
+  /** The environment's name when the check belongs to one (environment_id). */
+  environment_name: string | null;
   client_id: string;
   client_name: string;
   cert_expires_at: Date | null;
@@ -41,7 +43,7 @@ export interface HealthCheckRow extends HealthCheckDefinition {
 }
 
 const columns = (sql: Sql) =>
-  sql`h.id, h.tenant_id, h.project_id, p.name AS project_name, p.client_id, c.name AS client_name, h.name, h.type,
+  sql`h.id, h.tenant_id, h.project_id, p.name AS project_name, h.environment_id, e.name AS environment_name, p.client_id, c.name AS client_name, h.name, h.type,
       h.url, h.host, h.port, h.method, h.expected_status, h.keyword, h.keyword_invert, h.json_path, h.json_expected,
       h.headers, h.body, h.interval_seconds, h.grace_seconds, h.timeout_ms, h.confirmations, h.degraded_latency_ms,
       h.follow_redirects, h.verify_tls, h.cert_expiry_days, h.cert_expires_at, h.cron, h.timezone,
@@ -53,6 +55,7 @@ const columns = (sql: Sql) =>
 const joins = (sql: Sql) =>
   sql`JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
       JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
+      LEFT JOIN project_environments e ON e.tenant_id = h.tenant_id AND e.id = h.environment_id
       LEFT JOIN LATERAL (
         SELECT checked_at, status, latency_ms, status_code, detail FROM check_results
         WHERE tenant_id = h.tenant_id AND check_id = h.id
@@ -102,6 +105,8 @@ export async function listHealthChecks(sql: Sql, tenantId: string, f: HealthChec
 
 export interface BoardQuery {
   projectId?: string;
+  /** An environment name, across projects ("production"), any case. */
+  environment?: string;
   status?: CheckStatus | "paused";
   clientId: string | null;
 }
@@ -116,6 +121,12 @@ function boardWhere(sql: Sql, tenantId: string, f: BoardQuery) {
     WHERE h.tenant_id = ${tenantId} AND p.archived_at IS NULL
       ${f.projectId ? sql`AND h.project_id = ${f.projectId}` : sql``}
       ${f.clientId ? sql`AND p.client_id = ${f.clientId}` : sql``}
+      ${
+    f.environment
+      ? sql`AND h.environment_id IN (SELECT id FROM project_environments
+              WHERE tenant_id = ${tenantId} AND lower(name) = lower(${f.environment}))`
+      : sql``
+  }
       ${status}`;
 }
 
@@ -264,6 +275,8 @@ export interface HealthCheckDefinition {
   max_duration_ms: number | null;
   paused: boolean;
   depends_on_id: string | null;
+  /** One of the project's own environments (00120's composite key), or none. */
+  environment_id: string | null;
   public_targets_only: boolean;
 }
 
@@ -296,6 +309,7 @@ export const DEFINITION_COLUMNS = [
   "max_duration_ms",
   "paused",
   "depends_on_id",
+  "environment_id",
   "public_targets_only",
 ] as const satisfies readonly (keyof HealthCheckDefinition)[];
 // A definition field missing from the column list above fails to compile here.

@@ -17,6 +17,19 @@ export async function listEnvironments(sql: Sql, tenantId: string, projectIds: s
     ORDER BY project_id, position, name`;
 }
 
+/** One environment of one project, or undefined when `id` is another project's (or nobody's). */
+export async function environmentOf(
+  sql: Sql,
+  tenantId: string,
+  projectId: string,
+  id: string,
+): Promise<EnvironmentRow | undefined> {
+  const [row] = await sql<EnvironmentRow[]>`
+    SELECT id, project_id, name, url, position FROM project_environments
+    WHERE tenant_id = ${tenantId} AND project_id = ${projectId} AND id = ${id}`;
+  return row;
+}
+
 /** Deployments per environment name: an environment with deployments cannot be removed (FK RESTRICT). */
 export async function deploymentCounts(sql: Sql, tenantId: string, projectId: string): Promise<Map<string, number>> {
   const rows = await sql<{ environment: string; count: number }[]>`

@@ -15,6 +15,7 @@ import {
   snoozePresetUntil,
 } from "../../services/alerts/lifecycle.ts";
 import { AcknowledgeSchema, ListAlertsQuerySchema } from "../../services/alerts/schemas.ts";
+import { bulkAlerts, BulkAlertsSchema } from "../../services/alerts/bulk.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import { ValidationError } from "../../services/platform/errors.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
@@ -24,7 +25,7 @@ import { alertIssuePanel } from "../../services/integrations/linear/issues.ts";
 import { projectChoicesFor } from "../../services/projects/choices.ts";
 import { AlertsPage, alertsTitle, NewAlertsPoll } from "../../views/alerts/alerts_page.tsx";
 import type { AppEnv } from "../deps.ts";
-import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
+import { formBody, formFields, idParam, isShownInPlace, parseForm, text, texts } from "../forms.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 
@@ -42,6 +43,9 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal) {
     project_id: raw.project_id || undefined,
   });
   const query = parsed.success ? parsed.data : { limit: 50, status: "open" as const };
+  const bulk = raw.bulk
+    ? { action: raw.bulk, done: Number(raw.done) || 0, refused: Number(raw.refused) || 0 }
+    : undefined;
   const [page, projects] = await Promise.all([listAlerts(sql, principal, query), projectChoicesFor(sql, principal)]);
   // "All": open alerts first within the page, then the resolved ones (each newest first).
   const alerts = [
@@ -60,9 +64,27 @@ async function renderInbox(c: Context<AppEnv>, principal: Principal) {
       canAct={can(principal, "alerts", "write")}
       canSeeRules={can(principal, "alert_rules", "read")}
       now={now()}
+      bulk={bulk}
     />,
   );
 }
+
+/** The inbox's filters from the bulk form, so the redirect lands on the same filtered inbox. */
+function inboxFilters(returnQuery: string | undefined): URLSearchParams {
+  const given = new URLSearchParams(returnQuery ?? "");
+  const kept = new URLSearchParams();
+  for (const key of ["status", "severity", "project_id"]) {
+    const value = given.get(key);
+    if (value) kept.set(key, value);
+  }
+  return kept;
+}
+
+/** Rows answered to the inbox keep their checkbox; the project hub's Alerts tab has no bulk form. */
+const inInbox = (c: Context<AppEnv>) => {
+  const current = c.req.header("HX-Current-URL");
+  return current !== undefined && URL.canParse(current) && new URL(current).pathname === "/alerts";
+};
 
 async function renderAlertPage(
   c: Context<AppEnv>,
@@ -122,7 +144,9 @@ export function alertPages() {
     const { alerts, open } = await pollAlerts(c.get("deps").sql, principal, from);
     const canAct = can(principal, "alerts", "write");
     // A <title> at the top of a fragment is what htmx puts in the tab.
-    const poll = <NewAlertsPoll since={from} fresh={alerts} open={open} canAct={canAct} now={c.get("deps").now()} />;
+    const poll = (
+      <NewAlertsPoll since={from} fresh={alerts} open={open} canAct={canAct} now={c.get("deps").now()} selectable />
+    );
     return html(
       c,
       <>
@@ -132,6 +156,27 @@ export function alertPages() {
       200,
       { fragment: true },
     );
+  });
+
+  app.post("/alerts/bulk", async (c) => {
+    const principal = requireUserPage(c);
+    const body = await formBody(c);
+    const back = inboxFilters(text(body.return_query));
+    if (texts(body.ids).length === 0) {
+      back.set("bulk", "none");
+      return c.redirect(`/alerts?${back}`, 303);
+    }
+    const input = parseForm(BulkAlertsSchema, {
+      action: body.action,
+      ids: texts(body.ids),
+      comment: text(body.comment) || undefined,
+    });
+    const { results } = await bulkAlerts(c.get("deps").sql, principal, input, auditContext(c));
+    const done = results.filter((r) => r.ok).length;
+    back.set("bulk", input.action);
+    back.set("done", String(done));
+    back.set("refused", String(results.length - done));
+    return c.redirect(`/alerts?${back}`, 303);
   });
 
   app.get("/alerts/:id", (c) => renderAlertPage(c, requireUserPage(c), idParam(c, NOT_FOUND)));
@@ -145,16 +190,25 @@ export function alertPages() {
     try {
       const alert = await perform(c, principal, id, verb, body);
       if (!isPartial(c)) return c.redirect(back, 303);
-      return html(c, <AlertTableRow alert={alert} canAct={can(principal, "alerts", "write")} now={now} />, 200, {
-        fragment: true,
-      });
+      const row = (
+        <AlertTableRow alert={alert} canAct={can(principal, "alerts", "write")} now={now} selectable={inInbox(c)} />
+      );
+      return html(c, row, 200, { fragment: true });
     } catch (error) {
       if (!isShownInPlace(error)) throw error;
       const message = error.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") ?? error.message;
       if (!isPartial(c)) return renderAlertPage(c, principal, id, { kind: "error", text: message }, error.status);
       // htmx swaps only 2xx answers: the refusal comes back in the row.
       const alert = await getAlert(c.get("deps").sql, principal, id);
-      const row = <AlertTableRow alert={alert} canAct={can(principal, "alerts", "write")} now={now} error={message} />;
+      const row = (
+        <AlertTableRow
+          alert={alert}
+          canAct={can(principal, "alerts", "write")}
+          now={now}
+          error={message}
+          selectable={inInbox(c)}
+        />
+      );
       return html(c, row, 200, { fragment: true });
     }
   };

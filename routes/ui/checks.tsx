@@ -7,7 +7,7 @@
 import { type Context, Hono } from "hono";
 import type { CheckType } from "../../db/queries/health_checks.ts";
 import { checkFormChoices } from "../../services/checks/choices.ts";
-import { projectChoicesFor } from "../../services/projects/choices.ts";
+import { environmentNamesFor, projectChoicesFor } from "../../services/projects/choices.ts";
 import { can, type Principal } from "../../services/auth/permissions.ts";
 import {
   boardChanges,
@@ -52,6 +52,7 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
   const q = c.req.query();
   const filters: BoardFilters = {};
   if (q.project_id && isUuid(q.project_id)) filters.project_id = q.project_id;
+  if (q.environment && q.environment.length <= 100) filters.environment = q.environment;
   if ((BOARD_STATUSES as readonly string[]).includes(q.status ?? "")) {
     filters.status = q.status as BoardFilters["status"];
   }
@@ -66,6 +67,7 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
 function boardUrl(filters: BoardFilters, page?: ["after" | "before", string]) {
   const params = new URLSearchParams();
   if (filters.project_id) params.set("project_id", filters.project_id);
+  if (filters.environment) params.set("environment", filters.environment);
   if (filters.status) params.set("status", filters.status);
   if (page) params.set(...page);
   else if (filters.after) params.set("after", boardCursor(filters.after));
@@ -80,7 +82,7 @@ function boardProps(c: Context<AppEnv>, principal: Principal, filters: BoardFilt
     selfUrl: boardUrl(filters),
     prevUrl: data.prev ? boardUrl(filters, ["before", data.prev]) : null,
     nextUrl: data.next ? boardUrl(filters, ["after", data.next]) : null,
-    filtered: Boolean(filters.project_id || filters.status),
+    filtered: Boolean(filters.project_id || filters.environment || filters.status),
     canWrite: can(principal, "health_checks", "write"),
     selectable: can(principal, "health_checks", "write"),
     now: c.get("deps").now(),
@@ -117,7 +119,7 @@ async function renderForm(
   ticked?: string[],
 ) {
   const { sql } = c.get("deps");
-  const [projects, parents] = await checkFormChoices(sql, principal);
+  const { projects, parents, environments } = await checkFormChoices(sql, principal);
   const notify = await notifyForm(sql, principal, checkId);
   if (ticked) notify.selected = ticked;
   const shown = refusal ? formFieldErrors(refusal) : {};
@@ -128,6 +130,7 @@ async function renderForm(
       values={values}
       projects={projects}
       parents={parents}
+      environments={environments}
       notify={notify}
       {...shown}
     />,
@@ -194,6 +197,7 @@ export function checkPages() {
     const board = boardProps(c, principal, filters, data);
     if (isPartial(c)) return html(c, <CheckBoard {...board} />, 200, { fragment: true });
     const projects = await projectChoicesFor(sql, principal);
+    const environments = await environmentNamesFor(sql, principal, projects.map((p) => p.id));
     // On the page, not in the 5-s poll: the wiring changes on other pages, never between two polls.
     const shown = data.groups.flatMap((g) => g.rows.map((r) => r.check));
     const gaps = await gapsOf(sql, principal, shown.map((ch) => ch.id));
@@ -204,7 +208,17 @@ export function checkPages() {
     }));
     const q = c.req.query();
     const bulk = q.bulk ? { action: q.bulk, done: Number(q.done) || 0, refused: Number(q.refused) || 0 } : undefined;
-    return html(c, <BoardPage board={board} filters={filters} projects={projects} gaps={gapList} bulk={bulk} />);
+    return html(
+      c,
+      <BoardPage
+        board={board}
+        filters={filters}
+        projects={projects}
+        environments={environments}
+        gaps={gapList}
+        bulk={bulk}
+      />,
+    );
   });
 
   app.post("/checks/bulk", async (c) => {

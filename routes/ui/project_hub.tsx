@@ -10,6 +10,8 @@ import { listAudits } from "../../services/audits/list.ts";
 import { AuditQuerySchema } from "../../services/audits/schemas.ts";
 import type { Principal } from "../../services/auth/permissions.ts";
 import { getProjectFor } from "../../services/projects/projects.ts";
+import { projectLive } from "../../services/projects/live.ts";
+import { ProjectLiveStrip } from "../../views/projects/_project_live.tsx";
 import { AuditPanel, EmptyPanel, isEmptyPanelTab, OverviewPanel } from "../../views/projects/_hub_panels.tsx";
 import { type HubTab, isHubTab } from "../../views/projects/hub_tabs.ts";
 import { HubBody, ProjectHubPage } from "../../views/projects/project_hub_page.tsx";
@@ -71,7 +73,8 @@ function tabRoute(tab: HubTab) {
     const principal = requireUserPage(c);
     const { project, panel } = await panelFor(c, principal, tab, idParam(c, "Project not found"));
     if (isPartial(c)) return html(c, panel!, 200, { fragment: true });
-    return html(c, <ProjectHubPage project={project} tab={tab}>{panel}</ProjectHubPage>);
+    const live = await projectLive(c.get("deps").sql, principal, project.id);
+    return html(c, <ProjectHubPage project={project} tab={tab} live={live}>{panel}</ProjectHubPage>);
   };
 }
 
@@ -84,7 +87,16 @@ export function projectHubPages() {
     const tab: HubTab = isHubTab(asked) ? asked : "overview";
     const { project, panel } = await panelFor(c, principal, tab, idParam(c, "Project not found"));
     if (isPartial(c)) return html(c, <HubBody project={project} tab={tab}>{panel}</HubBody>, 200, { fragment: true });
-    return html(c, <ProjectHubPage project={project} tab={tab}>{panel}</ProjectHubPage>);
+    const live = await projectLive(c.get("deps").sql, principal, project.id);
+    return html(c, <ProjectHubPage project={project} tab={tab} live={live}>{panel}</ProjectHubPage>);
+  });
+
+  // The live strip's poll: another tenant's or client's project is a 404, as the hub is.
+  app.get("/projects/:id/live", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, "Project not found");
+    const live = await projectLive(c.get("deps").sql, principal, id);
+    return html(c, <ProjectLiveStrip projectId={id} live={live} />, 200, { fragment: true });
   });
 
   // Each tab's own address (documents and change requests are routes/ui/sows.tsx and change_requests.tsx).

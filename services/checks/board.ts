@@ -56,6 +56,8 @@ export interface BoardGroup {
 
 export interface BoardFilters {
   project_id?: string;
+  /** An environment name, across projects (any case). */
+  environment?: string;
   status?: CheckStatus | "paused";
   /** Keyset cursors (readBoardCursor): the page after or before a row. */
   after?: BoardKey;
@@ -167,7 +169,12 @@ async function readPage<R extends BoardKeyRow | HealthCheckRow>(
 ) {
   authorize(principal, "health_checks", "read");
   const tenantId = principal.tenantId;
-  const query = { projectId: filters.project_id, status: filters.status, clientId: principal.clientId };
+  const query = {
+    projectId: filters.project_id,
+    environment: filters.environment,
+    status: filters.status,
+    clientId: principal.clientId,
+  };
   const after = filters.after;
   const before = after ? undefined : filters.before;
   const [snapshot, rows, counted] = await withTenant(sql, tenantId, (tx) =>

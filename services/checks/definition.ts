@@ -80,6 +80,7 @@ export function defaultDefinition(projectId: string, name: string, type: CheckTy
     max_duration_ms: null,
     paused: false,
     depends_on_id: null,
+    environment_id: null,
     public_targets_only: false,
   };
 }

@@ -32,6 +32,7 @@ const CLEARABLE = new Set([
   "min_duration_ms",
   "max_duration_ms",
   "depends_on_id",
+  "environment_id",
 ]);
 
 /** "200, 204" → [200, 204]; a word that is not a number stays as text so the schema names it. */
@@ -58,7 +59,7 @@ export function formToInput(form: Form, type: CheckType, mode: "create" | "edit"
   const set = (field: string, value: unknown) => {
     if (appliesTo(field, type)) input[field] = value;
   };
-  for (const field of [...TEXTS, ...NUMBERS, "depends_on_id", "project_id"]) {
+  for (const field of [...TEXTS, ...NUMBERS, "depends_on_id", "environment_id", "project_id"]) {
     if (!appliesTo(field, type)) continue;
     const raw = form[field]?.trim() ?? "";
     if (raw === "") blank(field);
@@ -81,6 +82,7 @@ export function formValues(c: HealthCheckRow): Record<string, string> {
     type: c.type,
     project_id: c.project_id,
     depends_on_id: text(c.depends_on_id),
+    environment_id: text(c.environment_id),
   };
   for (const field of [...TEXTS, ...NUMBERS]) values[field] = text(c[field as keyof HealthCheckRow]);
   for (const field of BOOLEANS) values[field] = c[field as keyof HealthCheckRow] ? "true" : "";

@@ -23,6 +23,7 @@ import {
   updateHealthCheck as writeHealthCheck,
 } from "../../db/queries/health_checks.ts";
 import { getProject } from "../../db/queries/projects.ts";
+import { environmentOf } from "../../db/queries/project_environments.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
@@ -110,7 +111,8 @@ export async function getCheck(sql: Sql, principal: Principal, id: string, now: 
 /**
  * What needs the database or the probe policy: the project (visible, not
  * archived; another client's is "no such project", a 422 like an unknown
- * one), the parent check (visible, not itself, no loop) and the target as
+ * one), the parent check (visible, not itself, no loop), the environment
+ * (the check's own project's, so a move to another project names a new one) and the target as
  * written (scheme, literal addresses; the resolved address is checked again
  * at every run).
  */
@@ -137,6 +139,9 @@ async function checkReferences(
     } else if (selfId && await dependencyCreatesCycle(tx, principal.tenantId, selfId, d.depends_on_id)) {
       errors.push({ path: "depends_on_id", message: `"${parent.name}" already depends on this check` });
     }
+  }
+  if (d.environment_id && !(await environmentOf(tx, principal.tenantId, d.project_id, d.environment_id))) {
+    errors.push({ path: "environment_id", message: "no such environment in the check's project" });
   }
   if (d.type !== "heartbeat") {
     const problem = targetProblem(

@@ -100,6 +100,11 @@ const fields = {
   depends_on_id: z.uuid().nullable().openapi({
     description: "A check this one depends on: while that one is down, this one's alerts are held back",
   }),
+  environment_id: z.uuid().nullable().openapi({
+    description: "One of the check's own project's environments (its id in the project's `environments`), or null. " +
+      "Another project's environment is a 422 naming this field; moving the check to another project needs a new " +
+      "one (or null) in the same call",
+  }),
 } satisfies Record<Exclude<keyof HealthCheckDefinition, "public_targets_only">, z.ZodType>;
 
 /** Everything but the three a new check needs is optional (the columns' defaults, services/checks/definition.ts). */
@@ -204,6 +209,8 @@ export const HealthCheckSchema = z.object({
   max_duration_ms: z.number().int().nullable(),
   paused: z.boolean(),
   depends_on_id: z.uuid().nullable(),
+  environment_id: z.uuid().nullable(),
+  environment_name: z.string().nullable().openapi({ example: "production" }),
   public_targets_only: z.boolean().openapi({
     description: "Set when a client user wrote the target: the probe may then reach public addresses only",
   }),
@@ -278,6 +285,8 @@ export function healthCheckJson(
     max_duration_ms: h.max_duration_ms,
     paused: h.paused,
     depends_on_id: h.depends_on_id,
+    environment_id: h.environment_id,
+    environment_name: h.environment_name,
     public_targets_only: h.public_targets_only,
     status: h.status,
     consecutive_failures: h.consecutive_failures,

@@ -13,6 +13,7 @@ import { genDataSource } from "../helpers/data_sources.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { evaluateQuickWins } from "../../services/insights/quick_wins/quick_wins.ts";
 import { genDashboard } from "../helpers/dashboards.ts";
+import { genCheck } from "../helpers/alerts.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
@@ -21,7 +22,8 @@ const p = await genPersonas(sql);
 await Promise.all([genDataSource(sql, p.other.id), genDataSource(sql, p.tenant.id)]);
 // a project and its quick win ("no deployments") in the other tenant and the other client: insights ids to walk
 for (const [tenantId, clientId] of [[p.other.id, p.clients.otherClient.id], [p.tenant.id, p.clients.globex.id]]) {
-  await genProject(sql, tenantId, clientId);
+  const project = await genProject(sql, tenantId, clientId);
+  await genCheck(sql, tenantId, project.id, "Walked check");
   await evaluateQuickWins(sql, tenantId, new Date());
 }
 await Promise.all([genDashboard(sql, p.other.id), genDashboard(sql, p.tenant.id)]);
@@ -107,5 +109,28 @@ Deno.test("every id-taking route answers 404 to a client user for another client
       const status = await call(route.method, path, p.carol.bearer, bodyFor(route.operation));
       assertEquals(status, 404, `${route.method.toUpperCase()} ${path} as a client user of another client`);
     });
+  }
+});
+
+/** Pages' polled live parts take an id but are no API operation, so the walk above does not see them. */
+const LIVE_PAGES = ["/checks/{id}/live", "/projects/{id}/live"];
+
+Deno.test("the pages' live parts answer 404 for another tenant's and another client's ids", async () => {
+  for (const route of LIVE_PAGES) {
+    const table = tableFor(route.replace("/checks/", "/health-checks/"))!;
+    for (
+      const [id, cookie, who] of [
+        [await foreignId(sql, table, p.other.id), p.alice.cookie, "the other tenant's admin"],
+        [
+          await foreignId(sql, table, p.tenant.id, p.clients.globex.id),
+          p.carol.cookie,
+          "a client user of another client",
+        ],
+      ] as const
+    ) {
+      assertEquals(typeof id, "string", `a ${table} row to walk`);
+      const status = await call("get", route.replace("{id}", id!), { ...cookie, "HX-Request": "true" });
+      assertEquals(status, 404, `GET ${route} as ${who}`);
+    }
   }
 });

@@ -1,7 +1,7 @@
 /**
  * The project page's environment rows carry a visible label a screen reader
  * announces, and "Add a check" on the project opens the check form with the
- * project chosen (checks have no environment of their own to pre-select).
+ * project chosen.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { createTestApp } from "../helpers/app.ts";

@@ -12,13 +12,27 @@ export interface AlertRowProps {
   now: Date;
   /** A refused action, shown in the row it was refused in. */
   error?: string;
+  /** The inbox's rows get a checkbox for its bulk form (#alert-bulk-form), kept across swaps by hx-preserve. */
+  selectable?: boolean;
 }
 
 /** One alert in the inbox; rendered in the table and alone as the answer to its htmx actions. */
-export function AlertTableRow({ alert, canAct, now, error }: AlertRowProps) {
+export function AlertTableRow({ alert, canAct, now, error, selectable }: AlertRowProps) {
   return (
     <tr id={`alert-${alert.id}`} class={`alert-row alert-${alert.status}`}>
       <td>
+        {selectable && canAct && alert.status !== "resolved" && (
+          <input
+            type="checkbox"
+            name="ids"
+            value={alert.id}
+            form="alert-bulk-form"
+            id={`select-alert-${alert.id}`}
+            hx-preserve="true"
+            class="bulk-select"
+            aria-label={`Select “${alert.summary}”`}
+          />
+        )}
         <span class={`badge ${SEVERITY_BADGE[alert.severity]}`}>{alert.severity}</span>
       </td>
       <td>

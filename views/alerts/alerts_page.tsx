@@ -1,6 +1,9 @@
 import type { Severity } from "../../db/queries/alert_rules.ts";
 import type { AlertRow, AlertStatus } from "../../db/queries/alerts.ts";
+import { useContext } from "preact/hooks";
+import { CsrfField } from "../components/form_field.tsx";
 import { Notice } from "../components/notice.tsx";
+import { PageContext } from "../page_context.ts";
 import { Layout } from "../layouts/layout.tsx";
 import { AlertTableRow } from "./_alert_row.tsx";
 
@@ -16,6 +19,42 @@ export interface AlertsPageProps {
   canSeeRules: boolean;
   now: Date;
   notice?: { kind: "ok" | "error"; text: string };
+  /** What the last bulk action did (from its redirect's query). */
+  bulk?: { action: string; done: number; refused: number };
+}
+
+const BULK_DONE: Record<string, string> = { acknowledge: "acknowledged", resolve: "resolved" };
+
+/** Acknowledge or resolve the rows ticked in the inbox (their checkboxes name this form). */
+function BulkForm({ back }: { back: string }) {
+  const { csrfToken } = useContext(PageContext);
+  return (
+    <form id="alert-bulk-form" method="post" action="/alerts/bulk" class="bulk-actions">
+      <CsrfField token={csrfToken} />
+      <input type="hidden" name="return_query" value={back} />
+      <span class="muted">With the ticked alerts:</span>
+      <input
+        type="text"
+        name="comment"
+        maxLength={2000}
+        placeholder="Comment (optional)"
+        aria-label="Comment on the ticked alerts"
+      />
+      <button type="submit" name="action" value="acknowledge" class="small">Acknowledge</button>
+      <button type="submit" name="action" value="resolve" class="outline small">Resolve</button>
+    </form>
+  );
+}
+
+/** The bulk action's outcome, in words. */
+function BulkNotice({ bulk }: { bulk: NonNullable<AlertsPageProps["bulk"]> }) {
+  if (bulk.action === "none") return <Notice kind="error">Tick at least one alert first.</Notice>;
+  return (
+    <Notice kind={bulk.refused ? "error" : "ok"}>
+      {bulk.done} alert{bulk.done === 1 ? "" : "s"} {BULK_DONE[bulk.action] ?? "changed"}
+      {bulk.refused ? `; ${bulk.refused} refused (already done, gone, or not yours to change)` : ""}.
+    </Notice>
+  );
 }
 
 const STATUS_FILTERS = [
@@ -55,6 +94,7 @@ export function AlertsPage(props: AlertsPageProps) {
       </button>
       <script src="/static/js/alert_notify.js" defer></script>
       {props.notice && <Notice kind={props.notice.kind}>{props.notice.text}</Notice>}
+      {props.bulk && <BulkNotice bulk={props.bulk} />}
       <form method="get" action="/alerts" class="filters alert-filters" role="search">
         <label>
           Status
@@ -82,7 +122,8 @@ export function AlertsPage(props: AlertsPageProps) {
         </label>
         <button type="submit" class="secondary">Filter</button>
       </form>
-      <NewAlertsPoll since={now} />
+      {props.canAct && <BulkForm back={query({})} />}
+      <NewAlertsPoll since={now} selectable={props.canAct} />
       {alerts.length === 0
         ? (
           <p class="empty-state">
@@ -91,14 +132,19 @@ export function AlertsPage(props: AlertsPageProps) {
               : "No alerts match these filters."}
           </p>
         )
-        : <AlertsTable alerts={alerts} canAct={props.canAct} now={now} />}
+        : <AlertsTable alerts={alerts} canAct={props.canAct} now={now} selectable />}
       {props.nextCursor && <a href={`/alerts?${query({ cursor: props.nextCursor })}`}>Older alerts →</a>}
     </Layout>
   );
 }
 
-/** Alerts with their in-place actions: the inbox's table, also the project hub's Alerts tab. */
-export function AlertsTable({ alerts, canAct, now }: { alerts: AlertRow[]; canAct: boolean; now: Date }) {
+/** Alerts with their in-place actions: the inbox's table (selectable), also the project hub's Alerts tab. */
+export function AlertsTable({ alerts, canAct, now, selectable }: {
+  alerts: AlertRow[];
+  canAct: boolean;
+  now: Date;
+  selectable?: boolean;
+}) {
   return (
     <div class="table-wrap">
       <table class="striped alerts-table">
@@ -114,7 +160,7 @@ export function AlertsTable({ alerts, canAct, now }: { alerts: AlertRow[]; canAc
           </tr>
         </thead>
         <tbody>
-          {alerts.map((a) => <AlertTableRow key={a.id} alert={a} canAct={canAct} now={now} />)}
+          {alerts.map((a) => <AlertTableRow key={a.id} alert={a} canAct={canAct} now={now} selectable={selectable} />)}
         </tbody>
       </table>
     </div>
@@ -130,8 +176,10 @@ export const INBOX_POLL_SECONDS = 5;
  * under someone typing a comment. The answer carries a <title> with the open
  * count, which htmx puts in the tab.
  */
-export function NewAlertsPoll({ since, fresh = [], open, canAct = false, now = since }: {
+export function NewAlertsPoll({ since, fresh = [], open, canAct = false, now = since, selectable }: {
   since: Date;
+  /** The new rows get checkboxes; hx-preserve keeps their ticks through this poll's swap. */
+  selectable?: boolean;
   now?: Date;
   fresh?: AlertRow[];
   /** Open alerts now; absent on the first render (the page's own title has it). */
@@ -152,7 +200,7 @@ export function NewAlertsPoll({ since, fresh = [], open, canAct = false, now = s
             {fresh.length === 1 ? "1 new alert" : `${fresh.length} new alerts`} since this page loaded.{" "}
             <a href="/alerts">Reload the inbox</a>
           </p>
-          <AlertsTable alerts={fresh} canAct={canAct} now={now} />
+          <AlertsTable alerts={fresh} canAct={canAct} now={now} selectable={selectable} />
         </section>
       )}
     </div>

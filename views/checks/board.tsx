@@ -92,7 +92,9 @@ function BoardTableRow(
       </td>
       <td>
         <a href={`/checks/${c.id}`}>{c.name}</a>
-        <small class="muted check-target">{c.type.toUpperCase()} · {targetOf(c)}</small>
+        <small class="muted check-target">
+          {c.environment_name && <span class="badge">{c.environment_name}</span>} {c.type.toUpperCase()} · {targetOf(c)}
+        </small>
         <BeatBar beats={beatsOfOutcomes(c.recent_outcomes)} slots={FLAP_WINDOW} label="Last results" />
       </td>
       <td class="check-bars-cell">

@@ -15,6 +15,8 @@ export interface BoardPageProps {
   board: BoardProps;
   filters: BoardFilters;
   projects: { id: string; name: string }[];
+  /** Environment names across the reader's projects, for the filter. */
+  environments?: string[];
   /** Checks on this page whose going down would reach nobody. */
   gaps?: { id: string; name: string; gap: NotifyGap }[];
   /** What the last bulk action did (from its redirect's query). */
@@ -38,7 +40,7 @@ function BulkForm({ canDelete }: { canDelete: boolean }) {
 }
 
 /** /checks: the status board, filtered by a plain GET form. */
-export function BoardPage({ board, filters, projects, gaps = [], bulk }: BoardPageProps) {
+export function BoardPage({ board, filters, projects, environments = [], gaps = [], bulk }: BoardPageProps) {
   const { principal } = useContext(PageContext);
   return (
     <Layout title="Checks">
@@ -63,6 +65,17 @@ export function BoardPage({ board, filters, projects, gaps = [], bulk }: BoardPa
             ))}
           </select>
         </label>
+        {environments.length > 0 && (
+          <label>
+            Environment
+            <select name="environment">
+              <option value="">Any environment</option>
+              {environments.map((e) => (
+                <option key={e} value={e} selected={e === filters.environment?.toLowerCase()}>{e}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Status
           <select name="status">

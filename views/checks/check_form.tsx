@@ -24,6 +24,8 @@ export interface CheckFormProps {
   error?: string;
   projects: { id: string; name: string }[];
   parents: { id: string; name: string; project_name: string }[];
+  /** The projects' environments, offered grouped by project; the route refuses another project's. */
+  environments: { id: string; project_id: string; name: string }[];
   notify?: NotifyForm;
 }
 
@@ -62,7 +64,37 @@ function TextArea(
   );
 }
 
-export function CheckFormPage({ checkId, values, errors = {}, error, projects, parents, notify }: CheckFormProps) {
+/** The check's environment, grouped by project (without script the choice cannot follow the project select). */
+function EnvironmentSelect({ values, errors, projects, environments }: {
+  values: CheckFormValues;
+  errors: FieldErrors;
+  projects: CheckFormProps["projects"];
+  environments: CheckFormProps["environments"];
+}) {
+  return (
+    <label>
+      Environment
+      <select name="environment_id" {...invalid("environment_id", errors)}>
+        <option value="">None</option>
+        {projects.filter((p) => environments.some((e) => e.project_id === p.id)).map((p) => (
+          <optgroup key={p.id} label={p.name}>
+            {environments.filter((e) =>
+              e.project_id === p.id
+            ).map((e) => <option key={e.id} value={e.id} selected={e.id === values.environment_id}>{e.name}</option>)}
+          </optgroup>
+        ))}
+      </select>
+      <FieldError name="environment_id" errors={errors} />
+      <small class="muted">
+        One of the chosen project's environments, shown with the check and filterable on the board.
+      </small>
+    </label>
+  );
+}
+
+export function CheckFormPage(
+  { checkId, values, errors = {}, error, projects, parents, environments, notify }: CheckFormProps,
+) {
   const { csrfToken } = useContext(PageContext);
   const type = (values.type ?? "http") as CheckType;
   const field = (
@@ -113,7 +145,10 @@ export function CheckFormPage({ checkId, values, errors = {}, error, projects, p
               {checkId && <small class="muted">A check keeps its type; create a new one to watch differently.</small>}
             </label>
           </div>
-          {field("name", "Name", { required: true, maxLength: 200, placeholder: "Storefront home page" })}
+          <div class="grid">
+            {field("name", "Name", { required: true, maxLength: 200, placeholder: "Storefront home page" })}
+            <EnvironmentSelect values={values} errors={errors} projects={projects} environments={environments} />
+          </div>
           <div class="grid">
             {field("interval_seconds", "Interval (seconds; a heartbeat's expected period)", {
               type: "number",

@@ -165,6 +165,8 @@ export function CheckPage(props: CheckPageProps) {
           <dd>
             <a href={`/projects/${c.project_id}`}>{c.client_name} / {c.project_name}</a>
           </dd>
+          <dt>Environment</dt>
+          <dd>{c.environment_name ?? <span class="muted">None</span>}</dd>
           <dt>{c.type === "heartbeat" ? "Period" : "Interval"}</dt>
           <dd>{c.cron ? `cron ${c.cron} (${c.timezone})` : formatSeconds(c.interval_seconds)}</dd>
           {c.type !== "heartbeat" && (

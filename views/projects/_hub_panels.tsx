@@ -61,10 +61,6 @@ export function OverviewPanel({ project: p }: { project: ProjectWithEnvironments
       </dl>
       {principal && can(principal, "health_checks", "write") && !archived && (
         <p>
-          {
-            /* Checks have no environment of their own (health_checks has no environment column), so only the project
-          is pre-selected. */
-          }
           <a href={`/checks/new?project_id=${p.id}`} role="button" class="outline">Add a check</a>
         </p>
       )}

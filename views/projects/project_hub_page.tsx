@@ -5,6 +5,8 @@ import { can } from "../../services/auth/permissions.ts";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { HUB_TABS, type HubTab, REMOTE_TABS, tabHref } from "./hub_tabs.ts";
+import type { ProjectLive } from "../../services/projects/live.ts";
+import { ProjectLiveStrip } from "./_project_live.tsx";
 
 export interface HubBodyProps {
   project: ProjectRow;
@@ -53,9 +55,9 @@ export function HubBody({ project, tab, children }: HubBodyProps) {
   );
 }
 
-/** The project hub as a full page: the project's name, client and state above the tabs. */
-export function ProjectHubPage(props: HubBodyProps) {
-  const { project } = props;
+/** The project hub as a full page: the project's name, client and live state above the tabs. */
+export function ProjectHubPage(props: HubBodyProps & { live?: ProjectLive }) {
+  const { project, live, ...body } = props;
   return (
     <Layout title={project.name}>
       <nav aria-label="breadcrumb">
@@ -75,7 +77,8 @@ export function ProjectHubPage(props: HubBodyProps) {
           {project.client_name} · <code>{project.slug}</code>
         </p>
       </hgroup>
-      <HubBody {...props} />
+      <ProjectLiveStrip projectId={project.id} live={live} />
+      <HubBody project={project} {...body} />
     </Layout>
   );
 }

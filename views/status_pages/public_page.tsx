@@ -121,6 +121,8 @@ export function PublicStatusPage({ s, base, notice }: PublicPageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="robots" content="noindex" />
+        {/* A client's page carries no Opsdeck icon; without any, browsers ask for /favicon.ico (a 404). */}
+        <link rel="icon" href="data:," />
         <title>{s.page.title}</title>
         <link rel="alternate" type="application/rss+xml" title={`${s.page.title} (RSS)`} href={`${base}/feed.rss`} />
         <link rel="alternate" type="application/atom+xml" title={`${s.page.title} (Atom)`} href={`${base}/feed.atom`} />
@@ -151,9 +153,16 @@ export function PublicStatusPage({ s, base, notice }: PublicPageProps) {
             {s.components.length === 0
               ? <p class="muted">Nothing to show yet.</p>
               : s.components.map((c) => <Component key={c.id} c={c} showLatency={s.page.show_response_times} />)}
+            {/* Each swatch with its word, so a phone's line never breaks between them. */}
             <p class="legend">
-              <span class="bar ok" /> up <span class="bar minor" /> some errors <span class="bar down" /> outage{" "}
-              <span class="bar maint" /> maintenance <span class="bar none" /> no data
+              {([["ok", "up"], ["minor", "some errors"], ["down", "outage"], ["maint", "maintenance"], [
+                "none",
+                "no data",
+              ]] as const).map(([kind, word]) => (
+                <span key={kind} class="legend-item">
+                  <span class={`bar ${kind}`} /> {word}
+                </span>
+              ))}
             </p>
           </section>
           <section>

@@ -13,6 +13,8 @@ export function SubscriptionPage({ title, message, action, button }: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="robots" content="noindex" />
+        {/* A client's page carries no Opsdeck icon; without any, browsers ask for /favicon.ico (a 404). */}
+        <link rel="icon" href="data:," />
         <title>{title}</title>
         <link rel="stylesheet" href="/static/vendor/pico.min.css" />
         <link rel="stylesheet" href="/static/css/status_page.css" />

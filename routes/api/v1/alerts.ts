@@ -1,6 +1,7 @@
-/** Alerts over the API: list, read with history, acknowledge, snooze, resolve. */
+/** Alerts over the API: list, read with history, acknowledge, snooze, resolve, one at a time or in bulk. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getAlertWithHistory, listAlerts } from "../../../services/alerts/alerts.ts";
+import { bulkAlerts, BulkAlertsResultSchema, BulkAlertsSchema } from "../../../services/alerts/bulk.ts";
 import { acknowledgeAlert, resolveAlert, snoozeAlert, snoozeUntil } from "../../../services/alerts/lifecycle.ts";
 import {
   AcknowledgeSchema,
@@ -99,6 +100,23 @@ const resolveRoute = actionRoute(
   "From any open status. Emits `alert.resolved`; the next occurrence opens a new alert.",
 );
 
+const bulkRoute = createRoute({
+  method: "post",
+  path: "/api/v1/alerts/bulk",
+  operationId: "bulkAlerts",
+  security: SIGNED_IN,
+  tags: TAGS,
+  summary: "Acknowledge or resolve several alerts",
+  description: "Up to 100 ids. Each alert is done as its own call would do it: its own transaction, history row, " +
+    "event and audit row, the same permission (`alerts:write`). The answer lists every id with what its own call " +
+    "would have answered (200, 403, 404 or 409); one refusal stops nothing else. An alert the caller cannot see " +
+    "(another organisation's, or for a client user another client's) is a 404 for that id. Repeated ids count once.",
+  request: { body: { required: true, content: { "application/json": { schema: BulkAlertsSchema } } } },
+  responses: {
+    200: { description: "Per id", content: { "application/json": { schema: BulkAlertsResultSchema } } },
+  },
+});
+
 export function alertsApi() {
   const app = new OpenAPIHono<AppEnv>();
   app.use("/api/v1/alerts", signedIn);
@@ -106,6 +124,10 @@ export function alertsApi() {
   app.openapi(listRoute, async (c) => {
     const page = await listAlerts(c.get("deps").sql, requirePrincipal(c), c.req.valid("query"));
     return c.json({ data: page.data.map(alertJson), next_cursor: page.next_cursor }, 200);
+  });
+  app.openapi(bulkRoute, async (c) => {
+    const result = await bulkAlerts(c.get("deps").sql, requirePrincipal(c), c.req.valid("json"), auditContext(c));
+    return c.json(result, 200);
   });
   app.openapi(getRoute, async (c) => {
     const { alert, history } = await getAlertWithHistory(
