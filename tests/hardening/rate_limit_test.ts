@@ -25,7 +25,11 @@ function pick(c: typeof limits) {
 Deno.test("per key: the fourth request in a minute is a 429 with Retry-After and RateLimit headers", async () => {
   for (let i = 0; i < 3; i++) {
     const res = await app.request("/api/v1/me", { headers: p.bob.bearer });
-    assertEquals(res.status, 200, `request ${i + 1}: ${res.status} ${res.headers.get("RateLimit")} ${await res.clone().text()}`);
+    assertEquals(
+      res.status,
+      200,
+      `request ${i + 1}: ${res.status} ${res.headers.get("RateLimit")} ${await res.clone().text()}`,
+    );
     assertEquals(res.headers.get("RateLimit-Policy"), '"key";q=3;w=60');
     assertEquals(res.headers.get("RateLimit"), `"key";r=${2 - i};t=45`);
     await res.body?.cancel();
