@@ -2,13 +2,17 @@ import { useContext } from "preact/hooks";
 import type { DataModelRow } from "../../db/queries/data_models.ts";
 import type { ModelField } from "../../services/data_models/model_sql.ts";
 import type { ModelDefinition } from "../../services/data_models/schemas.ts";
-import { CsrfField, FieldError, type FieldErrors } from "../components/form_field.tsx";
+import { CsrfField, type FieldErrors } from "../components/form_field.tsx";
 import { ResultTable, type RunOutcome } from "../data_sources/_result_table.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
-
-const FNS = ["count", "count_distinct", "sum", "avg", "min", "max"];
-const OPS: [string, string][] = [["eq", "="], ["ne", "≠"], ["gt", ">"], ["gte", "≥"], ["lt", "<"], ["lte", "≤"]];
+import {
+  FilterOpSelect,
+  GrainSelect,
+  MeasuresFieldset,
+  OptionSelect,
+  SortAndLimit,
+} from "../data_sources/_builder_parts.tsx";
 
 export interface ModelRunView {
   queryText?: string;
@@ -30,22 +34,8 @@ export function ModelRun({ view }: { view: ModelRunView }) {
   );
 }
 
-function FieldSelect(
-  { name, label, fields, empty }: { name: string; label: string; fields: ModelField[]; empty: string },
-) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">{empty}</option>
-        {fields.map((f) => (
-          <option key={f.name} value={f.name}>
-            {f.name} ({f.calculated ? `calculated, ${f.type}` : f.type})
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+function fieldOptions(fields: ModelField[]): [string, string][] {
+  return fields.map((f) => [f.name, `${f.name} (${f.calculated ? `calculated, ${f.type}` : f.type})`]);
 }
 
 export interface ModelPageProps {
@@ -66,6 +56,7 @@ export interface ModelPageProps {
 export function ModelPage({ row, sourceName, fields, problems, canWrite, errors = {}, run }: ModelPageProps) {
   const { csrfToken } = useContext(PageContext);
   const m = row as unknown as ModelDefinition;
+  const options = fieldOptions(fields);
   return (
     <Layout title={`${row.name} · Data models`}>
       <nav aria-label="breadcrumb">
@@ -121,45 +112,23 @@ export function ModelPage({ row, sourceName, fields, problems, canWrite, errors 
             <legend>Group by</legend>
             {[0, 1].map((i) => (
               <div class="grid" key={i}>
-                <FieldSelect name={`dimensions.${i}.field`} label="Field" fields={fields} empty="—" />
-                <label>
-                  Time grain
-                  <select name={`dimensions.${i}.grain`}>
-                    <option value="">none</option>
-                    {["day", "week", "month"].map((g) => <option key={g} value={g}>{g}</option>)}
-                  </select>
-                  <FieldError name={`dimensions.${i}.grain`} errors={errors} />
-                </label>
+                <OptionSelect name={`dimensions.${i}.field`} label="Field" options={options} empty="—" />
+                <GrainSelect name={`dimensions.${i}.grain`} errors={errors} />
               </div>
             ))}
           </fieldset>
-          <fieldset>
-            <legend>Measures</legend>
-            {[0, 1].map((i) => (
-              <div class="grid" key={i}>
-                <label>
-                  Function
-                  <select name={`measures.${i}.fn`}>
-                    <option value="">—</option>
-                    {FNS.map((f) => <option key={f} value={f}>{f.replace("_", " ")}</option>)}
-                  </select>
-                </label>
-                <FieldSelect name={`measures.${i}.field`} label="Of" fields={fields} empty="(rows, for count)" />
-              </div>
-            ))}
-            <FieldError name="measures" errors={errors} />
-          </fieldset>
+          <MeasuresFieldset
+            errors={errors}
+            of={(i) => (
+              <OptionSelect name={`measures.${i}.field`} label="Of" options={options} empty="(rows, for count)" />
+            )}
+          />
           <fieldset>
             <legend>Filters (each value is a bound parameter)</legend>
             {[0, 1].map((i) => (
               <div class="grid" key={i}>
-                <FieldSelect name={`filters.${i}.field`} label="Field" fields={fields} empty="no filter" />
-                <label>
-                  Is
-                  <select name={`filters.${i}.op`}>
-                    {OPS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-                  </select>
-                </label>
+                <OptionSelect name={`filters.${i}.field`} label="Field" options={options} empty="no filter" />
+                <FilterOpSelect name={`filters.${i}.op`} />
                 <label>
                   Value
                   <input name={`values.filter_${i + 1}`} />
@@ -167,24 +136,7 @@ export function ModelPage({ row, sourceName, fields, problems, canWrite, errors 
               </div>
             ))}
           </fieldset>
-          <div class="grid">
-            <label>
-              Sort by output column
-              <input type="number" name="sort.output" min="1" max="20" />
-              <FieldError name="sort.output" errors={errors} />
-            </label>
-            <label>
-              Direction
-              <select name="sort.direction">
-                <option value="desc">descending</option>
-                <option value="asc">ascending</option>
-              </select>
-            </label>
-            <label>
-              Limit
-              <input type="number" name="limit" min="1" max="10000" value="100" />
-            </label>
-          </div>
+          <SortAndLimit errors={errors} limit={100} />
           <div class="grid">
             <button type="submit" hx-post={`/data-models/${row.id}/run`} hx-target="#model-run" hx-swap="outerHTML">
               Run

@@ -3,6 +3,7 @@ import type { DataSourceRow, SchemaColumnRow } from "../../db/queries/data_sourc
 import { CsrfField, FieldError, type FieldErrors } from "../components/form_field.tsx";
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
+import { FilterOpSelect, GrainSelect, MeasuresFieldset, OptionSelect, SortAndLimit } from "./_builder_parts.tsx";
 
 export interface BuilderPageProps {
   row: DataSourceRow;
@@ -12,24 +13,8 @@ export interface BuilderPageProps {
   errors?: FieldErrors;
 }
 
-const FNS = ["count", "count_distinct", "sum", "avg", "min", "max"];
-const OPS: [string, string][] = [["eq", "="], ["ne", "≠"], ["gt", ">"], ["gte", "≥"], ["lt", "<"], ["lte", "≤"]];
-
-function ColumnSelect({ name, label, columns, empty }: {
-  name: string;
-  label: string;
-  columns: SchemaColumnRow[];
-  empty: string;
-}) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">{empty}</option>
-        {columns.map((c) => <option key={c.column_name} value={c.column_name}>{c.column_name} ({c.data_type})</option>)}
-      </select>
-    </label>
-  );
+function columnOptions(columns: SchemaColumnRow[]): [string, string][] {
+  return columns.map((c) => [c.column_name, `${c.column_name} (${c.data_type})`]);
 }
 
 /**
@@ -38,6 +23,7 @@ function ColumnSelect({ name, label, columns, empty }: {
  */
 export function BuilderPage({ row, tables, table, columns, errors = {} }: BuilderPageProps) {
   const { csrfToken } = useContext(PageContext);
+  const options = columnOptions(columns);
   return (
     <Layout title={`Build a query · ${row.name}`}>
       <nav aria-label="breadcrumb">
@@ -71,64 +57,25 @@ export function BuilderPage({ row, tables, table, columns, errors = {} }: Builde
             <legend>Group by</legend>
             {[0, 1].map((i) => (
               <div class="grid" key={i}>
-                <ColumnSelect name={`dimensions.${i}.column`} label="Column" columns={columns} empty="—" />
-                <label>
-                  Time grain
-                  <select name={`dimensions.${i}.grain`}>
-                    <option value="">none</option>
-                    {["day", "week", "month"].map((g) => <option key={g} value={g}>{g}</option>)}
-                  </select>
-                </label>
-                <FieldError name={`dimensions.${i}.grain`} errors={errors} />
+                <OptionSelect name={`dimensions.${i}.column`} label="Column" options={options} empty="—" />
+                <GrainSelect name={`dimensions.${i}.grain`} errors={errors} />
               </div>
             ))}
           </fieldset>
-          <fieldset>
-            <legend>Measures</legend>
-            {[0, 1].map((i) => (
-              <div class="grid" key={i}>
-                <label>
-                  Function
-                  <select name={`measures.${i}.fn`}>
-                    <option value="">—</option>
-                    {FNS.map((f) => <option key={f} value={f}>{f.replace("_", " ")}</option>)}
-                  </select>
-                </label>
-                <ColumnSelect name={`measures.${i}.column`} label="Of" columns={columns} empty="(rows, for count)" />
-              </div>
-            ))}
-            <FieldError name="measures" errors={errors} />
-          </fieldset>
+          <MeasuresFieldset
+            errors={errors}
+            of={(i) => (
+              <OptionSelect name={`measures.${i}.column`} label="Of" options={options} empty="(rows, for count)" />
+            )}
+          />
           <fieldset>
             <legend>Filter (its value is a parameter of the saved query)</legend>
             <div class="grid">
-              <ColumnSelect name="filters.0.column" label="Column" columns={columns} empty="no filter" />
-              <label>
-                Is
-                <select name="filters.0.op">
-                  {OPS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-                </select>
-              </label>
+              <OptionSelect name="filters.0.column" label="Column" options={options} empty="no filter" />
+              <FilterOpSelect name="filters.0.op" />
             </div>
           </fieldset>
-          <div class="grid">
-            <label>
-              Sort by output column
-              <input type="number" name="sort.output" min="1" max="20" />
-            </label>
-            <FieldError name="sort.output" errors={errors} />
-            <label>
-              Direction
-              <select name="sort.direction">
-                <option value="desc">descending</option>
-                <option value="asc">ascending</option>
-              </select>
-            </label>
-            <label>
-              Limit
-              <input type="number" name="limit" min="1" max="10000" value="1000" />
-            </label>
-          </div>
+          <SortAndLimit errors={errors} limit={1000} />
           <button type="submit">Build</button>
         </form>
       )}
