@@ -65,14 +65,7 @@ export default async function dataSourcesLayersBench(): Promise<BenchReport> {
     const shop = await call("POST", "/api/v1/data-sources", {
       name: "Shop",
       kind: "postgresql",
-      config: {
-        host: source.host,
-        port: source.port,
-        database: source.database,
-        user: source.user,
-        password: source.password,
-        ssl: "disable",
-      },
+      config: source.settings,
     });
     const query = await call("POST", "/api/v1/saved-queries", {
       data_source_id: shop.id,

@@ -40,14 +40,7 @@ Deno.test("in Chromium: build, move, share and publish a dashboard; both themes 
     const src = await api("/api/v1/data-sources", {
       name: "Shop",
       kind: "postgresql",
-      config: {
-        host: source.host,
-        port: source.port,
-        database: source.database,
-        user: source.user,
-        password: source.password,
-        ssl: "disable",
-      },
+      config: source.settings,
     });
     await api("/api/v1/saved-queries", {
       data_source_id: src.id,

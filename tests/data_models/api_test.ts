@@ -35,14 +35,7 @@ async function counts() {
 const created = await (await call("POST", "/api/v1/data-sources", {
   name: "Shop",
   kind: "postgresql",
-  config: {
-    host: source.host,
-    port: source.port,
-    database: source.database,
-    user: source.user,
-    password: source.password,
-    ssl: "disable",
-  },
+  config: source.settings,
 })).json();
 const sourceId: string = created.id;
 assertEquals((await call("POST", `/api/v1/data-sources/${sourceId}/introspect`)).status, 200);

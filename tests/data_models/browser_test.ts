@@ -25,14 +25,7 @@ Deno.test("in Chromium: a model joining orders to customers, built and run; 390 
       body: JSON.stringify({
         name: "Shop",
         kind: "postgresql",
-        config: {
-          host: source.host,
-          port: source.port,
-          database: source.database,
-          user: source.user,
-          password: source.password,
-          ssl: "disable",
-        },
+        config: source.settings,
       }),
     })).json();
     await (await fetch(`${served.url}/api/v1/data-sources/${created.id}/introspect`, { method: "POST", headers }))

@@ -20,14 +20,7 @@ const sql = db.sql;
 const p = await genPersonas(sql);
 const SOURCES = "/api/v1/data-sources";
 const QUERIES = "/api/v1/saved-queries";
-const settings = {
-  host: source.host,
-  port: source.port,
-  database: source.database,
-  user: source.user,
-  password: source.password,
-  ssl: "disable",
-};
+const settings = source.settings;
 
 async function call(method: string, path: string, body?: unknown, headers = p.alice.bearer) {
   return await app.request(path, body === undefined ? { method, headers } : jsonRequest(method, body, headers));

@@ -14,12 +14,8 @@ const policy = sourcePolicy(withDatabaseAddress(config, opsdeckDb));
 
 function open(overrides: Record<string, unknown> = {}, password = source.password): OpenSource {
   const parsed = postgresqlKind.configSchema.parse({
-    host: source.host,
-    port: source.port,
-    database: source.database,
-    user: source.user,
+    ...source.settings,
     password,
-    ssl: "disable",
     ...overrides,
   });
   const { config, secret } = postgresqlKind.split(parsed);

@@ -52,14 +52,7 @@ async function created(path: string, body: unknown) {
 const shop = await created("/api/v1/data-sources", {
   name: "Shop",
   kind: "postgresql",
-  config: {
-    host: source.host,
-    port: source.port,
-    database: source.database,
-    user: source.user,
-    password: source.password,
-    ssl: "disable",
-  },
+  config: source.settings,
 });
 const query = await created("/api/v1/saved-queries", {
   data_source_id: shop.id,

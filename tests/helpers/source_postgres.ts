@@ -13,6 +13,8 @@ export interface SourcePostgres {
   database: string;
   user: string;
   password: string;
+  /** The `postgresql` kind's settings for `reporter` on `shop`, as the API and the kind take them. */
+  settings: { host: string; port: number; database: string; user: string; password: string; ssl: "disable" };
   /** A superuser connection to `shop`, to seed more rows. */
   admin: postgres.Sql;
   stop(): Promise<void>;
@@ -47,12 +49,17 @@ export async function startSourcePostgres(): Promise<SourcePostgres> {
     GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO reporter;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO reporter;
   `);
-  return {
+  const settings = {
     host: "127.0.0.1",
     port: pg.port,
     database: "shop",
     user: "reporter",
     password,
+    ssl: "disable" as const,
+  };
+  return {
+    ...settings,
+    settings,
     admin,
     async stop() {
       await admin.end({ timeout: 1 });
