@@ -191,41 +191,6 @@ export async function renewIntegrationLeases(sql: Sql, ids: string[], by: string
 
 // --- rotation ---
 
-export interface StaleIntegrationRow {
-  id: string;
-  key_id: string;
-  access_token_ciphertext: Uint8Array | null;
-  refresh_token_ciphertext: Uint8Array | null;
-}
-
-export async function staleIntegrationTokens(
-  sql: Sql,
-  tenantId: string,
-  currentKeyId: string,
-  afterId: string,
-  limit: number,
-): Promise<StaleIntegrationRow[]> {
-  return await sql<StaleIntegrationRow[]>`
-    SELECT id, key_id, access_token_ciphertext, refresh_token_ciphertext FROM integrations
-    WHERE tenant_id = ${tenantId} AND key_id IS NOT NULL AND key_id <> ${currentKeyId} AND id > ${afterId}
-    ORDER BY id LIMIT ${limit} FOR UPDATE`;
-}
-
-export async function storeResealedTokens(
-  sql: Sql,
-  tenantId: string,
-  id: string,
-  fromKeyId: string,
-  next: { access: Uint8Array | null; refresh: Uint8Array | null; keyId: string },
-): Promise<boolean> {
-  const rows = await sql`
-    UPDATE integrations SET access_token_ciphertext = ${next.access}, refresh_token_ciphertext = ${next.refresh},
-      key_id = ${next.keyId}
-    WHERE tenant_id = ${tenantId} AND id = ${id} AND key_id = ${fromKeyId}
-    RETURNING id`;
-  return rows.length === 1;
-}
-
 /** Who is told when an integration breaks: active users whose role may manage settings. */
 export async function settingsManagers(sql: Sql, tenantId: string): Promise<{ email: string }[]> {
   return await sql<{ email: string }[]>`

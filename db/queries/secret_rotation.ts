@@ -32,23 +32,27 @@ export async function tenantsWithStaleSecrets(
     ORDER BY t.slug`;
 }
 
-export interface StaleIdentityRow {
+/** The tables holding a sealed pair of provider tokens (access, refresh) under the provider-token key. */
+export type ProviderTokenTable = "external_identities" | "integrations";
+
+export interface StaleTokenRow {
   id: string;
   key_id: string;
   access_token_ciphertext: Uint8Array | null;
   refresh_token_ciphertext: Uint8Array | null;
 }
 
-export async function staleIdentityTokens(
+export async function staleProviderTokens(
   sql: Sql,
+  table: ProviderTokenTable,
   tenantId: string,
   currentKeyId: string,
   afterId: string,
   limit: number,
-): Promise<StaleIdentityRow[]> {
-  return await sql<StaleIdentityRow[]>`
+): Promise<StaleTokenRow[]> {
+  return await sql<StaleTokenRow[]>`
     SELECT id, key_id, access_token_ciphertext, refresh_token_ciphertext
-    FROM external_identities
+    FROM ${sql(table)}
     WHERE tenant_id = ${tenantId} AND key_id IS NOT NULL AND key_id <> ${currentKeyId} AND id > ${afterId}
     ORDER BY id
     LIMIT ${limit}
@@ -56,15 +60,16 @@ export async function staleIdentityTokens(
 }
 
 /** Stores a re-encryption only if the row still holds what was read (`fromKeyId`). */
-export async function storeIdentityTokens(
+export async function storeProviderTokens(
   sql: Sql,
+  table: ProviderTokenTable,
   tenantId: string,
   id: string,
   fromKeyId: string,
   next: { access: Uint8Array | null; refresh: Uint8Array | null; keyId: string },
 ): Promise<boolean> {
   const rows = await sql`
-    UPDATE external_identities
+    UPDATE ${sql(table)}
     SET access_token_ciphertext = ${next.access}, refresh_token_ciphertext = ${next.refresh}, key_id = ${next.keyId}
     WHERE id = ${id} AND tenant_id = ${tenantId} AND key_id = ${fromKeyId}
     RETURNING id`;

@@ -2,15 +2,9 @@
  * An integration's tokens at rest: sealed with the provider-token keyring
  * (purpose external_identity_tokens, as linked accounts' tokens are) and
  * bound to their row and column by the additional data; `secrets:rotate`
- * re-encrypts them through `integrationTokenRotation`.
+ * re-encrypts them with `integrationTokenAad`.
  */
-import type { Sql } from "../../db/client.ts";
-import {
-  type IntegrationRow,
-  type StaleIntegrationRow,
-  staleIntegrationTokens,
-  storeResealedTokens,
-} from "../../db/queries/integrations.ts";
+import type { IntegrationRow } from "../../db/queries/integrations.ts";
 import { createKeyring, type Keyring } from "../platform/secrets/crypto.ts";
 
 export interface SecretDeps {
@@ -19,7 +13,9 @@ export interface SecretDeps {
 }
 
 type Column = "access_token" | "refresh_token";
-const aad = (id: string, column: Column) => `integrations.${column}:${id}`;
+/** Binds a ciphertext to its row and column; `secrets:rotate` re-seals with it too. */
+export const integrationTokenAad = (id: string, column: Column) => `integrations.${column}:${id}`;
+const aad = integrationTokenAad;
 
 export function tokenKeyring(deps: SecretDeps): Promise<Keyring> {
   return createKeyring({ current: deps.secret, previous: deps.previousSecrets }, "external_identity_tokens");
@@ -43,24 +39,5 @@ export async function openTokens(
   return {
     access: await open(row.access_token_ciphertext, "access_token"),
     refresh: row.refresh_token_ciphertext ? await open(row.refresh_token_ciphertext, "refresh_token") : null,
-  };
-}
-
-/** `secrets:rotate`'s walk over one tenant's integrations (services/platform/secrets/rotate.ts). */
-export function integrationTokenRotation(tx: Sql, tenantId: string, keys: Keyring, batchSize: number) {
-  return {
-    batch: (afterId: string) => staleIntegrationTokens(tx, tenantId, keys.currentKeyId, afterId, batchSize),
-    reseal: async (row: StaleIntegrationRow) => {
-      const reseal = async (value: Uint8Array | null, column: Column) => {
-        if (!value) return null;
-        const plain = await keys.decrypt({ ciphertext: new Uint8Array(value), keyId: row.key_id }, aad(row.id, column));
-        return (await keys.encrypt(plain, aad(row.id, column))).ciphertext;
-      };
-      return await storeResealedTokens(tx, tenantId, row.id, row.key_id, {
-        access: await reseal(row.access_token_ciphertext, "access_token"),
-        refresh: await reseal(row.refresh_token_ciphertext, "refresh_token"),
-        keyId: keys.currentKeyId,
-      });
-    },
   };
 }

@@ -7,13 +7,14 @@
  */
 import type { Sql } from "../../../db/client.ts";
 import {
+  type ProviderTokenTable,
   type StaleChannelRow,
   staleChannelSecrets,
-  type StaleIdentityRow,
-  staleIdentityTokens,
+  staleProviderTokens,
+  type StaleTokenRow,
   staleWebhookSecrets,
   storeChannelSecret,
-  storeIdentityTokens,
+  storeProviderTokens,
   storeWebhookSecretIfKey,
   tenantsWithStaleSecrets,
 } from "../../../db/queries/secret_rotation.ts";
@@ -24,7 +25,7 @@ import { channelSecretAad, identityTokenAad } from "./fields.ts";
 import { webhookSecretAad } from "../../github/secret.ts";
 import { sourceSecretRotation } from "../../data_sources/secret.ts";
 import { clerkSecretRotation } from "../../user_sync/settings.ts";
-import { integrationTokenRotation } from "../../integrations/tokens.ts";
+import { integrationTokenAad } from "../../integrations/tokens.ts";
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -85,14 +86,14 @@ export async function rotateSecrets(sql: Sql, options: RotationOptions): Promise
         batch: (afterId: string) => Promise<Row[]>,
         reseal: (row: Row) => Promise<boolean>,
       ) => rotateTable(table, batch, reseal, r.failed, (n) => say(`tenant ${tenant.slug}: ${table} ${n} re-encrypted`));
-      r.identities = await walk(
-        "external_identities",
-        (afterId) => staleIdentityTokens(tx, tenant.id, identityKeys.currentKeyId, afterId, batchSize),
-        (row) => resealIdentityTokens(tx, tenant.id, identityKeys, row),
-      );
       // Integration tokens are provider tokens under the same key: counted with the identities'.
-      const integrations = integrationTokenRotation(tx, tenant.id, identityKeys, batchSize);
-      r.identities += await walk("integrations", integrations.batch, integrations.reseal);
+      for (const [table, aad] of PROVIDER_TOKEN_TABLES) {
+        r.identities += await walk(
+          table,
+          (afterId) => staleProviderTokens(tx, table, tenant.id, identityKeys.currentKeyId, afterId, batchSize),
+          (row) => resealProviderTokens(tx, table, aad, tenant.id, identityKeys, row),
+        );
+      }
       r.channels = await walk(
         "notification_channels",
         (afterId) => staleChannelSecrets(tx, tenant.id, channelKeys.currentKeyId, afterId, batchSize),
@@ -171,16 +172,33 @@ async function rotateTable<Row extends { id: string }>(
   }
 }
 
-async function resealIdentityTokens(tx: Sql, tenantId: string, keys: Keyring, row: StaleIdentityRow): Promise<boolean> {
-  const reseal = async (value: Uint8Array | null, column: "access_token" | "refresh_token") => {
+type TokenColumn = "access_token" | "refresh_token";
+const PROVIDER_TOKEN_TABLES: [ProviderTokenTable, (id: string, column: TokenColumn) => string][] = [
+  ["external_identities", identityTokenAad],
+  ["integrations", integrationTokenAad],
+];
+
+async function resealProviderTokens(
+  tx: Sql,
+  table: ProviderTokenTable,
+  aadOf: (id: string, column: TokenColumn) => string,
+  tenantId: string,
+  keys: Keyring,
+  row: StaleTokenRow,
+): Promise<boolean> {
+  const reseal = async (value: Uint8Array | null, column: TokenColumn) => {
     if (!value) return null;
-    const aad = identityTokenAad(row.id, column);
+    const aad = aadOf(row.id, column);
     const plain = await keys.decrypt({ ciphertext: new Uint8Array(value), keyId: row.key_id }, aad);
     return (await keys.encrypt(plain, aad)).ciphertext;
   };
   const access = await reseal(row.access_token_ciphertext, "access_token");
   const refresh = await reseal(row.refresh_token_ciphertext, "refresh_token");
-  return await storeIdentityTokens(tx, tenantId, row.id, row.key_id, { access, refresh, keyId: keys.currentKeyId });
+  return await storeProviderTokens(tx, table, tenantId, row.id, row.key_id, {
+    access,
+    refresh,
+    keyId: keys.currentKeyId,
+  });
 }
 
 async function resealChannelSecret(tx: Sql, tenantId: string, keys: Keyring, row: StaleChannelRow): Promise<boolean> {
