@@ -81,18 +81,8 @@ export async function setClerkSecret(
 
 /** POST /api/v1/user-sync/scim-token: a new SCIM bearer token (the old one stops at once); shown once. */
 export async function rotateScimToken(sql: Sql, principal: Principal, ctx: AuditContext): Promise<string> {
-  authorize(principal, "settings", "manage");
   const token = `osc_${randomToken(32)}`;
-  const hash = await sha256(token);
-  await withTenant(sql, principal.tenantId, async (tx) => {
-    await storeScimTokenHash(tx, principal.tenantId, hash);
-    await recordAudit(tx, ctx, {
-      tenantId: principal.tenantId,
-      action: "user_sync.scim_token_rotate",
-      resourceType: "user_sync_settings",
-      resourceId: principal.tenantId,
-    });
-  });
+  await storeScimToken(sql, principal, ctx, await sha256(token), "user_sync.scim_token_rotate");
   return token;
 }
 
@@ -109,12 +99,22 @@ export async function userSyncPageData(sql: Sql, principal: Principal, origin: s
 
 /** Revokes the SCIM token: the directory's calls get 401 from now on. */
 export async function revokeScimToken(sql: Sql, principal: Principal, ctx: AuditContext): Promise<void> {
+  await storeScimToken(sql, principal, ctx, null, "user_sync.scim_token_revoke");
+}
+
+async function storeScimToken(
+  sql: Sql,
+  principal: Principal,
+  ctx: AuditContext,
+  hash: Uint8Array | null,
+  action: "user_sync.scim_token_rotate" | "user_sync.scim_token_revoke",
+): Promise<void> {
   authorize(principal, "settings", "manage");
   await withTenant(sql, principal.tenantId, async (tx) => {
-    await storeScimTokenHash(tx, principal.tenantId, null);
+    await storeScimTokenHash(tx, principal.tenantId, hash);
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
-      action: "user_sync.scim_token_revoke",
+      action,
       resourceType: "user_sync_settings",
       resourceId: principal.tenantId,
     });
