@@ -80,7 +80,7 @@ Deno.test("in Chromium: a new organisation's check with Notify alerts live in th
     await page.waitForLoadState();
 
     await page.goto(`${served.url}/checks/new`);
-    await page.getByLabel("Project").selectOption({ label: "Umbrella shop" });
+    await page.getByLabel(/^Project/).selectOption({ label: "Umbrella shop" });
     await page.getByLabel("Name", { exact: true }).fill("Shop home page");
     await page.getByLabel("URL", { exact: true }).fill(targets.switchable);
     const notify = page.getByRole("checkbox", { name: /On-call hook/ });
