@@ -40,6 +40,10 @@ const PAGES = [
   "/insights",
   "/approvals",
   "/sla-reports",
+  "/data-sources",
+  "/data-models",
+  "/integrations",
+  "/settings/user-sync",
 ];
 
 Deno.test("in Chromium: every page passes axe (no serious or critical violation) at 1280 and 390 px, light and dark", async () => {
