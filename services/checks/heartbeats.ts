@@ -137,14 +137,17 @@ function applyPing(
     const payload = { ...eventBase(check, detail, latencyMs, now), from: transition.from, to: transition.to };
     events.push({ type: `health_check.${transition.to}`, check: { ...check }, payload });
   }
+  // Concurrent batches can commit out of order: a ping older than the one already applied still counts as a result,
+  // but never moves the last ping or the deadline back.
+  const newest = !check.last_ping_at || now >= check.last_ping_at;
   Object.assign(check, {
     status: state.status,
     consecutive_failures: state.consecutiveFailures,
     recent_outcomes: state.recentOutcomes,
     flapping: state.flapping,
-    last_ping_at: now,
+    last_ping_at: newest ? now : check.last_ping_at,
     last_start_at: null,
-    next_run_at: deadlineAfter(check, now),
+    next_run_at: newest ? deadlineAfter(check, now) : check.next_run_at,
   });
   return true;
 }
