@@ -5,9 +5,7 @@
  * exhaust memory. Strength is judged by zxcvbn-ts, not a list of our own.
  */
 import { scrypt } from "node:crypto";
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as en from "@zxcvbn-ts/language-en";
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { randomToken, timingSafeEqual } from "./tokens.ts";
 
 export const PASSWORD_MIN = 8;
@@ -20,11 +18,26 @@ const P = 1;
 const KEY_LENGTH = 32;
 const MAX_CONCURRENT = 2;
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+/**
+ * The dictionaries are megabytes of JavaScript and ranking them costs ~0.5 s of
+ * CPU: loaded when a password is first judged, not by every process (or test
+ * module) that imports the app.
+ */
+let zxcvbn: Promise<ZxcvbnFactory> | undefined;
+function strengthMeter(): Promise<ZxcvbnFactory> {
+  return zxcvbn ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import("@zxcvbn-ts/core"),
+      import("@zxcvbn-ts/language-common"),
+      import("@zxcvbn-ts/language-en"),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
+}
 
 let running = 0;
 const waiting: (() => void)[] = [];
@@ -78,7 +91,7 @@ export function dummyPasswordHash(): Promise<string> {
 export async function passwordProblem(password: string, userInputs: string[] = []): Promise<string | null> {
   if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
   if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
-  const result = await zxcvbn.checkAsync(password, userInputs);
+  const result = await (await strengthMeter()).checkAsync(password, userInputs);
   if (result.score < 3) {
     return result.feedback.warning
       ? `is too easy to guess: ${result.feedback.warning}`

@@ -3,7 +3,7 @@
  * SMTP_URL there is no mailer, and callers show links on screen instead.
  */
 import { Buffer } from "node:buffer";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Config } from "./config.ts";
 
 export interface MailMessage {
@@ -26,18 +26,26 @@ const TIMEOUT_MS = 10_000;
 /**
  * A mailer for the configured SMTP server, or null when SMTP is not set.
  * nodemailer connects per message; building the transport itself is cheap.
+ * nodemailer is loaded by the first message sent, not by every process that
+ * imports the app.
  */
 export function mailerFromConfig(config: Pick<Config, "smtpUrl" | "smtpFrom">): Mailer | null {
-  if (!config.smtpUrl) return null;
-  // Keys the URL sets (host, port, auth, secure) win; the timeouts fill in.
-  const transport = nodemailer.createTransport({
-    url: config.smtpUrl,
-    connectionTimeout: TIMEOUT_MS,
-    greetingTimeout: TIMEOUT_MS,
-    socketTimeout: TIMEOUT_MS,
-  });
+  const smtpUrl = config.smtpUrl;
+  if (!smtpUrl) return null;
+  let loaded: Promise<Transporter> | undefined;
+  const transporter = () =>
+    loaded ??= import("nodemailer").then(({ default: nodemailer }) =>
+      // Keys the URL sets (host, port, auth, secure) win; the timeouts fill in.
+      nodemailer.createTransport({
+        url: smtpUrl,
+        connectionTimeout: TIMEOUT_MS,
+        greetingTimeout: TIMEOUT_MS,
+        socketTimeout: TIMEOUT_MS,
+      })
+    );
   return {
     async send(message) {
+      const transport = await transporter();
       const attachments = message.attachments?.map((a) => ({
         filename: a.filename,
         contentType: a.contentType,

@@ -14,7 +14,6 @@
  * Anything the user can fix (unknown e-mail, no permission, already resolved)
  * is a 200 with an ephemeral text: Slack shows it to the clicker only.
  */
-import { SlackAPI } from "@slack/deno-slack-sdk";
 import type { Sql } from "../../db/client.ts";
 import { findActivePrincipalByEmail } from "../../db/queries/auth.ts";
 import { findSlackMessageByTs } from "../../db/queries/slack_messages.ts";
@@ -198,6 +197,8 @@ function parsePayload(rawBody: string): Payload | null {
 
 async function slackEmail(botToken: string, user: string, slackApiUrl: string): Promise<string | null> {
   try {
+    // The SDK is loaded by the first lookup, not by every process that imports the app.
+    const { SlackAPI } = await import("@slack/deno-slack-sdk");
     const answer = await SlackAPI(botToken, { slackApiUrl }).users.info({ user }) as {
       ok: boolean;
       user?: { profile?: { email?: string } };

@@ -27,7 +27,7 @@ const PRIORITY: Record<string, number> = { critical: 1, warning: 2, info: 4 };
 async function createIssue(call: ProviderCall, alert: AlertFacts, baseUrl: string | undefined) {
   const teamId = call.metadata.team_id;
   if (typeof teamId !== "string") throw new ConflictError("The Linear integration has no team to file issues in");
-  const client = linearClient(call);
+  const client = await linearClient(call);
   const payload = await linearCall(() =>
     client.createIssue({
       teamId,
@@ -143,7 +143,7 @@ export async function syncAlertIssues(
   const wanted = await withTenant(sql, tenantId, (tx) => links.wantedLinks(tx, tenantId, integrationId));
   if (wanted.length === 0) return { filed, closed };
   const call = await providerCall(sql, deps, tenantId, integrationId, ctx.now);
-  const client = linearClient(call);
+  const client = await linearClient(call);
   for (const link of wanted) {
     const { issue } = await rawQuery<{ issue: LinearIssueLink & { team?: { id: string } } }>(
       client,

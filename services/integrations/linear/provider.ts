@@ -15,7 +15,7 @@ interface AccountAnswer {
 }
 
 async function readAccount(call: ProviderCall): Promise<Account> {
-  const a = await rawQuery<AccountAnswer>(linearClient(call), ACCOUNT_QUERY);
+  const a = await rawQuery<AccountAnswer>(await linearClient(call), ACCOUNT_QUERY);
   const teams = a.teams.nodes.map((t) => ({ id: t.id, key: t.key, name: t.name }));
   const chosen = teams.find((t) => t.id === call.metadata.team_id) ?? teams[0];
   return {

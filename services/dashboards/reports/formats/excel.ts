@@ -3,7 +3,6 @@
  * widget with its rows (write-excel-file). Text that a spreadsheet would run
  * as a formula gets a leading '; numbers stay numbers.
  */
-import writeXlsxFile from "write-excel-file/universal";
 import type { ReportContent } from "./content.ts";
 import { filtersLine, safeCell, safeText } from "./cells.ts";
 
@@ -51,6 +50,8 @@ export async function excelFile(content: ReportContent): Promise<Uint8Array> {
     ];
     return { data: rows, sheet: names[i] };
   });
+  // Loaded on the first workbook, not by every process that imports the app.
+  const { default: writeXlsxFile } = await import("write-excel-file/universal");
   const blob = await writeXlsxFile([{ data: cover, sheet: "Report" }, ...sheets] as never).toBlob();
   return new Uint8Array(await blob.arrayBuffer());
 }

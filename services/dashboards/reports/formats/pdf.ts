@@ -4,7 +4,7 @@
  * vectors (svg-to-pdfkit), tables and figures as text. Everything is drawn as
  * text, so markup in a title is printed, never interpreted.
  */
-import SVGtoPDF from "svg-to-pdfkit";
+import type SVGtoPDF from "svg-to-pdfkit";
 import { pdfBytes, type PdfDoc } from "../../../platform/pdf.ts";
 import { renderToString } from "preact-render-to-string";
 import { WIDGET_KINDS } from "../../../../views/dashboards/widgets/registry.ts";
@@ -15,11 +15,15 @@ import { filtersLine } from "./cells.ts";
 const CHARTS = new Set(["line_chart", "bar_chart", "pie_chart"]);
 const MAX_TABLE_ROWS = 40;
 
-export function pdfFile(content: ReportContent): Promise<Uint8Array> {
-  return pdfBytes({ size: "A4", margin: 40, info: { Title: content.title } }, (doc) => draw(doc, content));
+export async function pdfFile(content: ReportContent): Promise<Uint8Array> {
+  const { default: svgToPdf } = await import("svg-to-pdfkit");
+  return await pdfBytes(
+    { size: "A4", margin: 40, info: { Title: content.title } },
+    (doc) => draw(doc, content, svgToPdf),
+  );
 }
 
-function draw(doc: PdfDoc, content: ReportContent): void {
+function draw(doc: PdfDoc, content: ReportContent, svgToPdf: typeof SVGtoPDF): void {
   const width = doc.page.width - 80;
   doc.font("Helvetica-Bold").fontSize(18).text(content.title);
   doc.font("Helvetica").fontSize(9).fillColor("#555")
@@ -41,7 +45,7 @@ function draw(doc: PdfDoc, content: ReportContent): void {
     }
     if (CHARTS.has(w.type)) {
       const svg = renderToString(WIDGET_KINDS[w.type as WidgetType].render(w.data, w.title));
-      SVGtoPDF(doc, svg, 40, doc.y, { width, height: chartHeight, preserveAspectRatio: "xMinYMin meet" });
+      svgToPdf(doc, svg, 40, doc.y, { width, height: chartHeight, preserveAspectRatio: "xMinYMin meet" });
       doc.y += chartHeight + 10;
       doc.x = 40;
     } else {

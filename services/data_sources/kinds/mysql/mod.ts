@@ -8,7 +8,7 @@
  * destroyed rather than drained, so a huge result is never loaded.
  */
 import { z } from "@hono/zod-openapi";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import { checkedAddress } from "../../../platform/net/connect.ts";
 import { createPoolCache } from "../../pool_cache.ts";
 import { limitFields } from "../limits.ts";
@@ -49,6 +49,8 @@ const pools = createPoolCache<mysql.Pool>((pool) => pool.end());
 async function poolFor(source: OpenSource): Promise<mysql.Pool> {
   const c = source.config as { host: string; port: number; database: string; user: string; ssl: string };
   const address = await checkedAddress(c.host, c.port, source.policy);
+  // Loaded by the first MySQL source used, not by every process that imports the app.
+  const { default: mysql } = await import("mysql2/promise");
   return pools.get(source.id, `${source.version}|${address}`, () =>
     mysql.createPool({
       host: address,

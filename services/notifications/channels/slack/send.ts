@@ -9,7 +9,6 @@
  * The Slack API URL (SLACK_API_URL) is server configuration, not user input,
  * so it does not go through the webhook address policy.
  */
-import { SlackAPI } from "@slack/deno-slack-sdk";
 import { findSlackMessage, saveSlackMessage } from "../../../../db/queries/slack_messages.ts";
 import { withTenant } from "../../../../db/tenant.ts";
 import { findApprovalSlackMessageFor, saveApprovalSlackMessage } from "../../../../db/queries/approvals.ts";
@@ -86,6 +85,8 @@ async function sendBot(
   deps: SendDeps,
 ): Promise<SendResult> {
   if (!channel.botToken) return failure("The channel has no bot token: edit and save it", { permanent: true });
+  // The SDK is loaded by the first bot message, not by every process that imports the app.
+  const { SlackAPI } = await import("@slack/deno-slack-sdk");
   const client = SlackAPI(channel.botToken, { slackApiUrl: deps.config.slackApiUrl });
   const alertId = !delivery.digest && delivery.eventType.startsWith("alert.")
     ? first(delivery.payload, "alert_id", "alert.id")
