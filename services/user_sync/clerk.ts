@@ -16,7 +16,6 @@
  * are revoked in the same transaction. Each change writes its audit row
  * (actor "clerk").
  */
-import { Webhook, WebhookVerificationError } from "svix";
 import type { Sql } from "../../db/client.ts";
 import {
   applyDirectoryUser,
@@ -77,6 +76,8 @@ export async function handleClerkWebhook(deps: ClerkDeps, req: ClerkRequest): Pr
   // Unknown tenant and unconfigured tenant answer like a bad signature: the URL reveals nothing.
   if (!tenantId || !settings?.clerk_secret_ciphertext) throw new UnauthorizedError("Clerk signature missing or wrong");
   const signingSecret = await openClerkSecret(deps, settings);
+  // Loaded by the first Clerk webhook, not by every process that imports the app.
+  const { Webhook, WebhookVerificationError } = await import("svix");
   try {
     // svix 2 only throws on a bad signature or timestamp; the body is parsed after it passed.
     new Webhook(signingSecret).verify(req.rawBody, {
