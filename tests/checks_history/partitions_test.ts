@@ -36,7 +36,7 @@ Deno.test("the first run creates this month's and the next two months' partition
     result("2026-06-01T00:00:00Z"),
   ]);
   const { logger, lines } = captureLogger();
-  const report = await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  const report = await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => NOW }).runOnce();
   assertEquals(report.created.map((c) => [c.partition, c.moved]), [
     ["check_results_p2026_11", 1],
     ["check_results_p2026_12", 1],
@@ -73,7 +73,7 @@ Deno.test("the first run creates this month's and the next two months' partition
   await insertInBatches(sql, [result("2026-11-03T10:00:00Z")]);
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_p2026_11`;
   assertEquals(n, 2);
-  const again = await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  const again = await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => NOW }).runOnce();
   assertEquals(again.created, []);
 });
 
@@ -81,10 +81,10 @@ Deno.test("retention drops only partitions whose whole month is older than the r
   const { logger, lines } = captureLogger();
   const old = new Date("2025-08-15T00:00:00Z");
   // partitions for 2025-08..10 exist because a process ran back then
-  await createRetention({ sql, config: { retentionDays: 400 }, logger, now: () => old }).runOnce();
+  await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => old }).runOnce();
   await insertInBatches(sql, [result("2025-08-20T10:00:00Z"), result("2025-10-20T10:00:00Z")]);
   // 100 days before NOW is 2026-08-15: August 2025 … July 2026 are over by then, 2025-10 included
-  const report = await createRetention({ sql, config: { retentionDays: 100 }, logger, now: () => NOW }).runOnce();
+  const report = await createRetention({ sql, config: { retentionDays: 100, rawRetentionDays: 100 }, logger, now: () => NOW }).runOnce();
   assertEquals(report.dropped, [
     "check_results_p2025_08",
     "check_results_p2025_09",
@@ -126,8 +126,8 @@ Deno.test("two processes running retention at once create each partition once, w
   try {
     const one = captureLogger(), two = captureLogger();
     const [r1, r2] = await Promise.all([
-      createRetention({ sql, config: { retentionDays: 400 }, logger: one.logger, now: () => later }).runOnce(),
-      createRetention({ sql: second, config: { retentionDays: 400 }, logger: two.logger, now: () => later }).runOnce(),
+      createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger: one.logger, now: () => later }).runOnce(),
+      createRetention({ sql: second, config: { retentionDays: 400, rawRetentionDays: 400 }, logger: two.logger, now: () => later }).runOnce(),
     ]);
     const created = [...r1.created, ...r2.created].map((c) => c.partition).sort();
     assertEquals(created, [
