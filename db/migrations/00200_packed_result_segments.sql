@@ -60,10 +60,11 @@ INSERT INTO check_result_seal (sealed_before, sealing_before) VALUES ('-infinity
 
 -- Hours that got results after (or while) they were sealed; the sealer merges them.
 CREATE TABLE check_result_late (
-  tenant_id uuid NOT NULL,
+  tenant_id uuid NOT NULL REFERENCES tenants (id),
   check_id uuid NOT NULL,
   hour timestamptz NOT NULL,
-  PRIMARY KEY (tenant_id, check_id, hour)
+  PRIMARY KEY (tenant_id, check_id, hour),
+  FOREIGN KEY (tenant_id, check_id) REFERENCES health_checks (tenant_id, id) ON DELETE CASCADE
 );
 ALTER TABLE check_result_late ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON check_result_late TO opsdeck_app

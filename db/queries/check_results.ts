@@ -160,9 +160,7 @@ export async function listCheckResults(
          ${f.since ? sql`AND s.hour > ${f.since}::timestamptz - interval '1 hour' AND ${at} >= ${f.since}` : sql``}
          ${f.until ? sql`AND s.hour < ${f.until} AND ${at} < ${f.until}` : sql``}
          ${
-    f.before
-      ? sql`AND s.hour < ${f.before}::text::timestamptz AND ${at} < ${f.before}::text::timestamptz`
-      : sql``
+    f.before ? sql`AND s.hour < ${f.before}::text::timestamptz AND ${at} < ${f.before}::text::timestamptz` : sql``
   }
          ${f.status ? sql`AND ${status} = ${f.status}` : sql``}
        ORDER BY s.hour DESC, u.off DESC

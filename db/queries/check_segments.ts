@@ -16,10 +16,14 @@ export async function sealState(sql: Sql): Promise<SealState> {
   return { sealedBefore: row.sealed_before === "-infinity" ? null : new Date(row.sealed_before) };
 }
 
-/** The UTC day of the oldest result (from the hourly roll-up's bucket index, not a scan of the raw rows). */
-export async function oldestResultDay(sql: Sql): Promise<Date | null> {
+/**
+ * The UTC day of the oldest result at or after `from` (all results: null), from the hourly
+ * roll-up's bucket index rather than a scan of the raw rows; null when there is none.
+ */
+export async function nextResultDay(sql: Sql, from: Date | null): Promise<Date | null> {
   const [{ day }] = await sql<{ day: Date | null }[]>`
-    SELECT date_trunc('day', min(bucket), 'UTC') AS day FROM check_results_hourly`;
+    SELECT date_trunc('day', min(bucket), 'UTC') AS day FROM check_results_hourly
+    WHERE bucket >= coalesce(${from}::timestamptz, '-infinity')`;
   return day;
 }
 
@@ -32,23 +36,22 @@ const statusChar = (sql: Sql, col: string) =>
   sql.unsafe(`(CASE ${col} WHEN 'up' THEN 'u' WHEN 'down' THEN 'd' ELSE 'g' END)::"char"`);
 
 /**
- * Seals the UTC day [day, day + 1 day) under the advisory lock `lockKey`
+ * Seals [from, to) (whole UTC days) under the advisory lock `lockKey`
  * (returns false when another process holds it). First announces the day
  * (sealing_before), which waits for batches in flight: from then on a batch
- * writing into that day queues its hours as late. Then packs the day's raw
+ * writing into that range queues its hours as late. Then packs the range's raw
  * rows and moves sealed_before past it in one transaction, so readers switch
  * from the raw rows to the segments at once. Returns the number of segments
- * (check-hours) written, or null when the lock is taken or the day is not next.
+ * (check-hours) written, or null when the lock is taken or `from` is not where sealing stands.
  */
-export async function sealDay(sql: Sql, lockKey: bigint, day: Date): Promise<number | null> {
-  const end = new Date(day.getTime() + 86_400_000);
+export async function sealRange(sql: Sql, lockKey: bigint, from: Date, end: Date): Promise<number | null> {
   return await inTransaction(sql, async (tx) => {
     const [{ locked }] = await tx<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(${lockKey.toString()}::bigint) AS locked`;
     if (!locked) return null;
     // the first seal starts at the oldest result's day; later ones go on where the last ended
     const [seal] = await tx<{ ok: boolean }[]>`
-      SELECT sealed_before = ${day} OR sealed_before = '-infinity' AS ok FROM check_result_seal`;
+      SELECT sealed_before = ${from} OR sealed_before = '-infinity' AS ok FROM check_result_seal`;
     if (!seal.ok) return null;
     await announce(sql, end);
     const packed = await tx`
@@ -59,7 +62,7 @@ export async function sealDay(sql: Sql, lockKey: bigint, day: Date): Promise<num
              array_agg(latency_ms ORDER BY checked_at), array_agg(status_code::int2 ORDER BY checked_at),
              CASE WHEN bool_or(detail IS NOT NULL) THEN array_agg(detail ORDER BY checked_at) END
       FROM (SELECT *, date_trunc('hour', checked_at, 'UTC') AS hour FROM check_results
-            WHERE checked_at >= ${day} AND checked_at < ${end}) r
+            WHERE checked_at >= ${from} AND checked_at < ${end}) r
       GROUP BY tenant_id, check_id, hour`;
     // waits for batches that read the seal row before the announcement; they queued their late hours
     await tx`SELECT FROM check_result_seal FOR UPDATE`;

@@ -7,7 +7,7 @@
  * are wholly sealed (services/workers/retention.ts).
  */
 import type { Sql } from "../../db/client.ts";
-import { mergeLateHours, oldestResultDay, sealDay, sealState } from "../../db/queries/check_segments.ts";
+import { mergeLateHours, nextResultDay, sealRange, sealState } from "../../db/queries/check_segments.ts";
 import type { Logger } from "../platform/logger.ts";
 import { type BackgroundDeps, type BackgroundWorker, runLoop } from "../workers/loop.ts";
 
@@ -16,15 +16,15 @@ export const SEAL_INTERVAL_MS = 5 * 60_000;
 export const SEAL_GRACE_MS = 15 * 60_000;
 /** Arbitrary constant ("oseal"), distinct from the partition lock. */
 const SEAL_LOCK_KEY = 0x6f7365616cn;
-/** Bounds one pass (a first run over a long history goes on in the next passes). */
-const MAX_DAYS_PER_PASS = 62;
+/** Bounds one pass (each range holds one day of results; a first run over a long history goes on in the next passes). */
+const MAX_RANGES_PER_PASS = 31;
 const LATE_BATCH = 500;
 const MAX_LATE_BATCHES = 20;
 const DAY_MS = 86_400_000;
 
 export interface SealReport {
-  /** The UTC days sealed, as dates (YYYY-MM-DD). */
-  days: string[];
+  /** Where sealing stands after the pass: every result before it is packed (null: nothing sealed yet). */
+  sealedBefore: Date | null;
   /** Check-hours written. */
   segments: number;
   /** Late check-hours merged into their segments. */
@@ -41,13 +41,22 @@ export interface SealerDeps {
 export function createSealer(deps: SealerDeps) {
   return {
     async runOnce(now = deps.now()): Promise<SealReport> {
-      const report: SealReport = { days: [], segments: 0, mergedHours: 0 };
-      for (let i = 0; i < MAX_DAYS_PER_PASS; i++) {
-        const day = (await sealState(deps.sql)).sealedBefore ?? await oldestResultDay(deps.sql);
-        if (!day || day.getTime() + DAY_MS + SEAL_GRACE_MS > now.getTime()) break;
-        const segments = await sealDay(deps.sql, SEAL_LOCK_KEY, day);
+      const report: SealReport = {
+        sealedBefore: (await sealState(deps.sql)).sealedBefore,
+        segments: 0,
+        mergedHours: 0,
+      };
+      // the last whole UTC day that ended at least the grace ago
+      const limit = new Date(Math.floor((now.getTime() - SEAL_GRACE_MS) / DAY_MS) * DAY_MS);
+      for (let i = 0; i < MAX_RANGES_PER_PASS; i++) {
+        const from = report.sealedBefore ?? await nextResultDay(deps.sql, null);
+        if (!from || from >= limit) break;
+        // days without results are sealed together with the next day that has some
+        const day = await nextResultDay(deps.sql, from);
+        const to = day && day.getTime() + DAY_MS < limit.getTime() ? new Date(day.getTime() + DAY_MS) : limit;
+        const segments = await sealRange(deps.sql, SEAL_LOCK_KEY, from, to);
         if (segments === null) break;
-        report.days.push(day.toISOString().slice(0, 10));
+        report.sealedBefore = to;
         report.segments += segments;
       }
       for (let i = 0; i < MAX_LATE_BATCHES; i++) {
@@ -55,7 +64,7 @@ export function createSealer(deps: SealerDeps) {
         report.mergedHours += merged;
         if (merged < LATE_BATCH) break;
       }
-      if (report.days.length > 0 || report.mergedHours > 0) deps.logger.info("results sealed", { ...report });
+      if (report.segments > 0 || report.mergedHours > 0) deps.logger.info("results sealed", { ...report });
       return report;
     },
   };

@@ -140,9 +140,7 @@ Deno.test("every reader gives the same answers after the sealer packs closed day
 
   const { logger } = captureLogger();
   const sealer = createSealer({ sql, logger, now: () => new Date(DAY0 + 2.2 * DAY_MS) });
-  const report = await sealer.runOnce();
-  assert(report.days.includes("2026-10-03") && report.days.includes("2026-10-04"), report.days.join());
-  assert(!report.days.includes("2026-10-05"));
+  assertEquals((await sealer.runOnce()).sealedBefore, new Date(DAY0 + 2 * DAY_MS));
   assertEquals((await sealState(sql)).sealedBefore, new Date(DAY0 + 2 * DAY_MS));
   const [{ packed }] = await sql<{ packed: number }[]>`
     SELECT sum(cardinality(offsets))::int AS packed FROM check_result_segments WHERE tenant_id = ${t.id}`;

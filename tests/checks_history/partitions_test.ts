@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { createPool } from "../../db/client.ts";
-import { type CheckResultInsert, PARTITIONED } from "../../db/queries/check_results.ts";
+import { type CheckResultInsert, listCheckResults, PARTITIONED } from "../../db/queries/check_results.ts";
+import { createSealer } from "../../services/checks/sealer.ts";
 import { partitionName } from "../../services/workers/partitions.ts";
 import { createRetention } from "../../services/workers/retention.ts";
 import { createTestDatabase } from "../helpers/db.ts";
@@ -36,11 +37,19 @@ Deno.test("the first run creates this month's and the next two months' partition
     result("2026-06-01T00:00:00Z"),
   ]);
   const { logger, lines } = captureLogger();
-  const report = await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  const report = await createRetention({
+    sql,
+    config: { retentionDays: 400, rawRetentionDays: 400 },
+    logger,
+    now: () => NOW,
+  }).runOnce();
   assertEquals(report.created.map((c) => [c.partition, c.moved]), [
     ["check_results_p2026_11", 1],
     ["check_results_p2026_12", 1],
     ["check_results_p2027_01", 0],
+    ["check_result_segments_p2026_11", 0],
+    ["check_result_segments_p2026_12", 0],
+    ["check_result_segments_p2027_01", 0],
     ["metric_snapshots_p2026_11", 0],
     ["metric_snapshots_p2026_12", 0],
     ["metric_snapshots_p2027_01", 0],
@@ -73,7 +82,12 @@ Deno.test("the first run creates this month's and the next two months' partition
   await insertInBatches(sql, [result("2026-11-03T10:00:00Z")]);
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_p2026_11`;
   assertEquals(n, 2);
-  const again = await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => NOW }).runOnce();
+  const again = await createRetention({
+    sql,
+    config: { retentionDays: 400, rawRetentionDays: 400 },
+    logger,
+    now: () => NOW,
+  }).runOnce();
   assertEquals(again.created, []);
 });
 
@@ -81,14 +95,23 @@ Deno.test("retention drops only partitions whose whole month is older than the r
   const { logger, lines } = captureLogger();
   const old = new Date("2025-08-15T00:00:00Z");
   // partitions for 2025-08..10 exist because a process ran back then
-  await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => old }).runOnce();
+  await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => old })
+    .runOnce();
   await insertInBatches(sql, [result("2025-08-20T10:00:00Z"), result("2025-10-20T10:00:00Z")]);
   // 100 days before NOW is 2026-08-15: August 2025 … July 2026 are over by then, 2025-10 included
-  const report = await createRetention({ sql, config: { retentionDays: 100, rawRetentionDays: 100 }, logger, now: () => NOW }).runOnce();
+  const report = await createRetention({
+    sql,
+    config: { retentionDays: 100, rawRetentionDays: 100 },
+    logger,
+    now: () => NOW,
+  }).runOnce();
   assertEquals(report.dropped, [
     "check_results_p2025_08",
     "check_results_p2025_09",
     "check_results_p2025_10",
+    "check_result_segments_p2025_08",
+    "check_result_segments_p2025_09",
+    "check_result_segments_p2025_10",
     "metric_snapshots_p2025_08",
     "metric_snapshots_p2025_09",
     "metric_snapshots_p2025_10",
@@ -126,11 +149,24 @@ Deno.test("two processes running retention at once create each partition once, w
   try {
     const one = captureLogger(), two = captureLogger();
     const [r1, r2] = await Promise.all([
-      createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger: one.logger, now: () => later }).runOnce(),
-      createRetention({ sql: second, config: { retentionDays: 400, rawRetentionDays: 400 }, logger: two.logger, now: () => later }).runOnce(),
+      createRetention({
+        sql,
+        config: { retentionDays: 400, rawRetentionDays: 400 },
+        logger: one.logger,
+        now: () => later,
+      }).runOnce(),
+      createRetention({
+        sql: second,
+        config: { retentionDays: 400, rawRetentionDays: 400 },
+        logger: two.logger,
+        now: () => later,
+      }).runOnce(),
     ]);
     const created = [...r1.created, ...r2.created].map((c) => c.partition).sort();
     assertEquals(created, [
+      "check_result_segments_p2027_06",
+      "check_result_segments_p2027_07",
+      "check_result_segments_p2027_08",
       "check_results_p2027_06",
       "check_results_p2027_07",
       "check_results_p2027_08",
@@ -150,4 +186,36 @@ Deno.test("two processes running retention at once create each partition once, w
   } finally {
     await second.end();
   }
+});
+
+// Runs last: sealing moves the whole database's seal.
+Deno.test("a raw month goes as soon as it is wholly sealed and no late result in it waits, its segments stay", async () => {
+  const { logger } = captureLogger();
+  await insertInBatches(sql, [result("2027-06-01T05:00:00Z"), result("2027-06-01T05:00:20Z")]);
+  const now = new Date("2027-07-01T02:00:00Z");
+  const sealed = await createSealer({ sql, logger, now: () => now }).runOnce();
+  assertEquals(sealed.sealedBefore, new Date("2027-07-01T00:00:00Z"));
+  // a result for a sealed hour arrives before retention runs: its month stays until it is merged
+  assertEquals(await insertInBatches(sql, [result("2027-06-01T05:00:10Z")]), 1);
+  const config = { retentionDays: 400, rawRetentionDays: 30 };
+  const first = await createRetention({ sql, config, logger, now: () => now }).runOnce();
+  assert(first.dropped.includes("check_results_p2027_01"), first.dropped.join());
+  assert(!first.dropped.includes("check_results_p2027_06"));
+  assertEquals((await createSealer({ sql, logger, now: () => now }).runOnce()).mergedHours, 1);
+  const second = await createRetention({ sql, config, logger, now: () => now }).runOnce();
+  assertEquals(second.dropped, ["check_results_p2027_06"]);
+  const parts = await partitions("check_result_segments");
+  assert(parts.includes("check_result_segments_p2027_06") && !parts.includes("check_result_segments_p2027_01"));
+  const listed = await listCheckResults(sql, tenant.id, a.id, {
+    since: new Date("2027-06-01T00:00:00Z"),
+    until: null,
+    status: null,
+    before: null,
+    limit: 10,
+  });
+  assertEquals(listed.map((r) => r.checked_at.toISOString()), [
+    "2027-06-01T05:00:20.000Z",
+    "2027-06-01T05:00:10.000Z",
+    "2027-06-01T05:00:00.000Z",
+  ]);
 });
