@@ -94,24 +94,25 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- A check's newest result (the board's LATERAL): the newest raw row, else the last entry
--- of the newest segment. Raw rows at or after sealed_before are always newer than any segment.
+-- of the newest segment. Raw rows at or after sealed_before are newer than any sealed one, so
+-- the arms are appended in that order without a sort, and LIMIT 1 stops after the raw arm
+-- whenever it has a row: the segment (whose arrays must be decompressed) is read only for a
+-- check with no result since the last seal.
 CREATE FUNCTION opsdeck_last_check_result(p_tenant uuid, p_check uuid)
 RETURNS TABLE (checked_at timestamptz, status text, latency_ms integer, status_code integer, detail text)
 LANGUAGE sql STABLE AS $$
-  SELECT * FROM (
-    (SELECT c.checked_at, c.status, c.latency_ms, c.status_code, c.detail
-     FROM check_results c
-     WHERE c.tenant_id = p_tenant AND c.check_id = p_check
-       AND c.checked_at >= (SELECT sealed_before FROM check_result_seal)
-     ORDER BY c.checked_at DESC LIMIT 1)
-    UNION ALL
-    (SELECT s.hour + s.offsets[n] * interval '1 microsecond',
-            CASE s.statuses[n] WHEN 'u' THEN 'up' WHEN 'd' THEN 'down' ELSE 'degraded' END, s.latencies[n],
-            s.status_codes[n]::integer, s.details[n]
-     FROM check_result_segments s CROSS JOIN LATERAL (SELECT cardinality(s.offsets) AS n) k
-     WHERE s.tenant_id = p_tenant AND s.check_id = p_check
-       AND s.hour < (SELECT sealed_before FROM check_result_seal)
-     ORDER BY s.hour DESC LIMIT 1)
-  ) x
-  ORDER BY checked_at DESC LIMIT 1
+  (SELECT c.checked_at, c.status, c.latency_ms, c.status_code, c.detail
+   FROM check_results c
+   WHERE c.tenant_id = p_tenant AND c.check_id = p_check
+     AND c.checked_at >= (SELECT sealed_before FROM check_result_seal)
+   ORDER BY c.checked_at DESC LIMIT 1)
+  UNION ALL
+  (SELECT s.hour + s.offsets[n] * interval '1 microsecond',
+          CASE s.statuses[n] WHEN 'u' THEN 'up' WHEN 'd' THEN 'down' ELSE 'degraded' END, s.latencies[n],
+          s.status_codes[n]::integer, s.details[n]
+   FROM check_result_segments s CROSS JOIN LATERAL (SELECT cardinality(s.offsets) AS n) k
+   WHERE s.tenant_id = p_tenant AND s.check_id = p_check
+     AND s.hour < (SELECT sealed_before FROM check_result_seal)
+   ORDER BY s.hour DESC LIMIT 1)
+  LIMIT 1
 $$;
