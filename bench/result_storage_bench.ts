@@ -40,7 +40,8 @@ const YEAR_RESULTS = 2000 * (365 * 86_400 / 20);
 export default async function resultStorageBench(): Promise<BenchReport> {
   const dir = await tempDataDir("opsdeck-bench-result-storage-");
   const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
-  const sql = createPool(pg.url, { max: 4 });
+  // seeding builds the roll-ups of the whole day in one statement each: longer than the default timeout
+  const sql = createPool(pg.url, { max: 4, statementTimeoutMs: 0 });
   try {
     await migrate(sql, await loadMigrations());
     const quiet = createLogger("warn");

@@ -35,14 +35,20 @@ const offsetOf = (sql: Sql, at: string, hour: string) =>
 const statusChar = (sql: Sql, col: string) =>
   sql.unsafe(`(CASE ${col} WHEN 'up' THEN 'u' WHEN 'down' THEN 'd' ELSE 'g' END)::"char"`);
 
+/** Checks packed per statement: each is one primary-key range scan, and a statement stays seconds long. */
+const CHECKS_PER_STATEMENT = 50;
+
 /**
  * Seals [from, to) (whole UTC days) under the advisory lock `lockKey`
- * (returns false when another process holds it). First announces the day
+ * (returns null when another process holds it). First announces the range
  * (sealing_before), which waits for batches in flight: from then on a batch
  * writing into that range queues its hours as late. Then packs the range's raw
- * rows and moves sealed_before past it in one transaction, so readers switch
- * from the raw rows to the segments at once. Returns the number of segments
- * (check-hours) written, or null when the lock is taken or `from` is not where sealing stands.
+ * rows, a few checks per statement (a day of 2,000 checks in one statement
+ * outlasts the statement timeout, and a scan by time alone would read the
+ * whole partition), and moves sealed_before past it in the same transaction,
+ * so readers switch from the raw rows to the segments at once. Returns the
+ * number of segments (check-hours) written, or null when the lock is taken or
+ * `from` is not where sealing stands.
  */
 export async function sealRange(sql: Sql, lockKey: bigint, from: Date, end: Date): Promise<number | null> {
   return await inTransaction(sql, async (tx) => {
@@ -54,20 +60,33 @@ export async function sealRange(sql: Sql, lockKey: bigint, from: Date, end: Date
       SELECT sealed_before = ${from} OR sealed_before = '-infinity' AS ok FROM check_result_seal`;
     if (!seal.ok) return null;
     await announce(sql, end);
-    const packed = await tx`
-      INSERT INTO check_result_segments (tenant_id, check_id, hour, offsets, statuses, latencies, status_codes, details)
-      SELECT tenant_id, check_id, hour,
-             array_agg(${offsetOf(tx, "checked_at", "hour")} ORDER BY checked_at),
-             array_agg(${statusChar(tx, "status")} ORDER BY checked_at),
-             array_agg(latency_ms ORDER BY checked_at), array_agg(status_code::int2 ORDER BY checked_at),
-             CASE WHEN bool_or(detail IS NOT NULL) THEN array_agg(detail ORDER BY checked_at) END
-      FROM (SELECT *, date_trunc('hour', checked_at, 'UTC') AS hour FROM check_results
-            WHERE checked_at >= ${from} AND checked_at < ${end}) r
-      GROUP BY tenant_id, check_id, hour`;
+    let segments = 0;
+    let after: [string, string] = ["00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000"];
+    for (;;) {
+      const checks = await tx<{ tenant_id: string; id: string }[]>`
+        SELECT tenant_id, id FROM health_checks WHERE (tenant_id, id) > (${after[0]}::uuid, ${after[1]}::uuid)
+        ORDER BY tenant_id, id LIMIT ${CHECKS_PER_STATEMENT}`;
+      if (checks.length === 0) break;
+      after = [checks.at(-1)!.tenant_id, checks.at(-1)!.id];
+      const packed = await tx`
+        INSERT INTO check_result_segments (tenant_id, check_id, hour, offsets, statuses, latencies, status_codes, details)
+        SELECT r.tenant_id, r.check_id, r.hour,
+               array_agg(${offsetOf(tx, "r.checked_at", "r.hour")} ORDER BY r.checked_at),
+               array_agg(${statusChar(tx, "r.status")} ORDER BY r.checked_at),
+               array_agg(r.latency_ms ORDER BY r.checked_at), array_agg(r.status_code::int2 ORDER BY r.checked_at),
+               CASE WHEN bool_or(r.detail IS NOT NULL) THEN array_agg(r.detail ORDER BY r.checked_at) END
+        FROM unnest(${checks.map((c) => c.tenant_id)}::uuid[], ${checks.map((c) => c.id)}::uuid[]) AS k(tenant_id, id)
+        CROSS JOIN LATERAL (
+          SELECT c.*, date_trunc('hour', c.checked_at, 'UTC') AS hour FROM check_results c
+          WHERE c.tenant_id = k.tenant_id AND c.check_id = k.id AND c.checked_at >= ${from} AND c.checked_at < ${end}
+        ) r
+        GROUP BY r.tenant_id, r.check_id, r.hour`;
+      segments += packed.count;
+    }
     // waits for batches that read the seal row before the announcement; they queued their late hours
     await tx`SELECT FROM check_result_seal FOR UPDATE`;
     await tx`UPDATE check_result_seal SET sealed_before = ${end}`;
-    return packed.count;
+    return segments;
   });
 }
 
