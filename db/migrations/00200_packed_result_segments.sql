@@ -16,6 +16,10 @@
 --   it into its hour's segment. A result whose instant is already in a sealed
 --   segment is skipped by the insert (like ON CONFLICT DO NOTHING), so it is
 --   neither lost nor counted twice in the roll-ups.
+-- * check_results is partitioned by UTC day from now on (check_results_pYYYY_MM_DD,
+--   services/workers/partitions.ts), so a sealed day's raw rows go whole the day
+--   after; the monthly partitions already made stay until they are sealed, except
+--   the empty ones of coming months, dropped below so that days take over sooner.
 -- * Writers read check_result_seal FOR SHARE; the sealer updates it, so it waits
 --   for batches in flight and a batch never sees half a seal.
 CREATE TABLE check_result_segments (
@@ -115,4 +119,22 @@ LANGUAGE sql STABLE AS $$
      AND s.hour < (SELECT sealed_before FROM check_result_seal)
    ORDER BY s.hour DESC LIMIT 1)
   LIMIT 1
+$$;
+
+DO $$
+DECLARE
+  p record;
+  has_rows boolean;
+BEGIN
+  FOR p IN
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'check_results'::regclass AND c.relname ~ '^check_results_p[0-9]{4}_[0-9]{2}$'
+      AND to_date(substr(c.relname, 16), 'YYYY_MM') > now()
+  LOOP
+    EXECUTE format('SELECT EXISTS (SELECT FROM %I)', p.relname) INTO has_rows;
+    IF NOT has_rows THEN
+      EXECUTE format('DROP TABLE %I', p.relname);
+    END IF;
+  END LOOP;
+END
 $$;

@@ -172,7 +172,8 @@ export async function listCheckResults(
 
 /** The monthly-partitioned time series and their partition key. */
 export const PARTITIONED = [
-  { table: "check_results", column: "checked_at" },
+  // raw results by UTC day (00200): a day goes whole as soon as the sealer has packed it
+  { table: "check_results", column: "checked_at", unit: "day" },
   // packed results (00200): an hour's arrays are compressed even below TOAST's 2 kB default
   { table: "check_result_segments", column: "hour", with: "toast_tuple_target = 128" },
   { table: "metric_snapshots", column: "recorded_at" },
@@ -197,12 +198,12 @@ export async function relationExists(sql: Sql, name: string): Promise<boolean> {
   return exists;
 }
 
-/** The monthly partitions of `t` (its DEFAULT partition excluded), by name. */
-export async function listMonthlyPartitions(sql: Sql, t: PartitionedTable): Promise<string[]> {
+/** The monthly and daily partitions of `t` (its DEFAULT partition excluded), by name. */
+export async function listDatedPartitions(sql: Sql, t: PartitionedTable): Promise<string[]> {
   const rows = await sql<{ name: string }[]>`
     SELECT c.relname AS name
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = ${t.table}::regclass AND c.relname ~ '_p[0-9]{4}_[0-9]{2}$'
+    WHERE i.inhparent = ${t.table}::regclass AND c.relname ~ '_p[0-9]{4}_[0-9]{2}(_[0-9]{2})?$'
     ORDER BY c.relname`;
   return rows.map((r) => r.name);
 }
@@ -273,14 +274,14 @@ export async function deleteExpiredRows(
 }
 
 /**
- * Whether a raw partition ending at `end` may be dropped now: holds the seal
+ * Whether a raw partition of [start, end) may be dropped now: holds the seal
  * row (no batch is writing meanwhile) until the transaction ends, then says
- * whether no late hour before `end` waits to be merged from it.
+ * whether no late hour in it waits to be merged from it.
  */
-export async function rawPartitionFreed(sql: Sql, end: Date): Promise<boolean> {
+export async function rawPartitionFreed(sql: Sql, start: Date, end: Date): Promise<boolean> {
   await sql`SELECT FROM check_result_seal FOR UPDATE`;
   const [{ waiting }] = await sql<{ waiting: boolean }[]>`
-    SELECT EXISTS (SELECT FROM check_result_late WHERE hour < ${end}) AS waiting`;
+    SELECT EXISTS (SELECT FROM check_result_late WHERE hour >= ${start} AND hour < ${end}) AS waiting`;
   return !waiting;
 }
 

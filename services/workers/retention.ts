@@ -1,10 +1,10 @@
 /**
  * The retention worker, the one owner of everything that expires: keeps the
- * monthly partitions of check_results and metric_snapshots created ahead
- * (partitions.ts), drops the partitions whose whole month is older than
- * OPSDECK_RETENTION_DAYS (single check results, raw or packed in segments:
- * OPSDECK_RAW_RETENTION_DAYS; a raw month goes as soon as the sealer,
- * services/checks/sealer.ts, has packed all of it), deletes stray DEFAULT-partition rows as old and
+ * dated partitions of the time series created ahead (partitions.ts), drops
+ * the partitions whose whole month is older than OPSDECK_RETENTION_DAYS
+ * (single check results, packed in segments: OPSDECK_RAW_RETENTION_DAYS; a
+ * raw day of check_results goes as soon as the sealer, services/checks/sealer.ts,
+ * has packed all of it), deletes stray DEFAULT-partition rows as old and
  * roll-up rows a month older, finished notification deliveries and events past
  * the same age, idempotency keys past their own expiry, and approval requests
  * past theirs (services/approvals). Runs at start,
@@ -15,7 +15,7 @@ import type { Sql } from "../../db/client.ts";
 import {
   deleteExpiredRows,
   dropPartition,
-  listMonthlyPartitions,
+  listDatedPartitions,
   PARTITIONED,
   type PartitionedTable,
   rawPartitionFreed,
@@ -31,7 +31,7 @@ import { deleteFinishedDeliveries } from "../../db/queries/notification_deliveri
 import type { Config } from "../platform/config.ts";
 import type { Logger } from "../platform/logger.ts";
 import { type BackgroundDeps, type BackgroundWorker, runLoop } from "./loop.ts";
-import { ensurePartitions, type PartitionChange, partitionEnd, withPartitionLock } from "./partitions.ts";
+import { ensurePartitions, type PartitionChange, partitionRange, withPartitionLock } from "./partitions.ts";
 
 export const RETENTION_INTERVAL_MS = 6 * 3600_000;
 const DAY_MS = 86_400_000;
@@ -105,8 +105,8 @@ async function deleteExpiredFeed(sql: Sql, cutoff: Date): Promise<number> {
 }
 
 /**
- * Drops every monthly partition that ends at or before its table's cutoff (the month holds
- * nothing newer); a raw one only once no late result in it waits to be merged into its segment.
+ * Drops every dated partition that ends at or before its table's cutoff (it holds nothing
+ * newer); a raw one only once no late result in it waits to be merged into its segment.
  */
 async function dropExpiredPartitions(
   sql: Sql,
@@ -116,12 +116,12 @@ async function dropExpiredPartitions(
   const dropped: string[] = [];
   for (const t of PARTITIONED) {
     const cutoff = cutoffOf(t);
-    for (const name of await listMonthlyPartitions(sql, t)) {
-      const end = partitionEnd(name);
-      if (!end || end > cutoff) continue;
+    for (const name of await listDatedPartitions(sql, t)) {
+      const range = partitionRange(name);
+      if (!range || range.end > cutoff) continue;
       const done = await withPartitionLock(sql, async (tx) => {
         if (!(await relationExists(tx, name))) return false;
-        if (t.table === "check_results" && !(await rawPartitionFreed(tx, end))) return false;
+        if (t.table === "check_results" && !(await rawPartitionFreed(tx, range.start, range.end))) return false;
         await dropPartition(tx, name);
         return true;
       });
