@@ -97,6 +97,25 @@ LANGUAGE sql STABLE AS $$
     AND s.hour + u.off * interval '1 microsecond' >= p_from AND s.hour + u.off * interval '1 microsecond' < p_to
 $$;
 
+-- The same results with their status only, for the readers that count (uptime edges, status
+-- bars, checks around a deployment): a segment's other arrays are then not decompressed.
+CREATE FUNCTION opsdeck_check_statuses(p_tenant uuid, p_check uuid, p_from timestamptz, p_to timestamptz)
+RETURNS TABLE (check_id uuid, checked_at timestamptz, status text)
+LANGUAGE sql STABLE AS $$
+  SELECT c.check_id, c.checked_at, c.status
+  FROM check_results c
+  WHERE c.tenant_id = p_tenant AND c.check_id = p_check AND c.checked_at >= p_from AND c.checked_at < p_to
+    AND c.checked_at >= (SELECT sealed_before FROM check_result_seal)
+  UNION ALL
+  SELECT s.check_id, s.hour + u.off * interval '1 microsecond',
+         CASE u.st WHEN 'u' THEN 'up' WHEN 'd' THEN 'down' ELSE 'degraded' END
+  FROM check_result_segments s
+  CROSS JOIN LATERAL unnest(s.offsets, s.statuses) AS u(off, st)
+  WHERE s.tenant_id = p_tenant AND s.check_id = p_check AND s.hour > p_from - interval '1 hour' AND s.hour < p_to
+    AND s.hour < (SELECT sealed_before FROM check_result_seal)
+    AND s.hour + u.off * interval '1 microsecond' >= p_from AND s.hour + u.off * interval '1 microsecond' < p_to
+$$;
+
 -- A check's newest result (the board's LATERAL): the newest raw row, else the last entry
 -- of the newest segment. Raw rows at or after sealed_before are newer than any sealed one, so
 -- the arms are appended in that order without a sort, and LIMIT 1 stops after the raw arm

@@ -6,8 +6,8 @@
 import type { Sql } from "../client.ts";
 
 /**
- * r: every result (raw check_results and sealed segments, through opsdeck_check_results:
- * db/migrations/00200), h: check_results_hourly, d: check_results_daily.
+ * r: every result (raw check_results and sealed segments, through opsdeck_check_results or,
+ * for counts, opsdeck_check_statuses: db/migrations/00200), h: check_results_hourly, d: check_results_daily.
  */
 export type Level = "r" | "h" | "d";
 
@@ -60,7 +60,7 @@ export async function countRanges(sql: Sql, tenantId: string, ranges: CountRange
       UNION ALL
       SELECT c.check_id, 1, (c.status <> 'down')::int
       FROM unnest(r.ids::uuid[]) AS k(id)
-      CROSS JOIN LATERAL opsdeck_check_results(${tenantId}, k.id, r.f, r.t) c
+      CROSS JOIN LATERAL opsdeck_check_statuses(${tenantId}, k.id, r.f, r.t) c
       WHERE r.level = 'r'
     ) x
     GROUP BY 1, 2`;
@@ -147,7 +147,7 @@ export async function barRows(
              count(*)::int AS total, count(*) FILTER (WHERE status = 'down')::int AS down,
              count(*) FILTER (WHERE status = 'degraded')::int AS degraded
       FROM unnest(${checkIds}::uuid[]) AS k(id)
-      CROSS JOIN LATERAL opsdeck_check_results(${tenantId}, k.id, ${from}, ${to})
+      CROSS JOIN LATERAL opsdeck_check_statuses(${tenantId}, k.id, ${from}, ${to})
       GROUP BY 1, 2`;
   }
   const table = level === "h" ? sql`check_results_hourly` : sql`check_results_daily`;
@@ -188,7 +188,7 @@ export async function phaseCounts(
       count(*) FILTER (WHERE r.status = 'down')::int AS down,
       count(*) FILTER (WHERE r.status = 'degraded')::int AS degraded
     FROM health_checks h
-    CROSS JOIN LATERAL opsdeck_check_results(h.tenant_id, h.id, ${p.before}, ${p.after}) r
+    CROSS JOIN LATERAL opsdeck_check_statuses(h.tenant_id, h.id, ${p.before}, ${p.after}) r
     WHERE h.tenant_id = ${tenantId} AND h.project_id = ${projectId}
     GROUP BY 1, 2, 3
     ORDER BY h.name, h.id, 3`;
