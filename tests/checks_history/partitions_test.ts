@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { createPool } from "../../db/client.ts";
 import { type CheckResultInsert, listCheckResults, PARTITIONED } from "../../db/queries/check_results.ts";
+import { sealState } from "../../db/queries/check_segments.ts";
 import { createSealer } from "../../services/checks/sealer.ts";
 import { partitionName } from "../../services/workers/partitions.ts";
 import { createRetention } from "../../services/workers/retention.ts";
@@ -193,8 +194,15 @@ Deno.test("a raw day goes as soon as it is sealed and no late result in it waits
   const { logger } = captureLogger();
   await insertInBatches(sql, [result("2027-06-11T05:00:00Z"), result("2027-06-11T05:00:20Z")]);
   const now = new Date("2027-07-01T02:00:00Z");
-  const sealed = await createSealer({ sql, logger, now: () => now }).runOnce();
-  assertEquals(sealed.sealedBefore, new Date("2027-07-01T00:00:00Z"));
+  // two processes at once: one seals, the other finds the lock taken or the work done
+  const other = createPool(db.url, { max: 3 });
+  const both = await Promise.all([
+    createSealer({ sql, logger, now: () => now }).runOnce(),
+    createSealer({ sql: other, logger, now: () => now }).runOnce(),
+  ]).finally(() => other.end());
+  // the hours with results: 2026-11-24 10:00 and 11:00, 2026-11-25 23:00 (first test), 2027-06-11 05:00
+  assertEquals(both[0].segments + both[1].segments, 4);
+  assertEquals((await sealState(sql)).sealedBefore, new Date("2027-07-01T00:00:00Z"));
   // a result for a sealed hour arrives before retention runs: its day stays until it is merged
   assertEquals(await insertInBatches(sql, [result("2027-06-11T05:00:10Z")]), 1);
   const config = { retentionDays: 400, rawRetentionDays: 30 };
