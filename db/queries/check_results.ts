@@ -274,12 +274,17 @@ export async function deleteExpiredRows(
 }
 
 /**
- * Whether a raw partition of [start, end) may be dropped now: holds the seal
- * row (no batch is writing meanwhile) until the transaction ends, then says
- * whether no late hour in it waits to be merged from it.
+ * Whether a raw partition of [start, end) may be dropped now: locks
+ * check_results as its DROP will (so no batch and no merge is under way; a
+ * batch holds the table before it reads the seal row, so the seal row itself
+ * would make a lock cycle), waiting at most a few seconds, since batches queue
+ * behind the request (a sealer packing a day holds the table for minutes:
+ * the lock times out, 55P03, and the next run tries again). Then says whether
+ * no late hour in the range waits to be merged.
  */
 export async function rawPartitionFreed(sql: Sql, start: Date, end: Date): Promise<boolean> {
-  await sql`SELECT FROM check_result_seal FOR UPDATE`;
+  await sql`SET LOCAL lock_timeout = '5s'`;
+  await sql`LOCK TABLE check_results IN ACCESS EXCLUSIVE MODE`;
   const [{ waiting }] = await sql<{ waiting: boolean }[]>`
     SELECT EXISTS (SELECT FROM check_result_late WHERE hour >= ${start} AND hour < ${end}) AS waiting`;
   return !waiting;
