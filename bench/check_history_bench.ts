@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { type CheckResultInsert, insertCheckResults } from "../db/queries/check_results.ts";
 import { withTenant } from "../db/tenant.ts";
-import { ensurePartitions } from "../services/workers/partitions.ts";
+import { DAYS_AHEAD, ensurePartitions } from "../services/workers/partitions.ts";
 import { latencySeries, statusBars, uptime } from "../services/checks/history.ts";
 import { createLogger } from "../services/platform/logger.ts";
 import { watchOtherCpu } from "./lib/cpu.ts";
@@ -42,10 +42,11 @@ export default async function checkHistoryBench(): Promise<BenchReport> {
   const sql = createPool(pg.url, { max: 4 });
   try {
     await migrate(sql, await loadMigrations());
-    // monthly partitions for the seeded months and the next two, as the retention worker keeps them
+    // partitions for the seeded days (raw results by day, 00200) and months, as the retention worker made them
     const quiet = createLogger("warn");
-    await ensurePartitions(sql, new Date(Date.now() - DAYS * 86_400_000), quiet);
-    await ensurePartitions(sql, new Date(), quiet);
+    for (let d = DAYS; d >= 0; d -= DAYS_AHEAD + 1) {
+      await ensurePartitions(sql, new Date(Date.now() - d * 86_400_000), quiet);
+    }
     console.error("bench: seeding check results…");
     const seeded = await seed(sql);
     const { tenantId, single, board } = seeded;

@@ -5,7 +5,10 @@
  */
 import type { Sql } from "../client.ts";
 
-/** r: raw check_results, h: check_results_hourly, d: check_results_daily. */
+/**
+ * r: every result (raw check_results and sealed segments, through opsdeck_check_results or,
+ * for counts, opsdeck_check_statuses: db/migrations/00200), h: check_results_hourly, d: check_results_daily.
+ */
 export type Level = "r" | "h" | "d";
 
 export interface CountRange {
@@ -57,7 +60,7 @@ export async function countRanges(sql: Sql, tenantId: string, ranges: CountRange
       UNION ALL
       SELECT c.check_id, 1, (c.status <> 'down')::int
       FROM unnest(r.ids::uuid[]) AS k(id)
-      JOIN check_results c ON c.tenant_id = ${tenantId} AND c.check_id = k.id AND c.checked_at >= r.f AND c.checked_at < r.t
+      CROSS JOIN LATERAL opsdeck_check_statuses(${tenantId}, k.id, r.f, r.t) c
       WHERE r.level = 'r'
     ) x
     GROUP BY 1, 2`;
@@ -101,8 +104,7 @@ export async function seriesRows(
              coalesce(sum(latency_ms), 0)::float8 AS latency_sum, min(latency_ms) AS latency_min,
              max(latency_ms) AS latency_max,
              percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms)::float8 AS p95, NULL::int[] AS histogram
-      FROM check_results
-      WHERE tenant_id = ${tenantId} AND check_id = ${checkId} AND checked_at >= ${from} AND checked_at < ${to}
+      FROM opsdeck_check_results(${tenantId}, ${checkId}, ${from}, ${to})
       GROUP BY 1
       ORDER BY 1`;
   }
@@ -144,9 +146,8 @@ export async function barRows(
       SELECT check_id, floor((date_part('epoch', checked_at) - ${start}::float8) / ${bucketSeconds}::float8)::int AS i,
              count(*)::int AS total, count(*) FILTER (WHERE status = 'down')::int AS down,
              count(*) FILTER (WHERE status = 'degraded')::int AS degraded
-      FROM check_results
-      WHERE tenant_id = ${tenantId} AND check_id = ANY(${checkIds}::uuid[]) AND checked_at >= ${from}
-        AND checked_at < ${to}
+      FROM unnest(${checkIds}::uuid[]) AS k(id)
+      CROSS JOIN LATERAL opsdeck_check_statuses(${tenantId}, k.id, ${from}, ${to})
       GROUP BY 1, 2`;
   }
   const table = level === "h" ? sql`check_results_hourly` : sql`check_results_daily`;
@@ -172,7 +173,7 @@ export interface PhaseCounts {
 /**
  * Result counts of a project's checks in three phases around a deployment:
  * [before, start), [start, end), [end, after). Raw results: the span is an
- * hour or two, served by check_results' primary key per check.
+ * hour or two, served by the primary keys of check_results and check_result_segments per check.
  */
 export async function phaseCounts(
   sql: Sql,
@@ -187,8 +188,7 @@ export async function phaseCounts(
       count(*) FILTER (WHERE r.status = 'down')::int AS down,
       count(*) FILTER (WHERE r.status = 'degraded')::int AS degraded
     FROM health_checks h
-    JOIN check_results r ON r.tenant_id = h.tenant_id AND r.check_id = h.id
-      AND r.checked_at >= ${p.before} AND r.checked_at < ${p.after}
+    CROSS JOIN LATERAL opsdeck_check_statuses(h.tenant_id, h.id, ${p.before}, ${p.after}) r
     WHERE h.tenant_id = ${tenantId} AND h.project_id = ${projectId}
     GROUP BY 1, 2, 3
     ORDER BY h.name, h.id, 3`;

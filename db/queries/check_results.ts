@@ -44,8 +44,10 @@ function rollupUpsert(sql: Sql, table: "check_results_hourly" | "check_results_d
 
 /**
  * One statement for the whole batch: the raw rows (a result already stored
- * for the same check and instant is skipped), then the hourly, daily and
- * per-project daily roll-ups of exactly the rows inserted. Roll-up rows are upserted in key
+ * for the same check and instant is skipped, raw or sealed in a segment), then the hourly, daily and
+ * per-project daily roll-ups of exactly the rows inserted. The seal row is read FOR SHARE, so a
+ * seal (services/checks/sealer.ts) waits for the batch and the batch for the seal; rows for a day
+ * being or already sealed queue their hours in check_result_late for a merge. Roll-up rows are upserted in key
  * order so two concurrent batches lock them in the same order. Returns how
  * many results were new.
  */
@@ -60,11 +62,24 @@ export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): P
                   ${rows.map((r) => r.checkedAt.toISOString())}::timestamptz[])
         AS t(tenant_id, check_id, status, latency_ms, status_code, detail, checked_at)
     ),
+    seal AS (SELECT sealed_before, sealing_before FROM check_result_seal FOR SHARE),
     ins AS (
       INSERT INTO check_results (tenant_id, check_id, status, latency_ms, status_code, detail, checked_at)
-      SELECT tenant_id, check_id, status, latency_ms, status_code, detail, checked_at FROM input
+      SELECT i.tenant_id, i.check_id, i.status, i.latency_ms, i.status_code, i.detail, i.checked_at
+      FROM input i, seal
+      WHERE i.checked_at >= seal.sealed_before OR NOT EXISTS (
+        SELECT FROM check_result_segments s
+        WHERE s.tenant_id = i.tenant_id AND s.check_id = i.check_id AND s.hour = date_trunc('hour', i.checked_at, 'UTC')
+          AND (extract(epoch FROM i.checked_at - s.hour) * 1000000)::int8 = ANY (s.offsets))
       ON CONFLICT (tenant_id, check_id, checked_at) DO NOTHING
       RETURNING tenant_id, check_id, status, latency_ms, checked_at
+    ),
+    late AS (
+      INSERT INTO check_result_late (tenant_id, check_id, hour)
+      SELECT DISTINCT ins.tenant_id, ins.check_id, date_trunc('hour', ins.checked_at, 'UTC')
+      FROM ins, seal
+      WHERE ins.checked_at < seal.sealing_before
+      ON CONFLICT DO NOTHING
     ),
     hourly AS (${rollupUpsert(sql, "check_results_hourly", "hour")}),
     daily AS (${rollupUpsert(sql, "check_results_daily", "day")}),
@@ -107,8 +122,10 @@ export interface ResultFilter {
 }
 
 /**
- * A check's results, newest first; the primary key serves every filter
- * combination's range. The cursor is cast from text: postgres.js would turn a
+ * A check's results, newest first: the raw rows not yet sealed, then the
+ * sealed ones unpacked from their hours' segments (always older), each arm
+ * limited on its own so a page reads its primary-key range in order and
+ * unpacks only the hours it shows. The cursor is cast from text: postgres.js would turn a
  * string sent as a timestamptz into a JS Date and drop its microseconds.
  */
 export async function listCheckResults(
@@ -117,22 +134,48 @@ export async function listCheckResults(
   checkId: string,
   f: ResultFilter,
 ): Promise<CheckResultRow[]> {
+  const at = sql`(s.hour + u.off * interval '1 microsecond')`;
+  const status = sql`(CASE u.st WHEN 'u' THEN 'up' WHEN 'd' THEN 'down' ELSE 'degraded' END)`;
   return await sql<CheckResultRow[]>`
     SELECT check_id, status, latency_ms, status_code, detail, checked_at,
            to_char(checked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key
-    FROM check_results
-    WHERE tenant_id = ${tenantId} AND check_id = ${checkId}
-      ${f.since ? sql`AND checked_at >= ${f.since}` : sql``}
-      ${f.until ? sql`AND checked_at < ${f.until}` : sql``}
-      ${f.before ? sql`AND checked_at < ${f.before}::text::timestamptz` : sql``}
-      ${f.status ? sql`AND status = ${f.status}` : sql``}
+    FROM (
+      (SELECT check_id, status, latency_ms, status_code, detail, checked_at
+       FROM check_results
+       WHERE tenant_id = ${tenantId} AND check_id = ${checkId}
+         AND checked_at >= (SELECT sealed_before FROM check_result_seal)
+         ${f.since ? sql`AND checked_at >= ${f.since}` : sql``}
+         ${f.until ? sql`AND checked_at < ${f.until}` : sql``}
+         ${f.before ? sql`AND checked_at < ${f.before}::text::timestamptz` : sql``}
+         ${f.status ? sql`AND status = ${f.status}` : sql``}
+       ORDER BY checked_at DESC
+       LIMIT ${f.limit})
+      UNION ALL
+      (SELECT s.check_id, ${status}, u.lat, u.code::integer, u.detail, ${at}
+       FROM check_result_segments s
+       CROSS JOIN LATERAL unnest(s.offsets, s.statuses, s.latencies, s.status_codes, s.details)
+         AS u(off, st, lat, code, detail)
+       WHERE s.tenant_id = ${tenantId} AND s.check_id = ${checkId}
+         AND s.hour < (SELECT sealed_before FROM check_result_seal)
+         ${f.since ? sql`AND s.hour > ${f.since}::timestamptz - interval '1 hour' AND ${at} >= ${f.since}` : sql``}
+         ${f.until ? sql`AND s.hour < ${f.until} AND ${at} < ${f.until}` : sql``}
+         ${
+    f.before ? sql`AND s.hour < ${f.before}::text::timestamptz AND ${at} < ${f.before}::text::timestamptz` : sql``
+  }
+         ${f.status ? sql`AND ${status} = ${f.status}` : sql``}
+       ORDER BY s.hour DESC, u.off DESC
+       LIMIT ${f.limit})
+    ) r
     ORDER BY checked_at DESC
     LIMIT ${f.limit}`;
 }
 
 /** The monthly-partitioned time series and their partition key. */
 export const PARTITIONED = [
-  { table: "check_results", column: "checked_at" },
+  // raw results by UTC day (00200): a day goes whole as soon as the sealer has packed it
+  { table: "check_results", column: "checked_at", unit: "day" },
+  // packed results (00200): an hour's arrays are compressed even below TOAST's 2 kB default
+  { table: "check_result_segments", column: "hour", with: "toast_tuple_target = 128" },
   { table: "metric_snapshots", column: "recorded_at" },
   { table: "query_metrics", column: "at" },
   { table: "user_activity", column: "at" },
@@ -155,12 +198,12 @@ export async function relationExists(sql: Sql, name: string): Promise<boolean> {
   return exists;
 }
 
-/** The monthly partitions of `t` (its DEFAULT partition excluded), by name. */
-export async function listMonthlyPartitions(sql: Sql, t: PartitionedTable): Promise<string[]> {
+/** The monthly and daily partitions of `t` (its DEFAULT partition excluded), by name. */
+export async function listDatedPartitions(sql: Sql, t: PartitionedTable): Promise<string[]> {
   const rows = await sql<{ name: string }[]>`
     SELECT c.relname AS name
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-    WHERE i.inhparent = ${t.table}::regclass AND c.relname ~ '_p[0-9]{4}_[0-9]{2}$'
+    WHERE i.inhparent = ${t.table}::regclass AND c.relname ~ '_p[0-9]{4}_[0-9]{2}(_[0-9]{2})?$'
     ORDER BY c.relname`;
   return rows.map((r) => r.name);
 }
@@ -189,7 +232,7 @@ export async function createMonthlyPartition(
   to: Date,
   moveFromDefault: boolean,
 ): Promise<number> {
-  const bounds = `FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`;
+  const bounds = `FROM ('${from.toISOString()}') TO ('${to.toISOString()}')${"with" in t ? ` WITH (${t.with})` : ""}`;
   const range = `${t.column} >= '${from.toISOString()}' AND ${t.column} < '${to.toISOString()}'`;
   if (!moveFromDefault) {
     await sql.unsafe(`CREATE TABLE ${name} PARTITION OF ${t.table} FOR VALUES ${bounds}`);
@@ -209,12 +252,16 @@ export async function dropPartition(sql: Sql, name: string): Promise<void> {
 
 /**
  * What retention removes besides whole partitions: DEFAULT-partition rows
- * older than `cutoff`, and roll-up rows whose hour or day ended before `rollupCutoff`.
+ * older than their table's cutoff, and roll-up rows whose hour or day ended before `rollupCutoff`.
  */
-export async function deleteExpiredRows(sql: Sql, cutoff: Date, rollupCutoff: Date): Promise<number> {
+export async function deleteExpiredRows(
+  sql: Sql,
+  cutoffOf: (t: PartitionedTable) => Date,
+  rollupCutoff: Date,
+): Promise<number> {
   let deleted = 0;
   for (const t of PARTITIONED) {
-    const r = await sql.unsafe(`DELETE FROM ${t.table}_default WHERE ${t.column} < $1`, [cutoff.toISOString()]);
+    const r = await sql.unsafe(`DELETE FROM ${t.table}_default WHERE ${t.column} < $1`, [cutoffOf(t).toISOString()]);
     deleted += r.count;
   }
   const hourly = await sql`
@@ -224,6 +271,23 @@ export async function deleteExpiredRows(sql: Sql, cutoff: Date, rollupCutoff: Da
   const projectDaily = await sql`
     DELETE FROM check_results_project_daily WHERE bucket < ${rollupCutoff}::timestamptz - interval '1 day'`;
   return deleted + hourly.count + daily.count + projectDaily.count;
+}
+
+/**
+ * Whether a raw partition of [start, end) may be dropped now: locks
+ * check_results as its DROP will (so no batch and no merge is under way; a
+ * batch holds the table before it reads the seal row, so the seal row itself
+ * would make a lock cycle), waiting at most a few seconds, since batches queue
+ * behind the request (a sealer packing a day holds the table for minutes:
+ * the lock times out, 55P03, and the next run tries again). Then says whether
+ * no late hour in the range waits to be merged.
+ */
+export async function rawPartitionFreed(sql: Sql, start: Date, end: Date): Promise<boolean> {
+  await sql`SET LOCAL lock_timeout = '5s'`;
+  await sql`LOCK TABLE check_results IN ACCESS EXCLUSIVE MODE`;
+  const [{ waiting }] = await sql<{ waiting: boolean }[]>`
+    SELECT EXISTS (SELECT FROM check_result_late WHERE hour >= ${start} AND hour < ${end}) AS waiting`;
+  return !waiting;
 }
 
 /** Takes a transaction-scoped advisory lock (released at commit or rollback). */

@@ -34,7 +34,7 @@ export interface HealthCheckRow extends HealthCheckDefinition {
   next_run_at: Date;
   created_at: Date;
   updated_at: Date;
-  /** The newest result, when there is one (LATERAL over check_results' primary key). */
+  /** The newest result, raw or sealed, when there is one (opsdeck_last_check_result, db/migrations/00200). */
   last_result_at: Date | null;
   last_result_status: "up" | "down" | "degraded" | null;
   last_latency_ms: number | null;
@@ -56,11 +56,7 @@ const joins = (sql: Sql) =>
   sql`JOIN projects p ON p.tenant_id = h.tenant_id AND p.id = h.project_id
       JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id
       LEFT JOIN project_environments e ON e.tenant_id = h.tenant_id AND e.id = h.environment_id
-      LEFT JOIN LATERAL (
-        SELECT checked_at, status, latency_ms, status_code, detail FROM check_results
-        WHERE tenant_id = h.tenant_id AND check_id = h.id
-        ORDER BY checked_at DESC LIMIT 1
-      ) r ON true`;
+      LEFT JOIN LATERAL opsdeck_last_check_result(h.tenant_id, h.id) r ON true`;
 
 /** One check; `clientId` narrows it to a client user's own client's projects. */
 export async function getHealthCheck(

@@ -77,9 +77,8 @@ export async function aggregateCheckLatency(
     SELECT date_bin(make_interval(secs => ${q.stepSeconds}), checked_at, timestamptz 'epoch') AS start,
       count(*)::int AS count, avg(latency_ms)::float8 AS avg, min(latency_ms)::float8 AS min,
       max(latency_ms)::float8 AS max, percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-    FROM check_results
-    WHERE tenant_id = ${q.tenantId} AND check_id = ${q.checkId}
-      AND checked_at >= ${q.from} AND checked_at < ${q.to} AND latency_ms IS NOT NULL
+    FROM opsdeck_check_results(${q.tenantId}, ${q.checkId}, ${q.from}, ${q.to})
+    WHERE latency_ms IS NOT NULL
     GROUP BY 1 ORDER BY 1`;
 }
 

@@ -81,6 +81,7 @@ const schema = z.object({
   OPSDECK_API_RATE_LIMIT_IP: z.coerce.number().int().min(0).max(1_000_000).default(1200),
   OPSDECK_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(256),
   OPSDECK_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
+  OPSDECK_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   OPSDECK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   OPSDECK_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
@@ -169,6 +170,8 @@ export interface Config {
   probeConcurrency: number;
   /** Check results and metric points older than this are dropped, a monthly partition at a time. */
   retentionDays: number;
+  /** Single check results (raw and packed in segments) are kept this long; their roll-ups for retentionDays. */
+  rawRetentionDays: number;
   logLevel: "debug" | "info" | "warn" | "error";
   shutdownTimeoutMs: number;
   dbWaitSeconds: number;
@@ -273,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiRateLimitIp: v.OPSDECK_API_RATE_LIMIT_IP,
     probeConcurrency: v.OPSDECK_PROBE_CONCURRENCY,
     retentionDays: v.OPSDECK_RETENTION_DAYS,
+    rawRetentionDays: v.OPSDECK_RAW_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
     dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,

@@ -20,6 +20,7 @@ import { startRetention } from "./retention.ts";
 import { createInsightsWorker } from "../insights/worker.ts";
 import { createReportWorker } from "../dashboards/reports/worker.ts";
 import { createIntegrationWorker } from "../integrations/worker.ts";
+import { startSealer } from "../checks/sealer.ts";
 
 export type { BackgroundDeps, BackgroundWorker } from "./loop.ts";
 
@@ -42,6 +43,7 @@ const WORKERS: StartWorker[] = [
   (deps) => started("data-sources", createDataSourceWorker(deps)),
   (deps) => started("report-worker", createReportWorker(deps)),
   (deps) => started("integrations", createIntegrationWorker(deps)),
+  startSealer,
 ];
 
 export function startBackgroundWork(deps: BackgroundDeps): BackgroundWorker[] {

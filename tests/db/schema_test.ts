@@ -15,6 +15,7 @@ const TENANTLESS: Record<string, string> = {
   permissions: "pure children of a role, read through it",
   login_throttles: "failed sign-ins by e-mail and address, counted before any tenant is known",
   api_rate_counts: "API requests per key or client address a minute, counted before (or without) a tenant",
+  check_result_seal: "one row: how far every tenant's results are sealed into segments (00200)",
 };
 
 /** The only partial-index predicate that still covers a foreign key. */
