@@ -66,7 +66,7 @@ export default async function layersBench(): Promise<BenchReport> {
     for (const [, layer] of layers.slice(0, n)) app.use("*", layer);
     apps.push({ label: `+ ${layers[n - 1][0]}`, fetch: healthz(app).fetch });
   }
-  apps.push({ label: "whole app (every route mounted)", fetch: createApp(deps).fetch });
+  apps.push({ label: "whole app (probes take their lane)", fetch: createApp(deps).fetch });
 
   const env = { remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 40000 } };
   const once = async (fetch: Fetch) => {

@@ -3,6 +3,8 @@ import postgres from "postgres";
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
+/** A statement built but not yet sent: postgres.js sends a query when it is awaited or executed. */
+export type PendingQuery = postgres.PendingQuery<postgres.Row[]>;
 
 export interface PoolOptions {
   max?: number;
@@ -67,6 +69,48 @@ function guardSocketRace() {
  */
 export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return await sql.begin((tx) => fn(tx as unknown as Sql)) as T;
+}
+
+/**
+ * A transaction on the owner role in two round trips, for a read-then-write
+ * step on a hot path (heartbeat pings): BEGIN travels with fn's first query,
+ * and COMMIT with the statements fn returns built but unsent, which are sent
+ * here in order and COMMIT right behind them, without waiting in between
+ * (`sql.begin` waits on each: BEGIN, every statement, COMMIT). A statement
+ * that fails aborts the transaction, so the COMMIT behind it rolls back, and
+ * its error is thrown: resolving means every statement committed. `fn` must
+ * await anything else it sends (a query sent after COMMIT would run outside
+ * the transaction).
+ */
+export async function inPipelinedTransaction<T>(
+  sql: Sql,
+  fn: (tx: Sql) => Promise<{ result: T; writes: (PendingQuery | null)[] }>,
+): Promise<T> {
+  const tx = await sql.reserve();
+  try {
+    const begin = tx`BEGIN`.execute();
+    begin.catch(() => {});
+    let out: { result: T; writes: (PendingQuery | null)[] };
+    try {
+      out = await fn(tx as unknown as Sql);
+      await begin;
+    } catch (error) {
+      await tx`ROLLBACK`.catch(() => {});
+      await begin;
+      throw error;
+    }
+    // executed in this order, synchronously: postgres.js sends them in the same order on the one connection
+    const sent = out.writes.flatMap((q) => q ? [q.execute()] : []);
+    const settled = await Promise.allSettled([...sent, tx`COMMIT`.execute()]);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed) {
+      await tx`ROLLBACK`.catch(() => {});
+      throw failed.reason;
+    }
+    return out.result;
+  } finally {
+    tx.release();
+  }
 }
 
 /**

@@ -3,7 +3,8 @@
  * bench/layers_bench.ts can price each one on /healthz against bare Hono
  * (docs/performance.md keeps the table). A layer stays only if it pays.
  */
-import type { MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { getPath } from "hono/utils/url";
 import { bodyLimit } from "hono/body-limit";
 import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { METRICS_PATH } from "./api/v1/metrics.ts";
@@ -52,4 +53,37 @@ export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHand
     ["CSRF", csrfProtection()],
     ["text rule", textRule()],
   ];
+}
+
+/** What a liveness or readiness probe needs of the request path; the other layers do nothing for it. */
+const PROBE_LAYERS = new Set(["request id", "access log + metrics", "deps"]);
+const PROBE_PATHS = new Set(["/healthz", "/readyz"]);
+
+/**
+ * Probes arrive every few seconds from every load balancer and orchestrator:
+ * GET or HEAD /healthz and /readyz are answered by an app of their routes
+ * behind only the layers they need (a request id, the access log and metrics)
+ * and `nosniff`, the one security header that concerns a JSON answer (the
+ * others govern documents: scripts, frames, forms, referrers). Nothing of the
+ * rest applies to them: no body, no session, no database queue, answers too
+ * small to compress. `fetch` answers probes there and sends everything else,
+ * any other method on these paths too, to `app`.
+ */
+export function withProbeLane(
+  deps: AppDeps,
+  routes: () => Hono<AppEnv>,
+  app: Hono<AppEnv>,
+): Hono<AppEnv>["fetch"] {
+  const lane = new Hono<AppEnv>();
+  for (const [name, layer] of requestPath(deps)) if (PROBE_LAYERS.has(name)) lane.use("*", layer);
+  lane.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  });
+  lane.route("/", routes());
+  const full = app.fetch;
+  return (request, env, ctx) => {
+    const probe = (request.method === "GET" || request.method === "HEAD") && PROBE_PATHS.has(getPath(request));
+    return probe ? lane.fetch(request, env, ctx) : full(request, env, ctx);
+  };
 }

@@ -4,7 +4,7 @@
  * per project (00140), the result list,
  * and the partition upkeep of the monthly time-series tables.
  */
-import type { Sql } from "../client.ts";
+import type { PendingQuery, Sql } from "../client.ts";
 
 export type ResultStatus = "up" | "down" | "degraded";
 
@@ -52,8 +52,16 @@ function rollupUpsert(sql: Sql, table: "check_results_hourly" | "check_results_d
  * many results were new.
  */
 export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const [{ inserted }] = await sql<{ inserted: number }[]>`
+  const query = insertCheckResultsQuery(sql, rows);
+  if (!query) return 0;
+  const [{ inserted }] = await query;
+  return inserted as number;
+}
+
+/** insertCheckResults's statement, built but not sent (for inPipelinedTransaction); null for no rows. */
+export function insertCheckResultsQuery(sql: Sql, rows: CheckResultInsert[]): PendingQuery | null {
+  if (rows.length === 0) return null;
+  return sql`
     WITH input AS (
       SELECT *
       FROM unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.checkId)}::uuid[],
@@ -98,7 +106,6 @@ export async function insertCheckResults(sql: Sql, rows: CheckResultInsert[]): P
         latency_sum = r.latency_sum + excluded.latency_sum
     )
     SELECT count(*)::int AS inserted FROM ins`;
-  return inserted;
 }
 
 export interface CheckResultRow {

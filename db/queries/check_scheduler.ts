@@ -3,7 +3,7 @@
  * (no row-level security: one worker serves every tenant), so every statement
  * names tenant_id explicitly next to the check id.
  */
-import type { Sql } from "../client.ts";
+import type { PendingQuery, Sql } from "../client.ts";
 import {
   type CheckStatus,
   DEFINITION_COLUMNS,
@@ -208,13 +208,17 @@ export async function lockHeartbeatsByTokens(
     FOR UPDATE OF h`;
 }
 
-/** Writes heartbeat states (after pings or misses) in one statement. */
-export async function updateHeartbeats(
+/**
+ * Writes heartbeat states (after pings or misses) in one statement, or none
+ * for no rows. Not yet sent (postgres.js queries run when awaited or
+ * executed), so a pipelined transaction can send it in order (inPipelinedTransaction).
+ */
+export function updateHeartbeats(
   sql: Sql,
   rows: (StateUpdate & { pingAt: Date | null; startAt: Date | null })[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
+): PendingQuery | null {
+  if (rows.length === 0) return null;
+  return sql`
     UPDATE health_checks h SET
       status = v.status, consecutive_failures = v.consecutive_failures, recent_outcomes = v.recent_outcomes,
       flapping = v.flapping = 1, last_checked_at = v.checked_at,
@@ -231,13 +235,13 @@ export async function updateHeartbeats(
     WHERE h.tenant_id = v.tenant_id AND h.id = v.id`;
 }
 
-/** /start pings: only the start of each run is remembered. */
-export async function markHeartbeatsStarted(
+/** /start pings: only the start of each run is remembered. Not yet sent, as updateHeartbeats. */
+export function markHeartbeatsStarted(
   sql: Sql,
   rows: { tenantId: string; id: string; at: Date }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
+): PendingQuery | null {
+  if (rows.length === 0) return null;
+  return sql`
     UPDATE health_checks h SET last_start_at = v.at
     FROM unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.id)}::uuid[],
                 ${rows.map((r) => iso(r.at))}::timestamptz[]) AS v(tenant_id, id, at)

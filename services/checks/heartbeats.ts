@@ -12,8 +12,8 @@
  * shorter than min_duration_ms or longer than max_duration_ms counts as a
  * failure, with the duration in the detail.
  */
-import { inTransaction, type Sql } from "../../db/client.ts";
-import { type CheckResultInsert, insertCheckResults } from "../../db/queries/check_results.ts";
+import { inPipelinedTransaction, inTransaction, type Sql } from "../../db/client.ts";
+import { type CheckResultInsert, insertCheckResults, insertCheckResultsQuery } from "../../db/queries/check_results.ts";
 import {
   type HeartbeatCheck,
   lockHeartbeatsByTokens,
@@ -56,12 +56,14 @@ export function receivePing(sql: Sql, ping: Ping): Promise<{ found: boolean }> {
 
 /**
  * Records a batch of pings in one transaction, in their order (several pings
- * of one check apply one after another). Answers found per ping.
+ * of one check apply one after another). Answers found per ping. Two round
+ * trips when no ping changes a status (inPipelinedTransaction): BEGIN with the
+ * lock of the pinged checks, then their new state and results with COMMIT.
  */
 export async function recordPings(sql: Sql, pings: Ping[]): Promise<{ found: boolean }[]> {
   const hashes = await Promise.all(pings.map((p) => sha256(p.token)));
   const hex = hashes.map((h) => toHex(h));
-  return await inTransaction(sql, async (tx) => {
+  return await inPipelinedTransaction(sql, async (tx) => {
     const locked = await lockHeartbeatsByTokens(tx, [...new Set(hex)]);
     const byHash = new Map(locked.map((c) => [c.token_hash_hex, c]));
     // per check pinged: its row as the pings left it, the last ping's time, the last success or failure's time
@@ -77,22 +79,27 @@ export async function recordPings(sql: Sql, pings: Ping[]): Promise<{ found: boo
       return { found: true };
     });
     const touched = [...pinged.values()];
-    await updateHeartbeats(
-      tx,
-      touched.filter((t) => t.outcomeAt).map((t) =>
-        heartbeatUpdate(t.check, stateOf(t.check), t.outcomeAt!, {
-          pingAt: t.check.last_ping_at,
-          startAt: t.check.last_start_at,
-        }, t.check.next_run_at)
+    const writes = [
+      updateHeartbeats(
+        tx,
+        touched.filter((t) => t.outcomeAt).map((t) =>
+          heartbeatUpdate(t.check, stateOf(t.check), t.outcomeAt!, {
+            pingAt: t.check.last_ping_at,
+            startAt: t.check.last_start_at,
+          }, t.check.next_run_at)
+        ),
       ),
-    );
-    await markHeartbeatsStarted(
-      tx,
-      touched.filter((t) => !t.outcomeAt).map((t) => ({ tenantId: t.check.tenant_id, id: t.check.id, at: t.now })),
-    );
-    await insertCheckResults(tx, results);
-    if (events.length) await emitCheckEvents(tx, pings[pings.length - 1].now, ACTOR, events, new Map());
-    return found;
+      markHeartbeatsStarted(
+        tx,
+        touched.filter((t) => !t.outcomeAt).map((t) => ({ tenantId: t.check.tenant_id, id: t.check.id, at: t.now })),
+      ),
+      insertCheckResultsQuery(tx, results),
+    ];
+    if (events.length === 0) return { result: found, writes };
+    // A transition: its events read the batch's new states, so the writes go first, awaited.
+    for (const write of writes) await write;
+    await emitCheckEvents(tx, pings[pings.length - 1].now, ACTOR, events, new Map());
+    return { result: found, writes: [] };
   });
 }
 

@@ -9,8 +9,9 @@ export type Aggregation = typeof AGGREGATIONS[number];
 
 const Time = z.iso.datetime({ offset: true, error: "must be an RFC 3339 time like 2025-03-01T09:30:00Z" })
   .openapi({ format: "date-time", example: "2025-03-01T09:30:00Z" });
+const METRIC_TYPE_PATTERN = /^[a-z][a-z0-9_.]{0,99}$/;
 export const MetricType = z.string().regex(
-  /^[a-z][a-z0-9_.]{0,99}$/,
+  METRIC_TYPE_PATTERN,
   "must start with a letter and use only a-z, 0-9, '_' and '.' (at most 100 characters)",
 ).openapi({ example: "cpu.load" });
 
@@ -29,6 +30,38 @@ export const IngestSchema = z.strictObject({
     .max(MAX_POINTS, `at most ${MAX_POINTS.toLocaleString("en")} points per request`),
 }).openapi("MetricBatch");
 export type IngestInput = z.infer<typeof IngestSchema>;
+
+const POINT_KEYS = new Set(Object.keys(PointSchema.shape));
+// The very patterns the schema tests (zod keeps a string format's regex in `_zod.pattern`).
+const UUID_PATTERN = PointSchema.shape.project_id._zod.pattern;
+const TIME_PATTERN = Time._zod.pattern;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * IngestSchema's verdict on a batch it accepts as it is, without its cost:
+ * zod took 20–70 ms per 10,000 points here, more than JSON.parse and about
+ * as much as the insert. True only when every point passes the same tests
+ * with the same patterns; anything else (a bad or unusual batch) is left to
+ * the schema, so every answer, and every error, is the schema's.
+ */
+export function plainlyValidBatch(body: unknown): body is IngestInput {
+  if (!isRecord(body) || !Array.isArray(body.points)) return false;
+  for (const key in body) if (key !== "points") return false;
+  const points: unknown[] = body.points;
+  if (points.length < 1 || points.length > MAX_POINTS) return false;
+  for (const p of points) {
+    if (!isRecord(p)) return false;
+    for (const key in p) if (!POINT_KEYS.has(key)) return false;
+    const { project_id, type, value, recorded_at } = p;
+    if (typeof project_id !== "string" || !UUID_PATTERN.test(project_id)) return false;
+    if (typeof type !== "string" || !METRIC_TYPE_PATTERN.test(type)) return false;
+    if (typeof value !== "number" || !Number.isFinite(value)) return false;
+    if (recorded_at !== undefined && (typeof recorded_at !== "string" || !TIME_PATTERN.test(recorded_at))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 export const IngestResultSchema = z.object({
   accepted: z.number().int().openapi({ example: 10000, description: "Points stored (new or updated)" }),

@@ -128,14 +128,23 @@ Deno.test("cookie-authenticated writes need the CSRF token and our own Origin", 
   });
 });
 
-Deno.test("responses carry the security headers", async () => {
-  const res = await app.request("/healthz");
-  const csp = res.headers.get("Content-Security-Policy")!;
-  assertStringIncludes(csp, "object-src 'none'");
-  assertStringIncludes(csp, "base-uri 'none'");
-  assertStringIncludes(csp, "frame-ancestors 'none'");
-  assertEquals(res.headers.get("X-Content-Type-Options"), "nosniff");
-  assertMatch(res.headers.get("Referrer-Policy")!, /origin/);
+Deno.test("responses carry the security headers; probes only nosniff, the one that concerns JSON", async () => {
+  for (const path of ["/login", "/api/v1/projects"]) {
+    const res = await app.request(path);
+    await res.body?.cancel();
+    const csp = res.headers.get("Content-Security-Policy")!;
+    assertStringIncludes(csp, "object-src 'none'");
+    assertStringIncludes(csp, "base-uri 'none'");
+    assertStringIncludes(csp, "frame-ancestors 'none'");
+    assertEquals(res.headers.get("X-Content-Type-Options"), "nosniff");
+    assertMatch(res.headers.get("Referrer-Policy")!, /origin/);
+  }
+  for (const path of ["/healthz", "/readyz"]) {
+    const res = await app.request(path);
+    await res.body?.cancel();
+    assertEquals(res.headers.get("X-Content-Type-Options"), "nosniff");
+    assertEquals(res.headers.get("Content-Security-Policy"), null);
+  }
 });
 
 Deno.test("row-level security hides other tenants even from a query without a tenant filter", async () => {

@@ -95,5 +95,8 @@ Deno.test("a ping that cannot be stored fails alone; the others in its batch are
   for (const [i, ping] of pings.entries()) if (i !== 7) assertEquals(await ping, { found: true });
   assertEquals((await resultsOf(w, good.id)).length, 19);
   assertEquals((await resultsOf(w, bad.id)).length, 0);
+  // its state update went in the same pipelined transaction, before the failing insert: rolled back with it
+  assertEquals((await checkRow(w, bad.id)).last_ping_at, null);
+  assertEquals((await checkRow(w, good.id)).last_ping_at?.getTime(), at(19).getTime());
   await w.db.sql.end();
 });

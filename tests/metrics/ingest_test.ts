@@ -4,6 +4,7 @@ import { createTestApp } from "../helpers/app.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { genPersonas } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
+import { IngestSchema, plainlyValidBatch } from "../../services/metrics/schemas.ts";
 
 const { app, db } = await createTestApp();
 const sql = db.sql;
@@ -164,4 +165,46 @@ Deno.test("recorded_at keeps its milliseconds exactly", async () => {
   );
   const [row] = await sql<{ recorded_at: Date }[]>`SELECT recorded_at FROM metric_snapshots WHERE type = 'ms.test'`;
   assertEquals(row.recorded_at.toISOString(), at);
+});
+
+Deno.test("the cheap batch check accepts only what the schema accepts unchanged, and the usual batch", () => {
+  const id = "5f0c3a9e-2b1d-4c8e-9f7a-6d5e4c3b2a19";
+  const point = { project_id: id, type: "cpu.load", value: 0.5, recorded_at: "2026-01-01T00:00:00Z" };
+  const batch = (...points: unknown[]) => ({ points });
+  const usual = [
+    batch(point),
+    batch({ project_id: id, type: "q", value: -3 }),
+    batch({ ...point, project_id: id.toUpperCase(), recorded_at: "2026-01-01T00:00:00.123+02:00" }),
+    batch(...Array.from({ length: 10_000 }, (_, i) => ({ ...point, value: i }))),
+  ];
+  for (const body of usual) assertEquals(plainlyValidBatch(body), true);
+  const unusual: unknown[] = [
+    null,
+    [point],
+    {},
+    batch(),
+    batch(...Array.from({ length: 10_001 }, () => point)),
+    { ...batch(point), extra: 1 },
+    batch({ ...point, tenant_id: id }),
+    JSON.parse(`{"points":[{"project_id":"${id}","type":"x","value":1,"__proto__":{}}]}`),
+    batch({ ...point, project_id: "not-a-uuid" }),
+    batch({ ...point, project_id: "5f0c3a9e-2b1d-9c8e-9f7a-6d5e4c3b2a19" }),
+    batch({ ...point, type: "Cpu" }),
+    batch({ ...point, type: "x".repeat(101) }),
+    batch({ ...point, value: null }),
+    batch({ ...point, value: "1" }),
+    batch({ ...point, recorded_at: "2026-01-01T00:00Z" }),
+    batch({ ...point, recorded_at: "2026-02-30T00:00:00Z" }),
+    batch({ ...point, recorded_at: "2026-01-01 00:00:00Z" }),
+    batch({ ...point, recorded_at: null }),
+  ];
+  for (const body of [...usual, ...unusual]) {
+    if (!plainlyValidBatch(body)) continue;
+    const parsed = IngestSchema.safeParse(body);
+    assertEquals(parsed.success, true, JSON.stringify(body).slice(0, 200));
+    assertEquals(parsed.data, body);
+  }
+  // what it leaves to the schema is answered by the schema (here: refused, a time without seconds)
+  assertEquals(plainlyValidBatch(unusual[14]), false);
+  assertEquals(IngestSchema.safeParse(unusual[14]).success, false);
 });

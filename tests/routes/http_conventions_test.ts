@@ -23,10 +23,17 @@ app.openapi(
   (c) => c.json(c.req.valid("json"), 200),
 );
 
-Deno.test("GET /healthz answers 200 ok", async () => {
+Deno.test("GET /healthz answers 200 ok; HEAD too; another method still takes the full path (404 problem)", async () => {
   const res = await app.request("/healthz");
   assertEquals(res.status, 200);
   assertEquals(await res.json(), { status: "ok" });
+  const head = await app.request("/healthz", { method: "HEAD" });
+  assertEquals([head.status, await head.text()], [200, ""]);
+  const post = await app.request("/healthz", { method: "POST" });
+  await post.body?.cancel();
+  assertEquals(post.status, 404);
+  assertEquals(post.headers.get("Content-Type"), "application/problem+json");
+  assertEquals(post.headers.get("Content-Security-Policy") !== null, true);
 });
 
 Deno.test("GET /readyz reports the database up and every migration applied", async () => {
