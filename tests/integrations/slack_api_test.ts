@@ -18,12 +18,18 @@ import { SLACK_APP_ID, SLACK_CLIENT } from "../helpers/slack_oauth.ts";
 import { loadConfig } from "../../services/platform/config.ts";
 import { createIntegrationWorker } from "../../services/integrations/worker.ts";
 import { silentLogger } from "../../services/platform/logger.ts";
+import { loadChannelForSending } from "../../services/notifications/channels.ts";
+import { sendDelivery } from "../../services/notifications/send.ts";
+import { ACTION_ACK } from "../../services/notifications/channels/slack/message.ts";
+import { slackSignature } from "../../services/slack/signature.ts";
+import { genAlert, sendDeps, SIGNING_SECRET } from "../notifications_channels/_setup.ts";
 
 const slack = startSlackStandIn();
 const config = loadConfig({
   OPSDECK_SECRET: TEST_SECRET,
   OPSDECK_API_RATE_LIMIT: "0",
   OPSDECK_API_RATE_LIMIT_IP: "0",
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
   ...slack.env,
 });
 const { app, db, deps } = await createTestApp({ config });
@@ -192,6 +198,47 @@ Deno.test("a Slack channel posts as an installed workspace with its sealed token
   const page = await (await app.request("/notifications", { headers: p.alice.cookie })).text();
   assertStringIncludes(page, `<option value="${ids[BETA]}">Beta Studio</option>`);
   assertStringIncludes(page, "Acme Ops · C0ACMEOPS1");
+});
+
+Deno.test("an alert posted as a workspace: its Acknowledge button reads the clicker with that workspace's token", async () => {
+  const alertId = await genAlert(sql, tenantId, "Checkout is down");
+  const channel = (await loadChannelForSending(sql, tenantId, channels[BETA], TEST_SECRET))!;
+  const now = new Date();
+  const sent = await sendDelivery(channel, {
+    id: crypto.randomUUID(),
+    eventId: crypto.randomUUID(),
+    eventType: "alert.triggered",
+    payload: { alert: { id: alertId, status: "triggered", summary: "Checkout is down" } },
+    createdAt: now,
+    attempt: 1,
+  }, sendDeps(sql, deps.config, tenantId, now));
+  assert(sent.ok);
+  const post = lastPost();
+  slack.users.set("U0ALICE", p.alice.user.email);
+  const [m] = await sql`SELECT ts FROM slack_messages WHERE alert_id = ${alertId}`;
+  const body = new URLSearchParams({
+    payload: JSON.stringify({
+      type: "block_actions",
+      user: { id: "U0ALICE" },
+      container: { type: "message", channel_id: "C0BETAOPS1", message_ts: m.ts },
+      actions: [{ action_id: ACTION_ACK, value: alertId, type: "button" }],
+    }),
+  }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const res = await app.request("/slack/interactions", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Slack-Request-Timestamp": timestamp,
+      "X-Slack-Signature": await slackSignature(SIGNING_SECRET, timestamp, body),
+    },
+    body,
+  });
+  assertStringIncludes(JSON.stringify(await res.json()), "Acknowledged");
+  const info = slack.calls.filter((c) => c.method === "users.info").at(-1)!;
+  assertEquals(info.token, post.token);
+  const [alert] = await sql`SELECT status FROM alerts WHERE id = ${alertId}`;
+  assertEquals(alert.status, "acknowledged");
 });
 
 Deno.test("the workspace removes the app: integration broken, admins told, channel broken; reinstalling mends", async () => {
