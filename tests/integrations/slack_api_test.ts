@@ -306,6 +306,11 @@ Deno.test("disconnect revokes the token with auth.revoke; the channel then fails
     "The Slack workspace was disconnected: pick another one for this channel",
   ]);
   await problem(await app.request(`/api/v1/integrations/${ids[BETA]}`, { headers: p.dave.bearer }), 404);
+  const patch = await app.request(
+    `/api/v1/integrations/${ids[BETA]}`,
+    jsonRequest("PATCH", { close_on_resolve: true }, p.alice.bearer),
+  );
+  assertEquals((await problem(patch, 422)).errors[0].path, "close_on_resolve");
 });
 
 Deno.test({

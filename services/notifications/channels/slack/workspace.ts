@@ -12,13 +12,15 @@ import { TOKEN_ERRORS } from "../../../integrations/slack/api.ts";
 import { integrationDeps } from "../../../integrations/worker.ts";
 import { NotFoundError } from "../../../platform/errors.ts";
 import { failure, type SendDeps, type SendResult } from "../kind.ts";
-import type { SlackChannel } from "./send.ts";
+
+/** The two ways a Slack channel holds a token (send.ts's SlackChannel, less the webhook). */
+type TokenHolder = { mode: "bot"; botToken: string } | { mode: "app"; integrationId: string };
 
 type TokenDeps = Pick<SendDeps, "sql" | "config" | "secret" | "tenantId"> & { now: () => Date };
 
 /** The token a bot or installed-workspace channel posts with; throws TokenRefused or NotFoundError for a dead one. */
 export async function channelBotToken(
-  channel: Exclude<SlackChannel, { mode: "webhook" }>,
+  channel: TokenHolder,
   deps: TokenDeps,
 ): Promise<string> {
   if (channel.mode === "bot") return channel.botToken;
@@ -27,7 +29,7 @@ export async function channelBotToken(
 }
 
 export async function sendAsWorkspace(
-  channel: Extract<SlackChannel, { mode: "app" }>,
+  channel: Extract<TokenHolder, { mode: "app" }>,
   deps: SendDeps,
   send: (botToken: string) => Promise<SendResult>,
 ): Promise<SendResult> {
