@@ -194,6 +194,23 @@ Deno.test("a Slack channel posts as an installed workspace with its sealed token
   assertEquals((await sendTest(channels[BETA])).ok, true);
   assert(lastPost().token?.startsWith(`xoxb-${BETA}-`), "posted with Beta's token");
 
+  // A pasted-token channel moved onto a workspace drops its token; a later PATCH of the channel keeps the workspace.
+  const pasted = await (await create("pasted", { bot_token: "xoxb-1234-5678-abcd", channel: "C0OLD" })).json();
+  assertEquals(pasted.has_secret, true);
+  const moved = await app.request(
+    `/api/v1/notification-channels/${pasted.id}`,
+    jsonRequest("PATCH", { config: { integration_id: ids[ACME], channel: "C0OLD" } }, p.alice.bearer),
+  );
+  const movedJson = await moved.json();
+  assertEquals([movedJson.has_secret, movedJson.config.mode, movedJson.config.workspace], [false, "app", "Acme Ops"]);
+  const renamed = await app.request(
+    `/api/v1/notification-channels/${pasted.id}`,
+    jsonRequest("PATCH", { config: { channel: "C0NEW" } }, p.alice.bearer),
+  );
+  const renamedJson = await renamed.json();
+  assertEquals([renamedJson.config.integration_id, renamedJson.config.channel], [ids[ACME], "C0NEW"]);
+  await app.request(`/api/v1/notification-channels/${pasted.id}`, { method: "DELETE", headers: p.alice.bearer });
+
   // The page lists the installed workspaces in the form and the workspace on the channel.
   const page = await (await app.request("/notifications", { headers: p.alice.cookie })).text();
   assertStringIncludes(page, `<option value="${ids[BETA]}">Beta Studio</option>`);
