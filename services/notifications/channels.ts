@@ -143,7 +143,10 @@ export async function updateChannel(
     const secret = split.secret === undefined ? undefined : split.secret && await seal(deps, id, split.secret);
     const row = await q.updateChannel(tx, principal.tenantId, id, {
       name: input.name ?? before.name,
-      config: await resolved(tx, principal.tenantId, before.type, split.config),
+      // A rename alone leaves the settings as they were, whatever became of a workspace they name.
+      config: input.config === undefined
+        ? before.config
+        : await resolved(tx, principal.tenantId, before.type, split.config),
       secret,
     });
     await recordAudit(tx, ctx, {

@@ -80,6 +80,11 @@ Deno.test("in Chromium: connect Linear, file an alert's issue; install Slack and
     await page.screenshot({ path: "tmp/integrations_slack_channel_390.png", fullPage: true });
     await page.goto(`${served.url}/integrations`);
     await page.screenshot({ path: "tmp/integrations_slack_390.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: "tmp/integrations_slack_dark_1280.png", fullPage: true });
+    await page.goBack();
+    await page.screenshot({ path: "tmp/integrations_slack_channel_dark_1280.png", fullPage: true });
     assertEquals(errors, []);
   } finally {
     await browser.close();

@@ -322,6 +322,17 @@ Deno.test("disconnect revokes the token with auth.revoke; the channel then fails
     false,
     "The Slack workspace was disconnected: pick another one for this channel",
   ]);
+  // Renaming the channel still works; changing its settings names the workspace that is gone.
+  const rename = await app.request(
+    `/api/v1/notification-channels/${channels[ACME]}`,
+    jsonRequest("PATCH", { name: "#ops (old Acme)" }, p.alice.bearer),
+  );
+  assertEquals(rename.status, 200);
+  const resave = await app.request(
+    `/api/v1/notification-channels/${channels[ACME]}`,
+    jsonRequest("PATCH", { config: { channel: "C0ACMEOPS2" } }, p.alice.bearer),
+  );
+  assertEquals((await problem(resave, 422)).errors[0].path, "config.integration_id");
   await problem(await app.request(`/api/v1/integrations/${ids[BETA]}`, { headers: p.dave.bearer }), 404);
   const patch = await app.request(
     `/api/v1/integrations/${ids[BETA]}`,
