@@ -32,6 +32,18 @@ export async function listIntegrations(sql: Sql, tenantId: string): Promise<Inte
     ORDER BY platform, account_name, id`;
 }
 
+/** The tenant's connected accounts of one provider (Slack: the workspaces a channel can post as). */
+export async function connectedAccounts(
+  sql: Sql,
+  tenantId: string,
+  platform: string,
+): Promise<{ id: string; name: string }[]> {
+  return await sql<{ id: string; name: string }[]>`
+    SELECT id, coalesce(account_name, account_id) AS name FROM integrations
+    WHERE tenant_id = ${tenantId} AND platform = ${platform} AND is_active AND status = 'connected'
+    ORDER BY lower(coalesce(account_name, account_id)), id`;
+}
+
 export async function getIntegration(
   sql: Sql,
   tenantId: string,

@@ -175,3 +175,15 @@ export async function reservePaceSlot(
     RETURNING greatest(0, extract(epoch FROM paced_until - clock_timestamp()) * 1000 - ${o.paceMs})::float8 AS wait_ms`;
   return row ? row.wait_ms : null;
 }
+
+/**
+ * A Slack workspace reconnected: the channels posting as it, marked broken when it refused its old token, work
+ * again. Answers how many were mended.
+ */
+export async function mendWorkspaceChannels(sql: Sql, tenantId: string, integrationId: string): Promise<number> {
+  const rows = await sql`
+    UPDATE notification_channels SET broken = false, last_error = NULL, last_error_at = NULL
+    WHERE tenant_id = ${tenantId} AND type = 'slack' AND config ->> 'integration_id' = ${integrationId} AND broken
+    RETURNING id`;
+  return rows.length;
+}

@@ -16,6 +16,7 @@ import {
   deleteChannel,
   getChannel,
   listChannels,
+  slackWorkspaces,
   updateChannel,
 } from "../../services/notifications/channels.ts";
 import { listDeliveries } from "../../services/notifications/deliveries.ts";
@@ -41,9 +42,10 @@ type DetailExtra = Partial<Pick<ChannelPageProps, "values" | "errors" | "testRes
 
 async function renderList(c: Context<AppEnv>, principal: Principal, extra: ListExtra = {}, status = 200) {
   const { sql, config } = c.get("deps");
-  const [page, profile] = await Promise.all([
+  const [page, profile, workspaces] = await Promise.all([
     listChannels(sql, principal, { limit: PAGE_SIZE, cursor: c.req.query("cursor") }),
     loadProfile(sql, principal),
+    slackWorkspaces(sql, principal),
   ]);
   const asked = c.req.query("type") as ChannelType;
   return html(
@@ -55,6 +57,7 @@ async function renderList(c: Context<AppEnv>, principal: Principal, extra: ListE
       canWrite={can(principal, "notification_channels", "write")}
       canDelete={can(principal, "notification_channels", "delete")}
       smtpConfigured={Boolean(config.smtpUrl)}
+      workspaces={workspaces}
       formType={TYPES.includes(asked) ? asked : "slack"}
       {...extra}
     />,
@@ -71,9 +74,10 @@ async function renderDetail(
 ) {
   const { sql, config } = c.get("deps");
   const row = await getChannel(sql, principal, id);
-  const [deliveries, profile] = await Promise.all([
+  const [deliveries, profile, workspaces] = await Promise.all([
     listDeliveries(sql, principal, { channelId: id, limit: DELIVERIES_SHOWN }),
     loadProfile(sql, principal),
+    row.type === "slack" ? slackWorkspaces(sql, principal) : [],
   ]);
   return html(
     c,
@@ -83,6 +87,7 @@ async function renderDetail(
       timeZone={profile.timezone}
       canWrite={can(principal, "notification_channels", "write")}
       smtpConfigured={Boolean(config.smtpUrl)}
+      workspaces={workspaces}
       values={extra.values ?? formValuesOf(row.name, row.type, row.config)}
       {...extra}
     />,

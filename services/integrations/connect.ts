@@ -116,7 +116,7 @@ export async function finishConnect(
     if (error instanceof TokenRefused) throw refused("code", `was refused by the provider (${error.message})`);
     throw error;
   }
-  const account = await provider.account({ settings, accessToken: tokens.access, metadata: {} });
+  const account = await provider.account({ settings, accessToken: tokens.access, metadata: {} }, tokens.grant);
   const id = await withTenant(sql, principal.tenantId, async (tx) => {
     const row = await q.upsertConnection(tx, {
       id: crypto.randomUUID(),
@@ -134,6 +134,7 @@ export async function finishConnect(
       expiresAt: tokens.expiresAt,
       scopes: tokens.scopes,
     });
+    await provider.connected?.(tx, principal.tenantId, row.id);
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
       action: row.inserted ? "integration.connect" : "integration.reconnect",
@@ -159,11 +160,15 @@ export async function disconnect(
   if (!row) throw new NotFoundError("Integration not found");
   let revoked = false;
   const settings = deps.integrations[row.platform];
-  if (settings && row.access_token_ciphertext) {
+  const provider = providerOf(row.platform);
+  if (settings && provider && row.access_token_ciphertext) {
     const tokens = await openTokens(deps, row);
-    // Revoking the refresh token ends the whole grant where the provider supports it; then the access token.
-    if (tokens.refresh) revoked = await revokeToken(settings, tokens.refresh, deps.fetch);
-    revoked = (await revokeToken(settings, tokens.access, deps.fetch)) || revoked;
+    if (provider.revoke) revoked = await provider.revoke(settings, tokens, deps.fetch);
+    else {
+      // Revoking the refresh token ends the whole grant where the provider supports it; then the access token.
+      if (tokens.refresh) revoked = await revokeToken(settings, tokens.refresh, deps.fetch);
+      revoked = (await revokeToken(settings, tokens.access, deps.fetch)) || revoked;
+    }
   }
   await withTenant(sql, principal.tenantId, async (tx) => {
     await q.markDisconnected(tx, principal.tenantId, id);

@@ -80,6 +80,9 @@ export async function updateIntegration(
   return await withTenant(sql, principal.tenantId, async (tx) => {
     const row = await q.getIntegration(tx, principal.tenantId, id, { forUpdate: true });
     if (!row) throw new NotFoundError("Integration not found");
+    // Both settings are Linear's; other providers have none to change here.
+    const field = row.platform === "linear" ? undefined : Object.keys(patch)[0];
+    if (field) throw new ValidationError([{ path: field, message: `is a Linear setting, not one of ${row.platform}` }]);
     const teams = (row.metadata.teams ?? []) as { id: string }[];
     if (patch.team_id !== undefined && !teams.some((t) => t.id === patch.team_id)) {
       throw new ValidationError([{ path: "team_id", message: "is not one of the connected account's teams" }]);

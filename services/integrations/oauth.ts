@@ -2,7 +2,9 @@
  * The OAuth 2 client side of a connection (RFC 6749 authorization code with
  * PKCE S256, RFC 7636; refresh; RFC 7009 revocation), on the `fetch` it is
  * given. Client credentials go in the form body (client_secret_post), which
- * Linear, Slack, GitHub and Google all accept.
+ * Linear, Slack, GitHub and Google all accept. Slack answers its token
+ * method with HTTP 200 and `{ ok: false, error }`, so a refusal is read from
+ * the body as well as the status.
  */
 import { z } from "zod";
 import { codeChallenge } from "../auth/oidc/flow_cookie.ts";
@@ -16,7 +18,17 @@ export const TokenAnswer = z.object({
   expires_in: z.coerce.number().int().positive().optional(),
   scope: z.string().optional(),
 });
-export type Tokens = { access: string; refresh: string | null; expiresAt: Date | null; scopes: string[] };
+export type Tokens = {
+  access: string;
+  refresh: string | null;
+  expiresAt: Date | null;
+  scopes: string[];
+  /** The rest of the token answer (Slack names the workspace there), tokens left out. */
+  grant: Record<string, unknown>;
+};
+
+/** Slack's `ok: false` errors that a retry may get past; any other is a refusal of the code or refresh token. */
+const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
 
 export async function authorizeUrl(
   provider: ProviderDefinition,
@@ -31,8 +43,7 @@ export async function authorizeUrl(
   url.searchParams.set("state", o.state);
   url.searchParams.set("code_challenge", await codeChallenge(o.verifier));
   url.searchParams.set("code_challenge_method", "S256");
-  // Linear asks again rather than silently reusing an older grant, so an admin sees what is granted.
-  url.searchParams.set("prompt", "consent");
+  for (const [k, v] of Object.entries(provider.authorizeParams ?? {})) url.searchParams.set(k, v);
   return url.toString();
 }
 
@@ -44,18 +55,26 @@ async function tokenRequest(settings: ProviderSettings, form: Record<string, str
     signal: AbortSignal.timeout(15_000),
   });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok || body.error) {
+  if (!res.ok || body.error || body.ok === false) {
     const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    // invalid_grant: a used, expired or revoked code or refresh token; nothing will make it work again.
-    if (res.status === 400 || res.status === 401 || why === "invalid_grant") throw new TokenRefused(why);
+    // invalid_grant (Slack: invalid_code, invalid_refresh_token…): a used, expired or revoked code or refresh
+    // token; nothing will make it work again.
+    const slackRefusal = res.ok && body.ok === false && !TRANSIENT_ERRORS.has(why);
+    if (res.status === 400 || res.status === 401 || why === "invalid_grant" || slackRefusal) {
+      throw new TokenRefused(why);
+    }
     throw new Error(`token endpoint answered ${why}`);
   }
   const t = TokenAnswer.parse(body);
+  const { access_token: _a, refresh_token: _r, authed_user, ...grant } = body;
+  // Slack puts a user token in authed_user when user scopes were asked for: never kept.
+  if (authed_user && typeof authed_user === "object") grant.authed_user = { id: authed_user.id };
   return {
     access: t.access_token,
     refresh: t.refresh_token ?? null,
     expiresAt: t.expires_in ? new Date(now.getTime() + t.expires_in * 1000) : null,
     scopes: t.scope ? t.scope.split(/[\s,]+/).filter(Boolean) : settings.scopes,
+    grant,
   } satisfies Tokens;
 }
 

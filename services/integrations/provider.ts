@@ -5,6 +5,7 @@
  * periodic sync. A new provider is a folder with one of these and a line in
  * registry.ts.
  */
+import type { Sql } from "../../db/client.ts";
 
 export interface Endpoints {
   authorizeUrl: string;
@@ -49,7 +50,21 @@ export interface ProviderDefinition {
   defaults: Endpoints;
   /** Scopes as the provider wants them in the authorize URL. */
   scopeSeparator: " " | ",";
-  account(call: ProviderCall): Promise<Account>;
+  /** Further authorize URL parameters the provider wants. */
+  authorizeParams?: Record<string, string>;
+  /** Whom the new token belongs to; `grant` is the rest of the token answer (Slack names the workspace there). */
+  account(call: ProviderCall, grant: Record<string, unknown>): Promise<Account>;
+  /**
+   * Revokes the tokens at disconnect, when the provider does not take RFC 7009 at `revokeUrl` (Slack's auth.revoke
+   * takes the token as its bearer); true when the provider confirmed it.
+   */
+  revoke?(
+    settings: ProviderSettings,
+    tokens: { access: string; refresh: string | null },
+    fetch: typeof globalThis.fetch,
+  ): Promise<boolean>;
+  /** After a connect or reconnect, in its transaction (Slack: the workspace's broken channels work again). */
+  connected?(tx: Sql, tenantId: string, id: string): Promise<void>;
   /** One sync pass: refresh what Opsdeck shows (metadata returned is merged and stored). */
   sync(call: ProviderCall): Promise<Record<string, unknown>>;
 }

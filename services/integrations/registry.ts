@@ -1,9 +1,11 @@
 /** Every provider Opsdeck can connect to: a folder and one line here. */
 import type { ProviderDefinition } from "./provider.ts";
 import { linear } from "./linear/provider.ts";
+import { slack } from "./slack/provider.ts";
 
 export const PROVIDERS: Record<string, ProviderDefinition> = {
   linear,
+  slack,
 };
 
 export function providerOf(platform: string): ProviderDefinition | undefined {

@@ -6,7 +6,9 @@ const when = z.string().nullable().openapi({ format: "date-time" });
 export const IntegrationSchema = z.object({
   id: z.uuid(),
   platform: z.string().openapi({ example: "linear" }),
-  account_id: z.string().openapi({ description: "The provider's id of what was connected (a Linear organisation)" }),
+  account_id: z.string().openapi({
+    description: "The provider's id of what was connected (a Linear organisation, a Slack workspace's team id)",
+  }),
   account_name: z.string().nullable().openapi({ example: "Acme Agency" }),
   status: z.enum(["connected", "broken", "disconnected"]),
   is_active: z.boolean(),
@@ -15,7 +17,8 @@ export const IntegrationSchema = z.object({
   last_sync_at: when,
   last_error: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()).openapi({
-    description: "Provider facts and settings (Linear: teams, team_id, close_on_resolve)",
+    description: "Provider facts and settings (Linear: teams, team_id, close_on_resolve; Slack: team, enterprise, " +
+      "is_enterprise_install, bot_user_id, app_id, installed_by, url)",
   }),
   connected_by: z.uuid().nullable(),
   created_at: z.string().openapi({ format: "date-time" }),

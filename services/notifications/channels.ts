@@ -11,7 +11,8 @@ import type { Sql } from "../../db/client.ts";
 import * as q from "../../db/queries/notification_channels.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
-import { authorize, type Principal } from "../auth/permissions.ts";
+import { authorize, can, type Principal } from "../auth/permissions.ts";
+import { connectedAccounts } from "../../db/queries/integrations.ts";
 import { splitConfig } from "./channel_config.ts";
 import type { ChannelJson, CreateChannelInput, UpdateChannelInput } from "./channel_schemas.ts";
 import type { Config } from "../platform/config.ts";
@@ -53,6 +54,12 @@ function snapshot(row: ChannelRow) {
   return { name: row.name, type: row.type, config: row.config, has_secret: row.has_secret, broken: row.broken };
 }
 
+/** The kind's check of the settings against the tenant's other rows (Slack: the installed workspace). */
+function resolved(tx: Sql, tenantId: string, type: q.ChannelType, config: Record<string, unknown>) {
+  const kind = channelKind(type);
+  return kind.resolve ? kind.resolve(tx, tenantId, config) : Promise.resolve(config);
+}
+
 export async function createChannel(
   sql: Sql,
   principal: Principal,
@@ -70,7 +77,7 @@ export async function createChannel(
       tenantId: principal.tenantId,
       name: input.name,
       type: input.type,
-      config: split.config,
+      config: await resolved(tx, principal.tenantId, input.type, split.config),
       secret: sealed,
       now: ctx.now,
     });
@@ -84,6 +91,12 @@ export async function createChannel(
     return row;
   });
   return { row, generatedSecret: split.generated };
+}
+
+/** The Slack workspaces a channel can post as, for whoever may write channels (the form's choice). */
+export async function slackWorkspaces(sql: Sql, principal: Principal): Promise<{ id: string; name: string }[]> {
+  if (!can(principal, "notification_channels", "write")) return [];
+  return await withTenant(sql, principal.tenantId, (tx) => connectedAccounts(tx, principal.tenantId, "slack"));
 }
 
 export async function listChannels(
@@ -130,7 +143,10 @@ export async function updateChannel(
     const secret = split.secret === undefined ? undefined : split.secret && await seal(deps, id, split.secret);
     const row = await q.updateChannel(tx, principal.tenantId, id, {
       name: input.name ?? before.name,
-      config: split.config,
+      // A rename alone leaves the settings as they were, whatever became of a workspace they name.
+      config: input.config === undefined
+        ? before.config
+        : await resolved(tx, principal.tenantId, before.type, split.config),
       secret,
     });
     await recordAudit(tx, ctx, {

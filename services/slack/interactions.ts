@@ -25,6 +25,8 @@ import { toPrincipal } from "../auth/sessions.ts";
 import type { Config } from "../platform/config.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { loadChannelForSending } from "../notifications/channels.ts";
+import type { SlackChannel } from "../notifications/channels/slack/send.ts";
+import { channelBotToken } from "../notifications/channels/slack/workspace.ts";
 import {
   ACTION_ACK,
   ACTION_APPROVE,
@@ -108,9 +110,11 @@ export async function handleSlackInteraction(
     deps.secret,
     deps.config.previousSecrets,
   );
-  if (channel?.type !== "slack" || channel.mode !== "bot") return reply("This alert's Slack channel no longer exists.");
+  if (channel?.type !== "slack" || channel.mode === "webhook") {
+    return reply("This alert's Slack channel no longer exists.");
+  }
 
-  const email = await slackEmail(channel.botToken, slackUser, deps.config.slackApiUrl);
+  const email = await slackEmail(channel, message.tenant_id, slackUser, deps);
   if (!email) {
     return reply("Opsdeck could not read your Slack e-mail address (the app needs the users:read.email scope).");
   }
@@ -163,10 +167,10 @@ async function approvalClick(
     deps.secret,
     deps.config.previousSecrets,
   );
-  if (channel?.type !== "slack" || channel.mode !== "bot") {
+  if (channel?.type !== "slack" || channel.mode === "webhook") {
     return reply("This request's Slack channel no longer exists.");
   }
-  const email = await slackEmail(channel.botToken, click.slackUser, deps.config.slackApiUrl);
+  const email = await slackEmail(channel, message.tenant_id, click.slackUser, deps);
   if (!email) {
     return reply("Opsdeck could not read your Slack e-mail address (the app needs the users:read.email scope).");
   }
@@ -195,11 +199,18 @@ function parsePayload(rawBody: string): Payload | null {
   }
 }
 
-async function slackEmail(botToken: string, user: string, slackApiUrl: string): Promise<string | null> {
+/** users.info with the channel's token (a pasted bot token, or its installed workspace's). */
+async function slackEmail(
+  channel: Exclude<SlackChannel, { mode: "webhook" }>,
+  tenantId: string,
+  user: string,
+  deps: InteractionDeps,
+): Promise<string | null> {
   try {
+    const botToken = await channelBotToken(channel, { ...deps, tenantId });
     // The SDK is loaded by the first lookup, not by every process that imports the app.
     const { SlackAPI } = await import("@slack/deno-slack-sdk");
-    const answer = await SlackAPI(botToken, { slackApiUrl }).users.info({ user }) as {
+    const answer = await SlackAPI(botToken, { slackApiUrl: deps.config.slackApiUrl }).users.info({ user }) as {
       ok: boolean;
       user?: { profile?: { email?: string } };
     };

@@ -4,8 +4,7 @@
  * buttons come back to OPSDECK_BASE_URL + /slack/interactions.
  */
 import { Manifest } from "@slack/deno-slack-sdk";
-
-export const BOT_SCOPES = ["chat:write", "users:read", "users:read.email"];
+import { BOT_SCOPES } from "./scopes.ts";
 
 export function slackManifest(baseUrl: string): Record<string, unknown> {
   const url = baseUrl.replace(/\/+$/, "") + "/slack/interactions";

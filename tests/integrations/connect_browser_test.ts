@@ -1,22 +1,25 @@
 /**
  * In Chromium: an admin connects Linear from the Integrations page (Settings
  * menu) through the stand-in's consent page, sees it connected with its last
- * sync, then files a Linear issue from an alert's page and follows its link.
- * Screenshots at 1280 and 390 px go to tmp/ (looked at, not committed).
+ * sync, then files a Linear issue from an alert's page and follows its link;
+ * then installs Slack into a workspace and adds a Slack channel posting as
+ * it. Screenshots at 1280 and 390 px go to tmp/ (looked at, not committed).
  */
 import { assertEquals } from "@std/assert";
 import { serveTestApp } from "../helpers/app.ts";
 import { launchBrowser, openPage, watchErrors } from "../helpers/browser.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { startLinearStandIn } from "../helpers/linear_api.ts";
+import { startSlackStandIn } from "../helpers/slack_api.ts";
 import { loadConfig } from "../../services/platform/config.ts";
 import { checkEvent, fire, genCheck } from "../helpers/alerts.ts";
 import { genProject } from "../helpers/catalog.ts";
 
-Deno.test("in Chromium: connect Linear from the Integrations page, then file an alert's issue", async () => {
+Deno.test("in Chromium: connect Linear, file an alert's issue; install Slack and post a channel as it", async () => {
   const linear = startLinearStandIn();
+  const slack = startSlackStandIn();
   const served = await serveTestApp({
-    config: loadConfig({ OPSDECK_SECRET: TEST_SECRET, OPSDECK_API_RATE_LIMIT: "0", ...linear.env }),
+    config: loadConfig({ OPSDECK_SECRET: TEST_SECRET, OPSDECK_API_RATE_LIMIT: "0", ...linear.env, ...slack.env }),
   });
   const sql = served.db.sql;
   const p = await genPersonas(sql);
@@ -52,10 +55,41 @@ Deno.test("in Chromium: connect Linear from the Integrations page, then file an 
     assertEquals(await link.getAttribute("href"), "https://linear.app/acme/issue/OPS-1");
     await page.screenshot({ path: "tmp/integrations_alert_1280.png", fullPage: true });
     assertEquals(linear.issues.size, 1);
+
+    // Slack: install into a workspace picked on Slack's consent page, then a channel posting as it.
+    await page.goto(`${served.url}/integrations`);
+    await page.getByRole("button", { name: "Connect Slack" }).click();
+    await page.getByRole("heading", { name: "Opsdeck is requesting permission to access a Slack workspace" })
+      .waitFor();
+    await page.getByLabel("Workspace").selectOption({ label: "Beta Studio" });
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.getByText("Connected Beta Studio.").waitFor();
+    await page.goto(`${served.url}/notifications?type=slack`);
+    await page.getByLabel("Name", { exact: true }).fill("Beta on-call");
+    await page.getByLabel("Workspace").selectOption({ label: "Beta Studio" });
+    await page.getByLabel("Channel id or #name").fill("C0BETAOPS1");
+    await page.screenshot({ path: "tmp/integrations_slack_channel_1280.png", fullPage: true });
+    await page.getByRole("button", { name: "Add Slack channel" }).click();
+    // The channel's own page: where it posts, and the workspace chosen in its settings.
+    await page.getByText("Slack · Beta Studio · C0BETAOPS1").waitFor();
+    assertEquals(
+      await page.getByLabel("Workspace").inputValue(),
+      await page.locator("option", { hasText: "Beta Studio" }).getAttribute("value"),
+    );
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "tmp/integrations_slack_channel_390.png", fullPage: true });
+    await page.goto(`${served.url}/integrations`);
+    await page.screenshot({ path: "tmp/integrations_slack_390.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: "tmp/integrations_slack_dark_1280.png", fullPage: true });
+    await page.goBack();
+    await page.screenshot({ path: "tmp/integrations_slack_channel_dark_1280.png", fullPage: true });
     assertEquals(errors, []);
   } finally {
     await browser.close();
     await served.stop();
     await linear.stop();
+    await slack.stop();
   }
 });

@@ -86,6 +86,12 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
         <details key={i.id}>
           <summary>{i.account_name ?? i.account_id}: settings</summary>
           {i.platform === "linear" && i.status === "connected" && <LinearSettings i={i} />}
+          {i.platform === "slack" && (
+            <p>
+              Slack channels can post as this workspace:{" "}
+              <a href="/notifications?type=slack#add-channel">add one under Notifications</a>.
+            </p>
+          )}
           <form method="post" action={`/integrations/${i.id}/disconnect`}>
             <CsrfField token={csrfToken} />
             <button type="submit" class="secondary">Disconnect {i.account_name ?? ""}</button>
@@ -111,6 +117,9 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
                 )
             )}
           </div>
+          {providers.some((p) => p.platform === "slack" && p.configured) && (
+            <p class="muted">Connect Slack again to install the app into another workspace.</p>
+          )}
         </section>
       )}
     </Layout>

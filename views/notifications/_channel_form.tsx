@@ -14,6 +14,8 @@ export interface ChannelFormProps {
   /** Editing: secret fields left blank keep the stored secret. */
   editing?: { hasSecret: boolean; mode?: string };
   smtpConfigured: boolean;
+  /** Slack workspaces the app is installed in (Integrations), offered instead of a pasted bot token. */
+  workspaces?: { id: string; name: string }[];
   submitLabel: string;
 }
 
@@ -32,6 +34,18 @@ export function ChannelForm(props: ChannelFormProps) {
           <fieldset>
             <legend>Bot (buttons, messages updated on acknowledge/resolve)</legend>
             <div class="grid">
+              <label>
+                Workspace
+                <select name="config.integration_id" {...invalid("config.integration_id", errors)}>
+                  <option value="">None: use the bot token below</option>
+                  {(props.workspaces ?? []).map((w) => (
+                    <option key={w.id} value={w.id} selected={w.id === values["config.integration_id"]}>
+                      {w.name}
+                    </option>
+                  ))}
+                </select>
+                <FieldError name="config.integration_id" errors={errors} />
+              </label>
               <FormField
                 name="config.channel"
                 label="Channel id or #name"
@@ -39,6 +53,8 @@ export function ChannelForm(props: ChannelFormProps) {
                 errors={errors}
                 placeholder="C0123456789"
               />
+            </div>
+            <div class="grid">
               <FormField
                 name="config.bot_token"
                 label={`Bot token (xoxb-…)${editing?.mode === "bot" && keep ? `: ${keep}` : ""}`}
@@ -48,8 +64,9 @@ export function ChannelForm(props: ChannelFormProps) {
               />
             </div>
             <small class="muted">
-              Create the Slack app from the manifest printed by{" "}
-              <code>deno task slack:manifest</code>, install it and invite the bot to the channel.
+              Install the app into a workspace from{" "}
+              <a href="/integrations">Integrations</a>, or create it from the manifest printed by{" "}
+              <code>deno task slack:manifest</code> and paste its bot token; then invite the bot to the channel.
             </small>
           </fieldset>
           <fieldset>

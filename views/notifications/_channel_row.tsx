@@ -12,6 +12,7 @@ export function destinationOf(row: ChannelRow): string {
   const c = row.config;
   if (row.type === "email") return ((c.to as string[] | undefined) ?? []).join(", ");
   if (row.type === "webhook") return String(c.url ?? "");
+  if (c.mode === "app") return `${c.workspace ?? "Slack workspace"} · ${c.channel ?? "?"}`;
   return c.mode === "webhook" ? `incoming webhook ${c.secret_hint ?? ""}` : `bot in ${c.channel ?? "?"}`;
 }
 

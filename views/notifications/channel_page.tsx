@@ -19,6 +19,7 @@ export interface ChannelPageProps {
   timeZone: string | null;
   canWrite: boolean;
   smtpConfigured: boolean;
+  workspaces?: { id: string; name: string }[];
   values?: ChannelFormValues;
   errors?: FieldErrors;
   testResult?: ChannelTestResult;
@@ -93,6 +94,7 @@ export function ChannelPage(props: ChannelPageProps) {
             errors={props.errors}
             editing={{ hasSecret: row.has_secret, mode: row.config.mode as string | undefined }}
             smtpConfigured={props.smtpConfigured}
+            workspaces={props.workspaces}
             submitLabel={row.broken ? "Save (clears broken)" : "Save"}
           />
         </section>

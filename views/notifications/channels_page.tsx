@@ -13,6 +13,7 @@ export interface ChannelsPageProps {
   canWrite: boolean;
   canDelete: boolean;
   smtpConfigured: boolean;
+  workspaces?: { id: string; name: string }[];
   /** The create form's type (tabs). */
   formType: ChannelType;
   values?: ChannelFormValues;
@@ -101,6 +102,7 @@ export function ChannelsPage(props: ChannelsPageProps) {
             values={props.values}
             errors={props.errors}
             smtpConfigured={props.smtpConfigured}
+            workspaces={props.workspaces}
             submitLabel={`Add ${TYPE_LABEL[formType]} channel`}
           />
         </section>

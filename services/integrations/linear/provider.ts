@@ -37,7 +37,9 @@ export const linear: ProviderDefinition = {
     scopes: ["read", "write"],
   },
   scopeSeparator: ",",
-  account: readAccount,
+  // Linear asks again rather than silently reusing an older grant, so an admin sees what is granted.
+  authorizeParams: { prompt: "consent" },
+  account: (call) => readAccount(call),
   async sync(call) {
     return (await readAccount(call)).metadata;
   },

@@ -82,6 +82,11 @@ export interface ChannelKind<Type extends string = string, Channel extends Senda
    * policy, which secret to keep on PATCH). Throws a ValidationError naming `config.<field>`.
    */
   split(parsed: never, existing: StoredChannel | undefined, config: Config): Promise<SplitConfig>;
+  /**
+   * The split settings checked against other rows of the tenant, in the saving transaction (Slack: the installed
+   * workspace); answers the config to store. Throws a ValidationError naming `config.<field>`.
+   */
+  resolve?(tx: Sql, tenantId: string, config: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** The stored settings with the secret opened: what send() gets. */
   open(base: SendableBase, config: Record<string, unknown>, secret: ChannelSecret): Channel;
   /** One message (or digest). Never throws for a failed send: a failure is a SendResult. */

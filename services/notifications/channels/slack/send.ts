@@ -1,5 +1,6 @@
 /**
- * Slack channels. With a bot token: `SlackAPI(token, { slackApiUrl })` from
+ * Slack channels. With an installed workspace, its token (workspace.ts) is
+ * used as a bot token. With a bot token: `SlackAPI(token, { slackApiUrl })` from
  * @slack/deno-slack-sdk posts Block Kit with chat.postMessage, remembers the
  * message per (alert, channel), and edits it with chat.update when the alert
  * is acknowledged, snoozed or resolved. With an incoming-webhook URL: a JSON
@@ -25,11 +26,16 @@ import {
   type SendResult,
 } from "../kind.ts";
 import { slackDigest, slackForEvent, type SlackMessage } from "./message.ts";
+import { sendAsWorkspace } from "./workspace.ts";
 
 export type SlackChannel =
   & SendableBase
   & { type: "slack" }
-  & ({ mode: "webhook"; webhookUrl: string } | { mode: "bot"; channel: string; botToken: string });
+  & (
+    | { mode: "webhook"; webhookUrl: string }
+    | { mode: "bot"; channel: string; botToken: string }
+    | { mode: "app"; channel: string; integrationId: string }
+  );
 type BotChannel = Extract<SlackChannel, { mode: "bot" }>;
 
 /** Slack errors that retrying cannot fix: the channel is marked broken until someone fixes and saves it. */
@@ -64,6 +70,13 @@ export async function sendSlack(
       JSON.stringify(plain),
       deps,
       [403, 404, 410],
+    );
+  }
+  if (channel.mode === "app") {
+    return await sendAsWorkspace(
+      channel,
+      deps,
+      (botToken) => sendBot({ ...channel, mode: "bot", botToken }, delivery, message, deps),
     );
   }
   return await sendBot(channel, delivery, message, deps);
