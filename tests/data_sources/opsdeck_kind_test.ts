@@ -20,7 +20,7 @@ import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
 
 const config = loadConfig({ OPSDECK_SECRET: TEST_SECRET });
-let now = new Date("2026-11-10T10:00:00Z");
+const now = new Date("2026-11-10T10:00:00Z");
 const clock = () => now;
 const { app, db } = await createTestApp({ config, now: clock });
 const sql = db.sql;
