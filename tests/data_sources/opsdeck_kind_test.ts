@@ -226,6 +226,21 @@ Deno.test("the built-in opsdeck source", async (t) => {
     assert(runs.n >= 6);
   });
 
+  await t.step("a saved query on it charts on a dashboard, its window from the dashboard's range", async () => {
+    const board = await created("/api/v1/dashboards", { name: "Releases" });
+    const chart = await created(`/api/v1/dashboards/${board.id}/widgets`, {
+      type: "table",
+      title: "Deployments",
+      query: "saved_query",
+      saved_query_id: deployments.id,
+    });
+    const res = await call("GET", `/api/v1/dashboards/${board.id}/widgets/${chart.id}/data?range=7d`);
+    assertEquals(res.status, 200, await res.clone().text());
+    const data = await res.json();
+    assertEquals(data.columns.slice(0, 3), ["id", "project", "environment"]);
+    assertEquals(data.rows.map((r: unknown[]) => r[1]).sort(), ["Acme shop", "Globex web"]);
+  });
+
   await t.step("collect into a metric and a query_threshold rule run on it", async () => {
     const path = `${QUERIES}/${uptime.id}`;
     const collect = { project_id: acme.id, metric_type: "opsdeck.uptime", interval_seconds: 60, parameters: range };
