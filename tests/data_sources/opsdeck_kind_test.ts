@@ -296,6 +296,13 @@ Deno.test("the built-in opsdeck source", async (t) => {
     assertEquals(carols.rows.map((r) => r[1]), ["Acme shop"]);
     const erins = await run(deployments.id, range, p.erin.bearer);
     assertEquals(erins.rows.map((r) => r[1]), ["Globex web"]);
+    // nor does the result cache: each client's answer is kept apart
+    const cached = async (headers: Record<string, string>) => {
+      const res = await call("POST", `${QUERIES}/${deployments.id}/run`, { parameters: range }, headers);
+      return (await res.json()).rows.map((r: unknown[]) => r[1]);
+    };
+    assertEquals(await cached(p.carol.bearer), ["Acme shop"]);
+    assertEquals(await cached(p.erin.bearer), ["Globex web"]);
     // naming the other client's project does not widen it
     assertEquals((await run(projectDeployments.id, { ...range, project: "acme-shop" }, p.erin.bearer)).rows, []);
     assertEquals((await run(uptime.id, range, p.erin.bearer)).rows, [[100, 2, 1, 0, 1]]);
