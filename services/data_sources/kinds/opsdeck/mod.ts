@@ -15,7 +15,6 @@ import { type FieldError, ValidationError } from "../../../platform/errors.ts";
 import type { Parameter } from "../../parameters.ts";
 import { limitFields } from "../limits.ts";
 import { queryProblem } from "../postgresql/errors.ts";
-import { readCursor } from "../postgresql/mod.ts";
 import type { DataSourceKind, OpenSource, QueryResult, RunLimits } from "../types.ts";
 import { type Shape, SHAPE_NAMES, shapeNamed, SHAPES } from "./shapes.ts";
 
@@ -32,19 +31,43 @@ function scope(source: OpenSource): { tenantId: string; clientId: string | null 
   return { tenantId: source.tenantId, clientId: source.clientId };
 }
 
-/** The shape's SQL in the tenant's read-only, row-level-security transaction. */
+/**
+ * The shape's SQL in the tenant's read-only, row-level-security transaction. BEGIN and the scoping travel with
+ * the statement (pipelined, as withTenant does: an error in either fails the statement too). No cursor: a
+ * shape's rows are narrow and its statement ends in LIMIT row cap + 1, so it is read whole and cut at the byte cap.
+ */
 async function readShape(source: OpenSource, shape: Shape, args: unknown[], limits: RunLimits): Promise<QueryResult> {
   const { tenantId, clientId } = scope(source);
   const tx = await home(source).reserve();
   try {
-    await tx.unsafe("BEGIN READ ONLY");
-    await tx`
+    const begin = tx.unsafe("BEGIN READ ONLY").execute();
+    const scoped = tx`
       SELECT set_config('opsdeck.tenant_id', ${tenantId}, true), set_config('role', 'opsdeck_app', true),
         set_config('statement_timeout', ${String(Math.floor(limits.timeoutMs))}, true),
-        set_config('timezone', 'UTC', true)`;
-    const result = await readCursor(tx, shape.sql, [tenantId, clientId, ...args], limits);
+        set_config('timezone', 'UTC', true)`.execute();
+    begin.catch(() => {});
+    scoped.catch(() => {});
+    let rows: unknown[][];
+    try {
+      // deno-lint-ignore no-explicit-any
+      rows = await tx.unsafe(`${shape.sql}\n      LIMIT ${limits.maxRows + 1}`, [tenantId, clientId, ...args] as any[])
+        .values();
+    } finally {
+      // the first failure is the one to report
+      await begin;
+      await scoped;
+    }
     await tx.unsafe("COMMIT");
-    return { ...result, columns: shape.columns };
+    const result: QueryResult = { columns: shape.columns, rows: [], truncated: false, bytes: 0 };
+    for (const row of rows) {
+      if (result.rows.length >= limits.maxRows || result.bytes >= limits.maxBytes) {
+        result.truncated = true;
+        break;
+      }
+      result.rows.push(row);
+      result.bytes += JSON.stringify(row).length + 1;
+    }
+    return result;
   } catch (error) {
     await tx.unsafe("ROLLBACK").catch(() => {});
     throw queryProblem(error);
