@@ -7,14 +7,24 @@
  *   - introspection of a 500-table schema (goal < 2 s): POST …/introspect, vs
  *     the information_schema read through the driver directly;
  *   - CSV import (goal ≥ 100,000 rows/s for a 10 MB file): POST …/csv, vs the
- *     same rows through COPY FROM STDIN on the driver directly.
+ *     same rows through COPY FROM STDIN on the driver directly;
+ *   - the built-in opsdeck source (goal as other kinds: ≤ 1.2× + 2 ms): a query
+ *     shape through the kind (read-only tenant transaction, cursor, caps) vs
+ *     the shape's SQL through the driver directly on Opsdeck's database.
  */
 import postgres from "postgres";
 import { createPool } from "../db/client.ts";
+import { withTenant } from "../db/tenant.ts";
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { loadMigrations, migrate } from "../db/migrate.ts";
 import { closeAllSources } from "../services/data_sources/kinds/mod.ts";
-import { loadConfig } from "../services/platform/config.ts";
+import { opsdeckKind } from "../services/data_sources/kinds/opsdeck/mod.ts";
+import { shapeNamed } from "../services/data_sources/kinds/opsdeck/shapes.ts";
+import { sourcePolicy } from "../services/data_sources/target.ts";
+import { genCheck } from "../tests/helpers/alerts.ts";
+import { genProject } from "../tests/helpers/catalog.ts";
+import { insertResults } from "../tests/helpers/checks.ts";
+import { type Config, loadConfig } from "../services/platform/config.ts";
 import { silentLogger } from "../services/platform/logger.ts";
 import { buildTestApp } from "../tests/helpers/app.ts";
 import { genPersonas, TEST_SECRET } from "../tests/helpers/fixtures.ts";
@@ -163,6 +173,9 @@ export default async function dataSourcesLayersBench(): Promise<BenchReport> {
     );
     const rowsPerSecond = (t: { p50Ms: number }) => Math.round(CSV_ROWS / (t.p50Ms / 1000));
 
+    console.error("bench: data sources, the built-in opsdeck source…");
+    const shaped = await opsdeckShape(sql, p.tenant.id, p.clients.acme.id, config);
+
     const results: Timed[] = [
       { label: "GET the saved query (baseline)", m: read },
       { label: "run, cached", m: cached },
@@ -171,6 +184,9 @@ export default async function dataSourcesLayersBench(): Promise<BenchReport> {
       { label: `introspect ${TABLES} tables: API`, m: introspect },
       { label: `CSV ${megabytes.toFixed(1)} MB: COPY via driver (baseline)`, m: driverCopy },
       { label: `CSV ${megabytes.toFixed(1)} MB: upload via API`, m: upload },
+      { label: "opsdeck checks_uptime: driver (baseline)", m: shaped.driver },
+      { label: "opsdeck checks_uptime: driver, withTenant", m: shaped.scoped },
+      { label: "opsdeck checks_uptime: kind", m: shaped.kind },
     ];
     const summary = [
       `cached p95 ${cached.p95Ms.toFixed(2)} ms (goal < 10 ms: ${cached.p95Ms < 10 ? "met" : "NOT met"}); ` +
@@ -183,10 +199,16 @@ export default async function dataSourcesLayersBench(): Promise<BenchReport> {
         rowsPerSecond(upload) >= 100_000 ? "met" : "NOT met"
       }); COPY alone ${rowsPerSecond(driverCopy).toLocaleString("en")} rows/s ` +
       `(${(upload.p50Ms / driverCopy.p50Ms).toFixed(2)}× its time)`,
+      `opsdeck shape p50 ${shaped.kind.p50Ms.toFixed(2)} ms vs driver ${shaped.driver.p50Ms.toFixed(2)} ms ` +
+      `(${(shaped.kind.p50Ms / shaped.driver.p50Ms).toFixed(2)}×; goal ≤ ${
+        (shaped.driver.p50Ms * 1.2 + 2).toFixed(2)
+      } ms: ${shaped.kind.p50Ms <= shaped.driver.p50Ms * 1.2 + 2 ? "met" : "NOT met"}); ` +
+      `${(shaped.kind.p50Ms / shaped.scoped.p50Ms).toFixed(2)}× the same in withTenant ` +
+      `(${shaped.scoped.p50Ms.toFixed(2)} ms, row-level security included)`,
     ];
     for (const line of summary) console.error(`bench: ${line}`);
     await direct.end();
-    const base = [0, 0, 0, 3, 3, 5, 5];
+    const base = [0, 0, 0, 3, 3, 5, 5, 7, 7, 7];
     const rows: Row[] = results.map((r, i) => ({
       name: `data_sources_layers.${i}`,
       label: r.label,
@@ -205,6 +227,57 @@ export default async function dataSourcesLayersBench(): Promise<BenchReport> {
     await pg.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** 8 checks with a week of hourly results; `checks_uptime` over the week, through the kind and on the driver. */
+async function opsdeckShape(sql: ReturnType<typeof createPool>, tenantId: string, clientId: string, config: Config) {
+  const project = await genProject(sql, tenantId, clientId);
+  const week = Date.now() - 7 * 24 * 3600_000;
+  for (let c = 0; c < 8; c++) {
+    const check = await genCheck(sql, tenantId, project.id, `Check ${c}`);
+    await insertResults(
+      sql,
+      tenantId,
+      check.id,
+      Array.from({ length: 168 }, (_, h) => ({
+        status: h % 50 === c ? "down" as const : "up" as const,
+        latencyMs: 100 + h,
+        at: new Date(week + h * 3600_000),
+      })),
+    );
+  }
+  const shape = shapeNamed("checks_uptime")!;
+  const from = new Date(week);
+  const to = new Date();
+  const open = {
+    id: crypto.randomUUID(),
+    version: "1",
+    config: {},
+    secret: {},
+    policy: sourcePolicy(config),
+    home: sql,
+    tenantId,
+    clientId: null,
+  };
+  const limits = { timeoutMs: 10_000, maxRows: 10_000, maxBytes: 32 * 1024 * 1024 };
+  const driver = await timeRuns(
+    async () => (await sql.unsafe(shape.sql, [tenantId, null, from, to, null])).length === 8,
+    CACHED_RUNS,
+    { warmup: 20 },
+  );
+  // the same statement in a tenant transaction as opsdeck_app: what row-level security itself costs
+  const scoped = await timeRuns(
+    async () =>
+      (await withTenant(sql, tenantId, (tx) => tx.unsafe(shape.sql, [tenantId, null, from, to, null]))).length === 8,
+    CACHED_RUNS,
+    { warmup: 20 },
+  );
+  const kind = await timeRuns(
+    async () => (await opsdeckKind.run(open, "checks_uptime", [from, to], limits, ["from", "to"])).rows.length === 8,
+    CACHED_RUNS,
+    { warmup: 20 },
+  );
+  return { driver, scoped, kind };
 }
 
 if (import.meta.main) {

@@ -40,13 +40,14 @@ export async function finishCollection(sql: Sql, tenantId: string, id: string, e
 /** Connected sources whose schema was last read a day ago (or never): claimed for a day. */
 export async function claimStaleSchemas(
   sql: Sql,
-  o: { now: Date; limit: number },
+  o: { now: Date; limit: number; skipKinds: string[] },
 ): Promise<{ id: string; tenant_id: string }[]> {
   return await sql<{ id: string; tenant_id: string }[]>`
     UPDATE data_sources s SET introspect_claimed_until = ${o.now}::timestamptz + interval '1 day'
     WHERE s.id IN (
       SELECT id FROM data_sources
       WHERE status = 'connected' AND (last_sync IS NULL OR last_sync < ${o.now}::timestamptz - interval '1 day')
+        AND kind <> ALL(${o.skipKinds}::text[])
         AND (introspect_claimed_until IS NULL OR introspect_claimed_until < ${o.now})
       ORDER BY last_sync NULLS FIRST
       LIMIT ${o.limit}

@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../client.ts";
 
-export type SourceKind = "postgresql" | "mysql" | "rest_api" | "csv";
+export type SourceKind = "postgresql" | "mysql" | "rest_api" | "csv" | "opsdeck";
 export type SourceStatus = "connected" | "error" | "disconnected" | "pending";
 
 export interface DataSourceRow {

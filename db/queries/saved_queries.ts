@@ -128,6 +128,13 @@ export async function getSavedQueryById(sql: Sql, tenantId: string, id: string):
   return row;
 }
 
+/** The client of a query's author (null: staff): unattended runs read with it. */
+export async function authorClient(sql: Sql, tenantId: string, userId: string): Promise<string | null> {
+  const [row] = await sql<{ client_id: string | null }[]>`
+    SELECT client_id FROM users WHERE tenant_id = ${tenantId} AND id = ${userId}`;
+  return row?.client_id ?? null;
+}
+
 export interface CollectSettings {
   projectId: string;
   metricType: string;

@@ -16,7 +16,7 @@ import { listSavedQueries } from "../../services/data_sources/saved_queries.ts";
 import { loadProfile } from "../../services/profile/profile.ts";
 import { SettingsTestResult, type SourceFormValues } from "../../views/data_sources/_source_form.tsx";
 import type { FieldErrors } from "../../views/components/form_field.tsx";
-import { KIND_NAMES, type KindName } from "../../services/data_sources/kinds/mod.ts";
+import { ADDABLE_KIND_NAMES, type KindName } from "../../services/data_sources/kinds/mod.ts";
 import { settingFields, settingsFromForm, settingsToForm } from "../../services/data_sources/kinds/settings_fields.ts";
 import { testSettings } from "../../services/data_sources/test_settings.ts";
 import { isUuid } from "../../services/platform/ids.ts";
@@ -28,7 +28,7 @@ import { sourceDeps } from "../data_sources_deps.ts";
 import type { AppEnv } from "../deps.ts";
 import { formErrors, formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
 import { retypeCsvColumns } from "../../services/data_sources/csv_files.ts";
-import { CsvRetypeSchema as RetypeSchema } from "../../services/data_sources/schemas.ts";
+import { type CreateDataSourceInput, CsvRetypeSchema as RetypeSchema } from "../../services/data_sources/schemas.ts";
 import { auditContext } from "../middleware/auth.ts";
 import { html, isPartial, requireUserPage } from "../render.ts";
 import { queryPages } from "./saved_queries.tsx";
@@ -36,7 +36,7 @@ import { queryBuilderPages } from "./query_builder.tsx";
 
 /** The add form's kind: the one asked for, else PostgreSQL. */
 function formKind(asked: string | undefined): KindName {
-  return KIND_NAMES.includes(asked as KindName) ? asked as KindName : "postgresql";
+  return ADDABLE_KIND_NAMES.includes(asked as KindName) ? asked as KindName : "postgresql";
 }
 
 function settingsOfKind(kind: string) {
@@ -51,7 +51,7 @@ function readForm(f: Record<string, string>, kind: string) {
     Object.entries(f).filter(([k]) => k === "name" || k.startsWith("config.")),
   );
   const config = settingsFromForm(settingFields(kindOf(kind)), f);
-  return { values, input: { name: f.name ?? "", kind: kind as KindName, config } };
+  return { values, input: { name: f.name ?? "", kind: kind as CreateDataSourceInput["kind"], config } };
 }
 
 async function renderList(
@@ -69,7 +69,7 @@ async function renderList(
       rows={rows}
       timeZone={profile.timezone}
       canWrite={can(principal, "data_sources", "write")}
-      form={{ kind, kinds: KIND_NAMES, ...settingsOfKind(kind) }}
+      form={{ kind, kinds: ADDABLE_KIND_NAMES, ...settingsOfKind(kind) }}
       {...extra}
     />,
     status,
@@ -91,6 +91,7 @@ async function renderSource(
     loadProfile(sql, principal),
   ]);
   const settings = settingsOfKind(row.kind);
+  const kind = kindOf(row.kind);
   return html(
     c,
     <SourcePage
@@ -101,6 +102,7 @@ async function renderSource(
       canWrite={can(principal, "data_sources", "write")}
       canDelete={can(principal, "data_sources", "delete")}
       settings={settings}
+      queries_as={kind.checkQuery ? "shapes" : kind.dialect ? "sql" : "json_path"}
       {...extra}
       values={extra.values ?? { name: row.name, ...settingsToForm(settings.fields, row.config) }}
     />,

@@ -11,7 +11,7 @@ import { type AuditContext, recordAudit } from "../audits/record.ts";
 import { authorize, type Principal } from "../auth/permissions.ts";
 import { requireSourceAccess } from "./grants.ts";
 import type { Config } from "../platform/config.ts";
-import { AppError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { OutboundError } from "../platform/net/connect.ts";
 import { KINDS } from "./kinds/mod.ts";
 import { plainSettingsError } from "./kinds/settings_fields.ts";
@@ -177,6 +177,9 @@ export async function deleteDataSource(sql: Sql, principal: Principal, id: strin
   const kind = await withTenant(sql, principal.tenantId, async (tx) => {
     const before = await q.getDataSource(tx, principal.tenantId, id, { forUpdate: true });
     if (!before) throw new NotFoundError("No such data source");
+    if (kindOf(before.kind).builtIn) {
+      throw new ConflictError("The built-in Opsdeck source comes with the organization and cannot be deleted");
+    }
     await q.deleteDataSource(tx, principal.tenantId, id);
     await recordAudit(tx, ctx, {
       tenantId: principal.tenantId,
@@ -191,9 +194,15 @@ export async function deleteDataSource(sql: Sql, principal: Principal, id: strin
   await kindOf(kind).drop?.(sql, id);
 }
 
-/** The source ready for its kind: secret opened, policy attached. */
-export async function openSource(deps: SourceDeps, row: q.DataSourceSecretRow): Promise<OpenSource> {
+/** The source ready for its kind: secret opened, policy attached, and whose data (a client user's client). */
+export async function openSource(
+  deps: SourceDeps,
+  row: q.DataSourceSecretRow,
+  clientId: string | null,
+): Promise<OpenSource> {
   return {
+    tenantId: row.tenant_id,
+    clientId,
     id: row.id,
     version: row.updated_at.toISOString(),
     config: row.config,
@@ -216,7 +225,7 @@ export async function testDataSource(
   const kind = kindOf(source.kind);
   let outcome: { ok: boolean; message: string };
   try {
-    const { serverVersion } = await kind.test(await openSource({ ...deps, home: sql }, source));
+    const { serverVersion } = await kind.test(await openSource({ ...deps, home: sql }, source, principal.clientId));
     outcome = { ok: true, message: serverVersion };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -266,7 +275,8 @@ export async function introspectSource(
   const kind = kindOf(source.kind);
   let columns: q.SchemaColumnRow[];
   try {
-    columns = await kind.introspect(await openSource({ ...deps, home: sql }, source));
+    // no client: a schema lists columns, never rows
+    columns = await kind.introspect(await openSource({ ...deps, home: sql }, source, null));
   } catch (error) {
     if (error instanceof AppError) {
       await withTenant(

@@ -58,12 +58,21 @@ export const resultCache = createResultCache();
 
 /** The key: what the result depends on. Values are sorted by name, so {a,b} and {b,a} share an entry. */
 export function cacheKey(
-  q: { tenantId: string; queryId: string; queryVersion: Date; sourceVersion: Date; limit?: number },
+  q: {
+    tenantId: string;
+    /** A client user's client: the opsdeck kind answers them their client's rows only, so they never share an entry. */
+    clientId: string | null;
+    queryId: string;
+    queryVersion: Date;
+    sourceVersion: Date;
+    limit?: number;
+  },
   values: Record<string, unknown>,
 ): string {
   const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
   return [
     q.tenantId,
+    q.clientId ?? "",
     q.queryId,
     q.queryVersion.toISOString(),
     q.sourceVersion.toISOString(),

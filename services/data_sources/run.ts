@@ -36,13 +36,21 @@ export async function runOnSource(
   deps: SourceDeps & { now: () => Date },
 ): Promise<RunResult> {
   const userId = principal.kind === "user" ? principal.userId : null;
-  return await executeOnSource(sql, { tenantId: principal.tenantId, userId }, source, req, deps);
+  return await executeOnSource(
+    sql,
+    { tenantId: principal.tenantId, userId, clientId: principal.clientId },
+    source,
+    req,
+    deps,
+  );
 }
 
 /** Who a run is for: the tenant, and the user it is counted against (null: an API key or Opsdeck itself). */
 export interface Runner {
   tenantId: string;
   userId: string | null;
+  /** A client user's client: the opsdeck kind reads only that client's projects (null: the whole tenant). */
+  clientId: string | null;
 }
 
 /** runOnSource for callers without a principal (the alert evaluator, the metric collector). */
@@ -57,7 +65,7 @@ export async function executeOnSource(
   assertDeclared(req.queryText, req.parameters);
   const compiled = checkedQuery(kind, req.queryText, req.parameters);
   const params = bind(req.parameters, compiled.order, req.values);
-  const opened = await openSource({ ...deps, home: sql }, source);
+  const opened = await openSource({ ...deps, home: sql }, source, runner.clientId);
   const started = performance.now();
   let result: QueryResult | undefined;
   try {
@@ -84,10 +92,11 @@ export async function executeOnSource(
 }
 
 /**
- * SQL: one read-only SELECT in the kind's dialect, with bind markers. Otherwise the text is a JSON path to
- * the rows (422 on query_text when outside the supported subset) and every parameter is sent, by name.
+ * A kind's own check when it has one (opsdeck: a query shape). SQL: one read-only SELECT in the kind's
+ * dialect, with bind markers. Otherwise the text is a JSON path to the rows (422 on query_text when outside the supported subset) and every parameter is sent, by name.
  */
 export function checkedQuery(kind: DataSourceKind, text: string, parameters: Parameter[]) {
+  if (kind.checkQuery) return kind.checkQuery(text, parameters);
   if (kind.dialect) {
     const compiled = compile(text, kind.dialect);
     assertReadOnlySelect(compiled.text, kind.dialect);

@@ -241,6 +241,7 @@ export async function runSavedQuery(
   if (!query) throw new NotFoundError("No such saved query");
   const key = cacheKey({
     tenantId: principal.tenantId,
+    clientId: principal.clientId,
     queryId: query.id,
     queryVersion: query.updated_at,
     sourceVersion: query.source_updated_at,

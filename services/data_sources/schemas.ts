@@ -3,7 +3,9 @@ import { z } from "@hono/zod-openapi";
 import { CSV_TYPES } from "./kinds/csv/parse.ts";
 import { ParameterSchema, ParameterValuesSchema } from "./parameters.ts";
 
+/** The kinds a source can be created as; `opsdeck` is built in, one per tenant, and only ever listed. */
 export const SOURCE_KINDS = ["postgresql", "mysql", "rest_api", "csv"] as const;
+export const ALL_SOURCE_KINDS = [...SOURCE_KINDS, "opsdeck"] as const;
 export const SOURCE_STATUSES = ["connected", "error", "disconnected", "pending"] as const;
 
 const name = z.string().trim().min(1, "Give it a name").max(200);
@@ -30,7 +32,7 @@ export type UpdateDataSourceInput = z.infer<typeof UpdateDataSourceSchema>;
 export const DataSourceSchema = z.object({
   id: z.uuid(),
   name: z.string(),
-  kind: z.enum(SOURCE_KINDS),
+  kind: z.enum(ALL_SOURCE_KINDS),
   config: z.record(z.string(), z.unknown()),
   has_secret: z.boolean(),
   status: z.enum(SOURCE_STATUSES),

@@ -2,11 +2,12 @@
  * Opsdeck running a saved query on its own (an alert rule, a collected
  * metric): no principal, so no visibility filter; whoever set up the rule could
  * read the query when they did. The run is counted in query_metrics against
- * the query's author.
+ * the query's author, and reads with the author's client scope (the opsdeck
+ * kind: a client user's query never reads past their client, even unattended).
  */
 import type { Sql } from "../../db/client.ts";
 import * as sources from "../../db/queries/data_sources.ts";
-import { getSavedQueryById } from "../../db/queries/saved_queries.ts";
+import { authorClient, getSavedQueryById } from "../../db/queries/saved_queries.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, NotFoundError } from "../platform/errors.ts";
 import type { SourceDeps } from "./data_sources.ts";
@@ -24,11 +25,12 @@ export async function runSavedQueryAsSystem(
   const found = await withTenant(sql, tenantId, async (tx) => {
     const query = await getSavedQueryById(tx, tenantId, queryId);
     const source = query && await sources.getDataSource(tx, tenantId, query.data_source_id);
-    return query && source ? { query, source } : undefined;
+    const clientId = query?.created_by ? await authorClient(tx, tenantId, query.created_by) : null;
+    return query && source ? { query, source, clientId } : undefined;
   });
   if (!found) throw new NotFoundError("No such saved query");
-  const { query, source } = found;
-  return await executeOnSource(sql, { tenantId, userId: query.created_by }, source, {
+  const { query, source, clientId } = found;
+  return await executeOnSource(sql, { tenantId, userId: query.created_by, clientId }, source, {
     queryText: query.query_text,
     parameters: query.parameters as Parameter[],
     values,

@@ -28,7 +28,7 @@ export async function testSettings(
     throw new ValidationError([{ path: "kind", message: "There is nothing to connect to before the data is in" }]);
   }
   const split = await settingsOf(kind, input.config, deps);
-  const secret = split.secret ?? (stored ? (await openSource(deps, stored)).secret : {});
+  const secret = split.secret ?? (stored ? (await openSource(deps, stored, principal.clientId)).secret : {});
   // a fresh id: the throwaway connection never shares a pool with a saved source
   const id = crypto.randomUUID();
   try {
@@ -39,6 +39,8 @@ export async function testSettings(
       secret,
       policy: sourcePolicy(deps.config),
       home: sql,
+      tenantId: principal.tenantId,
+      clientId: principal.clientId,
     });
     return { ok: true, message: serverVersion };
   } catch (error) {

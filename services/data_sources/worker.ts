@@ -16,6 +16,8 @@ import type { AuditContext } from "../audits/record.ts";
 import { AppError } from "../platform/errors.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { introspectSource } from "./data_sources.ts";
+import { KIND_NAMES, KINDS } from "./kinds/mod.ts";
+import type { DataSourceKind } from "./kinds/types.ts";
 import type { ParameterValues } from "./parameters.ts";
 import { numberOf, runSavedQueryAsSystem } from "./system_run.ts";
 
@@ -69,7 +71,9 @@ async function collect(deps: BackgroundDeps, now: Date) {
 
 async function introspectStale(deps: BackgroundDeps, now: Date): Promise<number> {
   let done = 0;
-  for (const { id, tenant_id: tenantId } of await claimStaleSchemas(deps.sql, { now, limit: BATCH })) {
+  // a built-in source's schema is its query shapes, fixed in code: nothing to re-read
+  const skipKinds = KIND_NAMES.filter((k) => (KINDS[k] as DataSourceKind).builtIn);
+  for (const { id, tenant_id: tenantId } of await claimStaleSchemas(deps.sql, { now, limit: BATCH, skipKinds })) {
     const source = await withTenant(deps.sql, tenantId, (tx) => sources.getDataSource(tx, tenantId, id));
     if (!source) continue;
     try {

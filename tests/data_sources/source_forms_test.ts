@@ -39,7 +39,9 @@ const mysqlFields = {
   "config.user": maria.user,
   "config.password": maria.password,
 };
-const sourceCount = async () => (await db.sql`SELECT count(*)::int AS n FROM data_sources`)[0].n;
+// sources added here (every tenant also has its built-in opsdeck one)
+const sourceCount = async () =>
+  (await db.sql`SELECT count(*)::int AS n FROM data_sources WHERE kind <> 'opsdeck'`)[0].n;
 
 Deno.test("source forms for every kind", async (t) => {
   try {

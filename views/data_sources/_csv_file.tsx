@@ -63,5 +63,6 @@ export function sourceWhere(row: DataSourceRow): string {
   const c = row.config;
   if (row.kind === "csv") return c.rows === undefined ? "no file yet" : `${c.rows} rows from an uploaded file`;
   if (row.kind === "rest_api") return String(c.url);
+  if (row.kind === "opsdeck") return "built in: this organization's checks, uptime, deployments, alerts and metrics";
   return `${c.user}@${c.host}:${c.port}/${c.database}`;
 }

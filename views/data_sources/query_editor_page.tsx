@@ -4,6 +4,7 @@ import { CsrfField, FieldError, type FieldErrors, FormField, invalid } from "../
 import { Layout } from "../layouts/layout.tsx";
 import { PageContext } from "../page_context.ts";
 import { ResultTable, type RunOutcome } from "./_result_table.tsx";
+import { QueryShapes } from "./_shapes.tsx";
 
 /** The editor's fields as typed; `parameters` and `values` one per line (docs/data-sources.md). */
 export interface QueryFormValues {
@@ -17,7 +18,7 @@ export interface QueryFormValues {
 }
 
 export interface QueryEditorProps {
-  sources: Pick<DataSourceRow, "id" | "name">[];
+  sources: Pick<DataSourceRow, "id" | "name" | "kind">[];
   /** The saved query being edited; absent for a new one. */
   queryId?: string;
   values: QueryFormValues;
@@ -60,6 +61,12 @@ export function QueryEditorPage({ sources, queryId, values, errors, outcome, can
           </textarea>
           <FieldError name="query_text" errors={errors} />
         </label>
+        {sources.some((s) => s.kind === "opsdeck") && (
+          <details>
+            <summary>On the built-in Opsdeck source: a query shape's name instead of SQL</summary>
+            <QueryShapes />
+          </details>
+        )}
         <div class="grid">
           <label>
             Parameters, one per line: <code>name type</code> (text, integer, number, boolean, timestamp) or{" "}

@@ -9,6 +9,7 @@ import { CsvFile, sourceWhere } from "./_csv_file.tsx";
 import { SourceForm, type SourceFormValues } from "./_source_form.tsx";
 import { SourceStatus } from "./_status.tsx";
 import type { SettingField } from "../../services/data_sources/kinds/settings_fields.ts";
+import { QueryShapes } from "./_shapes.tsx";
 
 export interface SourcePageProps {
   row: DataSourceRow;
@@ -19,6 +20,8 @@ export interface SourcePageProps {
   canDelete: boolean;
   /** The source kind's settings (settings_fields.ts) and whether they can be tested. */
   settings: { fields: SettingField[]; testable: boolean };
+  /** What the kind takes: SQL (the builder applies), or the built-in source's query shapes. */
+  queries_as: "sql" | "json_path" | "shapes";
   values?: SourceFormValues;
   errors?: FieldErrors;
   tested?: { ok: boolean; message: string };
@@ -29,6 +32,7 @@ export interface SourcePageProps {
 /** One source: status and "Test connection", the schema browser, its saved queries, its settings. */
 export function SourcePage(props: SourcePageProps) {
   const { row, timeZone, canWrite } = props;
+  const shapes = props.queries_as === "shapes";
   const { csrfToken } = useContext(PageContext);
   const action = (path: string, target: string, label: string) => (
     <form
@@ -65,14 +69,23 @@ export function SourcePage(props: SourcePageProps) {
         {canWrite && (
           <p class="actions">
             {action("test", "#source-status", "Test connection")}{" "}
-            {action("introspect", "#schema-browser", "Read schema")}
+            {!shapes && action("introspect", "#schema-browser", "Read schema")}
           </p>
         )}
       </section>
-      <section>
-        <h2>Schema</h2>
-        <SchemaBrowser columns={props.columns} lastSync={row.last_sync} timeZone={timeZone} />
-      </section>
+      {shapes
+        ? (
+          <section>
+            <h2>Query shapes</h2>
+            <QueryShapes />
+          </section>
+        )
+        : (
+          <section>
+            <h2>Schema</h2>
+            <SchemaBrowser columns={props.columns} lastSync={row.last_sync} timeZone={timeZone} />
+          </section>
+        )}
       <section>
         <h2>Saved queries</h2>
         {props.queries.length === 0 ? <p class="empty-state">No saved queries on this source yet.</p> : (
@@ -85,7 +98,7 @@ export function SourcePage(props: SourcePageProps) {
           </ul>
         )}
         {canWrite && <a href={`/queries/new?source=${row.id}`} role="button" class="outline">New query</a>}{" "}
-        {canWrite && row.kind !== "rest_api" && (
+        {canWrite && props.queries_as === "sql" && (
           <a href={`/data-sources/${row.id}/builder`} role="button" class="outline">Build a query</a>
         )}
       </section>
@@ -106,7 +119,7 @@ export function SourcePage(props: SourcePageProps) {
           />
         </section>
       )}
-      {props.canDelete && (
+      {props.canDelete && !shapes && (
         <form method="post" action={`/data-sources/${row.id}/delete`}>
           <CsrfField token={csrfToken} />
           <button type="submit" class="secondary">Delete this source and its saved queries</button>

@@ -46,7 +46,9 @@ const listRoute = createRoute({
   tags: TAG,
   summary: "The organisation's data sources, by name",
   description: "Needs `data_sources:read` (admins and employees; client users have no access). Secrets are never " +
-    "returned: `has_secret` says one is set.",
+    "returned: `has_secret` says one is set. Every organisation has one source of kind `opsdeck` (built in): its " +
+    "own checks, uptime, deployments, alerts and metrics through fixed query shapes (a query's text is a shape's " +
+    "name, e.g. `deployments`; docs/data-sources.md).",
   responses: { 200: jsonAnswer("The sources", z.object({ data: z.array(DataSourceSchema) })), ...notFoundResponse },
 });
 
@@ -95,11 +97,12 @@ const deleteRoute = createRoute({
   security: SIGNED_IN,
   tags: TAG,
   summary: "Delete a source with its schema, saved queries, models and query alerts",
-  description: "Needs `data_sources:delete` (admins).",
+  description: "Needs `data_sources:delete` (admins). The built-in `opsdeck` source cannot be deleted (409).",
   request: { params: IdParam },
   responses: {
     204: { description: "Deleted" },
     403: problem("Your role cannot delete data sources"),
+    409: problem("The built-in opsdeck source cannot be deleted"),
     ...notFoundResponse,
   },
 });
@@ -170,7 +173,8 @@ const queryRoute = createRoute({
   summary: "Run SQL from the editor without saving it",
   description: "Needs `saved_queries:write`. One read-only SELECT (parsed before it runs), `{{name}}` " +
     "parameters bound as real bind parameters, in a READ ONLY transaction with the source's statement timeout " +
-    "and row limit. `?format=csv` returns text/csv.",
+    "and row limit. On the built-in `opsdeck` source: a query shape's name instead of SQL. `?format=csv` returns " +
+    "text/csv.",
   request: { params: IdParam, query: RunFormatSchema, body: jsonBody(AdHocQuerySchema) },
   responses: {
     200: {

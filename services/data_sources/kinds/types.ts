@@ -9,6 +9,7 @@ import { AppError } from "../../platform/errors.ts";
 import type { AddressPolicy } from "../../platform/net/policy.ts";
 import type { Dialect } from "../sql_guard.ts";
 import type { Sql } from "../../../db/client.ts";
+import type { Parameter } from "../parameters.ts";
 
 /** Bounds every run obeys; the defaults are docs/data-sources.md's. */
 export interface RunLimits {
@@ -51,6 +52,12 @@ export interface OpenSource {
   policy: AddressPolicy;
   /** Opsdeck's own database: csv sources live in it (a schema and a role per source). */
   home?: Sql;
+  /**
+   * Whose data the opsdeck kind reads: the source's tenant, narrowed to a client user's client (null: all).
+   * Set by openSource; the opsdeck kind refuses to run without both (kinds reading elsewhere ignore them).
+   */
+  tenantId?: string;
+  clientId?: string | null;
 }
 
 export interface DataSourceKind {
@@ -61,6 +68,13 @@ export interface DataSourceKind {
   configSchema: z.ZodType;
   /** False when the data lives in Opsdeck (csv, opsdeck): nothing to connect to before it exists. */
   connects: boolean;
+  /** One per tenant, made with the tenant (opsdeck): never created, deleted or offered in the add form. */
+  builtIn?: true;
+  /**
+   * A kind whose queries are neither SQL nor a JSON path checks them itself (opsdeck: a shape's name and its
+   * parameters): 422 naming `query_text` or `parameters.N.…`; the text to run and the parameters' order.
+   */
+  checkQuery?(text: string, parameters: Parameter[]): { text: string; order: string[] };
   /**
    * Validated settings → the stored non-secret part and the sealed secret
    * (undefined: none given, keep the stored one on update).
