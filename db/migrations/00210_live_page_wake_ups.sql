@@ -45,7 +45,7 @@ END;
 $$;
 
 -- Health checks: per row, and only when the WHEN clause holds, so the scheduler's claims, renewals and
--- finished runs (hundreds of rows a second) cost a comparison, not a call.
+-- finished runs (hundreds of rows a second) cost a comparison of two jsonb values, not a call.
 CREATE FUNCTION notify_live_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'DELETE' THEN
@@ -61,11 +61,12 @@ END;
 $$;
 CREATE TRIGGER health_checks_live AFTER INSERT OR DELETE ON health_checks
   FOR EACH ROW EXECUTE FUNCTION notify_live_check();
--- updated_at moves on every edit of the definition (name, target, project, interval...).
+-- Everything but a run's bookkeeping: updated_at moves on every update (its BEFORE trigger), so it is left out too.
 CREATE TRIGGER health_checks_live_update AFTER UPDATE ON health_checks
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.paused IS DISTINCT FROM NEW.paused
-    OR OLD.flapping IS DISTINCT FROM NEW.flapping OR OLD.updated_at IS DISTINCT FROM NEW.updated_at
-    OR OLD.project_id IS DISTINCT FROM NEW.project_id)
+  FOR EACH ROW WHEN (
+    to_jsonb(OLD) - '{claimed_until,claimed_by,next_run_at,last_checked_at,last_ping_at,last_start_at,consecutive_failures,recent_outcomes,updated_at}'::text[]
+    IS DISTINCT FROM
+    to_jsonb(NEW) - '{claimed_until,claimed_by,next_run_at,last_checked_at,last_ping_at,last_start_at,consecutive_failures,recent_outcomes,updated_at}'::text[])
   EXECUTE FUNCTION notify_live_check();
 
 CREATE TRIGGER alerts_live_insert AFTER INSERT ON alerts REFERENCING NEW TABLE AS new_rows

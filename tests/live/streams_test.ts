@@ -15,7 +15,7 @@ import { buildTestApp, listen } from "../helpers/app.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { httpCheck } from "../helpers/checks.ts";
 import { createTestDatabase } from "../helpers/db.ts";
-import { genPersonas, type SignedIn } from "../helpers/fixtures.ts";
+import { genClient, genPersonas, genTenant, type SignedIn } from "../helpers/fixtures.ts";
 import { launchBrowser, openPage, watchErrors } from "../helpers/browser.ts";
 import type { Browser } from "playwright-core";
 
@@ -101,6 +101,32 @@ Deno.test("live pages across two replicas: told within a second, per tenant and 
   const streams: Awaited<ReturnType<typeof openStream>>[] = [];
   let browser: Browser | undefined;
   try {
+    // What notifies: a check's status, not a probe's run (lease, next run, result bookkeeping). Ids only. In a
+    // tenant of its own, so that no stream below can be told of it late.
+    const quietTenant = await genTenant(db.sql, { name: "Quiet agency" });
+    const quietClient = await genClient(db.sql, quietTenant.id, "Quiet client");
+    const quietProject = await genProject(db.sql, quietTenant.id, quietClient.id, { name: "Quiet site" });
+    const heard: string[] = [];
+    let heardOne = () => {};
+    const listening = await db.sql.listen("opsdeck_live", (payload) => (heard.push(payload), heardOne()));
+    // Each promise before its statement: the notification may arrive before the statement's own answer.
+    const insertHeard = new Promise<void>((r) => heardOne = r);
+    const [quiet] = await db.sql<{ id: string }[]>`
+      INSERT INTO health_checks (tenant_id, project_id, name, type, url, next_run_at)
+      VALUES (${quietTenant.id}, ${quietProject.id}, 'Quiet API', 'http', 'https://api.example.com/', now()) RETURNING id`;
+    await insertHeard;
+    heard.length = 0;
+    await db.sql`UPDATE health_checks SET claimed_by = 'x', claimed_until = now() WHERE id = ${quiet.id}`;
+    await db.sql`
+      UPDATE health_checks SET claimed_by = NULL, claimed_until = NULL, last_checked_at = now(),
+        next_run_at = now() + interval '1 minute', consecutive_failures = 1, recent_outcomes = 'd'
+      WHERE id = ${quiet.id}`;
+    const statusHeard = new Promise<void>((r) => heardOne = r);
+    await db.sql`UPDATE health_checks SET status = 'down' WHERE id = ${quiet.id}`;
+    await statusHeard;
+    assertEquals(heard, [`${quietTenant.id}:checks:${quietClient.id}`], "only the status change, as ids");
+    await listening.unlisten();
+
     const alice = await openStream(a.url, p.alice); // admin: the whole tenant
     const carol = await openStream(a.url, p.carol); // Acme's client user
     const erin = await openStream(a.url, p.erin); // Globex's client user
