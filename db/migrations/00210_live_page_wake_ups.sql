@@ -45,7 +45,7 @@ END;
 $$;
 
 -- Health checks: per row, and only when the WHEN clause holds, so the scheduler's claims, renewals and
--- finished runs (hundreds of rows a second) cost a comparison of two jsonb values, not a call.
+-- finished runs (hundreds of rows a second) cost a comparison of a few columns, not a call.
 CREATE FUNCTION notify_live_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'DELETE' THEN
@@ -61,12 +61,13 @@ END;
 $$;
 CREATE TRIGGER health_checks_live AFTER INSERT OR DELETE ON health_checks
   FOR EACH ROW EXECUTE FUNCTION notify_live_check();
--- Everything but a run's bookkeeping: updated_at moves on every update (its BEFORE trigger), so it is left out too.
+-- What the live parts show of a check itself (a run's bookkeeping is left out, and so is updated_at, which its BEFORE
+-- trigger moves on every update). Named columns, not the row as jsonb: that cost 2.8 times the scheduler's own update.
 CREATE TRIGGER health_checks_live_update AFTER UPDATE ON health_checks
-  FOR EACH ROW WHEN (
-    to_jsonb(OLD) - '{claimed_until,claimed_by,next_run_at,last_checked_at,last_ping_at,last_start_at,consecutive_failures,recent_outcomes,updated_at}'::text[]
-    IS DISTINCT FROM
-    to_jsonb(NEW) - '{claimed_until,claimed_by,next_run_at,last_checked_at,last_ping_at,last_start_at,consecutive_failures,recent_outcomes,updated_at}'::text[])
+  FOR EACH ROW WHEN ((OLD.status, OLD.paused, OLD.flapping, OLD.project_id, OLD.environment_id, OLD.name, OLD.type,
+                      OLD.url, OLD.host, OLD.port, OLD.interval_seconds, OLD.cron, OLD.depends_on_id)
+    IS DISTINCT FROM (NEW.status, NEW.paused, NEW.flapping, NEW.project_id, NEW.environment_id, NEW.name, NEW.type,
+                      NEW.url, NEW.host, NEW.port, NEW.interval_seconds, NEW.cron, NEW.depends_on_id))
   EXECUTE FUNCTION notify_live_check();
 
 CREATE TRIGGER alerts_live_insert AFTER INSERT ON alerts REFERENCING NEW TABLE AS new_rows
