@@ -24,7 +24,12 @@ export function liveRoutes() {
       clientId: principal.clientId,
       sessionId: principal.sessionId,
       ...live.timing,
-      stillSignedIn: async () => (await principalFromSession(sql, token, now()))?.sessionId === principal.sessionId,
+      // The same session, still in the tenant and client the stream was opened for (a moved user reconnects).
+      stillSignedIn: async () => {
+        const current = await principalFromSession(sql, token, now());
+        return current !== undefined && current.sessionId === principal.sessionId &&
+          current.tenantId === principal.tenantId && current.clientId === principal.clientId;
+      },
     });
     if (!body) return c.text("No live stream now; the page polls.", 503, { "Retry-After": "60" });
     return new Response(body, {
