@@ -38,6 +38,7 @@ import { requestPath, withProbeLane } from "./request_path.ts";
 import { notFoundOrWrongMethod } from "./method_not_allowed.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
+import { liveRoutes } from "./ui/live.ts";
 import { authRoutes } from "./ui/auth.tsx";
 import { oidcRoutes } from "./ui/oidc.ts";
 import { preferenceRoutes } from "./ui/preferences.ts";
@@ -266,6 +267,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/login", "/logout", "/setup"], routes: authRoutes },
       { prefixes: ["/auth"], routes: oidcRoutes },
       { prefixes: ["/", "/ui/status", "/ui/now"], routes: homeRoutes },
+      { prefixes: ["/ui/live"], routes: liveRoutes },
       { prefixes: ["/search"], routes: searchPages },
       { prefixes: ["/preferences"], routes: preferenceRoutes },
       { prefixes: ["/static"], routes: staticRoutes },

@@ -11,6 +11,7 @@ import type { DatabaseTroubles } from "../services/system/database_troubles.ts";
 import type { PublicPageCaches } from "../services/status_pages/public_cache.ts";
 import type { ApiKeyCache } from "../services/auth/api_key_cache.ts";
 import type { ActivityRecorder } from "../services/insights/activity_recorder.ts";
+import type { LiveHub } from "../services/live/hub.ts";
 
 export interface AppDeps {
   sql: Sql;
@@ -35,6 +36,8 @@ export interface AppDeps {
   publicPages?: PublicPageCaches;
   /** Product activity, batched off the request path; absent: not recorded. */
   activity?: ActivityRecorder;
+  /** Live-page wake-ups fanned out to this process's streams; absent: /ui/live answers 503 and pages poll. */
+  live?: LiveHub;
 }
 
 export interface AppEnv {

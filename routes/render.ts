@@ -35,6 +35,7 @@ export async function pageContext(c: Context<AppEnv>): Promise<PageContextValue>
     requestId: c.get("requestId"),
     principal,
     csrfToken: principal?.sessionId ? await csrfTokenFor(c.get("deps").secret, principal.sessionId) : undefined,
+    liveStream: Boolean(principal?.sessionId && c.get("deps").live),
   };
 }
 

@@ -11,6 +11,8 @@ export interface PageContextValue {
   principal?: Principal | null;
   /** Sent by htmx on every request and by forms as `_csrf`; absent when signed out. */
   csrfToken?: string;
+  /** This process pushes live-page changes (GET /ui/live); without it, live elements poll. */
+  liveStream?: boolean;
 }
 
 export const PageContext = createContext<PageContextValue>({ theme: "auto", path: "/" });

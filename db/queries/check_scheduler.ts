@@ -102,16 +102,21 @@ export interface StateUpdate {
 const iso = (d: Date | null) => d === null ? null : d.toISOString();
 
 /**
- * Writes finished probe runs in one statement and returns the ids it wrote.
- * A run is written while this process still holds its lease (the claim or a
- * renewal of it: renewals only move claimed_until later), or when the
- * lease was dropped by "run now"/pause (the result of a run in flight still
- * counts); a run whose lease expired and went to another process is not.
+ * Writes finished probe runs in one statement and returns the runs it wrote,
+ * as `runKey`s. A run is written while this process still holds its lease
+ * (the claim or a renewal of it: renewals only move claimed_until later), or
+ * when the lease was dropped by "run now"/pause and no later run was written
+ * since (the result of a run in flight still counts); a run whose lease
+ * expired and went to another process is not. A run already written is never
+ * written again: a write that committed while its acknowledgement was lost
+ * (the database killed at the commit) is retried, and taken twice it cleared
+ * a fresh claim without moving next_run_at, so the check ran again at once,
+ * and it re-applied the old state and its events (docs/scaling.md, F1).
  * next_run_at advances only if nobody moved it meanwhile ("run now" wins).
  */
 export async function finishProbes(sql: Sql, instanceId: string, rows: StateUpdate[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const written = await sql<{ id: string }[]>`
+  const written = await sql<{ id: string; checked_at: Date }[]>`
     UPDATE health_checks h SET
       status = v.status, consecutive_failures = v.consecutive_failures, recent_outcomes = v.recent_outcomes,
       flapping = v.flapping = 1, last_checked_at = v.checked_at,
@@ -131,10 +136,15 @@ export async function finishProbes(sql: Sql, instanceId: string, rows: StateUpda
     ) AS v(tenant_id, id, status, consecutive_failures, recent_outcomes, flapping, checked_at, next_run_at,
            scheduled_at, claimed_until, cert_expires_at, cert_fingerprint, cert_notified_fingerprint)
     WHERE h.tenant_id = v.tenant_id AND h.id = v.id
-      AND ((h.claimed_by = ${instanceId} AND h.claimed_until >= v.claimed_until) OR h.claimed_by IS NULL)
-    RETURNING h.id`;
-  return new Set(written.map((r) => r.id));
+      AND h.last_checked_at IS DISTINCT FROM v.checked_at
+      AND ((h.claimed_by = ${instanceId} AND h.claimed_until >= v.claimed_until)
+        OR (h.claimed_by IS NULL AND (h.last_checked_at IS NULL OR h.last_checked_at < v.checked_at)))
+    RETURNING h.id, h.last_checked_at AS checked_at`;
+  return new Set(written.map((r) => runKey(r.id, r.checked_at)));
 }
+
+/** One run of one check: a batch may hold two runs of a check (a retried write and a fresh claim's). */
+export const runKey = (id: string, checkedAt: Date) => `${id}@${checkedAt.getTime()}`;
 
 /** Current statuses of the checks others depend on (hold-back of their dependants' events). */
 export async function statusesOf(sql: Sql, checks: { tenantId: string; id: string }[]): Promise<Map<string, string>> {

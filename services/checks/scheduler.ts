@@ -25,6 +25,7 @@ import {
   finishProbes,
   releaseClaims,
   renewProbeClaims,
+  runKey,
 } from "../../db/queries/check_scheduler.ts";
 import type { StateUpdate } from "../../db/queries/check_scheduler.ts";
 import { insertCheckResults } from "../../db/queries/check_results.ts";
@@ -113,6 +114,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   /** How many checks the last claim asked for. */
   let offered = 0;
 
+  /** Written runs leave `held`, unless a fresh claim of the same check took their place (it is renewed on). */
+  function forget(items: Finished[]) {
+    for (const i of items) if (held.get(i.check.id) === i.check) held.delete(i.check.id);
+  }
+
   async function claimAndStart(): Promise<number> {
     // A finished probe's slot is free at once: waiting for its batch's commit (~150 ms at 10,000 checks/min)
     // capped the scheduler at about concurrency / 0.15 s checks/s while the CPU still had room.
@@ -197,7 +203,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       writing = false;
       if (kept) scheduleFlush(RETRY_MS);
       else {
-        for (const i of items) held.delete(i.check.id);
+        forget(items);
         freeing(() => unwritten -= items.length);
         // What finished during this write has waited as long as a timer would have made it.
         if (buffer.length) void flushNow();
@@ -210,7 +216,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const now = deps.now();
     const updates: StateUpdate[] = [];
     const details = new Map<string, string | null>();
-    const events: CheckEvent[] = [];
+    const events: (CheckEvent & { runStartedAt: Date })[] = [];
     for (const { check, outcome, startedAt } of items) {
       const { state, transition } = applyOutcome(stateOf(check), outcome.status, check.confirmations);
       const cert = outcome.certificate
@@ -247,6 +253,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         events.push({
           type: `health_check.${transition.to}`,
           check,
+          runStartedAt: startedAt,
           payload: { ...base, from: transition.from, to: transition.to },
         });
       }
@@ -254,6 +261,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         events.push({
           type: "certificate.expiring",
           check,
+          runStartedAt: startedAt,
           payload: {
             ...base,
             days_left: cert.expiring.daysLeft,
@@ -267,7 +275,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
     return await inTransaction(deps.sql, async (tx) => {
       const written = await finishProbes(tx, deps.instanceId, updates);
-      const rows = items.filter((i) => written.has(i.check.id)).map(({ check, outcome, startedAt }) => ({
+      const wrote = (id: string, checkedAt: Date) => written.has(runKey(id, checkedAt));
+      const rows = items.filter((i) => wrote(i.check.id, i.startedAt)).map(({ check, outcome, startedAt }) => ({
         tenantId: check.tenant_id,
         checkId: check.id,
         status: outcome.status,
@@ -277,8 +286,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         checkedAt: startedAt,
       }));
       await insertCheckResults(tx, rows);
-      const batchStatus = new Map(updates.filter((u) => written.has(u.id)).map((u) => [u.id, u.status as string]));
-      await emitCheckEvents(tx, now, ACTOR, events.filter((e) => written.has(e.check.id)), batchStatus);
+      const batchStatus = new Map(
+        updates.filter((u) => wrote(u.id, u.checkedAt)).map((u) => [u.id, u.status as string]),
+      );
+      await emitCheckEvents(tx, now, ACTOR, events.filter((e) => wrote(e.check.id, e.runStartedAt)), batchStatus);
       return written.size;
     }).then((n) => {
       writtenTotal += n;
@@ -310,7 +321,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (items.length) await writeBatch(items);
     } finally {
       unwritten -= items.length;
-      for (const i of items) held.delete(i.check.id);
+      forget(items);
     }
   }
 

@@ -88,6 +88,7 @@ const schema = z.object({
   OPSDECK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   OPSDECK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   OPSDECK_DB_QUEUE_MAX: z.coerce.number().int().min(0).max(100_000).default(100),
+  OPSDECK_LIVE_STREAMS_MAX: z.coerce.number().int().min(0).max(100_000).default(1_000),
   OPSDECK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   // Set by the image build (Dockerfile ARGs); shown in opsdeck_build_info.
   OPSDECK_VERSION: z.string().min(1).max(100).default("dev"),
@@ -181,6 +182,8 @@ export interface Config {
   statementTimeoutMs: number;
   /** Requests allowed to wait for the database beyond those it is serving; more answer 503 at once. */
   dbQueueMax: number;
+  /** Live-page streams (server-sent events) one process keeps open; past it, pages poll (docs/scaling.md). */
+  liveStreamsMax: number;
   /** When set, GET /metrics wants `Authorization: Bearer <token>`. */
   metricsToken?: string;
   version: string;
@@ -283,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs: v.OPSDECK_REQUEST_TIMEOUT_MS,
     statementTimeoutMs: v.OPSDECK_STATEMENT_TIMEOUT_MS,
     dbQueueMax: v.OPSDECK_DB_QUEUE_MAX,
+    liveStreamsMax: v.OPSDECK_LIVE_STREAMS_MAX,
     metricsToken: v.OPSDECK_METRICS_TOKEN,
     version: v.OPSDECK_VERSION,
     revision: v.OPSDECK_REVISION,

@@ -19,6 +19,7 @@ import { type Config, describeConfig, withDatabaseAddress } from "../platform/co
 import { databaseUrlOf } from "../platform/net/policy.ts";
 import { createApiKeyCache, listenForAuthChanges } from "../auth/api_key_cache.ts";
 import { createPublicPageCaches, listenForStatusPageChanges } from "../status_pages/public_cache.ts";
+import { startLiveHub } from "../live/hub.ts";
 import { PUBLIC_TTL_SECONDS } from "../../routes/status_public.tsx";
 
 export type Say = (line: string) => void;
@@ -68,6 +69,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
   const stopListening = await listenForAuthChanges(db.sql, apiKeys);
   const publicPages = createPublicPageCaches({ ttlMs: PUBLIC_TTL_SECONDS * 1000 });
   const stopListeningPages = await listenForStatusPageChanges(db.sql, publicPages);
+  const live = await startLiveHub(db.sql, { logger, maxStreams: config.liveStreamsMax });
   const activity = createActivityRecorder(db.sql, logger);
   const app = createApp({
     sql: db.sql,
@@ -86,6 +88,7 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
     apiKeys,
     activity,
     publicPages,
+    live,
   });
 
   const abort = new AbortController();
@@ -130,6 +133,8 @@ export async function serve(envConfig: Config, say: Say): Promise<RunningServer>
     stopping ??= (async () => {
       say(`${reason}: shutting down (waiting up to ${config.shutdownTimeoutMs} ms for requests in flight)`);
       const timer = setTimeout(() => abort.abort(), config.shutdownTimeoutMs);
+      // Open live streams never finish by themselves: ended first, their pages reconnect to another replica.
+      await live.stop();
       await server.shutdown();
       clearTimeout(timer);
       await stopBackgroundWork(workers);

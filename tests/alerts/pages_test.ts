@@ -29,7 +29,7 @@ Deno.test("the inbox shows open alerts with actions; an empty filter says so", a
   assertStringIncludes(html, `id="alert-${id}"`);
   assertStringIncludes(html, "Storefront homepage is down: HTTP 503");
   assertStringIncludes(html, `hx-post="/alerts/${id}/acknowledge"`);
-  assertStringIncludes(html, 'hx-trigger="load, every 5s"');
+  assertStringIncludes(html, 'hx-trigger="load, live, every 15s" data-live="alerts" data-live-poll="5"');
   const none = await (await page(app, "/alerts?status=snoozed&severity=info", p.bob.cookie)).text();
   assertStringIncludes(none, "No alerts match these filters.");
 });

@@ -35,7 +35,7 @@ Deno.test("GET /checks shows every visible check grouped by client and project, 
   assertStringIncludes(body, "Globex app");
   assertStringIncludes(body, `id="check-${home.id}" data-status="unknown"`);
   assertStringIncludes(body, `id="check-${api.id}" data-status="down"`);
-  assertStringIncludes(body, 'hx-trigger="every 5s"');
+  assertStringIncludes(body, 'hx-trigger="live, every 15s" data-live="checks" data-live-poll="5"');
   assertStringIncludes(body, 'href="/maintenance"');
   assertStringIncludes(body, 'href="/checks/new"');
   assertStringIncludes(body, "uptime-bar bar-mixed");

@@ -4,6 +4,7 @@ import { LEASE_MS } from "../../services/workers/lease.ts";
 import {
   checkRow,
   countingTarget,
+  eventsOf,
   insertCheck,
   resultsOf,
   scheduler,
@@ -210,5 +211,46 @@ Deno.test("runs that finish while a write is held up go into one next write (gro
   await s.stop();
   // the held-up write (the first run) and one write for the 11 that finished behind it
   assertEquals((await written())[0], { n: ids.length, writes: 2 });
+  await w.db.sql.end();
+});
+
+Deno.test("a write that committed but whose answer was lost is retried without running the check again or repeating its events", async () => {
+  // F1 (docs/scaling.md): the database killed at a commit. The write reached the disk, the scheduler saw an
+  // error and kept the runs; by the time its retry came the check was due again and claimed afresh. The retry
+  // took the fresh claim for its own, cleared it without moving next_run_at, and re-emitted the old events.
+  const w = await schedulerWorld();
+  const p = scriptedProbe();
+  const url = "http://127.0.0.1:9/lost-ack";
+  p.set(url, { status: "down", statusCode: 500 });
+  const id = await insertCheck(w, { url, interval_seconds: 60 });
+  let lost = false;
+  const begin = w.sql.begin.bind(w.sql);
+  const sql = new Proxy(w.sql, {
+    get(target, key) {
+      if (key !== "begin") return Reflect.get(target, key);
+      return async (...args: Parameters<typeof begin>) => {
+        const result = await begin(...args);
+        if (!lost && (await w.sql`SELECT 1 FROM check_results WHERE check_id = ${id}`).length > 0) {
+          lost = true;
+          w.clock.advance(120_000); // the outage: the check is due again when the database answers
+          throw new Error("connection terminated unexpectedly");
+        }
+        return result;
+      };
+    },
+  });
+  const s = scheduler(w, { sql, probe: p.probe, pollMs: 5, flushMs: 1 }, "replica-a");
+  s.start();
+  try {
+    const settled = async () => (await resultsOf(w, id)).length === 2 && (await checkRow(w, id)).claimed_by === null;
+    for (let i = 0; i < 500 && !await settled(); i++) await new Promise((r) => setTimeout(r, 10));
+  } finally {
+    await s.stop();
+  }
+  assert(lost, "the first write's answer was lost");
+  const row = await checkRow(w, id);
+  assertEquals(p.calls.length, 2, "the run before the outage and one catch-up run");
+  assert(row.next_run_at > w.clock.now(), `next run ${row.next_run_at.toISOString()} is ahead`);
+  assertEquals((await eventsOf(w, id)).map((e) => e.type), ["health_check.down"], "the down event once");
   await w.db.sql.end();
 });

@@ -40,7 +40,7 @@ Deno.test("GET /deployments lists every project's deployments with status, commi
   assertStringIncludes(body, `href="https://gitlab.com/acme/shop/-/commit/${SHA}"`);
   assertStringIncludes(body, "in progress");
   assertStringIncludes(body, "3 min 5 s");
-  assertStringIncludes(body, 'hx-trigger="every 5s"');
+  assertStringIncludes(body, 'hx-trigger="live, every 15s" data-live="deployments" data-live-poll="5"');
 });
 
 Deno.test("GET /deployments filters by project, status and date range; no poll when nothing runs", async (t) => {

@@ -78,7 +78,10 @@ Deno.test("the board shows each check's last outcomes as beats and when it was u
 Deno.test("GET /checks/{id}/live answers the check page's live part alone; another client's check is a 404", async () => {
   const check = await createCheck(app, p.alice.bearer, httpCheck(shop.id, { name: "Live shop" }));
   const page = await (await getPage(app, `/checks/${check.id}`, p.bob.cookie)).text();
-  assertStringIncludes(page, `hx-get="/checks/${check.id}/live" hx-trigger="every 10s"`);
+  assertStringIncludes(
+    page,
+    `hx-get="/checks/${check.id}/live" hx-trigger="live, every 15s" data-live="checks" data-live-poll="10"`,
+  );
   await sql`UPDATE health_checks SET status = 'down', last_checked_at = now() WHERE id = ${check.id}`;
   const live = await getPage(app, `/checks/${check.id}/live`, p.bob.cookie, true);
   assertEquals(live.status, 200);

@@ -6,6 +6,7 @@ import { Notice } from "../components/notice.tsx";
 import { PageContext } from "../page_context.ts";
 import { Layout } from "../layouts/layout.tsx";
 import { AlertTableRow } from "./_alert_row.tsx";
+import { liveAttrs } from "../components/live.ts";
 
 export interface AlertsPageProps {
   alerts: AlertRow[];
@@ -167,7 +168,7 @@ export function AlertsTable({ alerts, canAct, now, selectable }: {
   );
 }
 
-/** How often the inbox asks for new alerts (htmx polling; docs/ui.md says why not SSE). */
+/** How often the inbox asks for new alerts while its live stream is down (views/components/live.ts). */
 export const INBOX_POLL_SECONDS = 5;
 
 /**
@@ -190,7 +191,7 @@ export function NewAlertsPoll({ since, fresh = [], open, canAct = false, now = s
     <div
       id="alerts-poll"
       hx-get={`/alerts/poll?since=${encodeURIComponent(since.toISOString())}`}
-      hx-trigger={open === undefined ? `load, every ${INBOX_POLL_SECONDS}s` : `every ${INBOX_POLL_SECONDS}s`}
+      {...liveAttrs(["alerts"], INBOX_POLL_SECONDS, { load: open === undefined })}
       hx-swap="outerHTML"
       aria-live="polite"
     >

@@ -17,6 +17,7 @@ import { NotifyGapNotice } from "./_notify_gaps.tsx";
 import { BeatBar, beatsOfResults } from "./beat_bar.tsx";
 import { StatusDot } from "./board.tsx";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
+import { liveAttrs } from "../components/live.ts";
 
 /** How often the check page re-reads its live part. */
 export const CHECK_POLL_SECONDS = 10;
@@ -56,7 +57,7 @@ export function CheckLive({ check: c, uptime, beats, gap, error, canWrite, canDe
     <div
       id="check-live"
       hx-get={`${base}/live`}
-      hx-trigger={`every ${CHECK_POLL_SECONDS}s`}
+      {...liveAttrs(["checks"], CHECK_POLL_SECONDS)}
       hx-swap="outerHTML"
       data-status={status}
     >

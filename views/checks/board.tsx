@@ -19,6 +19,7 @@ import { FLAP_WINDOW } from "../../services/checks/transitions.ts";
 import { Time } from "../components/time.tsx";
 import { BeatBar, beatsOfOutcomes } from "./beat_bar.tsx";
 import { ago, formatLatency, formatPercent, shownStatus, STATUS_LABEL, targetOf } from "./format.ts";
+import { liveAttrs } from "../components/live.ts";
 
 /** How often the board re-reads itself. */
 export const BOARD_POLL_SECONDS = 5;
@@ -149,7 +150,7 @@ export function CheckBoard(
     <div
       id="check-board"
       hx-get={selfUrl}
-      hx-trigger={`every ${BOARD_POLL_SECONDS}s`}
+      {...liveAttrs(["checks"], BOARD_POLL_SECONDS)}
       hx-swap="none"
       hx-include={`#${VERSION_ID}`}
       aria-live="polite"

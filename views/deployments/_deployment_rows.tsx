@@ -3,6 +3,7 @@ import { commitUrl, durationSeconds } from "../../services/deployments/links.ts"
 import { ACTIVE } from "../../services/deployments/transitions.ts";
 import { shortTime } from "../users/format.ts";
 import { DEPLOYMENT_BADGE, formatDuration, shortSha, STATUS_LABEL } from "./format.ts";
+import { liveAttrs } from "../components/live.ts";
 
 /** How often the list re-reads itself while a deployment is still running. */
 export const POLL_SECONDS = 5;
@@ -37,15 +38,16 @@ export interface DeploymentListProps {
 
 /**
  * The deployments table. While any shown deployment is queued or running it
- * asks for itself again every few seconds (htmx), so statuses change in
- * place; once all are finished it renders without the trigger and polling stops.
+ * asks for itself again when told of a change (views/components/live.ts), so
+ * statuses change in place; once all are finished it renders without the
+ * trigger and stops.
  */
 export function DeploymentList({ deployments, selfUrl, nextUrl, showProject, empty }: DeploymentListProps) {
   const live = deployments.some((d) => ACTIVE.includes(d.status));
   const poll = live
     ? {
       "hx-get": selfUrl,
-      "hx-trigger": `every ${POLL_SECONDS}s`,
+      ...liveAttrs(["deployments"], POLL_SECONDS),
       "hx-swap": "outerHTML",
       "hx-select": "#deployment-list",
     }

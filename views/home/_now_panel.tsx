@@ -6,6 +6,7 @@
 import type { OverviewNow } from "../../services/home/now.ts";
 import { NotifyGapList } from "../checks/_notify_gaps.tsx";
 import { Time } from "../components/time.tsx";
+import { liveAttrs } from "../components/live.ts";
 
 const STEPS: { key: keyof OverviewNow["checklist"]; text: string; href: string }[] = [
   { key: "checks", text: "Add a health check", href: "/checks/new" },
@@ -43,7 +44,13 @@ export function FirstRunChecklist({ checklist }: { checklist: OverviewNow["check
 export function NowPanel({ now }: { now: OverviewNow }) {
   const open = now.alerts.critical + now.alerts.warning + now.alerts.info;
   return (
-    <section id="now-panel" hx-get="/ui/now" hx-trigger="every 10s" hx-swap="outerHTML" aria-labelledby="now-heading">
+    <section
+      id="now-panel"
+      hx-get="/ui/now"
+      {...liveAttrs(["checks", "alerts"], 10)}
+      hx-swap="outerHTML"
+      aria-labelledby="now-heading"
+    >
       <h2 id="now-heading" class="visually-hidden">Now</h2>
       {now.showChecklist && <FirstRunChecklist checklist={now.checklist} />}
       {now.uncovered && (

@@ -20,7 +20,7 @@ export function Layout(
     head?: ComponentChildren;
   },
 ) {
-  const { theme, path, principal, csrfToken } = useContext(PageContext);
+  const { theme, path, principal, csrfToken, liveStream } = useContext(PageContext);
   return (
     <html lang="en" data-theme={theme === "auto" ? undefined : theme} data-time-zone={principal?.timeZone ?? undefined}>
       <head>
@@ -28,6 +28,7 @@ export function Layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
+        {liveStream && <meta name="opsdeck-live" content="/ui/live" />}
         <title>{`${title} · Opsdeck`}</title>
         <link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/vendor/pico.min.css" />
@@ -37,6 +38,7 @@ export function Layout(
         <script src="/static/js/time.js" defer></script>
         <script src="/static/js/nav.js" defer></script>
         <script src="/static/js/copy.js" defer></script>
+        <script src="/static/js/live.js" defer></script>
         {head}
       </head>
       <body hx-headers={csrfToken ? JSON.stringify({ "X-CSRF-Token": csrfToken }) : undefined}>

@@ -11,6 +11,7 @@ import { StatusDot } from "../checks/board.tsx";
 import { STATUS_LABEL } from "../checks/format.ts";
 import { DEPLOYMENT_BADGE, shortSha, STATUS_LABEL as DEPLOY_LABEL } from "../deployments/format.ts";
 import { shortTime } from "../users/format.ts";
+import { liveAttrs } from "../components/live.ts";
 
 /** How often the hub re-reads its live strip (the check page's pace). */
 export const PROJECT_POLL_SECONDS = 10;
@@ -24,7 +25,7 @@ export function ProjectLiveStrip({ projectId, live }: { projectId: string; live?
       id="project-live"
       class="project-live"
       hx-get={`/projects/${projectId}/live`}
-      hx-trigger={live ? `every ${PROJECT_POLL_SECONDS}s` : `load, every ${PROJECT_POLL_SECONDS}s`}
+      {...liveAttrs(["checks", "alerts", "deployments"], PROJECT_POLL_SECONDS, { load: !live })}
       hx-swap="outerHTML"
       aria-live="polite"
     >
