@@ -28,6 +28,7 @@ import { changeRequestsApi } from "./api/v1/change_requests.ts";
 import { sowPages } from "./ui/sows.tsx";
 import { changeRequestPages } from "./ui/change_requests.tsx";
 import { integrationsApi } from "./api/v1/integrations.ts";
+import { githubIntegrationApi } from "./api/v1/github_integration.ts";
 import { integrationPages } from "./ui/integrations.tsx";
 import { linearHooks } from "./hooks/linear.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
@@ -127,6 +128,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
         prefixes: ["/api/v1/integrations", "/api/v1/integration-providers", "/api/v1/alerts"],
         routes: integrationsApi,
       },
+      { prefixes: ["/api/v1/integrations"], routes: githubIntegrationApi },
     ],
   },
   {

@@ -116,7 +116,7 @@ export async function finishConnect(
     if (error instanceof TokenRefused) throw refused("code", `was refused by the provider (${error.message})`);
     throw error;
   }
-  const account = await provider.account({ settings, accessToken: tokens.access, metadata: {} });
+  const account = await provider.account({ settings, accessToken: tokens.access, metadata: {}, fetch: deps.fetch });
   const id = await withTenant(sql, principal.tenantId, async (tx) => {
     const row = await q.upsertConnection(tx, {
       id: crypto.randomUUID(),

@@ -31,8 +31,7 @@ export async function authorizeUrl(
   url.searchParams.set("state", o.state);
   url.searchParams.set("code_challenge", await codeChallenge(o.verifier));
   url.searchParams.set("code_challenge_method", "S256");
-  // Linear asks again rather than silently reusing an older grant, so an admin sees what is granted.
-  url.searchParams.set("prompt", "consent");
+  for (const [k, v] of Object.entries(provider.authorizeParams ?? {})) url.searchParams.set(k, v);
   return url.toString();
 }
 
@@ -46,8 +45,11 @@ async function tokenRequest(settings: ProviderSettings, form: Record<string, str
   const body = await res.json().catch(() => ({}));
   if (!res.ok || body.error) {
     const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    // invalid_grant: a used, expired or revoked code or refresh token; nothing will make it work again.
-    if (res.status === 400 || res.status === 401 || why === "invalid_grant") throw new TokenRefused(why);
+    // invalid_grant: a used, expired or revoked code or refresh token; nothing will make it work again. GitHub
+    // answers its refusals (bad_verification_code, bad_refresh_token) with HTTP 200 and an `error`.
+    if (res.status === 400 || res.status === 401 || (res.ok && body.error) || why === "invalid_grant") {
+      throw new TokenRefused(why);
+    }
     throw new Error(`token endpoint answered ${why}`);
   }
   const t = TokenAnswer.parse(body);

@@ -34,6 +34,8 @@ export interface ProviderCall {
   settings: ProviderSettings;
   accessToken: string;
   metadata: Record<string, unknown>;
+  /** Outbound calls to the provider's API (a REST provider uses it; an SDK brings its own). */
+  fetch: typeof fetch;
 }
 
 /** The token was refused (revoked, expired beyond refresh): the integration is broken until reconnected. */
@@ -49,6 +51,8 @@ export interface ProviderDefinition {
   defaults: Endpoints;
   /** Scopes as the provider wants them in the authorize URL. */
   scopeSeparator: " " | ",";
+  /** Provider-specific authorize parameters (Linear: `prompt=consent`). */
+  authorizeParams?: Record<string, string>;
   account(call: ProviderCall): Promise<Account>;
   /** One sync pass: refresh what Opsdeck shows (metadata returned is merged and stored). */
   sync(call: ProviderCall): Promise<Record<string, unknown>>;

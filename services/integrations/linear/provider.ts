@@ -37,6 +37,8 @@ export const linear: ProviderDefinition = {
     scopes: ["read", "write"],
   },
   scopeSeparator: ",",
+  // Linear asks again rather than silently reusing an older grant, so an admin sees what is granted.
+  authorizeParams: { prompt: "consent" },
   account: readAccount,
   async sync(call) {
     return (await readAccount(call)).metadata;
