@@ -314,6 +314,37 @@ Deno.test("the sync worker fetches the deployed commit's message and pull reques
   assertEquals(gh.requests.filter((r) => r.includes("/commits/")), []);
 });
 
+Deno.test("the Repositories page lists what is imported; a taken name is refused in words, nothing stored", async () => {
+  const page = await app.request(`/integrations/${integrationId}/repositories`, { headers: p.alice.cookie });
+  assertEquals(page.status, 200);
+  const html = await page.text();
+  assertStringIncludes(html, `aria-label="Set up webhook on acme/blog"`);
+  assertStringIncludes(html, `aria-label="Import octocat/dotfiles"`);
+  const before = await counts();
+  const form = new URLSearchParams({ client_id: p.clients.acme.id });
+  form.append("repositories", "octocat/dotfiles");
+  form.set("name:octocat/dotfiles", "Storefront");
+  const refused = await app.request(`/integrations/${integrationId}/repositories/import`, {
+    method: "POST",
+    headers: p.alice.cookie,
+    body: form,
+  });
+  assertEquals(refused.status, 409);
+  assertStringIncludes(await refused.text(), "&quot;Storefront&quot; is taken by project &quot;storefront&quot;");
+  const none = await app.request(`/integrations/${integrationId}/repositories/import`, {
+    method: "POST",
+    headers: p.alice.cookie,
+    body: new URLSearchParams({ client_id: p.clients.acme.id }),
+  });
+  assertEquals(none.status, 422);
+  assertStringIncludes(await none.text(), "choose at least one repository");
+  assertEquals(await counts(), before);
+  // Another tenant's admin: the page is a 404.
+  const foreign = await app.request(`/integrations/${integrationId}/repositories`, { headers: p.dave.cookie });
+  assertEquals(foreign.status, 404);
+  await foreign.body?.cancel();
+});
+
 Deno.test("a token GitHub refuses (401 Bad credentials) marks the integration broken and tells the admins", async () => {
   gh.revokeEverything();
   const res = await problem(await app.request(api("/repositories"), { headers: p.alice.bearer }), 409);
