@@ -49,6 +49,8 @@ export interface GithubStandIn {
   hooks: StandInHook[];
   /** Every API request's method and path, in order (pages, commits fetched). */
   requests: string[];
+  /** Every token-endpoint call's grant type (`authorization_code` for a code), in order. */
+  tokenCalls: string[];
   pageSize: number;
   /** Answer as a GitHub App: user tokens that expire (seconds) with a refresh token; 0: OAuth app tokens that never do. */
   expiresIn: number;
@@ -66,6 +68,7 @@ export function startGithubStandIn(): GithubStandIn {
     commits: new Map<string, StandInCommit>(),
     hooks: [] as StandInHook[],
     requests: [] as string[],
+    tokenCalls: [] as string[],
     pageSize: 100,
     expiresIn: 0,
   };
@@ -91,6 +94,7 @@ export function startGithubStandIn(): GithubStandIn {
 
   async function token(form: URLSearchParams, accept: string | null): Promise<Response> {
     if (accept !== "application/json") return new Response("access_token=…&token_type=bearer", { status: 200 });
+    s.tokenCalls.push(form.get("grant_type") ?? "authorization_code");
     if (form.get("client_id") !== GITHUB_CLIENT.id || form.get("client_secret") !== GITHUB_CLIENT.secret) {
       return refusal("incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect.");
     }

@@ -345,6 +345,25 @@ Deno.test("the Repositories page lists what is imported; a taken name is refused
   await foreign.body?.cancel();
 });
 
+Deno.test("as a GitHub App: the user token expires and is refreshed before the call; reconnecting keeps the row", async () => {
+  gh.expiresIn = 120;
+  const done = await app.request(await authorizeAtGithub(), { headers: p.alice.cookie });
+  assertEquals(done.status, 303);
+  const [row] = await sql`SELECT count(*)::int AS n, max(token_expires_at) AS expires FROM integrations
+    WHERE tenant_id = ${tenantId}`;
+  assertEquals(row.n, 1, "the same account reconnects its row");
+  gh.tokenCalls.length = 0;
+  const res = await app.request(api("/repositories"), { headers: p.alice.bearer });
+  assertEquals(res.status, 200);
+  await res.body?.cancel();
+  assertEquals(gh.tokenCalls, ["refresh_token"], "under five minutes left: refreshed first");
+  const [after] = await sql`SELECT token_expires_at FROM integrations WHERE id = ${integrationId}`;
+  assert(after.token_expires_at > row.expires);
+  // Back to an OAuth app's token, which does not expire, for the next test.
+  gh.expiresIn = 0;
+  await (await app.request(await authorizeAtGithub(), { headers: p.alice.cookie })).body?.cancel();
+});
+
 Deno.test("a token GitHub refuses (401 Bad credentials) marks the integration broken and tells the admins", async () => {
   gh.revokeEverything();
   const res = await problem(await app.request(api("/repositories"), { headers: p.alice.bearer }), 409);

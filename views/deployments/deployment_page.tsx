@@ -57,7 +57,7 @@ export function DeploymentPage(
             {d.commit_message !== null && (
               <>
                 <dt>Message</dt>
-                <dd class="commit-message">
+                <dd>
                   {d.commit_message.split("\n")[0]}
                   {d.commit_author && <small class="muted">by {d.commit_author}</small>}
                 </dd>
