@@ -85,6 +85,14 @@ export async function setHook(
 
 // --- deployed commits ---
 
+/** A deployment was recorded: the tenant's GitHub integrations sync at the worker's next poll (a no-op when due already). */
+export async function wakeGithubSync(sql: Sql, tenantId: string, now: Date): Promise<void> {
+  await sql`
+    UPDATE integrations SET next_sync_at = ${now}
+    WHERE tenant_id = ${tenantId} AND platform = 'github' AND is_active AND status = 'connected'
+      AND next_sync_at > ${now}`;
+}
+
 export interface CommitToFetch {
   repository_key: string;
   sha: string;

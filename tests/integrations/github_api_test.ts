@@ -227,7 +227,9 @@ Deno.test("set up the webhook: GitHub gets the tenant's sealed secret and Opsdec
   const [sealed] = await sql`SELECT secret_ciphertext FROM github_webhooks WHERE tenant_id = ${tenantId}`;
   assert(!new TextDecoder().decode(sealed.secret_ciphertext).includes(made.config.secret), "sealed at rest");
 
-  // GitHub's delivery, signed with the secret GitHub was given, is accepted and records the deployment.
+  // GitHub's delivery, signed with the secret GitHub was given, is accepted and records the deployment, which makes
+  // the integration due a sync at once (the worker fetches the commit within its 5 s poll, not the next minute).
+  await sql`UPDATE integrations SET next_sync_at = now() + interval '1 minute' WHERE id = ${integrationId}`;
   const delivery = await deliver(
     app,
     "deployment",
@@ -237,6 +239,8 @@ Deno.test("set up the webhook: GitHub gets the tenant's sealed secret and Opsdec
   );
   assertEquals(delivery.status, 200);
   assertEquals((await delivery.json()).result, "applied");
+  const [due] = await sql`SELECT next_sync_at <= now() AS due FROM integrations WHERE id = ${integrationId}`;
+  assertEquals(due.due, true);
 
   // Again: the old hook is deleted at GitHub and a new one made with the same secret.
   const again = await (await app.request(api(`/webhooks/${storefront.project_id}`), {
