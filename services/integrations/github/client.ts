@@ -71,7 +71,13 @@ async function request(call: GithubCall, method: string, pathOrUrl: string, body
     signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
+  // A proxy's or an outage's HTML page is no JSON: the status still says what happened.
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    if (res.ok) throw new GithubRefused(502, "GitHub answered something that is not JSON");
+  }
   if (res.status === 401) throw new TokenRefused(`GitHub refused the token: ${json?.message ?? "HTTP 401"}`);
   if (!res.ok) throw new GithubRefused(res.status, json?.message ?? `HTTP ${res.status}`);
   return { json, link: res.headers.get("link") };
