@@ -28,7 +28,9 @@ import { changeRequestsApi } from "./api/v1/change_requests.ts";
 import { sowPages } from "./ui/sows.tsx";
 import { changeRequestPages } from "./ui/change_requests.tsx";
 import { integrationsApi } from "./api/v1/integrations.ts";
+import { githubIntegrationApi } from "./api/v1/github_integration.ts";
 import { integrationPages } from "./ui/integrations.tsx";
+import { githubRepositoryPages } from "./ui/github_repositories.tsx";
 import { linearHooks } from "./hooks/linear.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
@@ -128,6 +130,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
         prefixes: ["/api/v1/integrations", "/api/v1/integration-providers", "/api/v1/alerts"],
         routes: integrationsApi,
       },
+      { prefixes: ["/api/v1/integrations"], routes: githubIntegrationApi },
     ],
   },
   {
@@ -249,6 +252,7 @@ export const ROUTE_TABLE: { area: string; mounts: Mount[] }[] = [
       { prefixes: ["/sla-reports"], routes: slaPages },
       { prefixes: ["/insights", "/ui/insights"], routes: insightsPages },
       { prefixes: ["/approvals"], routes: approvalPages },
+      { prefixes: ["/integrations"], routes: githubRepositoryPages },
       { prefixes: ["/integrations", "/alerts"], routes: integrationPages },
       { prefixes: ["/settings/user-sync"], routes: userSyncPages },
       { prefixes: ["/users"], routes: userDataPages },

@@ -42,6 +42,12 @@ export interface DeploymentRow {
   approval_status: ApprovalStatus | null;
   approved_by_name: string | null;
   approval_decided_at: Date | null;
+  /** What GitHub says of the commit (services/integrations/github/commits.ts), once the sync worker fetched it. */
+  commit_message: string | null;
+  commit_author: string | null;
+  pr_number: number | null;
+  pr_title: string | null;
+  pr_url: string | null;
 }
 
 const columns = (sql: Sql) =>
@@ -50,14 +56,17 @@ const columns = (sql: Sql) =>
       d.started_at, d.finished_at, d.created_at, d.updated_at, d.maintenance_window_id,
       mw.starts_at AS maintenance_starts_at, mw.ends_at AS maintenance_ends_at,
       ga.id AS approval_id, ga.status AS approval_status, coalesce(gu.name, gu.email) AS approved_by_name,
-      ga.decided_at AS approval_decided_at`;
+      ga.decided_at AS approval_decided_at, gc.message AS commit_message,
+      coalesce(gc.author_login, gc.author_name) AS commit_author, gc.pr_number, gc.pr_title, gc.pr_url`;
 
 /** The deployment's project and (if it opened one) maintenance window. */
 const joins = (sql: Sql) =>
   sql`JOIN projects p ON p.tenant_id = d.tenant_id AND p.id = d.project_id
       LEFT JOIN maintenance_windows mw ON mw.tenant_id = d.tenant_id AND mw.id = d.maintenance_window_id
       LEFT JOIN approvals ga ON ga.tenant_id = d.tenant_id AND ga.deployment_id = d.id
-      LEFT JOIN users gu ON gu.tenant_id = ga.tenant_id AND gu.id = ga.decided_by`;
+      LEFT JOIN users gu ON gu.tenant_id = ga.tenant_id AND gu.id = ga.decided_by
+      LEFT JOIN github_commits gc ON gc.tenant_id = d.tenant_id AND gc.found AND gc.sha = d.commit_sha
+        AND gc.repository_key = opsdeck_repository_key(p.repository_url)`;
 
 /** One deployment; `clientId` narrows it to a client user's own client's projects. */
 export async function getDeployment(

@@ -12,6 +12,7 @@ import {
   getDeployment,
   insertDeployment,
 } from "../../db/queries/deployments.ts";
+import { wakeGithubSync } from "../../db/queries/github_integration.ts";
 import { insertMaintenanceWindow } from "../../db/queries/maintenance_windows.ts";
 import type { ProjectRow } from "../../db/queries/projects.ts";
 import { type AuditContext, recordAudit } from "../audits/record.ts";
@@ -127,5 +128,7 @@ export async function insertDeploymentFor(
     ...(environment.added ? { details: { environment_added: environment.name } } : {}),
   });
   await emitFor(tx, ctx, created);
+  // A connected GitHub integration fetches the commit's message and pull request at its next pass: now, not in a minute.
+  if (project.repository_url) await wakeGithubSync(tx, project.tenant_id, ctx.now);
   return created;
 }

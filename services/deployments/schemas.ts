@@ -114,6 +114,18 @@ export const DeploymentSchema = z.object({
     description: "The deploy gate of a protected environment: CI waits on `wait_url` until `approved`, then " +
       "moves the deployment on; `rejected` or `expired` cancels it",
   }),
+  commit: z.object({
+    message: z.string().openapi({ example: "Fix the basket total for EU VAT" }),
+    author: z.string().nullable().openapi({ example: "octocat" }),
+    pull_request: z.object({
+      number: z.number().int().openapi({ example: 42 }),
+      title: z.string().openapi({ example: "EU VAT in the basket" }),
+      url: z.string().openapi({ example: "https://github.com/acme/storefront/pull/42" }),
+    }).nullable(),
+  }).nullable().openapi({
+    description: "The commit's message, author and pull request as GitHub has them, fetched by the GitHub " +
+      "integration's sync worker (null until then, or without a GitHub integration)",
+  }),
   created_at: z.string().openapi({ format: "date-time" }),
   updated_at: z.string().openapi({ format: "date-time" }),
 }).openapi("Deployment");
@@ -156,6 +168,13 @@ export function deploymentJson(d: DeploymentRow): DeploymentJson {
         wait_url: `/api/v1/approvals/${d.approval_id}/wait`,
       }
       : null,
+    commit: d.commit_message === null ? null : {
+      message: d.commit_message,
+      author: d.commit_author,
+      pull_request: d.pr_number !== null && d.pr_title !== null && d.pr_url !== null
+        ? { number: d.pr_number, title: d.pr_title, url: d.pr_url }
+        : null,
+    },
     created_at: d.created_at.toISOString(),
     updated_at: d.updated_at.toISOString(),
   };

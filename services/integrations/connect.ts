@@ -116,7 +116,10 @@ export async function finishConnect(
     if (error instanceof TokenRefused) throw refused("code", `was refused by the provider (${error.message})`);
     throw error;
   }
-  const account = await provider.account({ settings, accessToken: tokens.access, metadata: {} }, tokens.grant);
+  const account = await provider.account(
+    { settings, accessToken: tokens.access, metadata: {}, fetch: deps.fetch },
+    tokens.grant,
+  );
   const id = await withTenant(sql, principal.tenantId, async (tx) => {
     const row = await q.upsertConnection(tx, {
       id: crypto.randomUUID(),

@@ -120,19 +120,19 @@ export async function providerCall(
   const due = (r: q.IntegrationRow) =>
     r.token_expires_at !== null && r.token_expires_at.getTime() - now.getTime() < REFRESH_AHEAD_MS;
   if (!due(read)) {
-    return { settings, accessToken: (await openTokens(deps, read)).access, metadata: read.metadata };
+    return { settings, accessToken: (await openTokens(deps, read)).access, metadata: read.metadata, fetch: deps.fetch };
   }
   try {
     return await withTenant(sql, tenantId, async (tx) => {
       const row = (await q.getIntegration(tx, tenantId, id, { forUpdate: true }))!;
       const tokens = await openTokens(deps, row);
       // Another worker refreshed while this one waited for the lock.
-      if (!due(row)) return { settings, accessToken: tokens.access, metadata: row.metadata };
+      if (!due(row)) return { settings, accessToken: tokens.access, metadata: row.metadata, fetch: deps.fetch };
       if (!tokens.refresh) throw new TokenRefused("the access token expired and there is no refresh token");
       const next = await refreshTokens(settings, tokens.refresh, deps.fetch, now);
       const sealed = await sealTokens(deps, id, next);
       await q.storeTokens(tx, tenantId, id, { ...sealed, expiresAt: next.expiresAt, scopes: next.scopes });
-      return { settings, accessToken: next.access, metadata: row.metadata };
+      return { settings, accessToken: next.access, metadata: row.metadata, fetch: deps.fetch };
     });
   } catch (error) {
     if (error instanceof TokenRefused) await integrationBroken(sql, deps, tenantId, id, error.message, now);

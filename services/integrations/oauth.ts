@@ -57,10 +57,11 @@ async function tokenRequest(settings: ProviderSettings, form: Record<string, str
   const body = await res.json().catch(() => ({}));
   if (!res.ok || body.error || body.ok === false) {
     const why = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    // invalid_grant (Slack: invalid_code, invalid_refresh_token…): a used, expired or revoked code or refresh
-    // token; nothing will make it work again.
-    const slackRefusal = res.ok && body.ok === false && !TRANSIENT_ERRORS.has(why);
-    if (res.status === 400 || res.status === 401 || why === "invalid_grant" || slackRefusal) {
+    // invalid_grant: a used, expired or revoked code or refresh token; nothing will make it work again. Slack
+    // (ok:false, invalid_code…) and GitHub (bad_verification_code, bad_refresh_token) refuse with HTTP 200 and an
+    // `error`; only Slack's transient errors are worth another try.
+    const refusedIn200 = res.ok && Boolean(body.error || body.ok === false) && !TRANSIENT_ERRORS.has(why);
+    if (res.status === 400 || res.status === 401 || why === "invalid_grant" || refusedIn200) {
       throw new TokenRefused(why);
     }
     throw new Error(`token endpoint answered ${why}`);

@@ -35,6 +35,8 @@ export interface ProviderCall {
   settings: ProviderSettings;
   accessToken: string;
   metadata: Record<string, unknown>;
+  /** Outbound calls to the provider's API (a REST provider uses it; an SDK brings its own). */
+  fetch: typeof fetch;
 }
 
 /** The token was refused (revoked, expired beyond refresh): the integration is broken until reconnected. */

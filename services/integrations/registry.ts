@@ -1,11 +1,13 @@
 /** Every provider Opsdeck can connect to: a folder and one line here. */
 import type { ProviderDefinition } from "./provider.ts";
 import { linear } from "./linear/provider.ts";
+import { github } from "./github/provider.ts";
 import { slack } from "./slack/provider.ts";
 
 export const PROVIDERS: Record<string, ProviderDefinition> = {
   linear,
   slack,
+  github,
 };
 
 export function providerOf(platform: string): ProviderDefinition | undefined {

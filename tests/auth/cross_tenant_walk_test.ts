@@ -27,6 +27,10 @@ for (const [tenantId, clientId] of [[p.other.id, p.clients.otherClient.id], [p.t
   await evaluateQuickWins(sql, tenantId, new Date());
 }
 await Promise.all([genDashboard(sql, p.other.id), genDashboard(sql, p.tenant.id)]);
+// a GitHub integration in each tenant, so /api/v1/integrations/{id}/… walks a real row of the other tenant
+for (const tenantId of [p.other.id, p.tenant.id]) {
+  await sql`INSERT INTO integrations (tenant_id, platform, account_id, is_active) VALUES (${tenantId}, 'github', '1', false)`;
+}
 const doc = await (await app.request("/openapi.json")).json();
 const components = doc.components?.schemas ?? {};
 

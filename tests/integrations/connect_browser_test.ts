@@ -3,7 +3,9 @@
  * menu) through the stand-in's consent page, sees it connected with its last
  * sync, then files a Linear issue from an alert's page and follows its link;
  * then installs Slack into a workspace and adds a Slack channel posting as
- * it. Screenshots at 1280 and 390 px go to tmp/ (looked at, not committed).
+ * it; then connects GitHub the same way, imports a repository as a project
+ * from its Repositories page and sets the deployment webhook up there.
+ * Screenshots at 1280 and 390 px go to tmp/ (looked at, not committed).
  */
 import { assertEquals } from "@std/assert";
 import { serveTestApp } from "../helpers/app.ts";
@@ -11,15 +13,27 @@ import { launchBrowser, openPage, watchErrors } from "../helpers/browser.ts";
 import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { startLinearStandIn } from "../helpers/linear_api.ts";
 import { startSlackStandIn } from "../helpers/slack_api.ts";
+import { startGithubStandIn } from "../helpers/github_api.ts";
 import { loadConfig } from "../../services/platform/config.ts";
 import { checkEvent, fire, genCheck } from "../helpers/alerts.ts";
 import { genProject } from "../helpers/catalog.ts";
 
-Deno.test("in Chromium: connect Linear, file an alert's issue; install Slack and post a channel as it", async () => {
+Deno.test("in Chromium: connect Linear, file an alert's issue; install Slack, post as it; import and hook a GitHub repository", async () => {
   const linear = startLinearStandIn();
   const slack = startSlackStandIn();
+  const github = startGithubStandIn();
+  github.repos.push(
+    { id: 7, full_name: "acme/storefront", default_branch: "main", description: "The shop", admin: true },
+    { id: 8, full_name: "acme/infrastructure-as-code", default_branch: "trunk", description: null, admin: true },
+  );
   const served = await serveTestApp({
-    config: loadConfig({ OPSDECK_SECRET: TEST_SECRET, OPSDECK_API_RATE_LIMIT: "0", ...linear.env, ...slack.env }),
+    config: loadConfig({
+      OPSDECK_SECRET: TEST_SECRET,
+      OPSDECK_API_RATE_LIMIT: "0",
+      ...linear.env,
+      ...slack.env,
+      ...github.env,
+    }),
   });
   const sql = served.db.sql;
   const p = await genPersonas(sql);
@@ -85,11 +99,29 @@ Deno.test("in Chromium: connect Linear, file an alert's issue; install Slack and
     await page.screenshot({ path: "tmp/integrations_slack_dark_1280.png", fullPage: true });
     await page.goBack();
     await page.screenshot({ path: "tmp/integrations_slack_channel_dark_1280.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto(`${served.url}/integrations`);
+    await page.getByRole("button", { name: "Connect GitHub" }).click();
+    await page.getByRole("button", { name: "Authorize Opsdeck" }).click();
+    await page.getByText("Connected octocat.").waitFor();
+    await page.getByRole("link", { name: "Repositories" }).click();
+    await page.getByRole("checkbox", { name: "Import acme/storefront" }).check();
+    await page.getByRole("button", { name: "Import the chosen repositories" }).click();
+    await page.getByText("Imported storefront.").waitFor();
+    await page.getByRole("button", { name: "Set up webhook on acme/storefront" }).click();
+    await page.getByText("Webhook set up on acme/storefront").waitFor();
+    assertEquals(github.hooks.map((h) => [h.repo, h.config.url]), [
+      ["acme/storefront", `${served.url}/hooks/github?tenant=${p.tenant.slug}`],
+    ]);
+    await page.screenshot({ path: "tmp/github_repositories_1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "tmp/github_repositories_390.png", fullPage: true });
     assertEquals(errors, []);
   } finally {
     await browser.close();
     await served.stop();
     await linear.stop();
     await slack.stop();
+    await github.stop();
   }
 });

@@ -87,6 +87,7 @@ Deno.test("connect: state + PKCE, tokens sealed, audit row; bad callbacks are 40
   assertEquals(list.providers, [
     { platform: "linear", label: "Linear", configured: true },
     { platform: "slack", label: "Slack", configured: false },
+    { platform: "github", label: "GitHub", configured: false },
   ]);
   const [row] =
     await sql`SELECT access_token_ciphertext, refresh_token_ciphertext, key_id FROM integrations WHERE id = ${i.id}`;

@@ -54,6 +54,23 @@ export function DeploymentPage(
             <dd>
               <CommitLink d={d} /> <small class="muted">{d.commit_sha}</small>
             </dd>
+            {d.commit_message !== null && (
+              <>
+                <dt>Message</dt>
+                <dd>
+                  {d.commit_message.split("\n")[0]}
+                  {d.commit_author && <small class="muted">by {d.commit_author}</small>}
+                </dd>
+              </>
+            )}
+            {d.pr_url && (
+              <>
+                <dt>Pull request</dt>
+                <dd>
+                  <a href={d.pr_url} rel="noopener noreferrer" target="_blank">#{d.pr_number} {d.pr_title}</a>
+                </dd>
+              </>
+            )}
             <dt>Started</dt>
             <dd>{at(d.started_at)}</dd>
             <dt>Finished</dt>

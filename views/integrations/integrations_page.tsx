@@ -70,6 +70,12 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
                   <td>
                     <strong>{providers.find((p) => p.platform === i.platform)?.label ?? i.platform}</strong>{" "}
                     {i.account_name ?? i.account_id}
+                    {i.platform === "github" && i.status === "connected" && (
+                      <>
+                        {" "}
+                        <a href={`/integrations/${i.id}/repositories`}>Repositories</a>
+                      </>
+                    )}
                   </td>
                   <td>
                     <span class={`badge ${STATUS_BADGE[i.status]}`}>{i.status}</span>
