@@ -31,8 +31,9 @@ export async function authorizeUrl(
   url.searchParams.set("state", o.state);
   url.searchParams.set("code_challenge", await codeChallenge(o.verifier));
   url.searchParams.set("code_challenge_method", "S256");
-  // Linear asks again rather than silently reusing an older grant, so an admin sees what is granted.
+  // Linear and Google ask again rather than silently reusing an older grant, so an admin sees what is granted.
   url.searchParams.set("prompt", "consent");
+  for (const [k, v] of Object.entries(provider.authorizeParams ?? {})) url.searchParams.set(k, v);
   return url.toString();
 }
 

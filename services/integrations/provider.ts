@@ -49,6 +49,8 @@ export interface ProviderDefinition {
   defaults: Endpoints;
   /** Scopes as the provider wants them in the authorize URL. */
   scopeSeparator: " " | ",";
+  /** Further authorize-URL parameters the provider needs (Google: access_type=offline for a refresh token). */
+  authorizeParams?: Record<string, string>;
   account(call: ProviderCall): Promise<Account>;
   /** One sync pass: refresh what Opsdeck shows (metadata returned is merged and stored). */
   sync(call: ProviderCall): Promise<Record<string, unknown>>;

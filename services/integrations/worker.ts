@@ -5,7 +5,7 @@
  * so replicas share them and a killed one's are taken over within a lease.
  * A pass refreshes the token if it is near expiry, re-reads the account
  * (`last_sync_at`, or `last_error`), and runs the provider's own work (Linear:
- * alert issues). A refused token marks the integration broken (integrations.ts).
+ * alert issues; Google: Drive documents). A refused token marks the integration broken (integrations.ts).
  */
 import * as q from "../../db/queries/integrations.ts";
 import { withTenant } from "../../db/tenant.ts";
@@ -13,6 +13,7 @@ import type { AuditContext } from "../audits/record.ts";
 import { LEASE_MS, startRenewal } from "../workers/lease.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { integrationBroken, type IntegrationDeps, providerCall } from "./integrations.ts";
+import { refreshDriveDocuments } from "./google/documents.ts";
 import { syncAlertIssues } from "./linear/issues.ts";
 import { TokenRefused } from "./provider.ts";
 import { providerOf } from "./registry.ts";
@@ -54,6 +55,7 @@ export function createIntegrationWorker(deps: BackgroundDeps & { fetch?: typeof 
       const provider = providerOf(integration!.platform)!;
       const metadata = await provider.sync(call);
       if (provider.platform === "linear") await syncAlertIssues(deps.sql, idDeps, row.tenant_id, row.id, ctx);
+      if (provider.platform === "google") await refreshDriveDocuments(deps.sql, call, row.tenant_id, row.id, now);
       await withTenant(deps.sql, row.tenant_id, (tx) =>
         q.recordSync(tx, row.tenant_id, row.id, {
           at: now,

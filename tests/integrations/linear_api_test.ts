@@ -84,7 +84,10 @@ Deno.test("connect: state + PKCE, tokens sealed, audit row; bad callbacks are 40
     "connected",
     "team-ops-1",
   ]);
-  assertEquals(list.providers, [{ platform: "linear", label: "Linear", configured: true }]);
+  assertEquals(list.providers, [
+    { platform: "linear", label: "Linear", configured: true },
+    { platform: "google", label: "Google Drive", configured: false },
+  ]);
   const [row] =
     await sql`SELECT access_token_ciphertext, refresh_token_ciphertext, key_id FROM integrations WHERE id = ${i.id}`;
   assert(!new TextDecoder().decode(row.access_token_ciphertext).includes("lin_oauth"), "the token is sealed");
