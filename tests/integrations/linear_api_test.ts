@@ -191,6 +191,52 @@ Deno.test("an alert files a Linear issue; completing it in Linear resolves the a
   assertEquals((await sql`SELECT status FROM alerts WHERE id = ${alert.id}`)[0].status, "resolved");
 });
 
+Deno.test("an issue reopened in Linear follows its rule and subject's next alert; a resolved alert stays resolved", async () => {
+  const project = await genProject(sql, tenantId, p.clients.acme.id);
+  const check = await genCheck(sql, tenantId, project.id, "Cart");
+  const down = async () => {
+    await fire(sql, checkEvent("health_check.down", check, tenantId));
+    const [a] = await sql<{ id: string }[]>`
+      SELECT id FROM alerts WHERE tenant_id = ${tenantId} AND check_id = ${check.id} AND status <> 'resolved'`;
+    return a.id;
+  };
+  const linkedTo = async (externalId: string) =>
+    (await sql`SELECT resource_id, state FROM integration_links WHERE external_id = ${externalId}`)[0];
+  const first = await down();
+  const issue = await (await app.request(
+    `/api/v1/alerts/${first}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.bob.bearer),
+  )).json();
+  assertEquals((await (await linear.setIssueState(issue.external_id, "completed")).json()).resolved, 1);
+
+  // Reopened while no alert of that rule and check is open: the link records it, the resolved alert stays resolved.
+  assertEquals(await (await linear.setIssueState(issue.external_id, "unstarted")).json(), { resolved: 0, relinked: 0 });
+  assertEquals(await linkedTo(issue.external_id), { resource_id: first, state: "unstarted" });
+  assertEquals((await sql`SELECT status FROM alerts WHERE id = ${first}`)[0].status, "resolved");
+
+  // The check goes down again: filing an issue for the new alert takes the still-open issue over, no second issue.
+  const second = await down();
+  const issues = linear.issues.size;
+  const again = await app.request(
+    `/api/v1/alerts/${second}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.bob.bearer),
+  );
+  assertEquals((await again.json()).external_key, issue.external_key);
+  assertEquals(linear.issues.size, issues);
+  assertEquals((await linkedTo(issue.external_id)).resource_id, second);
+
+  // Completed again, then reopened while the check is down once more: the webhook moves it to the open alert.
+  assertEquals((await (await linear.setIssueState(issue.external_id, "completed")).json()).resolved, 1);
+  const third = await down();
+  assertEquals(await (await linear.setIssueState(issue.external_id, "unstarted")).json(), { resolved: 0, relinked: 1 });
+  assertEquals(await linkedTo(issue.external_id), { resource_id: third, state: "unstarted" });
+  const page = await (await app.request(`/alerts/${third}`, { headers: p.bob.cookie })).text();
+  assertStringIncludes(page, issue.external_url);
+  const audits = await sql`
+    SELECT resource_id, details FROM audits WHERE action = 'alert.issue_relink' AND tenant_id = ${tenantId} ORDER BY seq`;
+  assertEquals(audits.map((a) => [a.resource_id, a.details.from_alert]), [[second, first], [third, second]]);
+});
+
 Deno.test("close_on_resolve: the worker moves a resolved alert's issue to done; an auto rule files issues", async () => {
   const patched = await app.request(
     `/api/v1/integrations/${integrationId}`,
