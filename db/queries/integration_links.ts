@@ -136,3 +136,25 @@ export async function relinkOpenIssue(
   await sql`UPDATE integration_links SET resource_id = ${found.to_alert} WHERE tenant_id = ${tenantId} AND id = ${found.id}`;
   return found;
 }
+
+export interface RuleFilingRow {
+  id: string;
+  name: string;
+  kind: string;
+  severity: string;
+  project_name: string | null;
+  enabled: boolean;
+  files_issues: boolean;
+}
+
+/** The tenant's alert rules, each with whether its alerts file an issue through this integration. */
+export async function rulesWithFiling(sql: Sql, tenantId: string, integrationId: string, limit: number) {
+  return await sql<RuleFilingRow[]>`
+    SELECT r.id, r.name, r.kind, r.severity, p.name AS project_name, r.enabled,
+      EXISTS (SELECT 1 FROM integration_alert_rules a
+        WHERE a.tenant_id = r.tenant_id AND a.integration_id = ${integrationId} AND a.rule_id = r.id) AS files_issues
+    FROM alert_rules r LEFT JOIN projects p ON p.tenant_id = r.tenant_id AND p.id = r.project_id
+    WHERE r.tenant_id = ${tenantId}
+    ORDER BY r.name, r.id
+    LIMIT ${limit}`;
+}

@@ -265,6 +265,65 @@ Deno.test("close_on_resolve: the worker moves a resolved alert's issue to done; 
   assertEquals([i.last_error, i.last_sync_at], [null, new Date(clock).toISOString()]);
 });
 
+Deno.test("per-rule filing: listed by API and page, switched on the page; bad values are 422, nothing changed", async () => {
+  const path = `/api/v1/integrations/${integrationId}/alert-rules`;
+  const listed = await (await app.request(path, { headers: p.alice.bearer })).json();
+  assertEquals(listed.more, false);
+  assertEquals(
+    listed.rules.map((r: { id: string; name: string; files_issues: boolean }) => [r.id, r.name, r.files_issues]),
+    [[rule.id, "Anything down", true]],
+  );
+  await problem(await app.request(path, { headers: p.dave.bearer }), 404);
+  const bad = await problem(
+    await app.request(`${path}/${rule.id}`, jsonRequest("PUT", { enabled: "yes" }, p.alice.bearer)),
+    422,
+  );
+  assertEquals([bad.errors[0].path, bad.errors[0].message], ["enabled", "must be true or false"]);
+
+  const settings = await (await app.request("/integrations", { headers: p.alice.cookie })).text();
+  assertStringIncludes(settings, `href="/integrations/${integrationId}/alert-rules"`);
+  const page = await (await app.request(`/integrations/${integrationId}/alert-rules`, { headers: p.alice.cookie }))
+    .text();
+  assertStringIncludes(page, "Anything down");
+  assertStringIncludes(page, `aria-label="Stop filing issues for Anything down"`);
+  const post = (enabled: string, htmx: boolean) =>
+    app.request(`/integrations/${integrationId}/alert-rules/${rule.id}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        ...(htmx ? { "HX-Request": "true" } : {}),
+        ...p.alice.cookie,
+      },
+      body: new URLSearchParams({ enabled }),
+    });
+  const off = await post("false", true);
+  assertEquals(off.status, 200);
+  const row = await off.text();
+  assertStringIncludes(row, `<tr id="rule-${rule.id}">`);
+  assertStringIncludes(row, "Turn on");
+  const filing = () => sql`SELECT rule_id FROM integration_alert_rules WHERE integration_id = ${integrationId}`;
+  assertEquals((await filing()).length, 0);
+  const refused = await post("maybe", false);
+  assertEquals(refused.status, 422);
+  assertStringIncludes(await refused.text(), "Nothing was changed: enabled must be true or false.");
+  assertEquals((await filing()).length, 0);
+  assertEquals((await post("true", false)).status, 200);
+  assertEquals((await filing()).map((r) => r.rule_id), [rule.id]);
+  const audits = await sql`
+    SELECT action FROM audits WHERE resource_id = ${integrationId} AND action LIKE 'integration.alert_rule_%'
+    ORDER BY seq`;
+  assertEquals(audits.map((a) => a.action), [
+    "integration.alert_rule_on",
+    "integration.alert_rule_off",
+    "integration.alert_rule_on",
+  ]);
+  // Another tenant's admin: 404 on the page too.
+  assertEquals(
+    (await app.request(`/integrations/${integrationId}/alert-rules`, { headers: p.dave.cookie })).status,
+    404,
+  );
+});
+
 Deno.test("refresh before expiry, then a token revoked in Linear: broken, event and e-mail to admins", async () => {
   await sql`UPDATE integrations SET token_expires_at = ${new Date(clock + 60_000)} WHERE id = ${integrationId}`;
   clock += 61_000;

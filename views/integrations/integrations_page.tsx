@@ -86,6 +86,11 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
         <details key={i.id}>
           <summary>{i.account_name ?? i.account_id}: settings</summary>
           {i.platform === "linear" && i.status === "connected" && <LinearSettings i={i} />}
+          {i.platform === "linear" && (
+            <p>
+              <a href={`/integrations/${i.id}/alert-rules`}>Alert rules that file issues by themselves</a>
+            </p>
+          )}
           <form method="post" action={`/integrations/${i.id}/disconnect`}>
             <CsrfField token={csrfToken} />
             <button type="submit" class="secondary">Disconnect {i.account_name ?? ""}</button>
