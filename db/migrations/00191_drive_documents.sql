@@ -31,11 +31,15 @@ CREATE POLICY tenant_isolation ON drive_documents TO opsdeck_app
   WITH CHECK (tenant_id = opsdeck_current_tenant());
 
 -- A SOW or change request given a new drive_id brings its tenant's Google integrations' next sync forward, so the
--- file's title shows within a worker poll (5 s) rather than at the next minute's sync.
+-- file's title shows within a worker poll (5 s) rather than at the next minute's sync. SKIP LOCKED: an integration
+-- locked meanwhile (a token refresh holds its row during the call to Google) is left alone rather than making the
+-- SOW's save wait; that file is then read at the next minute's sync.
 CREATE FUNCTION drive_id_set_sync_now() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE integrations SET next_sync_at = now()
-  WHERE tenant_id = NEW.tenant_id AND platform = 'google' AND is_active AND next_sync_at > now();
+  WHERE id IN (SELECT id FROM integrations
+               WHERE tenant_id = NEW.tenant_id AND platform = 'google' AND is_active AND next_sync_at > now()
+               FOR UPDATE SKIP LOCKED);
   RETURN NULL;
 END;
 $$;
