@@ -285,7 +285,7 @@ Deno.test("per-rule filing: listed by API and page, switched on the page; bad va
   const page = await (await app.request(`/integrations/${integrationId}/alert-rules`, { headers: p.alice.cookie }))
     .text();
   assertStringIncludes(page, "Anything down");
-  assertStringIncludes(page, `aria-label="Stop filing issues for Anything down"`);
+  assertStringIncludes(page, `aria-label="Turn off filing for Anything down"`);
   const post = (enabled: string, htmx: boolean) =>
     app.request(`/integrations/${integrationId}/alert-rules/${rule.id}`, {
       method: "POST",

@@ -90,7 +90,7 @@ export function AlertRuleRow(
               <button
                 type="submit"
                 class="outline small"
-                aria-label={`${r.files_issues ? "Stop" : "Start"} filing issues for ${r.name}`}
+                aria-label={`${r.files_issues ? "Turn off" : "Turn on"} filing for ${r.name}`}
               >
                 {r.files_issues ? "Turn off" : "Turn on"}
               </button>

@@ -28,7 +28,12 @@ export function DriveDocumentFacts(
   const href = doc.web_view_link ?? fallbackUrl;
   return (
     <span class="drive-doc">
-      <a href={href} target="_blank" rel="noopener noreferrer" aria-label={`${label} in Google Drive`}>
+      <a
+        href={href}
+        target="_blank"
+        rel="noopener noreferrer"
+        aria-label={doc.title ? `${doc.title}, ${label} in Google Drive` : `${label} in Google Drive`}
+      >
         {doc.title ?? "Drive"} ↗
       </a>
       {doc.state !== "ok" && <span class="badge badge-down">{STATE_TEXT[doc.state]}</span>}
