@@ -113,8 +113,8 @@ export function formErrors(error: AppError): { errors: FieldErrors; error?: stri
 }
 
 /** The path's `:id`: anything but a UUID is a 404 before it reaches a query. */
-export function idParam(c: Context<AppEnv>, notFound?: string): string {
-  const id = c.req.param("id") ?? "";
+export function idParam(c: Context<AppEnv>, notFound?: string, name = "id"): string {
+  const id = c.req.param(name) ?? "";
   if (!isUuid(id)) throw new NotFoundError(notFound);
   return id;
 }

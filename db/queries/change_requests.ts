@@ -1,4 +1,5 @@
 import type { Sql } from "../client.ts";
+import { type DriveDocument, driveDocumentColumn } from "./drive_documents.ts";
 
 export const CHANGE_REQUEST_STATUSES = ["pending", "approved", "rejected", "completed"] as const;
 export type ChangeRequestStatus = typeof CHANGE_REQUEST_STATUSES[number];
@@ -19,6 +20,8 @@ export interface ChangeRequestRow {
   priority: Priority;
   document_url: string | null;
   drive_id: string | null;
+  /** What the Google integration last read of the Drive file; null until it has. */
+  drive_document: DriveDocument | null;
   requested_by: string;
   requester_name: string;
   approver_id: string | null;
@@ -32,7 +35,7 @@ export interface ChangeRequestRow {
 
 const crColumns = (sql: Sql) =>
   sql`cr.id, cr.tenant_id, cr.project_id, p.name AS project_name, p.client_id, cr.sow_id, s.title AS sow_name,
-      cr.title, cr.description, cr.status, cr.priority, cr.document_url, cr.drive_id,
+      cr.title, cr.description, cr.status, cr.priority, cr.document_url, cr.drive_id, ${driveDocumentColumn(sql, "cr")},
       cr.requested_by, coalesce(rq.name, rq.email) AS requester_name,
       cr.approver_id, coalesce(ap.name, ap.email) AS approver_name, cr.decision_comment,
       cr.decided_at, cr.resolved_at, cr.created_at, cr.updated_at`;

@@ -105,3 +105,56 @@ export async function setAutoRule(sql: Sql, tenantId: string, integrationId: str
       WHERE tenant_id = ${tenantId} AND integration_id = ${integrationId} AND rule_id = ${ruleId}`;
   }
 }
+
+/**
+ * Re-linking (docs/integrations.md): an issue still open at the provider whose alert is resolved follows its rule
+ * and subject's open alert, if that alert has no issue from this integration yet. Narrowed by `alertId` (a new
+ * alert about to file one) or by `linkId` (an issue just reopened); moves at most one link and says which.
+ */
+export async function relinkOpenIssue(
+  sql: Sql,
+  tenantId: string,
+  integrationId: string,
+  by: { alertId: string } | { linkId: string },
+): Promise<{ id: string; from_alert: string; to_alert: string; external_key: string | null } | undefined> {
+  const [found] = await sql<{ id: string; from_alert: string; to_alert: string; external_key: string | null }[]>`
+    SELECT l.id, l.resource_id AS from_alert, cur.id AS to_alert, l.external_key
+    FROM integration_links l
+    JOIN alerts old ON old.tenant_id = l.tenant_id AND old.id = l.resource_id AND old.status = 'resolved'
+    JOIN alerts cur ON cur.tenant_id = old.tenant_id AND cur.rule_id = old.rule_id
+      AND cur.subject_key = old.subject_key AND cur.status <> 'resolved'
+    WHERE l.tenant_id = ${tenantId} AND l.integration_id = ${integrationId} AND l.resource_type = 'alert'
+      AND l.state IS NOT NULL AND l.state NOT IN ('completed', 'canceled') AND l.wanted IS NULL
+      ${"alertId" in by ? sql`AND cur.id = ${by.alertId}` : sql`AND l.id = ${by.linkId}`}
+      AND NOT EXISTS (SELECT 1 FROM integration_links x
+        WHERE x.tenant_id = cur.tenant_id AND x.resource_type = 'alert' AND x.resource_id = cur.id
+          AND x.integration_id = l.integration_id)
+    ORDER BY old.resolved_at DESC, l.id
+    LIMIT 1
+    FOR UPDATE OF l`;
+  if (!found) return undefined;
+  await sql`UPDATE integration_links SET resource_id = ${found.to_alert} WHERE tenant_id = ${tenantId} AND id = ${found.id}`;
+  return found;
+}
+
+export interface RuleFilingRow {
+  id: string;
+  name: string;
+  kind: string;
+  severity: string;
+  project_name: string | null;
+  enabled: boolean;
+  files_issues: boolean;
+}
+
+/** The tenant's alert rules, each with whether its alerts file an issue through this integration. */
+export async function rulesWithFiling(sql: Sql, tenantId: string, integrationId: string, limit: number) {
+  return await sql<RuleFilingRow[]>`
+    SELECT r.id, r.name, r.kind, r.severity, p.name AS project_name, r.enabled,
+      EXISTS (SELECT 1 FROM integration_alert_rules a
+        WHERE a.tenant_id = r.tenant_id AND a.integration_id = ${integrationId} AND a.rule_id = r.id) AS files_issues
+    FROM alert_rules r LEFT JOIN projects p ON p.tenant_id = r.tenant_id AND p.id = r.project_id
+    WHERE r.tenant_id = ${tenantId}
+    ORDER BY r.name, r.id
+    LIMIT ${limit}`;
+}

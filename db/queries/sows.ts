@@ -1,4 +1,5 @@
 import type { Sql } from "../client.ts";
+import { type DriveDocument, driveDocumentColumn } from "./drive_documents.ts";
 
 export const SOW_STATUSES = ["draft", "signed", "active", "closed"] as const;
 export type SowStatus = typeof SOW_STATUSES[number];
@@ -14,6 +15,8 @@ export interface SowRow {
   status: SowStatus;
   document_url: string | null;
   drive_id: string | null;
+  /** What the Google integration last read of the Drive file; null until it has. */
+  drive_document: DriveDocument | null;
   signed_on: string | null;
   starts_on: string | null;
   ends_on: string | null;
@@ -28,7 +31,9 @@ export interface SowRow {
 /** The column is `title` (00002); the API and the pages call it `name` (SPEC). */
 const sowColumns = (sql: Sql) =>
   sql`s.id, s.tenant_id, s.project_id, p.name AS project_name, p.client_id, s.title AS name, s.status,
-      s.document_url, s.drive_id, s.signed_on::text AS signed_on, s.starts_on::text AS starts_on,
+      s.document_url, s.drive_id, ${
+    driveDocumentColumn(sql, "s")
+  }, s.signed_on::text AS signed_on, s.starts_on::text AS starts_on,
       s.ends_on::text AS ends_on, s.value::text AS value, s.currency,
       (SELECT count(*)::int FROM change_requests cr
        WHERE cr.tenant_id = s.tenant_id AND cr.project_id = s.project_id AND cr.sow_id = s.id) AS change_request_count,

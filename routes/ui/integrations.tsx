@@ -8,10 +8,12 @@
  */
 import { type Context, Hono } from "hono";
 import { can, type Principal } from "../../services/auth/permissions.ts";
+import { listAlertRuleFiling, setAlertRuleAuto } from "../../services/integrations/alert_rules.ts";
 import { disconnect, finishConnect, startConnect } from "../../services/integrations/connect.ts";
 import { listIntegrations, updateIntegration } from "../../services/integrations/integrations.ts";
 import { createAlertIssue } from "../../services/integrations/linear/issues.ts";
-import { AlertIssueCreateSchema, IntegrationPatchSchema } from "../../services/integrations/schemas.ts";
+import { AlertIssueCreateSchema, AutoRuleSchema, IntegrationPatchSchema } from "../../services/integrations/schemas.ts";
+import { AlertRuleRow, AlertRulesPage } from "../../views/integrations/alert_rules_page.tsx";
 import { IntegrationsPage } from "../../views/integrations/integrations_page.tsx";
 import type { AppEnv } from "../deps.ts";
 import { formFields, idParam, isShownInPlace, parseForm } from "../forms.ts";
@@ -103,6 +105,37 @@ export function integrationPages() {
     const { revoked } = await disconnect(c.get("deps").sql, principal, id, integrationRequestDeps(c), auditContext(c));
     const text = revoked ? "Disconnected; the provider revoked the tokens." : "Disconnected; the tokens are forgotten.";
     return renderPage(c, principal, { kind: "ok", text });
+  });
+
+  app.get("/integrations/:id/alert-rules", async (c) => {
+    const out = await listAlertRuleFiling(c.get("deps").sql, requireUserPage(c), idParam(c, NOT_FOUND));
+    return html(c, <AlertRulesPage {...out} />);
+  });
+
+  // "Turn on/off" for one rule: the row again for htmx, the page otherwise; a bad value is a 422 in plain words.
+  app.post("/integrations/:id/alert-rules/:rule_id", async (c) => {
+    const principal = requireUserPage(c);
+    const id = idParam(c, NOT_FOUND);
+    const ruleId = idParam(c, "Alert rule not found", "rule_id");
+    const raw = (await formFields(c)).enabled;
+    const sql = c.get("deps").sql;
+    const render = async (notice?: Notice, status = 200) => {
+      const out = await listAlertRuleFiling(sql, principal, id);
+      const rule = out.rules.find((r) => r.id === ruleId);
+      if (c.req.header("HX-Request") === "true" && rule && !notice) {
+        return html(c, <AlertRuleRow integrationId={id} rule={rule} canManage={out.canManage} />, status);
+      }
+      return html(c, <AlertRulesPage {...out} notice={notice} />, status);
+    };
+    try {
+      const input = parseForm(AutoRuleSchema, { enabled: raw === "true" ? true : raw === "false" ? false : raw });
+      await setAlertRuleAuto(sql, principal, id, ruleId, input.enabled, auditContext(c));
+      return await render();
+    } catch (error) {
+      if (!isShownInPlace(error)) throw error;
+      const why = error.errors?.map((e) => `${e.path} ${e.message}`).join("; ") ?? error.message;
+      return await render({ kind: "error", text: `Nothing was changed: ${why}.` }, error.status);
+    }
   });
 
   app.post("/alerts/:id/issues", async (c) => {

@@ -1,6 +1,6 @@
 /**
  * Approvals over the API and pages: list (the inbox), read, file a general
- * request, decide, comment, and wait for a decision (CI's deploy gate).
+ * request, decide and comment (CI's wait for a decision: wait.ts).
  *
  * Deciding: the caller must hold approvals:write and be the named approver or
  * hold the approver role (approvals:manage may decide any); the requester
@@ -72,27 +72,6 @@ export async function getApproval(
     }
     return { approval, comments: await listApprovalComments(tx, principal.tenantId, id) };
   });
-}
-
-/**
- * GET /api/v1/approvals/{id}/wait: answers as soon as the request is no longer
- * pending, or after `seconds` with it still pending. Polls the row (cheap:
- * one indexed read every half second) so any replica's decision is seen.
- */
-export async function waitForDecision(
-  sql: Sql,
-  principal: Principal,
-  id: string,
-  seconds: number,
-  now: () => Date,
-  ip: { ip: string | null; userAgent: string | null },
-): Promise<ApprovalRow> {
-  const until = Date.now() + seconds * 1000;
-  while (true) {
-    const { approval } = await getApproval(sql, principal, id, { actor: principal, ...ip, now: now() });
-    if (approval.status !== "pending" || Date.now() >= until) return approval;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(500, Math.max(0, until - Date.now()))));
-  }
 }
 
 /** POST /api/v1/approvals: a general request; the caller is the requester. */

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANGE_REQUEST_STATUSES, type ChangeRequestRow, PRIORITIES } from "../../db/queries/change_requests.ts";
 import { PageQuerySchema } from "../platform/pagination.ts";
-import { DocumentUrl, DriveId, driveUrl } from "../sows/documents.ts";
+import { DocumentUrl, DriveDocumentSchema, DriveId, driveUrl } from "../sows/documents.ts";
 
 const Title = z.string().trim().min(1).max(200).openapi({ example: "Add single sign-on to the staff portal" });
 const Description = z.string().trim().max(20000).openapi({
@@ -63,6 +63,7 @@ export const ChangeRequestSchema = z.object({
   document_url: z.string().nullable(),
   drive_id: z.string().nullable(),
   drive_url: z.string().nullable(),
+  drive_document: DriveDocumentSchema,
   requested_by: z.uuid(),
   requested_by_name: z.string().openapi({ example: "Carol" }),
   approver_id: z.uuid().nullable().openapi({ description: "Who approved or rejected it" }),
@@ -89,6 +90,7 @@ export function changeRequestJson(r: ChangeRequestRow): ChangeRequestJson {
     document_url: r.document_url,
     drive_id: r.drive_id,
     drive_url: driveUrl(r.drive_id),
+    drive_document: r.drive_document,
     requested_by: r.requested_by,
     requested_by_name: r.requester_name,
     approver_id: r.approver_id,

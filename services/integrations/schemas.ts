@@ -54,8 +54,23 @@ export const ConnectAnswerSchema = z.object({
 }).openapi("IntegrationConnect");
 
 export const AutoRuleSchema = z.strictObject({
-  enabled: z.boolean().openapi({ description: "Alerts of this rule file an issue by themselves" }),
+  enabled: z.boolean({ error: "must be true or false" }).openapi({
+    description: "Alerts of this rule file an issue by themselves",
+  }),
 }).openapi("IntegrationAlertRule");
+
+export const AlertRuleFilingSchema = z.object({
+  rules: z.array(z.object({
+    id: z.uuid(),
+    name: z.string().openapi({ example: "Anything down" }),
+    kind: z.string().openapi({ example: "check_down" }),
+    severity: z.string().openapi({ example: "critical" }),
+    project_name: z.string().nullable().openapi({ description: "null: a tenant-wide rule" }),
+    enabled: z.boolean().openapi({ description: "Whether the rule itself is on" }),
+    files_issues: z.boolean().openapi({ description: "Its alerts file an issue through this integration" }),
+  })),
+  more: z.boolean().openapi({ description: "More rules exist than the 500 listed (by name)" }),
+}).openapi("IntegrationAlertRules");
 
 export const AlertIssueCreateSchema = z.strictObject({
   integration_id: z.uuid("must be the id of a connected Linear integration"),

@@ -5,7 +5,8 @@
  * so replicas share them and a killed one's are taken over within a lease.
  * A pass refreshes the token if it is near expiry, re-reads the account
  * (`last_sync_at`, or `last_error`), and runs the provider's own work (Linear:
- * alert issues; GitHub: deployed commits' messages and pull requests). A refused token marks the integration broken (integrations.ts).
+ * alert issues; GitHub: deployed commits' messages and pull requests; Google: Drive documents). A refused token
+ * marks the integration broken (integrations.ts).
  */
 import * as q from "../../db/queries/integrations.ts";
 import { withTenant } from "../../db/tenant.ts";
@@ -14,9 +15,26 @@ import { LEASE_MS, startRenewal } from "../workers/lease.ts";
 import { type BackgroundDeps, type Loop, runLoop } from "../workers/loop.ts";
 import { integrationBroken, type IntegrationDeps, providerCall } from "./integrations.ts";
 import { fetchDeployedCommits } from "./github/commits.ts";
+import { refreshDriveDocuments } from "./google/documents.ts";
 import { syncAlertIssues } from "./linear/issues.ts";
-import { TokenRefused } from "./provider.ts";
+import { type ProviderCall, TokenRefused } from "./provider.ts";
 import { providerOf } from "./registry.ts";
+
+/** What a sync pass does beyond re-reading the account, per provider (kept here: the providers' own modules are
+ * imported by the registry, and this work needs the integrations service, which imports the registry). */
+interface ProviderWork {
+  sql: BackgroundDeps["sql"];
+  deps: IntegrationDeps;
+  call: ProviderCall;
+  row: q.DueIntegration;
+  ctx: AuditContext;
+  now: Date;
+}
+const PROVIDER_WORK: Record<string, (w: ProviderWork) => Promise<unknown>> = {
+  linear: (w) => syncAlertIssues(w.sql, w.deps, w.row.tenant_id, w.row.id, w.ctx),
+  github: (w) => fetchDeployedCommits(w.sql, w.call, w.row.tenant_id, w.now),
+  google: (w) => refreshDriveDocuments(w.sql, w.call, w.row.tenant_id, w.row.id, w.now),
+};
 
 const POLL_MS = 5_000;
 export const SYNC_EVERY_MS = 60_000;
@@ -54,8 +72,7 @@ export function createIntegrationWorker(deps: BackgroundDeps & { fetch?: typeof 
       );
       const provider = providerOf(integration!.platform)!;
       const metadata = await provider.sync(call);
-      if (provider.platform === "linear") await syncAlertIssues(deps.sql, idDeps, row.tenant_id, row.id, ctx);
-      if (provider.platform === "github") await fetchDeployedCommits(deps.sql, call, row.tenant_id, now);
+      await PROVIDER_WORK[provider.platform]?.({ sql: deps.sql, deps: idDeps, call, row, ctx, now });
       await withTenant(deps.sql, row.tenant_id, (tx) =>
         q.recordSync(tx, row.tenant_id, row.id, {
           at: now,

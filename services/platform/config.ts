@@ -86,6 +86,8 @@ const schema = z.object({
   OPSDECK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   OPSDECK_DB_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   OPSDECK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // The approval wait's fallback re-read; decisions wake it by NOTIFY (services/approvals/wait.ts).
+  OPSDECK_APPROVAL_WAIT_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   OPSDECK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   OPSDECK_DB_QUEUE_MAX: z.coerce.number().int().min(0).max(100_000).default(100),
   OPSDECK_LIVE_STREAMS_MAX: z.coerce.number().int().min(0).max(100_000).default(1_000),
@@ -178,6 +180,7 @@ export interface Config {
   dbWaitSeconds: number;
   /** A page or API request still running after this answers 503 (a frozen or overloaded database). */
   requestTimeoutMs: number;
+  approvalWaitPollMs: number;
   /** PostgreSQL's statement_timeout on the pool (0: none). */
   statementTimeoutMs: number;
   /** Requests allowed to wait for the database beyond those it is serving; more answer 503 at once. */
@@ -284,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: v.OPSDECK_SHUTDOWN_TIMEOUT_MS,
     dbWaitSeconds: v.OPSDECK_DB_WAIT_SECONDS,
     requestTimeoutMs: v.OPSDECK_REQUEST_TIMEOUT_MS,
+    approvalWaitPollMs: v.OPSDECK_APPROVAL_WAIT_POLL_MS,
     statementTimeoutMs: v.OPSDECK_STATEMENT_TIMEOUT_MS,
     dbQueueMax: v.OPSDECK_DB_QUEUE_MAX,
     liveStreamsMax: v.OPSDECK_LIVE_STREAMS_MAX,

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { SOW_STATUSES, type SowRow } from "../../db/queries/sows.ts";
 import { PageQuerySchema } from "../platform/pagination.ts";
-import { DocumentUrl, DriveId, driveUrl } from "./documents.ts";
+import { DocumentUrl, DriveDocumentSchema, DriveId, driveUrl } from "./documents.ts";
 
 const Name = z.string().trim().min(1).max(200).openapi({ example: "Phase 1: storefront relaunch" });
 const Status = z.enum(SOW_STATUSES).openapi({
@@ -70,6 +70,7 @@ export const SowSchema = z.object({
   drive_url: z.string().nullable().openapi({
     example: "https://drive.google.com/open?id=1A2b3C4d5E6f7G8h9I0jKlMnOpQrStUvW",
   }),
+  drive_document: DriveDocumentSchema,
   signed_on: NullableDay,
   starts_on: NullableDay,
   ends_on: NullableDay,
@@ -90,6 +91,7 @@ export function sowJson(s: SowRow): z.infer<typeof SowSchema> {
     document_url: s.document_url,
     drive_id: s.drive_id,
     drive_url: driveUrl(s.drive_id),
+    drive_document: s.drive_document,
     signed_on: s.signed_on,
     starts_on: s.starts_on,
     ends_on: s.ends_on,

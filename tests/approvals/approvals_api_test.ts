@@ -10,7 +10,7 @@ import { jsonRequest, problem } from "../helpers/http.ts";
 import { expireDueApprovals } from "../../services/approvals/approvals.ts";
 
 let clock = new Date("2026-11-23T10:00:00Z");
-const { app, db } = await createTestApp({ now: () => clock });
+const { app, db, deps } = await createTestApp({ now: () => clock });
 const sql = db.sql;
 const p = await genPersonas(sql);
 
@@ -58,6 +58,39 @@ Deno.test("four-eyes: the requester never decides their own request, not even an
   assertStringIncludes(JSON.stringify(refused), "someone else");
   assertEquals(await rows("approvals", a.id), "pending");
   assertEquals(await rows("audits", a.id), ["approval.request"]);
+});
+
+Deno.test("a decision wakes a waiting CI call by NOTIFY, with the fallback re-read a minute away", async () => {
+  const pollMs = deps.config.approvalWaitPollMs;
+  deps.config.approvalWaitPollMs = 60_000;
+  try {
+    const a = await file(p.bob.bearer);
+    const wait = (seconds: number) =>
+      app.request(`/api/v1/approvals/${a.id}/wait?timeout_seconds=${seconds}`, { headers: p.bob.bearer });
+    const waiting = Promise.resolve(wait(30)).then(async (res) => ({
+      status: res.status,
+      body: await res.json(),
+      at: Date.now(),
+    }));
+    // A second wait shares the listener and answers "pending" at its own timeout, not at the re-read a minute away;
+    // by then the first one has read the row and sleeps.
+    const started = Date.now();
+    const short = await wait(1);
+    assertEquals([short.status, (await short.json()).status], [200, "pending"]);
+    assert(Date.now() - started < 20_000, "the timeout, not the minute's re-read, ended the short wait");
+    const listening = await sql`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'listen%opsdeck_approvals%'`;
+    assertEquals(listening[0].n, 1, "one LISTEN connection for both waits");
+
+    const decidedAt = Date.now();
+    assertEquals((await post(`/api/v1/approvals/${a.id}/approve`, {}, p.alice.bearer)).status, 200);
+    const answer = await waiting;
+    assertEquals([answer.status, answer.body.status, answer.body.decided_by_name], [200, "approved", "Alice"]);
+    // Woken, not polled: the next re-read was a minute away (typically tens of ms here).
+    assert(answer.at - decidedAt < 20_000, `the wait answered ${answer.at - decidedAt} ms after the decision`);
+  } finally {
+    deps.config.approvalWaitPollMs = pollMs;
+  }
 });
 
 Deno.test("an employee cannot decide a request addressed to the admin role (403), a named approver can", async () => {

@@ -71,6 +71,17 @@ Deno.test("in Chromium: every page passes axe (no serious or critical violation)
     check_ids: [check.id],
   });
   await created(served.app, "/api/v1/approvals", p.bob.bearer, { title: "Rotate the database password" });
+  // A SOW whose Drive file was read (trashed, to show the badge) and a Linear integration for its alert-rules page.
+  await created(served.app, "/api/v1/sows", p.alice.bearer, {
+    project_id: shop.id,
+    name: "Phase 1",
+    drive_id: "1SowDocAbCdEfGhIjKlMnOp",
+  });
+  await sql`INSERT INTO drive_documents (tenant_id, drive_id, state, title, web_view_link, modified_at, refreshed_at)
+    VALUES (${p.tenant.id}, '1SowDocAbCdEfGhIjKlMnOp', 'trashed', 'SOW 2027 phase 1', 'https://docs.google.com/d/1',
+      now() - interval '1 day', now())`;
+  const [linear] = await sql`INSERT INTO integrations (tenant_id, platform, account_id, account_name, is_active)
+    VALUES (${p.tenant.id}, 'linear', 'org-1', 'Acme Agency', false) RETURNING id`;
   const pages = [
     ...PAGES,
     `/checks/${check.id}`,
@@ -78,6 +89,8 @@ Deno.test("in Chromium: every page passes axe (no serious or critical violation)
     `/dashboards/${board.id}`,
     `/status-pages/${status.id}`,
     "/status/acme",
+    `/projects/${shop.id}/documents`,
+    `/integrations/${linear.id}/alert-rules`,
   ];
   await Deno.mkdir(`${SCREENSHOT_DIR}/pages`, { recursive: true });
   const browser: Browser = await launchBrowser();

@@ -88,6 +88,7 @@ Deno.test("connect: state + PKCE, tokens sealed, audit row; bad callbacks are 40
     { platform: "linear", label: "Linear", configured: true },
     { platform: "slack", label: "Slack", configured: false },
     { platform: "github", label: "GitHub", configured: false },
+    { platform: "google", label: "Google Drive", configured: false },
   ]);
   const [row] =
     await sql`SELECT access_token_ciphertext, refresh_token_ciphertext, key_id FROM integrations WHERE id = ${i.id}`;
@@ -192,6 +193,52 @@ Deno.test("an alert files a Linear issue; completing it in Linear resolves the a
   assertEquals((await sql`SELECT status FROM alerts WHERE id = ${alert.id}`)[0].status, "resolved");
 });
 
+Deno.test("an issue reopened in Linear follows its rule and subject's next alert; a resolved alert stays resolved", async () => {
+  const project = await genProject(sql, tenantId, p.clients.acme.id);
+  const check = await genCheck(sql, tenantId, project.id, "Cart");
+  const down = async () => {
+    await fire(sql, checkEvent("health_check.down", check, tenantId));
+    const [a] = await sql<{ id: string }[]>`
+      SELECT id FROM alerts WHERE tenant_id = ${tenantId} AND check_id = ${check.id} AND status <> 'resolved'`;
+    return a.id;
+  };
+  const linkedTo = async (externalId: string) =>
+    (await sql`SELECT resource_id, state FROM integration_links WHERE external_id = ${externalId}`)[0];
+  const first = await down();
+  const issue = await (await app.request(
+    `/api/v1/alerts/${first}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.bob.bearer),
+  )).json();
+  assertEquals((await (await linear.setIssueState(issue.external_id, "completed")).json()).resolved, 1);
+
+  // Reopened while no alert of that rule and check is open: the link records it, the resolved alert stays resolved.
+  assertEquals(await (await linear.setIssueState(issue.external_id, "unstarted")).json(), { resolved: 0, relinked: 0 });
+  assertEquals(await linkedTo(issue.external_id), { resource_id: first, state: "unstarted" });
+  assertEquals((await sql`SELECT status FROM alerts WHERE id = ${first}`)[0].status, "resolved");
+
+  // The check goes down again: filing an issue for the new alert takes the still-open issue over, no second issue.
+  const second = await down();
+  const issues = linear.issues.size;
+  const again = await app.request(
+    `/api/v1/alerts/${second}/issues`,
+    jsonRequest("POST", { integration_id: integrationId }, p.bob.bearer),
+  );
+  assertEquals((await again.json()).external_key, issue.external_key);
+  assertEquals(linear.issues.size, issues);
+  assertEquals((await linkedTo(issue.external_id)).resource_id, second);
+
+  // Completed again, then reopened while the check is down once more: the webhook moves it to the open alert.
+  assertEquals((await (await linear.setIssueState(issue.external_id, "completed")).json()).resolved, 1);
+  const third = await down();
+  assertEquals(await (await linear.setIssueState(issue.external_id, "unstarted")).json(), { resolved: 0, relinked: 1 });
+  assertEquals(await linkedTo(issue.external_id), { resource_id: third, state: "unstarted" });
+  const page = await (await app.request(`/alerts/${third}`, { headers: p.bob.cookie })).text();
+  assertStringIncludes(page, issue.external_url);
+  const audits = await sql`
+    SELECT resource_id, details FROM audits WHERE action = 'alert.issue_relink' AND tenant_id = ${tenantId} ORDER BY seq`;
+  assertEquals(audits.map((a) => [a.resource_id, a.details.from_alert]), [[second, first], [third, second]]);
+});
+
 Deno.test("close_on_resolve: the worker moves a resolved alert's issue to done; an auto rule files issues", async () => {
   const patched = await app.request(
     `/api/v1/integrations/${integrationId}`,
@@ -218,6 +265,65 @@ Deno.test("close_on_resolve: the worker moves a resolved alert's issue to done; 
   assertEquals(links.length, 1);
   const i = await (await app.request(`/api/v1/integrations/${integrationId}`, { headers: p.alice.bearer })).json();
   assertEquals([i.last_error, i.last_sync_at], [null, new Date(clock).toISOString()]);
+});
+
+Deno.test("per-rule filing: listed by API and page, switched on the page; bad values are 422, nothing changed", async () => {
+  const path = `/api/v1/integrations/${integrationId}/alert-rules`;
+  const listed = await (await app.request(path, { headers: p.alice.bearer })).json();
+  assertEquals(listed.more, false);
+  assertEquals(
+    listed.rules.map((r: { id: string; name: string; files_issues: boolean }) => [r.id, r.name, r.files_issues]),
+    [[rule.id, "Anything down", true]],
+  );
+  await problem(await app.request(path, { headers: p.dave.bearer }), 404);
+  const bad = await problem(
+    await app.request(`${path}/${rule.id}`, jsonRequest("PUT", { enabled: "yes" }, p.alice.bearer)),
+    422,
+  );
+  assertEquals([bad.errors[0].path, bad.errors[0].message], ["enabled", "must be true or false"]);
+
+  const settings = await (await app.request("/integrations", { headers: p.alice.cookie })).text();
+  assertStringIncludes(settings, `href="/integrations/${integrationId}/alert-rules"`);
+  const page = await (await app.request(`/integrations/${integrationId}/alert-rules`, { headers: p.alice.cookie }))
+    .text();
+  assertStringIncludes(page, "Anything down");
+  assertStringIncludes(page, `aria-label="Turn off filing for Anything down"`);
+  const post = (enabled: string, htmx: boolean) =>
+    app.request(`/integrations/${integrationId}/alert-rules/${rule.id}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        ...(htmx ? { "HX-Request": "true" } : {}),
+        ...p.alice.cookie,
+      },
+      body: new URLSearchParams({ enabled }),
+    });
+  const off = await post("false", true);
+  assertEquals(off.status, 200);
+  const row = await off.text();
+  assertStringIncludes(row, `<tr id="rule-${rule.id}">`);
+  assertStringIncludes(row, "Turn on");
+  const filing = () => sql`SELECT rule_id FROM integration_alert_rules WHERE integration_id = ${integrationId}`;
+  assertEquals((await filing()).length, 0);
+  const refused = await post("maybe", false);
+  assertEquals(refused.status, 422);
+  assertStringIncludes(await refused.text(), "Nothing was changed: enabled must be true or false.");
+  assertEquals((await filing()).length, 0);
+  assertEquals((await post("true", false)).status, 200);
+  assertEquals((await filing()).map((r) => r.rule_id), [rule.id]);
+  const audits = await sql`
+    SELECT action FROM audits WHERE resource_id = ${integrationId} AND action LIKE 'integration.alert_rule_%'
+    ORDER BY seq`;
+  assertEquals(audits.map((a) => a.action), [
+    "integration.alert_rule_on",
+    "integration.alert_rule_off",
+    "integration.alert_rule_on",
+  ]);
+  // Another tenant's admin: 404 on the page too.
+  assertEquals(
+    (await app.request(`/integrations/${integrationId}/alert-rules`, { headers: p.dave.cookie })).status,
+    404,
+  );
 });
 
 Deno.test("refresh before expiry, then a token revoked in Linear: broken, event and e-mail to admins", async () => {

@@ -42,6 +42,9 @@ Deno.test("GET /users shows the tenant's users, the invite form, and sends stran
     assertStringIncludes(html, `aria-label="Role of Bob"`);
     assertEquals(html.includes(p.dave.user.email), false);
     assertEquals(html.includes(`aria-label="Role of Alice"`), false, "no role picker for oneself");
+    // every row links to its user_data editor, one's own too
+    assertStringIncludes(html, `href="/users/${p.bob.user.id}/data" class="small" aria-label="Data of Bob"`);
+    assertStringIncludes(html, `href="/users/${p.alice.user.id}/data"`);
   });
   await t.step("employee: read-only, no form", async () => {
     const html = await (await page("/users", p.bob.cookie)).text();

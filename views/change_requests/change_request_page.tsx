@@ -52,7 +52,12 @@ export function ChangeRequestPage({ cr, timeline, canDecide, canEdit, form, noti
           <dl class="cr-facts">
             <dt>Documents</dt>
             <dd>
-              <DocumentLinks documentUrl={cr.document_url} driveUrl={driveUrl(cr.drive_id)} label={cr.title} />
+              <DocumentLinks
+                documentUrl={cr.document_url}
+                driveUrl={driveUrl(cr.drive_id)}
+                drive={cr.drive_document}
+                label={cr.title}
+              />
             </dd>
             <dt>Statement of work</dt>
             <dd>{cr.sow_name ?? <span class="muted">—</span>}</dd>

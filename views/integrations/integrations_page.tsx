@@ -55,7 +55,8 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
       {integrations.length === 0 ? <p class="muted">Nothing is connected yet.</p> : (
         <div class="table-scroll">
-          <table>
+          {/* Nothing in it takes focus, and on a phone it scrolls sideways: focusable, so a keyboard can scroll it. */}
+          <table tabIndex={0} aria-label="Connections">
             <thead>
               <tr>
                 <th scope="col">Connection</th>
@@ -96,6 +97,11 @@ export function IntegrationsPage({ integrations, providers, canManage, notice }:
             <p>
               Slack channels can post as this workspace:{" "}
               <a href="/notifications?type=slack#add-channel">add one under Notifications</a>.
+            </p>
+          )}
+          {i.platform === "linear" && (
+            <p>
+              <a href={`/integrations/${i.id}/alert-rules`}>Alert rules that file issues by themselves</a>
             </p>
           )}
           <form method="post" action={`/integrations/${i.id}/disconnect`}>

@@ -1,8 +1,10 @@
 import { useContext } from "preact/hooks";
+import type { DriveDocument } from "../../db/queries/drive_documents.ts";
 import type { SowRow } from "../../db/queries/sows.ts";
 import { driveUrl } from "../../services/sows/documents.ts";
 import { CsrfField } from "../components/form_field.tsx";
 import { PageContext } from "../page_context.ts";
+import { DriveDocumentFacts } from "./drive_document.tsx";
 import { money, period, SOW_STATUS_BADGE } from "./format.ts";
 
 export interface SowTableProps {
@@ -58,7 +60,7 @@ function SowTableRow({ sow: s, canWrite, canDelete }: { sow: SowRow; canWrite: b
       <td>{period(s.starts_on, s.ends_on) ?? <span class="muted">—</span>}</td>
       <td class="catalog-number">{money(s.value, s.currency) ?? <span class="muted">—</span>}</td>
       <td>
-        <DocumentLinks documentUrl={s.document_url} driveUrl={drive} label={s.name} />
+        <DocumentLinks documentUrl={s.document_url} driveUrl={drive} drive={s.drive_document} label={s.name} />
       </td>
       {(canWrite || canDelete) && (
         <td class="catalog-actions">
@@ -98,10 +100,13 @@ function SowTableRow({ sow: s, canWrite, canDelete }: { sow: SowRow; canWrite: b
 /** Only http(s) links become hrefs, whatever reached the database by other roads than the API. */
 const webLink = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : null);
 
-/** The document link and the Drive link, each opening in a new tab; a dash when there are none. */
-export function DocumentLinks(
-  { documentUrl: raw, driveUrl, label }: { documentUrl: string | null; driveUrl: string | null; label: string },
-) {
+/** The document link and the Drive file (as last read), each opening in a new tab; a dash when there are none. */
+export function DocumentLinks({ documentUrl: raw, driveUrl, drive, label }: {
+  documentUrl: string | null;
+  driveUrl: string | null;
+  drive: DriveDocument | null;
+  label: string;
+}) {
   const documentUrl = webLink(raw);
   if (!documentUrl && !driveUrl) return <span class="muted">—</span>;
   return (
@@ -111,11 +116,7 @@ export function DocumentLinks(
           Document ↗
         </a>
       )}
-      {driveUrl && (
-        <a href={driveUrl} target="_blank" rel="noopener noreferrer" aria-label={`${label} in Google Drive`}>
-          Drive ↗
-        </a>
-      )}
+      {driveUrl && <DriveDocumentFacts doc={drive} fallbackUrl={driveUrl} label={label} />}
     </span>
   );
 }

@@ -68,6 +68,7 @@ export function UserTableRow({ user: u, roles, clients, canManage, draft, error 
           : <span class="muted">never</span>}
       </td>
       <td class="user-actions">
+        <a href={`/users/${u.id}/data`} class="small" aria-label={`Data of ${label}`}>Data</a>
         {editable && <StatusActions user={u} csrfToken={csrfToken} label={label} />}
       </td>
     </tr>

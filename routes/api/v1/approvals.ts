@@ -7,8 +7,8 @@ import {
   decideApproval,
   getApproval,
   listApprovals,
-  waitForDecision,
 } from "../../../services/approvals/approvals.ts";
+import { waitForDecision } from "../../../services/approvals/wait.ts";
 import { listGates, setProtection } from "../../../services/approvals/deploy_gate.ts";
 import { listPolicies, setPolicy } from "../../../services/approvals/policies.ts";
 import {
@@ -255,9 +255,11 @@ export function approvalsApi() {
     const cap = Math.max(0, Math.floor(config.requestTimeoutMs / 1000) - 1);
     const seconds = Math.min(c.req.valid("query").timeout_seconds ?? 5, cap);
     const { ip, userAgent } = auditContext(c);
-    const a = await waitForDecision(sql, requirePrincipal(c), c.req.valid("param").id, seconds, now, {
-      ip,
-      userAgent,
+    const a = await waitForDecision(sql, requirePrincipal(c), c.req.valid("param").id, {
+      seconds,
+      now,
+      ip: { ip, userAgent },
+      pollMs: config.approvalWaitPollMs,
     });
     return c.json(approvalJson(a), 200);
   });

@@ -6,13 +6,14 @@
  * route /integrations/{platform}/callback, which finishes the flow.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { setAlertRuleAuto } from "../../../services/integrations/alert_rules.ts";
+import { listAlertRuleFiling, setAlertRuleAuto } from "../../../services/integrations/alert_rules.ts";
 import { disconnect, startConnect } from "../../../services/integrations/connect.ts";
 import { getIntegration, listIntegrations, updateIntegration } from "../../../services/integrations/integrations.ts";
 import { alertLinks, createAlertIssue } from "../../../services/integrations/linear/issues.ts";
 import {
   AlertIssueCreateSchema,
   AlertIssueSchema,
+  AlertRuleFilingSchema,
   AutoRuleSchema,
   ConnectAnswerSchema,
   integrationJson,
@@ -99,6 +100,22 @@ const connectRoute = createRoute({
     200: jsonAnswer("Where to send the browser", ConnectAnswerSchema),
     400: problem("The provider is not configured, or the caller has no session"),
     403: problem("Needs settings:manage"),
+    ...notFoundResponse,
+  },
+});
+
+const autoRulesRoute = createRoute({
+  method: "get",
+  path: "/api/v1/integrations/{id}/alert-rules",
+  operationId: "listIntegrationAlertRules",
+  security: SIGNED_IN,
+  tags: TAGS,
+  summary: "Every alert rule, and whether its alerts file a Linear issue by themselves",
+  description: "Needs `settings:read`. Only Linear integrations file issues; another integration's id is a 404.",
+  request: { params: IdParam },
+  responses: {
+    200: jsonAnswer("The tenant's alert rules, by name", AlertRuleFilingSchema),
+    403: problem("Needs settings:read"),
     ...notFoundResponse,
   },
 });
@@ -193,6 +210,10 @@ export function integrationsApi() {
       now: now(),
     });
     return c.json(out, 200);
+  });
+  app.openapi(autoRulesRoute, async (c) => {
+    const out = await listAlertRuleFiling(c.get("deps").sql, requirePrincipal(c), c.req.valid("param").id);
+    return c.json({ rules: out.rules, more: out.more }, 200);
   });
   app.openapi(autoRuleRoute, async (c) => {
     const { id, rule_id } = c.req.valid("param");

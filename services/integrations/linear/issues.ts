@@ -3,6 +3,9 @@
  * /api/v1/alerts/{id}/issues) or by the sync worker for alert rules set to
  * file them; the issue's link kept on the alert (integration_links). Linear's
  * webhook says when an issue is completed or canceled: its alert is resolved.
+ * An issue still open in Linear (or reopened there) whose alert is resolved
+ * follows the next alert of the same rule and subject (re-linked, not filed
+ * again); a resolved alert itself is never reopened (docs/integrations.md).
  * When `close_on_resolve` is on, the worker moves the issue of a resolved
  * alert to the team's first completed state.
  */
@@ -57,6 +60,14 @@ async function fileIssue(
   const existing = (await withTenant(sql, tenantId, (tx) => links.linksOf(tx, tenantId, "alert", alert.id)))
     .find((l) => l.integration_id === integrationId);
   if (existing) return existing;
+  // The same problem again while its last issue is still open in Linear: that issue follows it (no second issue).
+  const relinked = await withTenant(sql, tenantId, async (tx) => {
+    const moved = await links.relinkOpenIssue(tx, tenantId, integrationId, { alertId: alert.id });
+    if (!moved) return undefined;
+    await recordRelink(tx, ctx, tenantId, integrationId, moved);
+    return (await links.linksOf(tx, tenantId, "alert", alert.id)).find((l) => l.id === moved.id);
+  });
+  if (relinked) return relinked;
   const call = await providerCall(sql, deps, tenantId, integrationId, ctx.now);
   const issue = await createIssue(call, alert, deps.baseUrl);
   return await withTenant(sql, tenantId, async (tx) => {
@@ -82,6 +93,23 @@ async function fileIssue(
       details: { integration_id: integrationId, issue: issue.identifier, url: issue.url },
     });
     return link;
+  });
+}
+
+/** The audit row of an issue moved from a resolved alert to its rule and subject's open one. */
+export async function recordRelink(
+  tx: Sql,
+  ctx: AuditContext,
+  tenantId: string,
+  integrationId: string,
+  moved: { from_alert: string; to_alert: string; external_key: string | null },
+): Promise<void> {
+  await recordAudit(tx, ctx, {
+    tenantId,
+    action: "alert.issue_relink",
+    resourceType: "alert",
+    resourceId: moved.to_alert,
+    details: { integration_id: integrationId, issue: moved.external_key, from_alert: moved.from_alert },
   });
 }
 

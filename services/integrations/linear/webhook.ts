@@ -4,7 +4,12 @@
  * `Linear-Signature`, and `webhookTimestamp` in the signed body within a
  * minute). An Issue update whose state is completed or canceled resolves the
  * alert it was filed for, in every tenant connected to that organisation; the
- * link records the state, so the worker never moves it back.
+ * link records the state, so the worker never moves it back. An issue
+ * reopened (back to triage, backlog, unstarted or started) whose alert is
+ * resolved is re-linked to the same rule and subject's open alert, if there is
+ * one; otherwise the link keeps the reopened state and the next such alert
+ * takes the issue over when it files one (issues.ts). Resolved alerts stay
+ * resolved: docs/integrations.md says why.
  */
 import { Buffer } from "node:buffer";
 import { LinearWebhookClient, type LinearWebhookPayload } from "@linear/sdk/webhooks";
@@ -16,6 +21,7 @@ import { resolveBySystem } from "../../alerts/transitions.ts";
 import type { AuditContext } from "../../audits/record.ts";
 import { UnauthorizedError } from "../../platform/errors.ts";
 import type { ProviderSettings } from "../provider.ts";
+import { recordRelink } from "./issues.ts";
 
 const CLOSED = new Set(["completed", "canceled"]);
 
@@ -25,7 +31,7 @@ export async function handleLinearWebhook(
   raw: Uint8Array,
   signature: string | null,
   now: Date,
-): Promise<{ resolved: number }> {
+): Promise<{ resolved: number; relinked: number }> {
   if (!settings?.webhookSecret || !signature) throw new UnauthorizedError("Unsigned or not configured");
   let payload: LinearWebhookPayload;
   try {
@@ -33,12 +39,13 @@ export async function handleLinearWebhook(
   } catch {
     throw new UnauthorizedError("The Linear signature does not match, or the webhook is stale");
   }
-  if (payload.type !== "Issue" || !("data" in payload)) return { resolved: 0 };
+  if (payload.type !== "Issue" || !("data" in payload)) return { resolved: 0, relinked: 0 };
   const event = payload as Extract<LinearWebhookPayload, { type: "Issue"; data: unknown }>;
   const issue = event.data as { id?: string; identifier?: string | null; state?: { type?: string; name?: string } };
   const state = issue.state?.type;
-  if (!event.organizationId || !issue.id || !state) return { resolved: 0 };
+  if (!event.organizationId || !issue.id || !state) return { resolved: 0, relinked: 0 };
   let resolved = 0;
+  let relinked = 0;
   for (const integration of await findByAccount(sql, "linear", event.organizationId)) {
     const link = await links.linkByExternalId(sql, integration.id, issue.id);
     if (!link) continue;
@@ -50,8 +57,14 @@ export async function handleLinearWebhook(
         const why = `Linear issue ${issue.identifier ?? link.external_key} is ${issue.state?.name ?? state}`;
         await resolveBySystem(tx, ctx, tenantId, [link.resource_id], why);
         resolved++;
+      } else {
+        const moved = await links.relinkOpenIssue(tx, tenantId, integration.id, { linkId: link.id });
+        if (moved) {
+          await recordRelink(tx, ctx, tenantId, integration.id, moved);
+          relinked++;
+        }
       }
     });
   }
-  return { resolved };
+  return { resolved, relinked };
 }
