@@ -50,17 +50,4 @@ CREATE TABLE github_commits (
   CONSTRAINT github_commits_pr_whole CHECK ((pr_number IS NULL) = (pr_url IS NULL))
 );
 
-DO $$
-DECLARE t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['github_repositories', 'github_commits'] LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format(
-      'CREATE POLICY tenant_isolation ON %I TO opsdeck_app
-         USING (tenant_id = opsdeck_current_tenant())
-         WITH CHECK (tenant_id = opsdeck_current_tenant())',
-      t
-    );
-  END LOOP;
-END
-$$;
+SELECT opsdeck_isolate_by_tenant('github_repositories', 'github_commits');

@@ -25,10 +25,7 @@ CREATE TABLE drive_documents (
 CREATE INDEX drive_documents_integration_idx ON drive_documents (tenant_id, integration_id);
 CREATE TRIGGER drive_documents_set_updated_at BEFORE UPDATE ON drive_documents
   FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION set_updated_at();
-ALTER TABLE drive_documents ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON drive_documents TO opsdeck_app
-  USING (tenant_id = opsdeck_current_tenant())
-  WITH CHECK (tenant_id = opsdeck_current_tenant());
+SELECT opsdeck_isolate_by_tenant('drive_documents');
 
 -- A SOW or change request given a new drive_id brings its tenant's Google integrations' next sync forward, so the
 -- file's title shows within a worker poll (5 s) rather than at the next minute's sync. SKIP LOCKED: an integration

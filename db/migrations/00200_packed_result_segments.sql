@@ -46,10 +46,7 @@ CREATE TABLE check_result_segments (
 CREATE TABLE check_result_segments_default PARTITION OF check_result_segments DEFAULT
   WITH (toast_tuple_target = 128);
 
-ALTER TABLE check_result_segments ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON check_result_segments TO opsdeck_app
-  USING (tenant_id = opsdeck_current_tenant())
-  WITH CHECK (tenant_id = opsdeck_current_tenant());
+SELECT opsdeck_isolate_by_tenant('check_result_segments');
 
 -- One row. sealed_before: every result before it is in check_result_segments (a UTC day
 -- boundary; -infinity until the first seal). sealing_before: the day being sealed ends here,
@@ -70,10 +67,7 @@ CREATE TABLE check_result_late (
   PRIMARY KEY (tenant_id, check_id, hour),
   FOREIGN KEY (tenant_id, check_id) REFERENCES health_checks (tenant_id, id) ON DELETE CASCADE
 );
-ALTER TABLE check_result_late ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON check_result_late TO opsdeck_app
-  USING (tenant_id = opsdeck_current_tenant())
-  WITH CHECK (tenant_id = opsdeck_current_tenant());
+SELECT opsdeck_isolate_by_tenant('check_result_late');
 
 -- The results of one check in [p_from, p_to), raw and packed alike, as rows of check_results.
 -- A plain SQL set-returning function, so PostgreSQL inlines it: each arm keeps its own
