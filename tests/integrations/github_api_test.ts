@@ -11,15 +11,11 @@
  * → the integration broken and admins told.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { createTestApp } from "../helpers/app.ts";
-import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
+import { consentAt, createIntegrationTestApp, startConnect } from "../helpers/integrations.ts";
 import { startGithubStandIn } from "../helpers/github_api.ts";
 import { deliver, deploymentEvent } from "../helpers/github.ts";
 import { genProject } from "../helpers/catalog.ts";
-import { loadConfig } from "../../services/platform/config.ts";
-import { createIntegrationWorker } from "../../services/integrations/worker.ts";
-import { silentLogger } from "../../services/platform/logger.ts";
 
 const gh = startGithubStandIn();
 gh.pageSize = 2;
@@ -38,37 +34,17 @@ gh.commits.set(`acme/storefront@${SHA}`, {
   login: "monalisa",
   pull: { number: 42, title: "EU VAT in the basket" },
 });
-const config = loadConfig({
-  OPSDECK_SECRET: TEST_SECRET,
-  OPSDECK_API_RATE_LIMIT: "0",
-  OPSDECK_API_RATE_LIMIT_IP: "0",
-  ...gh.env,
-});
-const { app, db, deps } = await createTestApp({ config });
-const sql = db.sql;
-const p = await genPersonas(sql);
-const tenantId = p.tenant.id;
-const worker = createIntegrationWorker({
-  sql,
-  config: deps.config,
-  logger: silentLogger,
-  now: () => new Date(),
-  secret: TEST_SECRET,
+const { app, sql, p, tenantId, worker } = await createIntegrationTestApp({
+  env: gh.env,
   instanceId: "test-github",
+  now: () => new Date(),
 });
 
 /** The admin's browser: start, click Authorize at the stand-in; answers the callback path. */
 async function authorizeAtGithub() {
-  const start = await app.request("/integrations/github/connect", { method: "POST", headers: p.alice.cookie });
-  assertEquals(start.status, 303);
-  const authorize = new URL(start.headers.get("location")!);
+  const authorize = await startConnect(app, "github", p.alice);
   assertEquals(authorize.searchParams.get("scope"), "repo admin:repo_hook");
-  const form = new URLSearchParams();
-  for (const k of ["redirect_uri", "state", "code_challenge"]) form.set(k, authorize.searchParams.get(k)!);
-  const back = await fetch(`${gh.url}/login/oauth/authorize`, { method: "POST", body: form, redirect: "manual" });
-  await back.body?.cancel();
-  const callback = new URL(back.headers.get("location")!);
-  return `${callback.pathname}${callback.search}`;
+  return await consentAt(`${gh.url}/login/oauth/authorize`, authorize, ["redirect_uri", "state", "code_challenge"]);
 }
 
 const counts = async () => {

@@ -8,36 +8,19 @@
  * at Google → broken through the common path; disconnect revokes.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { createTestApp } from "../helpers/app.ts";
 import { genProject } from "../helpers/catalog.ts";
-import { genPersonas, TEST_SECRET } from "../helpers/fixtures.ts";
 import { GOOGLE_USER, startGoogleStandIn } from "../helpers/google_api.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
-import { createIntegrationWorker } from "../../services/integrations/worker.ts";
-import { loadConfig } from "../../services/platform/config.ts";
-import { silentLogger } from "../../services/platform/logger.ts";
+import { consentAt, createIntegrationTestApp, startConnect } from "../helpers/integrations.ts";
 
 const google = startGoogleStandIn();
-const config = loadConfig({
-  OPSDECK_SECRET: TEST_SECRET,
-  OPSDECK_API_RATE_LIMIT: "0",
-  OPSDECK_API_RATE_LIMIT_IP: "0",
-  ...google.env,
-});
-const { app, db, deps } = await createTestApp({ config });
-const sql = db.sql;
-const p = await genPersonas(sql);
-const tenantId = p.tenant.id;
-const project = await genProject(sql, tenantId, p.clients.acme.id, { name: "Storefront" });
 let clock = Date.now();
-const worker = createIntegrationWorker({
-  sql,
-  config: deps.config,
-  logger: silentLogger,
-  now: () => new Date(clock),
-  secret: TEST_SECRET,
+const { app, sql, p, tenantId, worker } = await createIntegrationTestApp({
+  env: google.env,
   instanceId: "test-drive",
+  now: () => new Date(clock),
 });
+const project = await genProject(sql, tenantId, p.clients.acme.id, { name: "Storefront" });
 
 const SOW_FILE = "1SowDocAbCdEfGhIjKlMnOp";
 const CR_FILE = "1CrSheetAbCdEfGhIjKlMn";
@@ -67,17 +50,10 @@ google.files.set(TRASHED_FILE, {
 
 /** The admin's browser: start, click Allow at the stand-in; answers the callback path (not yet followed). */
 async function allowAtGoogle() {
-  const start = await app.request("/integrations/google/connect", { method: "POST", headers: p.alice.cookie });
-  assertEquals(start.status, 303);
-  const authorize = new URL(start.headers.get("location")!);
+  const authorize = await startConnect(app, "google", p.alice);
   const page = await fetch(authorize);
   assertStringIncludes(await page.text(), "wants to access your Google Account");
-  const form = new URLSearchParams();
-  for (const k of ["redirect_uri", "state", "code_challenge"]) form.set(k, authorize.searchParams.get(k)!);
-  const back = await fetch(`${google.url}/o/oauth2/v2/auth`, { method: "POST", body: form, redirect: "manual" });
-  await back.body?.cancel();
-  const callback = new URL(back.headers.get("location")!);
-  return `${callback.pathname}${callback.search}`;
+  return await consentAt(`${google.url}/o/oauth2/v2/auth`, authorize, ["redirect_uri", "state", "code_challenge"]);
 }
 
 const integrationCount = async () =>

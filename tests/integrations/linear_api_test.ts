@@ -9,54 +9,32 @@
  * disconnect → revoked at the provider, and secrets:rotate.
  */
 import { assert, assertEquals, assertExists, assertStringIncludes } from "@std/assert";
-import { createTestApp, listen } from "../helpers/app.ts";
-import { genPersonas, signIn, TEST_SECRET } from "../helpers/fixtures.ts";
+import { listen } from "../helpers/app.ts";
+import { signIn, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
+import { consentAt, createIntegrationTestApp, startConnect } from "../helpers/integrations.ts";
 import { LINEAR_CLIENT, startLinearStandIn } from "../helpers/linear_api.ts";
-import { loadConfig } from "../../services/platform/config.ts";
 import { checkEvent, fire, genCheck } from "../helpers/alerts.ts";
 import { genProject } from "../helpers/catalog.ts";
-import { createIntegrationWorker } from "../../services/integrations/worker.ts";
-import { silentLogger } from "../../services/platform/logger.ts";
 import { rotateSecrets } from "../../services/platform/secrets/rotate.ts";
 
 const linear = startLinearStandIn();
-const config = loadConfig({
-  OPSDECK_SECRET: TEST_SECRET,
-  OPSDECK_API_RATE_LIMIT: "0",
-  OPSDECK_API_RATE_LIMIT_IP: "0",
-  ...linear.env,
+let clock = Date.now();
+const { app, sql, p, tenantId, worker } = await createIntegrationTestApp({
+  env: linear.env,
+  instanceId: "test-integrations",
+  now: () => new Date(clock),
 });
-const { app, db, deps } = await createTestApp({ config });
 const served = listen(app);
 linear.webhookUrl = `${served.url}/hooks/linear`;
-const sql = db.sql;
-const p = await genPersonas(sql);
-const tenantId = p.tenant.id;
-let clock = Date.now();
-const worker = createIntegrationWorker({
-  sql,
-  config: deps.config,
-  logger: silentLogger,
-  now: () => new Date(clock),
-  secret: TEST_SECRET,
-  instanceId: "test-integrations",
-});
 
 /** The admin's browser: start, click Authorize at the stand-in; answers the callback path (not yet followed). */
 async function authorizeAtLinear(session = p.alice) {
-  const start = await app.request("/integrations/linear/connect", { method: "POST", headers: session.cookie });
-  assertEquals(start.status, 303);
-  const authorize = new URL(start.headers.get("location")!);
+  const authorize = await startConnect(app, "linear", session);
   assertEquals(authorize.searchParams.get("code_challenge_method"), "S256");
   const page = await fetch(authorize);
   assertStringIncludes(await page.text(), "Authorize");
-  const form = new URLSearchParams();
-  for (const k of ["redirect_uri", "state", "code_challenge"]) form.set(k, authorize.searchParams.get(k)!);
-  const back = await fetch(`${linear.url}/oauth/authorize`, { method: "POST", body: form, redirect: "manual" });
-  await back.body?.cancel();
-  const callback = new URL(back.headers.get("location")!);
-  return `${callback.pathname}${callback.search}`;
+  return await consentAt(`${linear.url}/oauth/authorize`, authorize, ["redirect_uri", "state", "code_challenge"]);
 }
 
 const counts = async () => {

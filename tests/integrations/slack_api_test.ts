@@ -10,14 +10,11 @@
  * disconnect revokes with auth.revoke.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { createTestApp } from "../helpers/app.ts";
-import { genPersonas, type SignedIn, TEST_SECRET } from "../helpers/fixtures.ts";
+import { type SignedIn, TEST_SECRET } from "../helpers/fixtures.ts";
 import { jsonRequest, problem } from "../helpers/http.ts";
+import { consentAt, createIntegrationTestApp, startConnect } from "../helpers/integrations.ts";
 import { startSlackStandIn } from "../helpers/slack_api.ts";
 import { SLACK_APP_ID, SLACK_CLIENT } from "../helpers/slack_oauth.ts";
-import { loadConfig } from "../../services/platform/config.ts";
-import { createIntegrationWorker } from "../../services/integrations/worker.ts";
-import { silentLogger } from "../../services/platform/logger.ts";
 import { loadChannelForSending } from "../../services/notifications/channels.ts";
 import { sendDelivery } from "../../services/notifications/send.ts";
 import { ACTION_ACK } from "../../services/notifications/channels/slack/message.ts";
@@ -25,45 +22,22 @@ import { slackSignature } from "../../services/slack/signature.ts";
 import { genAlert, sendDeps, SIGNING_SECRET } from "../notifications_channels/_setup.ts";
 
 const slack = startSlackStandIn();
-const config = loadConfig({
-  OPSDECK_SECRET: TEST_SECRET,
-  OPSDECK_API_RATE_LIMIT: "0",
-  OPSDECK_API_RATE_LIMIT_IP: "0",
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  ...slack.env,
-});
-const { app, db, deps } = await createTestApp({ config });
-const sql = db.sql;
-const p = await genPersonas(sql);
-const tenantId = p.tenant.id;
 let clock = Date.now();
-const worker = createIntegrationWorker({
-  sql,
-  config: deps.config,
-  logger: silentLogger,
-  now: () => new Date(clock),
-  secret: TEST_SECRET,
+const { app, deps, sql, p, tenantId, worker } = await createIntegrationTestApp({
+  env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, ...slack.env },
   instanceId: "test-slack-integrations",
+  now: () => new Date(clock),
 });
 const ACME = "T0ACME0001";
 const BETA = "T0BETA0002";
 
 /** The admin's browser: Connect, then Allow (or Cancel) on Slack's consent page; answers the callback path. */
 async function consentAtSlack(team: string, o: { session?: SignedIn; cancel?: boolean } = {}) {
-  const start = await app.request("/integrations/slack/connect", {
-    method: "POST",
-    headers: (o.session ?? p.alice).cookie,
-  });
-  assertEquals(start.status, 303);
-  const authorize = new URL(start.headers.get("location")!);
+  const authorize = await startConnect(app, "slack", o.session ?? p.alice);
   const page = await fetch(authorize);
   assertStringIncludes(await page.text(), "Opsdeck is requesting permission");
   const form = new URLSearchParams({ team, decision: o.cancel ? "cancel" : "allow" });
-  for (const k of ["redirect_uri", "state", "scope", "code_challenge"]) form.set(k, authorize.searchParams.get(k)!);
-  const back = await fetch(authorize, { method: "POST", body: form, redirect: "manual" });
-  await back.body?.cancel();
-  const callback = new URL(back.headers.get("location")!);
-  return `${callback.pathname}${callback.search}`;
+  return await consentAt(authorize, authorize, ["redirect_uri", "state", "scope", "code_challenge"], form);
 }
 
 async function install(team: string) {
