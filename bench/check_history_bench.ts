@@ -24,6 +24,7 @@ import { tempDataDir } from "./lib/servers.ts";
 import { type BenchReport, type Row, versus } from "./lib/table.ts";
 import { formatTimings, slowestP95, summarise, type Timed, timeRuns, type Timing } from "./lib/timing.ts";
 import { runWhenMain } from "./lib/main.ts";
+import { rollUpHourlyAndDaily, type SeededCheck, seedTenantChecks } from "./lib/seed_results.ts";
 
 const BOARD_CHECKS = 100;
 const BOARD_PROJECTS = 10;
@@ -135,8 +136,8 @@ export default async function checkHistoryBench(): Promise<BenchReport> {
 
 interface Seeded {
   tenantId: string;
-  single: { id: string; projectId: string };
-  board: { id: string; projectId: string }[];
+  single: SeededCheck;
+  board: SeededCheck[];
   rows: number;
   singleRows: number;
   ms: number;
@@ -149,21 +150,9 @@ interface Seeded {
  */
 async function seed(sql: Sql): Promise<Seeded> {
   const started = performance.now();
-  const [{ id: tenantId }] = await sql<{ id: string }[]>`
-    INSERT INTO tenants (name, slug) VALUES ('Bench', 'bench') RETURNING id`;
-  const [{ id: clientId }] = await sql<{ id: string }[]>`
-    INSERT INTO clients (tenant_id, name) VALUES (${tenantId}, 'Bench client') RETURNING id`;
-  const projects = await sql<{ id: string }[]>`
-    INSERT INTO projects (tenant_id, client_id, name, slug)
-    SELECT ${tenantId}, ${clientId}, 'Project ' || i, 'project-' || i FROM generate_series(1, ${BOARD_PROJECTS}) i
-    RETURNING id`;
-  const checks = await sql<{ id: string; project_id: string }[]>`
-    INSERT INTO health_checks (tenant_id, project_id, name, type, url)
-    SELECT ${tenantId}, (${projects.map((p) => p.id)}::uuid[])[1 + i % ${BOARD_PROJECTS}], 'Check ' || i, 'http',
-           'https://example.com/' || i
-    FROM generate_series(0, ${BOARD_CHECKS}) i
-    RETURNING id, project_id`;
-  const [first, ...rest] = checks.map((c) => ({ id: c.id, projectId: c.project_id }));
+  // check 0 is the single check, 1…BOARD_CHECKS the board
+  const { tenantId, checks } = await seedTenantChecks(sql, { projects: BOARD_PROJECTS, numbers: [0, BOARD_CHECKS] });
+  const [first, ...rest] = checks;
   const insertSeries = (tx: TransactionSql, ids: string[], everySeconds: number) =>
     tx`
       INSERT INTO check_results (tenant_id, check_id, status, latency_ms, status_code, checked_at)
@@ -179,20 +168,7 @@ async function seed(sql: Sql): Promise<Seeded> {
     await tx`SET LOCAL session_replication_role = replica`;
     return [await insertSeries(tx, [first.id], 60), await insertSeries(tx, rest.map((c) => c.id), BOARD_EVERY_SECONDS)];
   });
-  await sql`
-    INSERT INTO check_results_hourly (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                      latency_sum, latency_min, latency_max, latency_histogram)
-    SELECT tenant_id, check_id, date_trunc('hour', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
-           count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
-           coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
-    FROM check_results GROUP BY 1, 2, 3`;
-  await sql`
-    INSERT INTO check_results_daily (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                     latency_sum, latency_min, latency_max, latency_histogram)
-    SELECT tenant_id, check_id, date_trunc('day', bucket, 'UTC'), sum(total), sum(up), sum(down), sum(degraded),
-           sum(latency_count), sum(latency_sum), min(latency_min), max(latency_max),
-           opsdeck_histogram_sum(latency_histogram)
-    FROM check_results_hourly GROUP BY 1, 2, 3`;
+  await rollUpHourlyAndDaily(sql);
   // one window on the single check's project 20 days ago, one tenant-wide 3 days ago
   await sql`
     INSERT INTO maintenance_windows (tenant_id, project_id, title, starts_at, ends_at)

@@ -24,6 +24,7 @@ import { tempDataDir } from "./lib/servers.ts";
 import { type BenchReport, type Row, versus } from "./lib/table.ts";
 import { formatTimings, type Timed, timeRuns } from "./lib/timing.ts";
 import { runWhenMain } from "./lib/main.ts";
+import { rollUpHourlyAndDaily, rollUpProjectDaily, type SeededCheck, seedTenantChecks } from "./lib/seed_results.ts";
 
 const CHECKS = Number(Deno.env.get("BENCH_STORAGE_CHECKS") ?? 2000);
 const HOURS = Number(Deno.env.get("BENCH_STORAGE_HOURS") ?? 24);
@@ -119,7 +120,7 @@ export default async function resultStorageBench(): Promise<BenchReport> {
 
 interface Seeded {
   tenantId: string;
-  checks: { id: string; projectId: string }[];
+  checks: SeededCheck[];
   results: number;
   ms: number;
 }
@@ -131,20 +132,7 @@ interface Seeded {
  */
 async function seed(sql: Sql): Promise<Seeded> {
   const started = performance.now();
-  const [{ id: tenantId }] = await sql<{ id: string }[]>`
-    INSERT INTO tenants (name, slug) VALUES ('Bench', 'bench') RETURNING id`;
-  const [{ id: clientId }] = await sql<{ id: string }[]>`
-    INSERT INTO clients (tenant_id, name) VALUES (${tenantId}, 'Bench client') RETURNING id`;
-  const projects = await sql<{ id: string }[]>`
-    INSERT INTO projects (tenant_id, client_id, name, slug)
-    SELECT ${tenantId}, ${clientId}, 'Project ' || i, 'project-' || i FROM generate_series(1, ${PROJECTS}) i
-    RETURNING id`;
-  const checks = await sql<{ id: string; project_id: string }[]>`
-    INSERT INTO health_checks (tenant_id, project_id, name, type, url)
-    SELECT ${tenantId}, (${projects.map((p) => p.id)}::uuid[])[1 + i % ${PROJECTS}], 'Check ' || i, 'http',
-           'https://example.com/' || i
-    FROM generate_series(1, ${CHECKS}) i
-    RETURNING id, project_id`;
+  const { tenantId, checks } = await seedTenantChecks(sql, { projects: PROJECTS, numbers: [1, CHECKS] });
   let results = 0;
   for (let i = 0; i < checks.length; i += 100) {
     const ids = checks.slice(i, i + 100).map((c) => c.id);
@@ -163,31 +151,12 @@ async function seed(sql: Sql): Promise<Seeded> {
     });
     results += r.count;
   }
-  await sql`
-    INSERT INTO check_results_hourly (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                      latency_sum, latency_min, latency_max, latency_histogram)
-    SELECT tenant_id, check_id, date_trunc('hour', checked_at, 'UTC'), count(*), count(*) FILTER (WHERE status = 'up'),
-           count(*) FILTER (WHERE status = 'down'), count(*) FILTER (WHERE status = 'degraded'), count(latency_ms),
-           coalesce(sum(latency_ms), 0), min(latency_ms), max(latency_ms), opsdeck_latency_histogram(latency_ms)
-    FROM check_results GROUP BY 1, 2, 3`;
-  await sql`
-    INSERT INTO check_results_daily (tenant_id, check_id, bucket, total, up, down, degraded, latency_count,
-                                     latency_sum, latency_min, latency_max, latency_histogram)
-    SELECT tenant_id, check_id, date_trunc('day', bucket, 'UTC'), sum(total), sum(up), sum(down), sum(degraded),
-           sum(latency_count), sum(latency_sum), min(latency_min), max(latency_max),
-           opsdeck_histogram_sum(latency_histogram)
-    FROM check_results_hourly GROUP BY 1, 2, 3`;
-  await sql`
-    INSERT INTO check_results_project_daily (tenant_id, project_id, bucket, total, up, down, degraded, latency_count,
-                                             latency_sum)
-    SELECT d.tenant_id, h.project_id, d.bucket, sum(d.total), sum(d.up), sum(d.down), sum(d.degraded),
-           sum(d.latency_count), sum(d.latency_sum)
-    FROM check_results_daily d JOIN health_checks h ON h.tenant_id = d.tenant_id AND h.id = d.check_id
-    GROUP BY 1, 2, 3`;
+  await rollUpHourlyAndDaily(sql);
+  await rollUpProjectDaily(sql);
   await sql`VACUUM (ANALYZE) check_results, check_results_hourly, check_results_daily, check_results_project_daily`;
   return {
     tenantId,
-    checks: checks.map((c) => ({ id: c.id, projectId: c.project_id })),
+    checks,
     results,
     ms: Math.round(performance.now() - started),
   };
