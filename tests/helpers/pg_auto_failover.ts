@@ -27,7 +27,7 @@ export const AUTO_FAILOVER_AVAILABLE = [PG_AUTOCTL, `${BIN}/pg_basebackup`].ever
  * to 30 s for a dead primary to confirm its demotion; these bring a failover
  * down to a few seconds, so the test measures Opsdeck more than the settings.
  */
-export const MONITOR_SETTINGS = {
+const MONITOR_SETTINGS = {
   "pgautofailover.health_check_period": 1000,
   "pgautofailover.health_check_retry_delay": 500,
   "pgautofailover.node_considered_unhealthy_timeout": 3000,
