@@ -170,7 +170,8 @@ Deno.test({
       for (const t of times.values()) for (let i = 2; i < t.length; i++) maxGap = Math.max(maxGap, t[i] - t[i - 1]);
       const doubled = [...times].reduce((a, [id, t]) => a + doubledRuns(id, t, INTERVAL_S * 1000), 0);
       console.log(
-        `failover (pg_auto_failover): set-up ${setUpMs} ms; after the primary's host was killed the monitor reported ` +
+        `failover (pg_auto_failover): set-up ${setUpMs} ms; after the primary's host (127.0.0.1:${lost.port}) was ` +
+          `killed the monitor reported ` +
           `the secondary promoted (wait_primary) ${promotedMs} ms after; first successful API write ${resumedMs} ms ` +
           `after the kill ` +
           `(answers meanwhile: ${[...new Set(statuses)].join(", ")}); every check ran again within ` +

@@ -114,14 +114,23 @@ function treeOf(pid: number): number[] {
   return [pid, ...children.flatMap(treeOf)];
 }
 
+/**
+ * SIGKILL to every process under `pid`, all at once as a lost host. Stopped first and read again: a backend forked
+ * while the tree was read would otherwise outlive its postmaster (and answer, or hold the port) for seconds.
+ */
 function killTree(pid: number) {
-  for (const p of treeOf(pid)) {
-    try {
-      Deno.kill(p, "SIGKILL");
-    } catch {
-      // exited meanwhile
+  const signal = (pids: number[], name: Deno.Signal) => {
+    for (const p of pids) {
+      try {
+        Deno.kill(p, name);
+      } catch {
+        // exited meanwhile
+      }
     }
-  }
+  };
+  const seen = treeOf(pid);
+  signal(seen, "SIGSTOP");
+  signal([...new Set([...seen, ...treeOf(pid)])], "SIGKILL");
 }
 
 async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
