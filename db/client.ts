@@ -27,6 +27,7 @@ export const reconnectBackoff = (retries: number) => Math.min(0.05 * retries, 0.
 export function createPool(url: string, options: PoolOptions = {}): Sql {
   guardSocketRace();
   return postgres(url, {
+    target_session_attrs: writableTarget(url),
     max: options.max ?? 10,
     idle_timeout: 60,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
@@ -37,6 +38,24 @@ export function createPool(url: string, options: PoolOptions = {}): Sql {
       statement_timeout: options.statementTimeoutMs ?? 30_000,
     },
   });
+}
+
+/**
+ * postgres.js's `read-write` checks only `default_transaction_read_only`, which a hot standby reports as off, so during
+ * a failover it connected to the not-yet-promoted standby and every write failed (25006); had the old primary come
+ * back instead, the pool would have kept those connections. libpq's `read-write` refuses a standby, and postgres.js's
+ * `primary` checks `in_hot_standby`: the URL's (or PGTARGETSESSIONATTRS's) `read-write` is taken as that.
+ */
+export function writableTarget(url: string): "primary" | undefined {
+  let asked: string | null = null;
+  try {
+    asked = new URL(url).searchParams.get("target_session_attrs");
+  } catch {
+    // a URL postgres.js reads its own way (e.g. several hosts with ports); it applies its own parsing then
+    asked = /[?&]target_session_attrs=([^&]+)/.exec(url)?.[1] ?? null;
+  }
+  asked ??= Deno.env.get("PGTARGETSESSIONATTRS") ?? null;
+  return asked === "read-write" ? "primary" : undefined;
 }
 
 let guarded = false;

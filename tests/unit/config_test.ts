@@ -1,6 +1,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { ConfigError, loadConfig, redactUrl } from "../../services/platform/config.ts";
 import { databaseEndpoints } from "../../services/platform/net/policy.ts";
+import { writableTarget } from "../../db/client.ts";
 
 Deno.test("loadConfig applies the documented defaults to an empty environment", () => {
   const config = loadConfig({});
@@ -69,4 +70,11 @@ Deno.test("a multi-host DATABASE_URL (failover) is accepted, redacted whole, and
   assertEquals(redactUrl(url), "postgres://u:***@db1:5432,db2:5433/opsdeck?target_session_attrs=read-write");
   assertEquals(databaseEndpoints(url), [{ host: "db1", port: 5432 }, { host: "db2", port: 5433 }]);
   assertThrows(() => loadConfig({ DATABASE_URL: "mysql://a,b/c" }), ConfigError, "DATABASE_URL");
+});
+
+Deno.test("a read-write multi-host URL asks postgres.js for the primary, which refuses a hot standby", () => {
+  const url = "postgres://opsdeck@127.0.0.1:5432,127.0.0.1:5433/opsdeck?target_session_attrs=read-write";
+  assertEquals(writableTarget(url), "primary");
+  assertEquals(writableTarget("postgres://opsdeck@127.0.0.1/opsdeck?target_session_attrs=read-only"), undefined);
+  assertEquals(writableTarget("postgres://opsdeck@127.0.0.1/opsdeck"), undefined);
 });
