@@ -150,8 +150,10 @@ Deno.test("F4, F13, F2: hostile targets, a full disk, a frozen database", async 
           assertEquals(refused.headers.get("content-type"), "application/problem+json");
           assert(problem.detail.includes("out of disk space"), problem.detail);
           assert(refused.headers.get("retry-after"), "says when to try again");
-          const lines = replicas.flatMap((r) => r.lines).filter((l) => /No space left on device/.test(l));
-          assert(lines.length >= 1, "a log line names the full disk");
+          // The replica writes its warning as it answers; its output reaches us through a pipe a moment later.
+          const fullDisk = () => replicas.flatMap((r) => r.lines).filter((l) => /No space left on device/.test(l));
+          assert(await until(() => fullDisk().length >= 1, 5_000), "a log line names the full disk");
+          const lines = fullDisk();
           assertEquals((await api()).status, 200, "reading still works");
           const stored = await w.pg.admin<{ n: number }[]>`
           SELECT count(*)::int AS n FROM clients WHERE id = ANY (${acknowledged}::uuid[])`;
