@@ -36,7 +36,7 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 import { mountDocs } from "./docs.ts";
 import { healthRoutes } from "./health.ts";
 import { onError, validationHook } from "./problem.ts";
-import { requestPath, withProbeLane } from "./request_path.ts";
+import { pingLane, probeLane, requestPath, withLanes } from "./request_path.ts";
 import { notFoundOrWrongMethod } from "./method_not_allowed.ts";
 import { staticRoutes } from "./static.ts";
 import { homeRoutes } from "./ui/home.tsx";
@@ -293,6 +293,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError(deps.logger));
   // Hono's fetch is an own property; app.request (the tests') goes through it too.
-  app.fetch = withProbeLane(deps, healthRoutes, app);
+  app.fetch = withLanes(deps, app, [probeLane(healthRoutes), pingLane(heartbeatsApi)]);
   return app;
 }

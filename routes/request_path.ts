@@ -18,10 +18,10 @@ import { csrfProtection } from "./middleware/csrf.ts";
 import { observe } from "./middleware/observe.ts";
 import { apiRateLimit } from "./middleware/rate_limit.ts";
 import { requestDeadline } from "./middleware/request_deadline.ts";
-import { requestId } from "./middleware/request_id.ts";
+import { HEADER as REQUEST_ID, requestId, requestIdFrom } from "./middleware/request_id.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { textRule } from "./middleware/text_rule.ts";
-import { BODY_LIMIT_BYTES, problemResponse } from "./problem.ts";
+import { BODY_LIMIT_BYTES, onError, problemResponse } from "./problem.ts";
 import { publicStatusPages } from "./status_public.tsx";
 
 export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHandler<AppEnv>][] {
@@ -55,35 +55,104 @@ export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHand
   ];
 }
 
-/** What a liveness or readiness probe needs of the request path; the other layers do nothing for it. */
-const PROBE_LAYERS = new Set(["request id", "access log + metrics", "deps"]);
-const PROBE_PATHS = new Set(["/healthz", "/readyz"]);
+/**
+ * A lane takes some requests past the layers that do nothing for them: only
+ * the layers it names run, and its own routes answer. Everything else, and
+ * any request a lane does not take, goes through the whole request path.
+ */
+export interface Lane {
+  takes(method: string, path: string): boolean;
+  layers: Set<string>;
+  routes: () => Hono<AppEnv>;
+}
 
 /**
  * Probes arrive every few seconds from every load balancer and orchestrator:
- * GET or HEAD /healthz and /readyz are answered by an app of their routes
- * behind only the layers they need (a request id, the access log and metrics)
- * and `nosniff`, the one security header that concerns a JSON answer (the
- * others govern documents: scripts, frames, forms, referrers). Nothing of the
- * rest applies to them: no body, no session, no database queue, answers too
- * small to compress. `fetch` answers probes there and sends everything else,
- * any other method on these paths too, to `app`.
+ * GET or HEAD /healthz and /readyz need a request id, the access log and
+ * metrics, and of the security headers only `nosniff` (the others govern
+ * documents: scripts, frames, forms, referrers). No body, no session, no
+ * database queue, answers too small to compress.
  */
-export function withProbeLane(
-  deps: AppDeps,
-  routes: () => Hono<AppEnv>,
-  app: Hono<AppEnv>,
-): Hono<AppEnv>["fetch"] {
-  const lane = new Hono<AppEnv>();
-  for (const [name, layer] of requestPath(deps)) if (PROBE_LAYERS.has(name)) lane.use("*", layer);
-  lane.use("*", async (c, next) => {
-    await next();
-    c.res.headers.set("X-Content-Type-Options", "nosniff");
+export const probeLane = (routes: () => Hono<AppEnv>): Lane => ({
+  takes: (method, path) => (method === "GET" || method === "HEAD") && (path === "/healthz" || path === "/readyz"),
+  layers: new Set(["request id", "access log + metrics", "deps"]),
+  routes,
+});
+
+const PING_PATH = /^\/api\/v1\/heartbeats\/[^/]+(\/start|\/fail)?$/;
+
+/**
+ * Heartbeat pings come from cron jobs, thousands a second on a busy site
+ * (bench/heartbeats_bench.ts). The token in the URL is the only credential,
+ * so no session, CSRF or activity layer applies; the answer is "OK", too small
+ * to compress. They keep the request deadline, the body limit, the API rate
+ * limit and the text rule. They skip the admission queue: a ping holds no pool
+ * connection of its own (the batch it joins does, services/checks/heartbeat_batcher.ts),
+ * and the batcher bounds its own queue.
+ */
+export const pingLane = (routes: () => Hono<AppEnv>): Lane => ({
+  takes: (method, path) => (method === "GET" || method === "HEAD" || method === "POST") && PING_PATH.test(path),
+  layers: new Set([
+    "request id",
+    "access log + metrics",
+    "deps",
+    "request deadline",
+    "body limit",
+    "API rate limit",
+    "text rule",
+  ]),
+  routes,
+});
+
+/**
+ * `app.fetch` with the lanes in front. Liveness goes one step further while
+ * probes are not logged (the access log writes them at debug): its answer is
+ * a constant, so it is built here with the same request id, headers and
+ * metrics, without a Hono context or the chain of middleware promises
+ * (bench/http_bench.ts: 0.45× bare Hono through a lane's Hono app,
+ * docs/performance.md). With debug on, the probe lane answers it, so the log
+ * line is the access log's own.
+ */
+export function withLanes(deps: AppDeps, app: Hono<AppEnv>, lanes: Lane[]): Hono<AppEnv>["fetch"] {
+  const path = requestPath(deps);
+  const built = lanes.map((lane) => {
+    const hono = new Hono<AppEnv>();
+    for (const [name, layer] of path) if (lane.layers.has(name)) hono.use("*", layer);
+    hono.use("*", async (c, next) => {
+      await next();
+      c.res.headers.set("X-Content-Type-Options", "nosniff");
+    });
+    hono.route("/", lane.routes());
+    hono.onError(onError(deps.logger));
+    return { takes: lane.takes, fetch: hono.fetch };
   });
-  lane.route("/", routes());
   const full = app.fetch;
+  const liveness = answerLiveness(deps);
   return (request, env, ctx) => {
-    const probe = (request.method === "GET" || request.method === "HEAD") && PROBE_PATHS.has(getPath(request));
-    return probe ? lane.fetch(request, env, ctx) : full(request, env, ctx);
+    const method = request.method;
+    const path = getPath(request);
+    if (path === "/healthz" && method === "GET" && !deps.logger.enabled("debug")) return liveness(request);
+    for (const lane of built) if (lane.takes(method, path)) return lane.fetch(request, env, ctx);
+    return full(request, env, ctx);
+  };
+}
+
+/** GET /healthz as the probe lane answers it (routes/health.ts declares it), counted in the same metrics. */
+function answerLiveness({ metrics }: AppDeps): (request: Request) => Response {
+  const body = JSON.stringify({ status: "ok" });
+  const counted = { method: "GET", route: "/healthz", status: "200" };
+  const timed = { route: "/healthz" };
+  return (request) => {
+    const started = performance.now();
+    const response = new Response(body, {
+      headers: {
+        "Content-Type": "application/json",
+        [REQUEST_ID]: requestIdFrom(request.headers.get(REQUEST_ID)),
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+    metrics.requests.inc(counted);
+    metrics.duration.observe(timed, (performance.now() - started) / 1000);
+    return response;
   };
 }

@@ -7,13 +7,17 @@
 import type { MiddlewareHandler } from "hono";
 import { setOnAnswer } from "./response_headers.ts";
 
-const HEADER = "X-Request-Id";
+export const HEADER = "X-Request-Id";
 const SANE = /^[\w\-=]{1,255}$/;
+
+/** The caller's id when it is a sane one, else a new UUID. */
+export function requestIdFrom(sent: string | null | undefined): string {
+  return sent && SANE.test(sent) ? sent : crypto.randomUUID();
+}
 
 export function requestId(): MiddlewareHandler {
   return async (c, next) => {
-    const sent = c.req.header(HEADER);
-    const id = sent && SANE.test(sent) ? sent : crypto.randomUUID();
+    const id = requestIdFrom(c.req.header(HEADER));
     c.set("requestId", id);
     await next();
     setOnAnswer(c, HEADER, id);

@@ -7,15 +7,27 @@
  * batches form in about one commit's time (a few ms), and a transaction of a
  * few round trips carries hundreds of pings instead of one.
  *
+ * One batch is written at a time per pool. Pings of one check lock the same
+ * row, so a second batch in flight only waited for the first one's lock and
+ * split the queue into smaller batches: with two, batches of 6.6 pings took
+ * 3.6 ms to lock and 3.2 ms to commit; with one, batches of 10 took 0.9 and
+ * 2.8 ms (bench/heartbeats_bench.ts, one check, docs/performance.md).
+ *
  * When a batch fails, its pings are retried one by one, so one bad ping does
  * not fail the others; each answer is that ping's own outcome.
+ *
+ * Pings skip the request path's admission queue (they hold no connection of
+ * their own), so the batcher bounds its own: past MAX_WAITING a ping is
+ * answered 503 at once, as admission would, instead of piling up while the
+ * database is frozen.
  */
 import type { Sql } from "../../db/client.ts";
+import { busyError } from "../system/database_troubles.ts";
 
 /** More than this many waiting pings are split into several batches, so one transaction stays short. */
 export const MAX_BATCH = 500;
-/** Batches written at once per pool: two keep the database busy while the next batch gathers. */
-const IN_FLIGHT = 2;
+/** Pings waiting for their batch, at most; one file descriptor and a few hundred bytes each. */
+export const MAX_WAITING = 5_000;
 
 type Write<P, R> = (sql: Sql, items: P[]) => Promise<R[]>;
 
@@ -27,11 +39,14 @@ interface Waiting<P, R> {
 
 export class Batcher<P, R> {
   #queue: Waiting<P, R>[] = [];
-  #inFlight = 0;
+  #writing = false;
 
   constructor(private sql: Sql, private write: Write<P, R>) {}
 
   submit(item: P): Promise<R> {
+    if (this.#queue.length >= MAX_WAITING) {
+      return Promise.reject(busyError("Too many heartbeat pings are waiting for the database; try again shortly"));
+    }
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
       this.#drain();
@@ -39,14 +54,13 @@ export class Batcher<P, R> {
   }
 
   #drain() {
-    while (this.#inFlight < IN_FLIGHT && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      this.#inFlight++;
-      this.#run(batch).finally(() => {
-        this.#inFlight--;
-        this.#drain();
-      });
-    }
+    if (this.#writing || this.#queue.length === 0) return;
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    this.#writing = true;
+    this.#run(batch).finally(() => {
+      this.#writing = false;
+      this.#drain();
+    });
   }
 
   async #run(batch: Waiting<P, R>[]) {

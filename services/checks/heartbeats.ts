@@ -12,6 +12,7 @@
  * shorter than min_duration_ms or longer than max_duration_ms counts as a
  * failure, with the duration in the detail.
  */
+import { createHash } from "node:crypto";
 import { inPipelinedTransaction, inTransaction, type Sql } from "../../db/client.ts";
 import { type CheckResultInsert, insertCheckResults, insertCheckResultsQuery } from "../../db/queries/check_results.ts";
 import {
@@ -61,8 +62,8 @@ export function receivePing(sql: Sql, ping: Ping): Promise<{ found: boolean }> {
  * lock of the pinged checks, then their new state and results with COMMIT.
  */
 export async function recordPings(sql: Sql, pings: Ping[]): Promise<{ found: boolean }[]> {
-  const hashes = await Promise.all(pings.map((p) => sha256(p.token)));
-  const hex = hashes.map((h) => toHex(h));
+  // node:crypto's digest is synchronous: no trip through WebCrypto's thread pool for every ping of the batch.
+  const hex = pings.map((p) => createHash("sha256").update(p.token).digest("hex"));
   return await inPipelinedTransaction(sql, async (tx) => {
     const locked = await lockHeartbeatsByTokens(tx, [...new Set(hex)]);
     const byHash = new Map(locked.map((c) => [c.token_hash_hex, c]));
@@ -158,8 +159,6 @@ function applyPing(
   });
   return true;
 }
-
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
  * Marks heartbeats past their deadline down (one transaction, rows locked

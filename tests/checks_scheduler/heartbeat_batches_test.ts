@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { generatePingToken, receivePing, recordPings } from "../../services/checks/heartbeats.ts";
+import { MAX_WAITING } from "../../services/checks/heartbeat_batcher.ts";
 import {
   checkRow,
   insertCheck,
@@ -99,4 +100,36 @@ Deno.test("a ping that cannot be stored fails alone; the others in its batch are
   assertEquals((await checkRow(w, bad.id)).last_ping_at, null);
   assertEquals((await checkRow(w, good.id)).last_ping_at?.getTime(), at(19).getTime());
   await w.db.sql.end();
+});
+
+Deno.test("past MAX_WAITING pings waiting for their batch, the next is refused at once with 503; the rest are written", async () => {
+  const w = await schedulerWorld();
+  const hb = await heartbeat(w);
+  // The first batch is held open by a lock on the check's row, so every later ping waits in the queue.
+  const holder = createPool(w.db.url, { max: 1 });
+  let release!: () => void;
+  const held = holder.begin(async (tx) => {
+    await tx`SELECT 1 FROM health_checks WHERE id = ${hb.id} FOR UPDATE`;
+    await new Promise<void>((r) => release = r);
+  });
+  try {
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const first = receivePing(w.sql, { token: hb.token, kind: "success", now: at(0) });
+    await new Promise((r) => setTimeout(r, 50));
+    const waiting = Array.from(
+      { length: MAX_WAITING },
+      (_, i) => receivePing(w.sql, { token: hb.token, kind: "success", now: at(1 + i) }),
+    );
+    const refused = await receivePing(w.sql, { token: hb.token, kind: "success", now: at(MAX_WAITING + 1) })
+      .then(() => null, (e) => e);
+    assertEquals(refused?.status, 503);
+    release();
+    await held;
+    assertEquals(await first, { found: true });
+    for (const ping of waiting) assertEquals(await ping, { found: true });
+    assertEquals((await resultsOf(w, hb.id)).length, MAX_WAITING + 1);
+  } finally {
+    await holder.end();
+    await w.db.sql.end();
+  }
 });

@@ -1,6 +1,7 @@
 import { assertEquals, assertExists, assertStringIncludes } from "@std/assert";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createTestApp } from "../helpers/app.ts";
+import { buildTestApp, createTestApp } from "../helpers/app.ts";
+import { createLogger, lineSink } from "../../services/platform/logger.ts";
 import { genTenant, genUser, signIn } from "../helpers/fixtures.ts";
 
 const { app, logs, db } = await createTestApp();
@@ -34,6 +35,26 @@ Deno.test("GET /healthz answers 200 ok; HEAD too; another method still takes the
   assertEquals(post.status, 404);
   assertEquals(post.headers.get("Content-Type"), "application/problem+json");
   assertEquals(post.headers.get("Content-Security-Policy") !== null, true);
+});
+
+Deno.test("with probes not logged, GET /healthz is answered before Hono with the same id, headers and counts", async () => {
+  const lines: string[] = [];
+  const quiet = await buildTestApp(db.sql, { logger: createLogger("info", lineSink((l) => lines.push(l))) });
+  const res = await quiet.app.request("/healthz", { headers: { "X-Request-Id": "probe-7" } });
+  assertEquals([res.status, await res.json()], [200, { status: "ok" }]);
+  assertEquals(res.headers.get("Content-Type"), "application/json");
+  assertEquals(res.headers.get("X-Request-Id"), "probe-7");
+  assertEquals(res.headers.get("X-Content-Type-Options"), "nosniff");
+  const odd = await quiet.app.request("/healthz", { headers: { "X-Request-Id": "not sane\u0001" } });
+  await odd.body?.cancel();
+  assertEquals(odd.headers.get("X-Request-Id")?.length, 36);
+  const head = await quiet.app.request("/healthz", { method: "HEAD" });
+  assertEquals([head.status, await head.text()], [200, ""]);
+  const text = await (await quiet.app.request("/metrics")).text();
+  assertStringIncludes(text, 'opsdeck_http_requests_total{method="GET",route="/healthz",status="200"} 2');
+  assertStringIncludes(text, 'opsdeck_http_requests_total{method="HEAD",route="/healthz",status="200"} 1');
+  assertStringIncludes(text, 'opsdeck_http_request_duration_seconds_count{route="/healthz"} 3');
+  assertEquals(lines.filter((l) => l.includes("/healthz")), []);
 });
 
 Deno.test("GET /readyz reports the database up and every migration applied", async () => {
