@@ -14,15 +14,34 @@ export interface MetricPoint {
  * dedupe a batch first (one statement cannot update a row twice). Instants
  * travel as epoch milliseconds (float8): 10,000 RFC 3339 strings took twice as
  * long to format, send and parse (measured: 64 → 32 ms per batch).
+ *
+ * Points already stored are rare (a re-sent batch usually carries its
+ * idempotency key), and ON CONFLICT costs every row a speculative insertion:
+ * 83 against 59 ms for 10,000 new points. So the plain INSERT goes first,
+ * behind a savepoint sent in the same round trip; only when it meets a stored
+ * point (23505) is it rolled back and the batch written with ON CONFLICT.
+ * Must run inside a transaction.
  */
 export async function insertPoints(sql: Sql, tenantId: string, points: MetricPoint[]): Promise<number> {
   if (!points.length) return 0;
-  const result = await sql`
-    INSERT INTO metric_snapshots (tenant_id, project_id, type, value, recorded_at)
+  const rows = sql`
     SELECT ${tenantId}::uuid, p, t, v, to_timestamp(r / 1000)
     FROM unnest(${points.map((x) => x.projectId)}::uuid[], ${points.map((x) => x.type)}::text[],
       ${points.map((x) => x.value)}::float8[], ${points.map((x) => x.recordedAt.getTime())}::float8[])
-      AS u(p, t, v, r)
+      AS u(p, t, v, r)`;
+  const savepoint = sql`SAVEPOINT metric_points`.execute();
+  savepoint.catch(() => {});
+  try {
+    const inserted = await sql`INSERT INTO metric_snapshots (tenant_id, project_id, type, value, recorded_at) ${rows}`;
+    await savepoint;
+    return inserted.count;
+  } catch (error) {
+    await savepoint;
+    if ((error as { code?: string }).code !== "23505") throw error;
+  }
+  await sql`ROLLBACK TO SAVEPOINT metric_points`;
+  const result = await sql`
+    INSERT INTO metric_snapshots (tenant_id, project_id, type, value, recorded_at) ${rows}
     ON CONFLICT (tenant_id, project_id, type, recorded_at) DO UPDATE SET value = EXCLUDED.value`;
   return result.count;
 }

@@ -132,6 +132,12 @@ Deno.test("the same point again replaces its value (last write wins), also withi
   assertEquals((await post({ points: [{ ...point, value: 3 }] }, writer)).status, 200);
   const rows = await sql<{ value: number }[]>`SELECT value FROM metric_snapshots WHERE type = 'lww.test'`;
   assertEquals(rows.map((r) => r.value), [3]);
+  // a stored point among new ones: the plain insert meets it, and the whole batch goes in again with ON CONFLICT
+  const mixed = { points: [{ ...point, value: 4 }, { ...point, recorded_at: "2026-01-03T00:01:00Z", value: 5 }] };
+  const res = await post(mixed, writer);
+  assertEquals([res.status, (await res.json()).accepted], [200, 2]);
+  const after = await sql<{ value: number }[]>`SELECT value FROM metric_snapshots WHERE type = 'lww.test' ORDER BY 1`;
+  assertEquals(after.map((r) => r.value), [4, 5]);
 });
 
 Deno.test("a 10,000-point batch goes in through the API", async () => {
