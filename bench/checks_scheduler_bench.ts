@@ -33,6 +33,8 @@ import { watchOtherCpu } from "./lib/cpu.ts";
 import { tempDataDir } from "./lib/servers.ts";
 import type { BenchReport, Row } from "./lib/table.ts";
 import { runWhenMain } from "./lib/main.ts";
+import { setUpAndLogIn } from "./lib/api.ts";
+import { startBoardViewers } from "./lib/board_viewers.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BEFORE = Deno.env.get("BENCH_SCHEDULER_BEFORE");
@@ -45,11 +47,14 @@ interface Case {
   checks: number;
   intervalSeconds: number;
   seconds: number;
+  /** People with the status board open, polling it (bench/lib/board_viewers.ts). */
+  viewers?: number;
 }
 
 const CASES: Case[] = [
   { name: "500x20s", checks: 500, intervalSeconds: 20, seconds: 50 },
   { name: "2000x20s", checks: 2_000, intervalSeconds: 20, seconds: 50 },
+  { name: "2000x20s+20viewers", checks: 2_000, intervalSeconds: 20, seconds: 50, viewers: 20 },
   { name: "10000x60s", checks: 10_000, intervalSeconds: 60, seconds: 150 },
   { name: "33333x20s", checks: 33_333, intervalSeconds: 20, seconds: Number(Deno.env.get("BENCH_SECONDS") ?? 80) },
 ].filter((c) => Deno.env.get("BENCH_SCHEDULER_CASES")?.split(",").includes(c.name) ?? true);
@@ -74,6 +79,8 @@ interface CaseResult {
   otherCores: number;
   /** Run on the BENCH_SCHEDULER_BEFORE tree. */
   before?: boolean;
+  /** The viewers' page and poll times (ms), when the case has viewers. */
+  board?: { pages: number[]; polls: number[]; failed: number };
 }
 
 export default async function checksSchedulerBench(): Promise<BenchReport> {
@@ -83,6 +90,8 @@ export default async function checksSchedulerBench(): Promise<BenchReport> {
   const target = startTarget();
   const results: CaseResult[] = [];
   try {
+    // Viewers sign in as the admin of the first-run set-up, which needs an empty database: done first.
+    const session = CASES.some((c) => c.viewers) ? await signInOnce(pg.url) : undefined;
     for (
       const tree of BEFORE
         ? [{ root: BEFORE, before: true }, { root: ROOT, before: false }]
@@ -94,7 +103,10 @@ export default async function checksSchedulerBench(): Promise<BenchReport> {
             tree.before ? " (before)" : ""
           }: ${c.checks} checks at ${c.intervalSeconds} s for ${c.seconds} s …`,
         );
-        results.push({ ...await runCase(c, tree.root, pg.url, pg.dataDir, sql, target), before: tree.before });
+        results.push({
+          ...await runCase(c, tree.root, pg.url, pg.dataDir, sql, target, session),
+          before: tree.before,
+        });
       }
     }
   } finally {
@@ -129,10 +141,12 @@ async function runCase(
   pgDataDir: string,
   sql: Sql,
   target: Target,
+  session: string | undefined,
 ): Promise<CaseResult> {
   const opsdeck = await startOpsdeck(databaseUrl, root);
   try {
     await seed(sql, c, target.url);
+    const viewers = c.viewers && session ? startBoardViewers(opsdeck.url, session, c.viewers) : undefined;
     target.arrivals.clear();
     const ids = await sql<{ id: string; next_run_at: Date }[]>`SELECT id, next_run_at FROM health_checks`;
     const createdAt = new Map(ids.map((r) => [r.id, r.next_run_at.getTime()]));
@@ -150,18 +164,22 @@ async function runCase(
     }
     samples.push({ at: Date.now(), cpu: cpuTicks(opsdeck.pid), pg: postgresTicks(pgDataDir), rss: rssMb(opsdeck.pid) });
     const otherCores = otherCpu();
-    return analyse(c, started, createdAt, target.arrivals, samples, otherCores);
+    // analysed before the viewers' last polls end, so no run after the window is counted
+    const result = analyse(c, started, createdAt, target.arrivals, samples, otherCores);
+    return { ...result, board: await viewers?.stop() };
   } finally {
     await opsdeck.stop();
     await sql`DELETE FROM health_checks`;
   }
 }
 
+/** `c.checks` HTTP checks of the project "Shop" in the first tenant (one named "Bench" is made if there is none). */
 export async function seed(sql: Sql, c: Case, targetUrl: string) {
   await sql`DELETE FROM health_checks`;
-  let [tenant] = await sql<{ id: string }[]>`SELECT id FROM tenants WHERE slug = 'bench'`;
-  if (!tenant) {
-    [tenant] = await sql<{ id: string }[]>`INSERT INTO tenants (name, slug) VALUES ('Bench', 'bench') RETURNING id`;
+  let [tenant] = await sql<{ id: string }[]>`SELECT id FROM tenants ORDER BY created_at LIMIT 1`;
+  tenant ??= (await sql<{ id: string }[]>`INSERT INTO tenants (name, slug) VALUES ('Bench', 'bench') RETURNING id`)[0];
+  const [shop] = await sql`SELECT 1 FROM projects WHERE tenant_id = ${tenant.id} AND slug = 'shop'`;
+  if (!shop) {
     const [client] = await sql<{ id: string }[]>`
       INSERT INTO clients (tenant_id, name) VALUES (${tenant.id}, 'Bench client') RETURNING id`;
     await sql`INSERT INTO projects (tenant_id, client_id, name, slug) VALUES (${tenant.id}, ${client.id}, 'Shop', 'shop')`;
@@ -251,7 +269,7 @@ function report(results: CaseResult[]): BenchReport {
     const { c } = r;
     const perSecond = r.steadySeconds ? r.steadyRuns / r.steadySeconds : 0;
     const allPerSecond = r.steadySeconds ? r.steadyAllRuns / r.steadySeconds : 0;
-    const tag = r.before ? " (before)" : "";
+    const tag = (c.viewers ? `, ${c.viewers} viewers` : "") + (r.before ? " (before)" : "");
     lines.push(
       `  ${c.checks} checks every ${c.intervalSeconds} s, ${c.seconds} s window${tag}:`,
       `    every check ran once after: ${
@@ -281,6 +299,9 @@ function report(results: CaseResult[]): BenchReport {
       } MB; PostgreSQL CPU ${(r.pgCpuSteady * 100).toFixed(1)} % steady` +
         (r.otherCores > 0.1 ? `   ⚠ other processes used ${r.otherCores.toFixed(2)} cores: noisy` : ""),
     );
+    if (r.board) {
+      lines.push(viewersLine(r, results.find((o) => o.c.checks === c.checks && !o.c.viewers && o.before === r.before)));
+    }
     rows.push({
       name: `scheduler_${c.name}_lag${r.before ? "_before" : ""}`,
       label: `${c.checks} checks/${c.intervalSeconds}s${tag}: steady lag (req/s = runs/s after the first interval)`,
@@ -310,6 +331,20 @@ function report(results: CaseResult[]): BenchReport {
   }
   lines.push("  targets: 10,000 checks/min with scheduling lag p99 < 1 s and RSS < 300 MB on 2 cores");
   return { title: lines.join("\n"), rows };
+}
+
+/** What the viewers saw, and the lag beside the same case without them (same run). */
+function viewersLine(r: CaseResult, without: CaseResult | undefined): string {
+  const { pages, polls, failed } = r.board!;
+  const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
+  const [p, q] = [sorted(pages), sorted(polls)];
+  const lag = pct(r.steadyLag, 99);
+  const beside = without ? `, ${(lag / pct(without.steadyLag, 99)).toFixed(2)}× the lag p99 without viewers` : "";
+  return `    ${r.c.viewers} viewers: ${pages.length} board pages p50/p95 ${f(pct(p, 50))} / ${f(pct(p, 95))} ms, ` +
+    `${polls.length} polls p50/p95 ${f(pct(q, 50))} / ${f(pct(q, 95))} ms, ${failed} failed; check lag p99 ${
+      f(lag)
+    } ms` +
+    `${beside} (target < 300 ms)`;
 }
 
 const f = (ms: number) => Number.isNaN(ms) ? "-" : ms.toFixed(0);
@@ -362,7 +397,10 @@ function postgresTicks(dataDir: string): number {
  * `main.ts serve` on the bench database, with loopback allowed as a probe
  * target (the policy refuses it by default) and stdout to /dev/null.
  */
-export async function startOpsdeck(databaseUrl: string, root = ROOT): Promise<{ pid: number; stop(): Promise<void> }> {
+export async function startOpsdeck(
+  databaseUrl: string,
+  root = ROOT,
+): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...(V8_FLAGS ? [`--v8-flags=${V8_FLAGS}`] : []), "--allow-all", "main.ts", "serve"],
@@ -392,7 +430,7 @@ export async function startOpsdeck(databaseUrl: string, root = ROOT): Promise<{ 
     try {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       await response.body?.cancel();
-      if (response.ok) return { pid: child.pid, stop };
+      if (response.ok) return { pid: child.pid, url: `http://127.0.0.1:${port}`, stop };
     } catch {
       // Not listening yet.
     }
@@ -400,6 +438,16 @@ export async function startOpsdeck(databaseUrl: string, root = ROOT): Promise<{ 
   }
   await stop();
   throw new Error("Opsdeck was not ready within 60 s");
+}
+
+/** The first-run set-up and a sign-in on a fresh database, with a server of its own; the session outlives it. */
+async function signInOnce(databaseUrl: string): Promise<string> {
+  const opsdeck = await startOpsdeck(databaseUrl);
+  try {
+    return await setUpAndLogIn(opsdeck.url);
+  } finally {
+    await opsdeck.stop();
+  }
 }
 
 await runWhenMain(import.meta, checksSchedulerBench);

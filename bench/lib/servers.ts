@@ -109,7 +109,13 @@ export async function withOpsdeckOnOwnPostgres<T>(
 async function serve(env: Record<string, string>, stderr: "piped" | "inherit"): Promise<Server> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", "serve"],
+    args: [
+      "run",
+      "--allow-all",
+      ...(Deno.env.get("PROF") ? ["--v8-flags=--prof,--logfile=/tmp/v8prof/v8-%p.log"] : []),
+      "main.ts",
+      "serve",
+    ],
     cwd: ROOT,
     env: { HOST: "127.0.0.1", PORT: String(port), ...env },
     stdin: "null",
