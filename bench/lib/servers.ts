@@ -105,17 +105,17 @@ export async function withOpsdeckOnOwnPostgres<T>(
  * `main.ts serve` on `127.0.0.1` and a free port with `env` added, stdout to
  * /dev/null; resolves once `/readyz` answers 2xx. With `stderr: "piped"` what
  * it printed goes into the error if it exits during start-up.
+ *
+ * BENCH_OPSDECK_PROF=<dir>: the server writes V8's tick log there
+ * (`node --prof-process <dir>/v8-*.log` reads it): how the time of a ping or
+ * a list request was split in docs/performance.md.
  */
+const profiling = (dir: string | undefined) => dir ? [`--v8-flags=--prof,--logfile=${dir}/v8-%p.log`] : [];
+
 async function serve(env: Record<string, string>, stderr: "piped" | "inherit"): Promise<Server> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      ...(Deno.env.get("PROF") ? ["--v8-flags=--prof,--logfile=/tmp/v8prof/v8-%p.log"] : []),
-      "main.ts",
-      "serve",
-    ],
+    args: ["run", "--allow-all", ...profiling(Deno.env.get("BENCH_OPSDECK_PROF")), "main.ts", "serve"],
     cwd: ROOT,
     env: { HOST: "127.0.0.1", PORT: String(port), ...env },
     stdin: "null",
