@@ -3,7 +3,8 @@
  * bench/layers_bench.ts can price each one on /healthz against bare Hono
  * (docs/performance.md keeps the table). A layer stays only if it pays.
  */
-import { Hono, type MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { getPath } from "hono/utils/url";
 import { bodyLimit } from "hono/body-limit";
 import { PayloadTooLargeError } from "../services/platform/errors.ts";
@@ -21,7 +22,7 @@ import { requestDeadline } from "./middleware/request_deadline.ts";
 import { HEADER as REQUEST_ID, requestId, requestIdFrom } from "./middleware/request_id.ts";
 import { securityHeaders } from "./middleware/security_headers.ts";
 import { textRule } from "./middleware/text_rule.ts";
-import { BODY_LIMIT_BYTES, onError, problemResponse } from "./problem.ts";
+import { BODY_LIMIT_BYTES, onError, problemResponse, validationHook } from "./problem.ts";
 import { publicStatusPages } from "./status_public.tsx";
 
 export function requestPath(deps: AppDeps): [name: string, layer: MiddlewareHandler<AppEnv>][] {
@@ -116,7 +117,8 @@ export const pingLane = (routes: () => Hono<AppEnv>): Lane => ({
 export function withLanes(deps: AppDeps, app: Hono<AppEnv>, lanes: Lane[]): Hono<AppEnv>["fetch"] {
   const path = requestPath(deps);
   const built = lanes.map((lane) => {
-    const hono = new Hono<AppEnv>();
+    // OpenAPIHono with the app's hook, so a route's failed parse is the same 422 problem as on the full path
+    const hono = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
     for (const [name, layer] of path) if (lane.layers.has(name)) hono.use("*", layer);
     hono.use("*", async (c, next) => {
       await next();

@@ -122,7 +122,8 @@ function applyPing(
   }
   const durationMs = check.last_start_at ? now.getTime() - check.last_start_at.getTime() : null;
   let status: ProbeStatus = "up";
-  let detail = ping.body?.trim().slice(0, 2000) || null;
+  // A job's log tail may carry NUL bytes, which PostgreSQL text cannot hold: everything else is kept.
+  let detail = ping.body?.replaceAll("\0", "").trim().slice(0, 2000) || null;
   if (ping.kind === "fail") {
     status = "down";
     detail ??= "the job reported a failure (/fail)";

@@ -370,3 +370,39 @@ Deno.test("an archived project takes no new checks (409), but its existing check
   assertEquals((await moved.json()).project_id, shop.id);
   await problem(await api(`/api/v1/health-checks/${check.id}`, "PATCH", p.alice.bearer, { project_id: old.id }), 409);
 });
+
+Deno.test("pings take their lane: an id and nosniff on the answer, hostile bodies and tokens refused plainly", async () => {
+  const check = await createCheck(app, p.alice.bearer, {
+    project_id: shop.id,
+    name: "Hourly export",
+    type: "heartbeat",
+    interval_seconds: 3600,
+  });
+  const path = new URL(check.ping_url).pathname;
+  const ok = await app.request(path, { headers: { "X-Request-Id": "cron-17" } });
+  assertEquals([ok.status, await ok.text()], [200, "OK"]);
+  assertEquals(ok.headers.get("X-Request-Id"), "cron-17");
+  assertEquals(ok.headers.get("X-Content-Type-Options"), "nosniff");
+  assertEquals(ok.headers.get("Cache-Control"), "no-store");
+  // a log tail with a NUL byte: kept without it, as the result's detail
+  clock = new Date(clock.getTime() + 1000);
+  const nul = await app.request(`${path}/fail`, {
+    method: "POST",
+    body: "step 3\u0000 failed",
+    headers: { "Content-Type": "text/plain" },
+  });
+  assertEquals(nul.status, 200);
+  const state = await (await api(`/api/v1/health-checks/${check.id}`, "GET", p.alice.bearer)).json();
+  assertEquals(state.last_result.detail, "step 3 failed");
+  // curl -d sends a form: its fields go through the text rule like any other form
+  const form = await app.request(path, {
+    method: "POST",
+    body: "log=a%00b",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  await problem(form, 422);
+  await problem(await app.request(`/api/v1/heartbeats/hb_${"x".repeat(300)}`), 422);
+  const huge = await app.request(path, { method: "POST", body: "x".repeat(2 * 1024 * 1024) });
+  await problem(huge, 413);
+  await problem(await app.request(path, { method: "PUT" }), 405);
+});
