@@ -36,6 +36,13 @@ export async function genTenant(sql: Sql, overrides: { name?: string; slug?: str
   return await withTenant(sql, id, (tx) => insertTenant(tx, { id, name: overrides.name ?? `Tenant ${slug}`, slug }));
 }
 
+/** Two tenants with a client each: ours, and another to prove isolation against. */
+export async function genTwoTenantsWithClients(sql: Sql) {
+  const [tenant, other] = [await genTenant(sql), await genTenant(sql)];
+  const [client, otherClient] = [await genClient(sql, tenant.id), await genClient(sql, other.id)];
+  return { tenant, other, client, otherClient };
+}
+
 export async function genClient(sql: Sql, tenantId: string, name = `Client ${crypto.randomUUID().slice(0, 6)}`) {
   return await withTenant(sql, tenantId, async (tx) => {
     const [row] = await tx<{ id: string; name: string }[]>`

@@ -3,15 +3,12 @@ import { insertWindow, type RecurringWindowInsert } from "../../db/queries/maint
 import { activeMaintenance, maintenanceIntervals } from "../../services/maintenance/coverage.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { genProject } from "../helpers/catalog.ts";
-import { genClient, genTenant } from "../helpers/fixtures.ts";
+import { genTwoTenantsWithClients } from "../helpers/fixtures.ts";
 import { withTenant } from "../../db/tenant.ts";
 
 const db = await createTestDatabase();
 const sql = db.sql;
-const tenant = await genTenant(sql);
-const other = await genTenant(sql);
-const client = await genClient(sql, tenant.id);
-const otherClient = await genClient(sql, other.id);
+const { tenant, other, client, otherClient } = await genTwoTenantsWithClients(sql);
 const a = await genProject(sql, tenant.id, client.id);
 const b = await genProject(sql, tenant.id, client.id);
 const c = await genProject(sql, tenant.id, client.id);

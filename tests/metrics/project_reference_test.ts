@@ -4,18 +4,15 @@
  * row by foreign keys, with the same refusals and the same lock.
  */
 import { assertEquals, assertRejects } from "@std/assert";
-import { createPool } from "../../db/client.ts";
+import { createPool, inTransaction } from "../../db/client.ts";
 import { insertPoints } from "../../db/queries/metrics.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { createTestDatabase } from "../helpers/db.ts";
-import { genClient, genTenant } from "../helpers/fixtures.ts";
+import { genTwoTenantsWithClients } from "../helpers/fixtures.ts";
 
 const db = await createTestDatabase();
 const sql = db.sql;
-const tenant = await genTenant(sql);
-const other = await genTenant(sql);
-const client = await genClient(sql, tenant.id);
-const otherClient = await genClient(sql, other.id);
+const { tenant, other, client, otherClient } = await genTwoTenantsWithClients(sql);
 const AT = new Date("2026-05-01T00:00:00Z");
 const point = (projectId: string, value = 1) => ({ projectId, type: "cpu.load", value, recordedAt: AT });
 const count = async () => (await sql`SELECT count(*)::int AS n FROM metric_snapshots`)[0].n as number;
@@ -26,12 +23,14 @@ Deno.test("a batch naming an unknown project, or another tenant's, is refused wh
   const foreign = await genProject(sql, other.id, otherClient.id, { name: "Foreign" });
   const before = await count();
   for (const stray of [crypto.randomUUID(), foreign.id]) {
-    const error = await sql.begin((tx) => insertPoints(tx, tenant.id, [point(shop.id), point(stray)])).catch((e) => e);
+    const error = await inTransaction(sql, (tx) => insertPoints(tx, tenant.id, [point(shop.id), point(stray)])).catch((
+      e,
+    ) => e);
     assertEquals(sqlState(error), "23503");
     assertEquals(String(error.detail).includes(stray), true);
   }
   assertEquals(await count(), before);
-  assertEquals(await sql.begin((tx) => insertPoints(tx, tenant.id, [point(shop.id)])), 1);
+  assertEquals(await inTransaction(sql, (tx) => insertPoints(tx, tenant.id, [point(shop.id)])), 1);
   // an update that moves a point to a project that does not exist is refused too
   const error = await sql`UPDATE metric_snapshots SET project_id = ${crypto.randomUUID()} WHERE project_id = ${shop.id}`
     .catch((e) => e);
@@ -41,7 +40,7 @@ Deno.test("a batch naming an unknown project, or another tenant's, is refused wh
 Deno.test("a project with points cannot be deleted; one without can", async () => {
   const kept = await genProject(sql, tenant.id, client.id, { name: "Kept" });
   const empty = await genProject(sql, tenant.id, client.id, { name: "Empty" });
-  await sql.begin((tx) => insertPoints(tx, tenant.id, [point(kept.id)]));
+  await inTransaction(sql, (tx) => insertPoints(tx, tenant.id, [point(kept.id)]));
   const error = await sql`DELETE FROM projects WHERE id = ${kept.id}`.catch((e) => e);
   assertEquals(sqlState(error), "23503");
   await sql`DELETE FROM projects WHERE id = ${empty.id}`;
@@ -55,7 +54,7 @@ Deno.test("a delete waits for a batch in flight that names the project, then is 
     let commit!: () => void;
     let inserted!: () => void;
     const insertedNow = new Promise<void>((r) => inserted = r);
-    const batch = sql.begin(async (tx) => {
+    const batch = inTransaction(sql, async (tx) => {
       await insertPoints(tx, tenant.id, [point(project.id, 7)]);
       inserted();
       await new Promise<void>((r) => commit = r);
