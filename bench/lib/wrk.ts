@@ -76,10 +76,11 @@ export async function measureChecked(
   url: string,
   headers: Record<string, string> = {},
   request?: WrkRequest,
+  settings: WrkSettings = SETTINGS,
 ): Promise<Measurement> {
   await expectOk(url, headers, request);
   console.error(`bench: ${label}…`);
-  return await measure(url, undefined, headers, request);
+  return await measure(url, settings, headers, request);
 }
 
 /** The baseline: bare Hono's `GET /`, its server started for the measurement and stopped after. */

@@ -31,10 +31,10 @@ export function apiRateLimit(config: Pick<Config, "apiRateLimit" | "apiRateLimit
     const now = c.get("deps").now().getTime();
     const principal = c.get("principal");
     const key = principal ? principal.apiKeyId ?? principal.sessionId ?? principal.userId : undefined;
-    const ip = clientIp(c);
+    const ip = byIp.policy.limit > 0 ? clientIp(c) : undefined;
     const decisions: RateDecision[] = [];
     if (key && byKey.policy.limit > 0) decisions.push(byKey.take(key, now));
-    if (ip && byIp.policy.limit > 0) decisions.push(byIp.take(ip, now));
+    if (ip) decisions.push(byIp.take(ip, now));
     if (decisions.length === 0) return next();
     const tightest = decisions.reduce((a, b) => (!b.allowed && a.allowed) || b.remaining < a.remaining ? b : a);
     const headers = {

@@ -36,8 +36,10 @@ export function textRule(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Most requests carry no query: then no URL is parsed (a request's URL never holds a fragment). */
 function queryOf(url: string): Record<string, string | string[]> {
-  return byName(new URL(url).searchParams);
+  const at = url.indexOf("?");
+  return at < 0 ? {} : byName(new URLSearchParams(url.slice(at + 1)));
 }
 
 /** One value per name reports as `q`, several as `q.0`, `q.1`; uploaded files are not text. */
