@@ -11,16 +11,14 @@
  * PostgreSQL of its own (default, durable settings), seeded with INSERT …
  * SELECT generate_series and roll-ups built in SQL.
  */
-import { createPool, type Sql, type TransactionSql } from "../db/client.ts";
-import { startEmbeddedPostgres } from "../db/embedded.ts";
-import { loadMigrations, migrate } from "../db/migrate.ts";
+import type { Sql, TransactionSql } from "../db/client.ts";
 import { type CheckResultInsert, insertCheckResults } from "../db/queries/check_results.ts";
 import { withTenant } from "../db/tenant.ts";
 import { DAYS_AHEAD, ensurePartitions } from "../services/workers/partitions.ts";
 import { latencySeries, statusBars, uptime } from "../services/checks/history.ts";
 import { createLogger } from "../services/platform/logger.ts";
 import { watchOtherCpu } from "./lib/cpu.ts";
-import { tempDataDir } from "./lib/servers.ts";
+import { withMigratedPostgres } from "./lib/servers.ts";
 import { type BenchReport, type Row, versus } from "./lib/table.ts";
 import { formatTimings, slowestP95, summarise, type Timed, timeRuns, type Timing } from "./lib/timing.ts";
 import { runWhenMain } from "./lib/main.ts";
@@ -38,11 +36,7 @@ const INSERT_SECONDS = 5;
 const TARGET_P95_MS = 50;
 
 export default async function checkHistoryBench(): Promise<BenchReport> {
-  const dir = await tempDataDir("opsdeck-bench-check-history-");
-  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
-  const sql = createPool(pg.url, { max: 4 });
-  try {
-    await migrate(sql, await loadMigrations());
+  return await withMigratedPostgres("opsdeck-bench-check-history-", { max: 4 }, async (sql) => {
     // partitions for the seeded days (raw results by day, 00200) and months, as the retention worker made them
     const quiet = createLogger("warn");
     for (let d = DAYS; d >= 0; d -= DAYS_AHEAD + 1) {
@@ -127,11 +121,7 @@ export default async function checkHistoryBench(): Promise<BenchReport> {
         "SELECT 1 in withTenant",
       ),
     };
-  } finally {
-    await sql.end();
-    await pg.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 interface Seeded {

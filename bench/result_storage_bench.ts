@@ -11,16 +11,14 @@
  *
  * No Opsdeck server: SQL and service code on an embedded PostgreSQL of its own.
  */
-import { createPool, type Sql } from "../db/client.ts";
-import { startEmbeddedPostgres } from "../db/embedded.ts";
-import { loadMigrations, migrate } from "../db/migrate.ts";
+import type { Sql } from "../db/client.ts";
 import { listCheckResults } from "../db/queries/check_results.ts";
 import { withTenant } from "../db/tenant.ts";
 import { createSealer } from "../services/checks/sealer.ts";
 import { latencySeries, uptime } from "../services/checks/history.ts";
 import { ensurePartitions } from "../services/workers/partitions.ts";
 import { createLogger } from "../services/platform/logger.ts";
-import { tempDataDir } from "./lib/servers.ts";
+import { withMigratedPostgres } from "./lib/servers.ts";
 import { type BenchReport, type Row, versus } from "./lib/table.ts";
 import { formatTimings, type Timed, timeRuns } from "./lib/timing.ts";
 import { runWhenMain } from "./lib/main.ts";
@@ -39,12 +37,8 @@ const DAY_MS = 86_400_000;
 const YEAR_RESULTS = 2000 * (365 * 86_400 / 20);
 
 export default async function resultStorageBench(): Promise<BenchReport> {
-  const dir = await tempDataDir("opsdeck-bench-result-storage-");
-  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
   // seeding builds the roll-ups of the whole day in one statement each: longer than the default timeout
-  const sql = createPool(pg.url, { max: 4, statementTimeoutMs: 0 });
-  try {
-    await migrate(sql, await loadMigrations());
+  return await withMigratedPostgres("opsdeck-bench-result-storage-", { max: 4, statementTimeoutMs: 0 }, async (sql) => {
     const quiet = createLogger("warn");
     await ensurePartitions(sql, DAY, quiet);
     console.error(`bench: seeding ${CHECKS} checks × ${HOURS} h every ${EVERY_SECONDS} s…`);
@@ -111,11 +105,7 @@ export default async function resultStorageBench(): Promise<BenchReport> {
       })),
     ];
     return { title, rows };
-  } finally {
-    await sql.end();
-    await pg.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 interface Seeded {

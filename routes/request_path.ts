@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { PayloadTooLargeError } from "../services/platform/errors.ts";
 import { METRICS_PATH } from "./api/v1/metrics.ts";
 import { isCsvUpload } from "./api/v1/data_source_files.ts";
+import { PING_PATH } from "./api/v1/heartbeats.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { recordActivity } from "./middleware/activity.ts";
 import { admission } from "./middleware/admission.ts";
@@ -80,8 +81,6 @@ export const probeLane = (routes: () => Hono<AppEnv>): Lane => ({
   routes,
 });
 
-const PING_PATH = /^\/api\/v1\/heartbeats\/[^/]+(\/start|\/fail)?$/;
-
 /**
  * Heartbeat pings come from cron jobs, thousands a second on a busy site
  * (bench/heartbeats_bench.ts). The token in the URL is the only credential,
@@ -115,11 +114,11 @@ export const pingLane = (routes: () => Hono<AppEnv>): Lane => ({
  * line is the access log's own.
  */
 export function withLanes(deps: AppDeps, app: Hono<AppEnv>, lanes: Lane[]): Hono<AppEnv>["fetch"] {
-  const path = requestPath(deps);
+  const layers = requestPath(deps);
   const built = lanes.map((lane) => {
     // OpenAPIHono with the app's hook, so a route's failed parse is the same 422 problem as on the full path
     const hono = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-    for (const [name, layer] of path) if (lane.layers.has(name)) hono.use("*", layer);
+    for (const [name, layer] of layers) if (lane.layers.has(name)) hono.use("*", layer);
     hono.use("*", async (c, next) => {
       await next();
       c.res.headers.set("X-Content-Type-Options", "nosniff");

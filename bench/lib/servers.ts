@@ -4,7 +4,9 @@
  * event loop with the benchmark driver.
  */
 import { fileURLToPath } from "node:url";
+import { createPool, type PoolOptions, type Sql } from "../../db/client.ts";
 import { freePort, startEmbeddedPostgres } from "../../db/embedded.ts";
+import { loadMigrations, migrate } from "../../db/migrate.ts";
 
 /** The repository root: deno.json (the import map) is found from the working directory. */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,6 +71,30 @@ export async function tempDataDir(prefix: string): Promise<string> {
   // As root, the embedded PostgreSQL runs as `postgres`, which must reach its directory inside.
   await Deno.chmod(dir, 0o755);
   return dir;
+}
+
+/**
+ * For benches that call the services in process: an embedded PostgreSQL of
+ * their own in a temporary directory, migrated, and a pool on it (`pool`
+ * options as `createPool`'s). Afterwards the pool is closed, the database
+ * stopped and the directory deleted.
+ */
+export async function withMigratedPostgres<T>(
+  prefix: string,
+  pool: PoolOptions,
+  fn: (sql: Sql) => Promise<T>,
+): Promise<T> {
+  const dir = await tempDataDir(prefix);
+  const pg = await startEmbeddedPostgres({ dir: `${dir}/postgres` });
+  const sql = createPool(pg.url, pool);
+  try {
+    await migrate(sql, await loadMigrations());
+    return await fn(sql);
+  } finally {
+    await sql.end();
+    await pg.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /**

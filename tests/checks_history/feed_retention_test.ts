@@ -1,7 +1,6 @@
 import { assertEquals } from "@std/assert";
-import { createRetention } from "../../services/workers/retention.ts";
 import { createTestDatabase } from "../helpers/db.ts";
-import { captureLogger, genChecks } from "./helpers.ts";
+import { captureLogger, genChecks, retentionPass } from "./helpers.ts";
 
 const db = await createTestDatabase();
 const sql = db.sql;
@@ -35,12 +34,7 @@ Deno.test("retention deletes finished deliveries, their attempts and events past
               VALUES (${tenant.id}, 'health_check.down', 'health_check', gen_random_uuid(), ${at})`;
   }
   const { logger } = captureLogger();
-  const report = await createRetention({
-    sql,
-    config: { retentionDays: 100, rawRetentionDays: 100 },
-    logger,
-    now: () => NOW,
-  }).runOnce();
+  const report = await retentionPass(sql, NOW, 100, logger);
 
   const left = await sql<{ id: string }[]>`SELECT id FROM notification_deliveries ORDER BY created_at, status`;
   assertEquals(new Set(left.map((r) => r.id)), new Set([oldPending, recentSent]));
@@ -58,12 +52,7 @@ Deno.test("retention purges idempotency keys past their expiry and keeps the liv
               VALUES (${tenant.id}, ${key}, 'POST', '/api/v1/projects', ${new Uint8Array(32)}, ${expiresAt})`;
   }
   const { logger } = captureLogger();
-  const report = await createRetention({
-    sql,
-    config: { retentionDays: 100, rawRetentionDays: 100 },
-    logger,
-    now: () => NOW,
-  }).runOnce();
+  const report = await retentionPass(sql, NOW, 100, logger);
   const left = await sql<{ key: string }[]>`SELECT key FROM idempotency_keys`;
   assertEquals(left.map((r) => r.key), ["live"]);
   assertEquals(report.expiredIdempotencyKeys, 1);

@@ -1,7 +1,8 @@
 /** Fixtures for the check-history tests: a tenant with projects and checks, results, windows. */
 import type { Sql } from "../../db/client.ts";
 import { type CheckResultInsert, insertCheckResults, type ResultStatus } from "../../db/queries/check_results.ts";
-import { createLogger, lineSink } from "../../services/platform/logger.ts";
+import { createLogger, lineSink, type Logger } from "../../services/platform/logger.ts";
+import { createRetention } from "../../services/workers/retention.ts";
 import { genProject } from "../helpers/catalog.ts";
 import { genClient, genTenant } from "../helpers/fixtures.ts";
 
@@ -84,6 +85,12 @@ export async function insertInBatches(sql: Sql, rows: CheckResultInsert[], size 
 }
 
 /** A logger whose lines the test can read. */
+/** One retention pass as if run at `now`, keeping `days` days of results, raw and rolled up alike. */
+export function retentionPass(sql: Sql, now: Date, days: number, logger: Logger) {
+  return createRetention({ sql, config: { retentionDays: days, rawRetentionDays: days }, logger, now: () => now })
+    .runOnce();
+}
+
 export function captureLogger() {
   const lines: Record<string, unknown>[] = [];
   return { logger: createLogger("debug", lineSink((l) => lines.push(JSON.parse(l)))), lines };

@@ -6,7 +6,7 @@ import { createSealer } from "../../services/checks/sealer.ts";
 import { partitionName } from "../../services/workers/partitions.ts";
 import { createRetention } from "../../services/workers/retention.ts";
 import { createTestDatabase } from "../helpers/db.ts";
-import { captureLogger, genChecks, insertInBatches } from "./helpers.ts";
+import { captureLogger, genChecks, insertInBatches, retentionPass } from "./helpers.ts";
 
 const db = await createTestDatabase();
 const sql = db.sql;
@@ -38,12 +38,7 @@ Deno.test("the first run creates the partitions ahead (check results: days), mov
     result("2026-06-01T00:00:00Z"),
   ]);
   const { logger, lines } = captureLogger();
-  const report = await createRetention({
-    sql,
-    config: { retentionDays: 400, rawRetentionDays: 400 },
-    logger,
-    now: () => NOW,
-  }).runOnce();
+  const report = await retentionPass(sql, NOW, 400, logger);
   assertEquals(report.created.map((c) => [c.partition, c.moved]), [
     ["check_results_p2026_11_23", 0],
     ["check_results_p2026_11_24", 1],
@@ -83,12 +78,7 @@ Deno.test("the first run creates the partitions ahead (check results: days), mov
   await insertInBatches(sql, [result("2026-11-24T11:00:00Z")]);
   const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results_p2026_11_24`;
   assertEquals(n, 2);
-  const again = await createRetention({
-    sql,
-    config: { retentionDays: 400, rawRetentionDays: 400 },
-    logger,
-    now: () => NOW,
-  }).runOnce();
+  const again = await retentionPass(sql, NOW, 400, logger);
   assertEquals(again.created, []);
 });
 
@@ -96,16 +86,10 @@ Deno.test("retention drops only partitions whose whole month is older than the r
   const { logger, lines } = captureLogger();
   const old = new Date("2025-08-15T00:00:00Z");
   // partitions for 2025-08..10 (check results: 2025-08-15..17) exist because a process ran back then
-  await createRetention({ sql, config: { retentionDays: 400, rawRetentionDays: 400 }, logger, now: () => old })
-    .runOnce();
+  await retentionPass(sql, old, 400, logger);
   await insertInBatches(sql, [result("2025-08-16T10:00:00Z"), result("2025-10-20T10:00:00Z")]);
   // 100 days before NOW is 2026-08-15: August 2025 … July 2026 are over by then, 2025-10 included
-  const report = await createRetention({
-    sql,
-    config: { retentionDays: 100, rawRetentionDays: 100 },
-    logger,
-    now: () => NOW,
-  }).runOnce();
+  const report = await retentionPass(sql, NOW, 100, logger);
   assertEquals(report.dropped, [
     "check_results_p2025_08_15",
     "check_results_p2025_08_16",
@@ -150,18 +134,8 @@ Deno.test("two processes running retention at once create each partition once, w
   try {
     const one = captureLogger(), two = captureLogger();
     const [r1, r2] = await Promise.all([
-      createRetention({
-        sql,
-        config: { retentionDays: 400, rawRetentionDays: 400 },
-        logger: one.logger,
-        now: () => later,
-      }).runOnce(),
-      createRetention({
-        sql: second,
-        config: { retentionDays: 400, rawRetentionDays: 400 },
-        logger: two.logger,
-        now: () => later,
-      }).runOnce(),
+      retentionPass(sql, later, 400, one.logger),
+      retentionPass(second, later, 400, two.logger),
     ]);
     const created = [...r1.created, ...r2.created].map((c) => c.partition).sort();
     assertEquals(created, [

@@ -25,6 +25,11 @@ const TokenParam = z.object({
 });
 
 const SUFFIX: Record<PingKind, string> = { success: "", start: "/start", fail: "/fail" };
+
+/** Every ping URL the routes below answer (routes/request_path.ts's ping lane takes these). */
+export const PING_PATH = new RegExp(
+  `^/api/v1/heartbeats/[^/]+(${Object.values(SUFFIX).filter(Boolean).join("|")})?$`,
+);
 const TEXT: Record<PingKind, { summary: string; description: string }> = {
   success: {
     summary: "Heartbeat: the job succeeded",
